@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// The `boxoffice` command: `serve` runs the server, `bench` measures it against the bare framework.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, settingFlags } from '../config.js';
+
+const USAGE = `Usage: boxoffice <command> [flags]
+
+Commands:
+  serve     run the reservation server (embedded shape: one process, PGlite store)
+  bench     measure holds accepted/rejected against a bare Fastify ceiling (see docs/benchmarks.md)
+  help      show this text
+
+Flags of serve (each also read from its environment variable; see README):
+  ${settingFlags.map((flag) => `--${flag}`).join(' ')}
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'help', ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case 'bench': {
+      const { runBench } = await import('../bench/bench.js');
+      return runBench(rest);
+    }
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function serve(args: string[]): Promise<number> {
+  const options = Object.fromEntries(settingFlags.map((flag) => [flag, { type: 'string' as const }]));
+  let flags: Record<string, string | undefined>;
+  try {
+    flags = parseArgs({ args, options, strict: true }).values as Record<string, string | undefined>;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env, flags);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const { startServer } = await import('../main.js');
+  const running = await startServer(config);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.stop();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `boxoffice: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,82 @@
+// The one catalogue of error codes. Codes are stable API: never rename one, only add.
+// The HTTP status of each code lives in http/error-status.ts, so the domain knows nothing of HTTP.
+
+export const ErrorCode = {
+  invalidRequest: 'invalid_request',
+  malformedJson: 'malformed_json',
+  payloadTooLarge: 'payload_too_large',
+  unsupportedMediaType: 'unsupported_media_type',
+  unauthorized: 'unauthorized',
+  routeNotFound: 'route_not_found',
+  eventNotFound: 'event_not_found',
+  poolNotFound: 'pool_not_found',
+  sectionNotFound: 'section_not_found',
+  seatNotFound: 'seat_not_found',
+  holdNotFound: 'hold_not_found',
+  orderNotFound: 'order_not_found',
+  ticketNotFound: 'ticket_not_found',
+  venueNotFound: 'venue_not_found',
+  eventExists: 'event_exists',
+  soldOut: 'sold_out',
+  seatUnavailable: 'seat_unavailable',
+  limitExceeded: 'limit_exceeded',
+  holdExpired: 'hold_expired',
+  holdReleased: 'hold_released',
+  holdConfirmed: 'hold_confirmed',
+  idempotencyKeyReused: 'idempotency_key_reused',
+  storeUnavailable: 'store_unavailable',
+  notReady: 'not_ready',
+  internalError: 'internal_error',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Default human-readable message of each code; a rejection may carry a more specific one. */
+export const errorMessages: Record<ErrorCode, string> = {
+  invalid_request: 'The request is not valid.',
+  malformed_json: 'The request body is not valid JSON.',
+  payload_too_large: 'The request body is too large.',
+  unsupported_media_type: 'The request body must be application/json.',
+  unauthorized: 'A valid admin bearer token is required.',
+  route_not_found: 'No such route.',
+  event_not_found: 'No such event.',
+  pool_not_found: 'No such pool in this event.',
+  section_not_found: 'No such section in this event.',
+  seat_not_found: 'No such seat in this event.',
+  hold_not_found: 'No such hold.',
+  order_not_found: 'No such order.',
+  ticket_not_found: 'No such ticket.',
+  venue_not_found: 'No event at this venue.',
+  event_exists: 'An event with this id exists already.',
+  sold_out: 'Not enough tickets are left.',
+  seat_unavailable: 'A requested seat is held or sold.',
+  limit_exceeded: 'This would pass the per-user limit of the event.',
+  hold_expired: 'The hold has expired.',
+  hold_released: 'The hold was released.',
+  hold_confirmed: 'The hold is confirmed already.',
+  idempotency_key_reused: 'This Idempotency-Key was used with a different request.',
+  store_unavailable: 'The store could not record the change; nothing was changed. Retry.',
+  not_ready: 'The service is not ready.',
+  internal_error: 'Internal error.',
+};
+
+/** An expected refusal, returned as a value (sold out is an outcome, not a fault). */
+export interface Rejection {
+  readonly ok: false;
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export function reject(code: ErrorCode, message: string = errorMessages[code]): Rejection {
+  return { ok: false, code, message };
+}
+
+/** A refusal that has to cross a throw boundary (the HTTP layer turns it into its status and body). */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string = errorMessages[code]) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+  }
+}

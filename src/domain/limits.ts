@@ -1,0 +1,36 @@
+// Every input and every structure has a bound. The comment beside each says why it has that value.
+
+/** Ids given by clients (events, pools, users, idempotency keys): long enough for a UUID with a prefix. */
+export const ID_LENGTH_MAX = 64;
+/** Section and row ids are parts of a seat id (`A-1-7`), so they stay short and have no `-`. */
+export const SEAT_PART_LENGTH_MAX = 16;
+/** Names and venues are display text; a line of a ticket, not a document. */
+export const NAME_LENGTH_MAX = 200;
+/** One event may be a stadium: 100,000 numbered seats is the design point, with room to spare. */
+export const SEATS_PER_EVENT_MAX = 200_000;
+/** Counted stock of one event (all pools together); a festival field, not an unbounded counter. */
+export const POOL_CAPACITY_MAX = 10_000_000;
+export const POOLS_PER_EVENT_MAX = 100;
+export const SECTIONS_PER_EVENT_MAX = 500;
+export const ROWS_PER_SECTION_MAX = 500;
+export const SEATS_PER_ROW_MAX = 1_000;
+/** Seats or tickets in one hold: a family or a group, not a reseller's bulk buy. */
+export const ITEMS_PER_HOLD_MAX = 50;
+/** Highest per-user limit an event may set; higher than ITEMS_PER_HOLD_MAX so a user may hold twice. */
+export const MAX_PER_USER_MAX = 1_000;
+/** Prices are integer minor units; this bound keeps every total far inside Number.MAX_SAFE_INTEGER. */
+export const PRICE_MAX = 100_000_000;
+/** A hold lives at least long enough to be confirmed by a person and at most one hour. */
+export const HOLD_TTL_SECONDS_MIN = 5;
+export const HOLD_TTL_SECONDS_MAX = 3_600;
+/** Body of an event definition: 200,000 seats described by rows stay far below this. */
+export const EVENT_BODY_BYTES_MAX = 1024 * 1024;
+/** Body of a hold or order request: 50 seat ids of at most 50 characters fit many times over. */
+export const HOLD_BODY_BYTES_MAX = 16 * 1024;
+/** A group commit writes at most this many log entries in one transaction; the rest form the next batch. */
+export const COMMIT_BATCH_ENTRIES_MAX = 2_000;
+/** Idempotency keys are remembered this long after their hold was placed (as with payment APIs). */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Pages of list endpoints. */
+export const PAGE_SIZE_DEFAULT = 100;
+export const PAGE_SIZE_MAX = 1_000;

@@ -1,0 +1,58 @@
+// The log: every change of sale state is one entry. The gate decides and produces entries; the journal
+// makes them durable; the store projects them. An entry id is derived from its hold and kind, so a hold has
+// at most one `hold_placed` and one ending entry, and replaying an entry twice is detectably a no-op.
+import type { Hold, Order } from './types.js';
+
+interface EntryBase {
+  readonly id: string;
+  readonly eventId: string;
+  readonly atMs: number;
+  /** The hold as it was when live: every entry carries it so that it can be undone and projected alone. */
+  readonly hold: Hold;
+}
+
+export interface HoldPlaced extends EntryBase {
+  readonly type: 'hold_placed';
+  readonly idempotencyKey?: string;
+  readonly fingerprint?: string;
+}
+
+export interface HoldConfirmed extends EntryBase {
+  readonly type: 'hold_confirmed';
+  readonly order: Order;
+}
+
+export interface HoldReleased extends EntryBase {
+  readonly type: 'hold_released';
+}
+
+export interface HoldExpired extends EntryBase {
+  readonly type: 'hold_expired';
+}
+
+export type LogEntry = HoldPlaced | HoldConfirmed | HoldReleased | HoldExpired;
+export type EndingEntry = HoldConfirmed | HoldReleased | HoldExpired;
+
+export function entryId(holdId: string, type: LogEntry['type']): string {
+  // A hold ends once, so every ending shares one id: a second ending of one hold cannot be projected.
+  return type === 'hold_placed' ? `${holdId}/placed` : `${holdId}/ended`;
+}
+
+export function statusAfter(entry: LogEntry): Hold['status'] {
+  switch (entry.type) {
+    case 'hold_placed':
+      return 'held';
+    case 'hold_confirmed':
+      return 'confirmed';
+    case 'hold_released':
+      return 'released';
+    case 'hold_expired':
+      return 'expired';
+  }
+}
+
+export function itemCount(hold: Pick<Hold, 'items'>): number {
+  let count = 0;
+  for (const item of hold.items) count += item.quantity;
+  return count;
+}

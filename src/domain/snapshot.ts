@@ -1,0 +1,19 @@
+// What the store keeps that a gate needs back after a restart: event definitions, the holds that still
+// occupy stock (live or confirmed), and the idempotency keys still within retention.
+import type { EventSpec, Hold } from './types.js';
+
+export interface IdempotencySnapshot {
+  readonly eventId: string;
+  readonly key: string;
+  readonly holdId: string;
+  readonly fingerprint: string;
+  readonly createdAtMs: number;
+}
+
+export interface GateSnapshot {
+  readonly events: readonly EventSpec[];
+  /** Holds with status `held` (live, with their original expiry) or `confirmed` (sold stock). */
+  readonly holds: readonly Hold[];
+  /** Ordered by createdAtMs, so that pruning by retention stays in insertion order. */
+  readonly idempotency: readonly IdempotencySnapshot[];
+}

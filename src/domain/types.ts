@@ -1,0 +1,104 @@
+// The nouns of boxoffice. Times are epoch milliseconds (`...AtMs`) inside; the HTTP layer renders ISO strings.
+
+export interface PoolSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly capacity: number;
+  readonly price: number;
+}
+
+export interface RowSpec {
+  readonly id: string;
+  readonly seats: number;
+}
+
+export interface SectionSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly price: number;
+  readonly rows: readonly RowSpec[];
+}
+
+/** An event as created by an admin, with defaults filled in. Immutable after creation. */
+export interface EventSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly venue: string;
+  readonly startsAt: string;
+  readonly holdTtlSeconds: number;
+  readonly maxPerUser: number;
+  readonly pools: readonly PoolSpec[];
+  readonly sections: readonly SectionSpec[];
+}
+
+export type HoldStatus = 'held' | 'confirmed' | 'released' | 'expired';
+
+/** One line of a hold: a named seat, or a quantity of counted stock from a pool. */
+export interface HoldItem {
+  readonly seatId?: string;
+  readonly poolId?: string;
+  readonly quantity: number;
+  readonly price: number;
+}
+
+export interface Hold {
+  readonly id: string;
+  readonly eventId: string;
+  readonly userId: string;
+  readonly status: HoldStatus;
+  readonly items: readonly HoldItem[];
+  readonly total: number;
+  readonly createdAtMs: number;
+  readonly expiresAtMs: number;
+  readonly orderId?: string;
+}
+
+export interface Ticket {
+  readonly id: string;
+  readonly orderId: string;
+  readonly eventId: string;
+  readonly userId: string;
+  readonly seatId?: string;
+  readonly poolId?: string;
+  readonly price: number;
+}
+
+export interface Order {
+  readonly id: string;
+  readonly holdId: string;
+  readonly eventId: string;
+  readonly userId: string;
+  readonly tickets: readonly Ticket[];
+  readonly total: number;
+  readonly createdAtMs: number;
+}
+
+/** What a client asks for; exactly one shape is valid (see domain/hold-request.ts). */
+export interface HoldRequest {
+  readonly userId: string;
+  readonly quantity?: number;
+  readonly poolId?: string;
+  readonly sectionId?: string;
+  readonly seats?: readonly string[];
+}
+
+/** Live counts of an event or of one of its pools/sections, as the gate sees them. */
+export interface Availability {
+  readonly capacity: number;
+  readonly available: number;
+  readonly held: number;
+  readonly sold: number;
+}
+
+export interface EventState extends Availability {
+  readonly spec: EventSpec;
+  readonly pools: readonly (Availability & { readonly id: string })[];
+  readonly sections: readonly (Availability & { readonly id: string })[];
+}
+
+export type SeatStatus = 'available' | 'held' | 'sold';
+
+export interface SeatState {
+  readonly id: string;
+  readonly status: SeatStatus;
+}

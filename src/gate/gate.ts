@@ -1,0 +1,63 @@
+// The gate port: the write side. It decides every change of sale state atomically and hands the change to
+// the log. Two adapters: the in-process memory gate (embedded shape) and the Redis gate (distributed shape).
+// Expected refusals are values (Rejection); faults are thrown or reject `durable`.
+import type { Rejection } from '../domain/errors.js';
+import type { EventSpec, EventState, Hold, HoldRequest, Order, SeatState } from '../domain/types.js';
+
+export interface PlaceCommand {
+  readonly eventId: string;
+  readonly request: HoldRequest;
+  readonly idempotencyKey?: string;
+  /** true for a direct order: hold and confirm in one atomic step. */
+  readonly confirm: boolean;
+  readonly nowMs: number;
+}
+
+export interface Accepted {
+  readonly ok: true;
+  /** Settles when the change is durable; rejects (and the change is undone) when it could not be made so. */
+  readonly durable: Promise<void>;
+}
+
+export interface Placed extends Accepted {
+  readonly kind: 'placed';
+  readonly hold: Hold;
+  readonly order?: Order;
+}
+
+/** A retry under a known Idempotency-Key. `hold` is absent when the hold has ended and left the gate. */
+export interface Replayed extends Accepted {
+  readonly kind: 'replayed';
+  readonly holdId: string;
+  readonly hold?: Hold;
+}
+
+export type PlaceOutcome = Placed | Replayed | Rejection;
+
+export interface Confirmed extends Accepted {
+  readonly order: Order;
+}
+
+export interface Released extends Accepted {
+  readonly hold: Hold;
+}
+
+export interface Swept extends Accepted {
+  readonly expired: number;
+}
+
+export interface Gate {
+  /** false when an event with this id exists already. */
+  createEvent(spec: EventSpec): Promise<boolean>;
+  placeHold(command: PlaceCommand): Promise<PlaceOutcome>;
+  /** hold_not_found when the hold is not live in the gate: the caller then asks the store. */
+  confirmHold(holdId: string, nowMs: number): Promise<Confirmed | Rejection>;
+  releaseHold(holdId: string, nowMs: number): Promise<Released | Rejection>;
+  /** Ends every hold whose expiry is at or before nowMs. */
+  sweepExpired(nowMs: number): Promise<Swept>;
+  /** A live (held) hold, or undefined. */
+  getHold(holdId: string): Promise<Hold | undefined>;
+  eventState(eventId: string): Promise<EventState | undefined>;
+  seatStates(eventId: string, sectionId?: string): Promise<SeatState[] | undefined>;
+  eventIds(): Promise<string[]>;
+}

@@ -1,0 +1,251 @@
+// The sale state of one event in memory. `apply` and `undo` of log entries are its only mutators, so the
+// state is always the fold of the accepted log, and a failed commit can be undone entry by entry.
+
+import type { RowRange } from '../../domain/best-available.js';
+import { capacityOf, seatIdOf } from '../../domain/event-spec.js';
+import { IDEMPOTENCY_RETENTION_MS } from '../../domain/limits.js';
+import type { LogEntry } from '../../domain/log-entry.js';
+import { itemCount } from '../../domain/log-entry.js';
+import type {
+  Availability,
+  EventSpec,
+  EventState,
+  HoldItem,
+  SeatState,
+  SeatStatus,
+} from '../../domain/types.js';
+
+export const SEAT_FREE = 0;
+export const SEAT_HELD = 1;
+export const SEAT_SOLD = 2;
+const STATUS_NAMES: readonly SeatStatus[] = ['available', 'held', 'sold'];
+
+export interface PoolCounts {
+  readonly capacity: number;
+  readonly price: number;
+  available: number;
+  held: number;
+  sold: number;
+}
+
+interface MutableRow {
+  readonly start: number;
+  readonly count: number;
+  available: number;
+}
+
+export interface SectionLayout {
+  readonly id: string;
+  readonly price: number;
+  readonly rows: MutableRow[];
+  readonly start: number;
+  readonly count: number;
+}
+
+export interface IdempotencyRecord {
+  readonly holdId: string;
+  readonly fingerprint: string;
+  readonly expiresAtMs: number;
+}
+
+export class EventBook {
+  readonly spec: EventSpec;
+  readonly capacity: number;
+  readonly pools = new Map<string, PoolCounts>();
+  readonly sections = new Map<string, SectionLayout>();
+  readonly seatIndex = new Map<string, number>();
+  readonly seatIds: string[] = [];
+  readonly seatState: Uint8Array;
+  /** Row of each seat, to keep the row's free count without a search. */
+  readonly seatRow: MutableRow[] = [];
+  readonly itemsByUser = new Map<string, number>();
+  readonly idempotency = new Map<string, IdempotencyRecord>();
+  held = 0;
+  sold = 0;
+
+  constructor(spec: EventSpec) {
+    this.spec = spec;
+    this.capacity = capacityOf(spec);
+    for (const pool of spec.pools) {
+      this.pools.set(pool.id, {
+        capacity: pool.capacity,
+        price: pool.price,
+        available: pool.capacity,
+        held: 0,
+        sold: 0,
+      });
+    }
+    for (const section of spec.sections) {
+      const start = this.seatIds.length;
+      const rows: MutableRow[] = [];
+      for (const row of section.rows) {
+        const layout = { start: this.seatIds.length, count: row.seats, available: row.seats };
+        rows.push(layout);
+        for (let n = 1; n <= row.seats; n++) {
+          const id = seatIdOf(section.id, row.id, n);
+          this.seatIndex.set(id, this.seatIds.length);
+          this.seatIds.push(id);
+          this.seatRow.push(layout);
+        }
+      }
+      this.sections.set(section.id, {
+        id: section.id,
+        price: section.price,
+        rows,
+        start,
+        count: this.seatIds.length - start,
+      });
+    }
+    this.seatState = new Uint8Array(this.seatIds.length);
+  }
+
+  get available(): number {
+    return this.capacity - this.held - this.sold;
+  }
+
+  isFree = (index: number): boolean => this.seatState[index] === SEAT_FREE;
+
+  rowsOf(sectionId: string): readonly RowRange[] | undefined {
+    return this.sections.get(sectionId)?.rows;
+  }
+
+  apply(entry: LogEntry): void {
+    const hold = entry.hold;
+    const count = itemCount(hold);
+    switch (entry.type) {
+      case 'hold_placed':
+        this.#moveItems(hold.items, 'available', 'held', SEAT_HELD);
+        this.held += count;
+        this.#addUserItems(hold.userId, count);
+        if (entry.idempotencyKey !== undefined && entry.fingerprint !== undefined) {
+          this.idempotency.set(entry.idempotencyKey, {
+            holdId: hold.id,
+            fingerprint: entry.fingerprint,
+            expiresAtMs: hold.createdAtMs + IDEMPOTENCY_RETENTION_MS,
+          });
+        }
+        return;
+      case 'hold_confirmed':
+        this.#moveItems(hold.items, 'held', 'sold', SEAT_SOLD);
+        this.held -= count;
+        this.sold += count;
+        return;
+      case 'hold_released':
+      case 'hold_expired':
+        this.#moveItems(hold.items, 'held', 'available', SEAT_FREE);
+        this.held -= count;
+        this.#addUserItems(hold.userId, -count);
+        return;
+    }
+  }
+
+  /** The exact inverse of apply(entry), valid when entry was the last entry applied. */
+  undo(entry: LogEntry): void {
+    const hold = entry.hold;
+    const count = itemCount(hold);
+    switch (entry.type) {
+      case 'hold_placed':
+        this.#moveItems(hold.items, 'held', 'available', SEAT_FREE);
+        this.held -= count;
+        this.#addUserItems(hold.userId, -count);
+        if (entry.idempotencyKey !== undefined) this.idempotency.delete(entry.idempotencyKey);
+        return;
+      case 'hold_confirmed':
+        this.#moveItems(hold.items, 'sold', 'held', SEAT_HELD);
+        this.held += count;
+        this.sold -= count;
+        return;
+      case 'hold_released':
+      case 'hold_expired':
+        this.#moveItems(hold.items, 'available', 'held', SEAT_HELD);
+        this.held += count;
+        this.#addUserItems(hold.userId, count);
+        return;
+    }
+  }
+
+  /** Forgets idempotency keys past their retention; Map order is insertion order, so it stops early. */
+  pruneIdempotency(nowMs: number): void {
+    for (const [key, record] of this.idempotency) {
+      if (record.expiresAtMs > nowMs) return;
+      this.idempotency.delete(key);
+    }
+  }
+
+  state(): EventState {
+    const pools = [...this.pools].map(([id, pool]) => ({ id, ...countsOf(pool) }));
+    const sections = [...this.sections.values()].map((section) => ({
+      id: section.id,
+      ...this.#sectionCounts(section),
+    }));
+    return {
+      spec: this.spec,
+      capacity: this.capacity,
+      available: this.available,
+      held: this.held,
+      sold: this.sold,
+      pools,
+      sections,
+    };
+  }
+
+  seatStates(sectionId?: string): SeatState[] | undefined {
+    let start = 0;
+    let end = this.seatIds.length;
+    if (sectionId !== undefined) {
+      const section = this.sections.get(sectionId);
+      if (section === undefined) return undefined;
+      start = section.start;
+      end = section.start + section.count;
+    }
+    const seats: SeatState[] = new Array(end - start);
+    for (let i = start; i < end; i++) {
+      seats[i - start] = {
+        id: this.seatIds[i] as string,
+        status: STATUS_NAMES[this.seatState[i] as number] as SeatStatus,
+      };
+    }
+    return seats;
+  }
+
+  #moveItems(
+    items: readonly HoldItem[],
+    from: 'available' | 'held' | 'sold',
+    to: 'available' | 'held' | 'sold',
+    seatState: number,
+  ): void {
+    for (const item of items) {
+      if (item.seatId !== undefined) {
+        const index = this.seatIndex.get(item.seatId) as number;
+        const row = this.seatRow[index] as MutableRow;
+        if (from === 'available') row.available--;
+        if (to === 'available') row.available++;
+        this.seatState[index] = seatState;
+      } else {
+        const pool = this.pools.get(item.poolId as string) as PoolCounts;
+        pool[from] -= item.quantity;
+        pool[to] += item.quantity;
+      }
+    }
+  }
+
+  #addUserItems(userId: string, delta: number): void {
+    const next = (this.itemsByUser.get(userId) ?? 0) + delta;
+    if (next === 0) this.itemsByUser.delete(userId);
+    else this.itemsByUser.set(userId, next);
+  }
+
+  #sectionCounts(section: SectionLayout): Availability {
+    let held = 0;
+    let sold = 0;
+    for (let i = section.start; i < section.start + section.count; i++) {
+      if (this.seatState[i] === SEAT_HELD) held++;
+      else if (this.seatState[i] === SEAT_SOLD) sold++;
+    }
+    return { capacity: section.count, available: section.count - held - sold, held, sold };
+  }
+}
+
+function countsOf(pool: PoolCounts): Availability {
+  return { capacity: pool.capacity, available: pool.available, held: pool.held, sold: pool.sold };
+}

@@ -1,0 +1,272 @@
+// The in-process gate of the embedded shape. Every decision is one synchronous function: nothing can
+// interleave between the availability check and the state change, which is what makes oversell impossible
+// here. The decided entries go to the journal in the same synchronous step, so the log order is the
+// decision order, and a failed commit undoes exactly the entries decided after the last durable one.
+import { pickBestAvailable } from '../../domain/best-available.js';
+import { type Rejection, reject } from '../../domain/errors.js';
+import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
+import { newHoldId } from '../../domain/ids.js';
+import { entryId, type LogEntry } from '../../domain/log-entry.js';
+import { orderOf } from '../../domain/order.js';
+import type { GateSnapshot } from '../../domain/snapshot.js';
+import type { EventSpec, EventState, Hold, HoldItem, SeatState } from '../../domain/types.js';
+import type { Journal, Undo } from '../../journal/journal.js';
+import type { Confirmed, Gate, PlaceCommand, PlaceOutcome, Released, Swept } from '../gate.js';
+import { EventBook, SEAT_FREE } from './event-book.js';
+import { ExpiryHeap } from './expiry-heap.js';
+import { restoreSnapshot } from './snapshot.js';
+
+export class MemoryGate implements Gate {
+  readonly #books = new Map<string, EventBook>();
+  readonly #live = new Map<string, Hold>();
+  readonly #expiry = new ExpiryHeap();
+  readonly #journal: Journal;
+  readonly #undo: Undo = (entries) => {
+    for (const entry of entries) this.#undoEntry(entry);
+  };
+
+  constructor(journal: Journal) {
+    this.#journal = journal;
+  }
+
+  /** Loads the state kept by the store; called once at start, before any request. */
+  restore(snapshot: GateSnapshot): void {
+    restoreSnapshot(snapshot, {
+      addEvent: (spec) => this.#books.set(spec.id, new EventBook(spec)),
+      apply: (entry) => this.#apply(entry),
+      book: (eventId) => this.#books.get(eventId),
+    });
+  }
+
+  async createEvent(spec: EventSpec): Promise<boolean> {
+    if (this.#books.has(spec.id)) return false;
+    this.#books.set(spec.id, new EventBook(spec));
+    return true;
+  }
+
+  async placeHold(command: PlaceCommand): Promise<PlaceOutcome> {
+    return this.place(command);
+  }
+
+  /** The synchronous decision behind placeHold, also used directly by tests and the benchmark. */
+  place(command: PlaceCommand): PlaceOutcome {
+    const { eventId, request, idempotencyKey, nowMs } = command;
+    const book = this.#books.get(eventId);
+    if (book === undefined) return reject('event_not_found');
+    const target = targetOf(request, book.spec);
+    if (!('kind' in target)) return target;
+    const fingerprint =
+      idempotencyKey === undefined ? undefined : fingerprintOf(request, command.confirm ? 'order' : 'hold');
+    if (idempotencyKey !== undefined) {
+      const known = book.idempotency.get(idempotencyKey);
+      if (known !== undefined) {
+        if (known.fingerprint !== fingerprint) return reject('idempotency_key_reused');
+        // The original may still be in flight: the retry answers only once it is durable.
+        return {
+          ok: true,
+          kind: 'replayed',
+          holdId: known.holdId,
+          hold: this.#live.get(known.holdId),
+          durable: this.#journal.sync(),
+        };
+      }
+    }
+    const quantity = target.kind === 'seats' ? target.seatIds.length : target.quantity;
+    if ((book.itemsByUser.get(request.userId) ?? 0) + quantity > book.spec.maxPerUser)
+      return reject('limit_exceeded');
+    const items = chooseItems(book, target);
+    if (!Array.isArray(items)) return items;
+    const hold = newHold(eventId, request.userId, items, nowMs, book.spec.holdTtlSeconds);
+    const entries: LogEntry[] = [
+      {
+        type: 'hold_placed',
+        id: entryId(hold.id, 'hold_placed'),
+        eventId,
+        atMs: nowMs,
+        hold,
+        idempotencyKey,
+        fingerprint,
+      },
+    ];
+    let order: ReturnType<typeof orderOf> | undefined;
+    if (command.confirm) {
+      order = orderOf(hold, nowMs);
+      entries.push({
+        type: 'hold_confirmed',
+        id: entryId(hold.id, 'hold_confirmed'),
+        eventId,
+        atMs: nowMs,
+        hold,
+        order,
+      });
+    }
+    for (const entry of entries) this.#apply(entry);
+    const durable = this.#journal.append(entries, this.#undo);
+    const shown: Hold = order === undefined ? hold : { ...hold, status: 'confirmed', orderId: order.id };
+    return { ok: true, kind: 'placed', hold: shown, order, durable };
+  }
+
+  async confirmHold(holdId: string, nowMs: number): Promise<Confirmed | Rejection> {
+    const hold = this.#liveHold(holdId, nowMs);
+    if (!('id' in hold)) return hold;
+    const order = orderOf(hold, nowMs);
+    const entry: LogEntry = {
+      type: 'hold_confirmed',
+      id: entryId(holdId, 'hold_confirmed'),
+      eventId: hold.eventId,
+      atMs: nowMs,
+      hold,
+      order,
+    };
+    this.#apply(entry);
+    return { ok: true, order, durable: this.#journal.append([entry], this.#undo) };
+  }
+
+  async releaseHold(holdId: string, nowMs: number): Promise<Released | Rejection> {
+    const hold = this.#liveHold(holdId, nowMs);
+    if (!('id' in hold)) return hold;
+    const entry: LogEntry = {
+      type: 'hold_released',
+      id: entryId(holdId, 'hold_released'),
+      eventId: hold.eventId,
+      atMs: nowMs,
+      hold,
+    };
+    this.#apply(entry);
+    return {
+      ok: true,
+      hold: { ...hold, status: 'released' },
+      durable: this.#journal.append([entry], this.#undo),
+    };
+  }
+
+  async sweepExpired(nowMs: number): Promise<Swept> {
+    return this.sweep(nowMs);
+  }
+
+  sweep(nowMs: number): Swept {
+    const entries: LogEntry[] = [];
+    for (let due = this.#expiry.popDue(nowMs); due !== undefined; due = this.#expiry.popDue(nowMs)) {
+      const hold = this.#live.get(due.holdId);
+      // Lazy deletion: the hold may have ended, or been undone and pushed again with the same expiry.
+      if (hold === undefined || hold.expiresAtMs > nowMs) continue;
+      const entry: LogEntry = {
+        type: 'hold_expired',
+        id: entryId(hold.id, 'hold_expired'),
+        eventId: hold.eventId,
+        atMs: nowMs,
+        hold,
+      };
+      this.#apply(entry);
+      entries.push(entry);
+    }
+    for (const book of this.#books.values()) book.pruneIdempotency(nowMs);
+    const durable = entries.length === 0 ? Promise.resolve() : this.#journal.append(entries, this.#undo);
+    return { ok: true, expired: entries.length, durable };
+  }
+
+  async getHold(holdId: string): Promise<Hold | undefined> {
+    return this.#live.get(holdId);
+  }
+
+  async eventState(eventId: string): Promise<EventState | undefined> {
+    return this.#books.get(eventId)?.state();
+  }
+
+  async seatStates(eventId: string, sectionId?: string): Promise<SeatState[] | undefined> {
+    return this.#books.get(eventId)?.seatStates(sectionId);
+  }
+
+  async eventIds(): Promise<string[]> {
+    return [...this.#books.keys()];
+  }
+
+  /** A live hold, or why it is not: not found (not live here), or expired and waiting for the sweeper. */
+  #liveHold(holdId: string, nowMs: number): Hold | Rejection {
+    const hold = this.#live.get(holdId);
+    if (hold === undefined) return reject('hold_not_found');
+    if (hold.expiresAtMs <= nowMs) return reject('hold_expired');
+    return hold;
+  }
+
+  #apply(entry: LogEntry): void {
+    (this.#books.get(entry.eventId) as EventBook).apply(entry);
+    if (entry.type === 'hold_placed') {
+      this.#live.set(entry.hold.id, entry.hold);
+      this.#expiry.push({ expiresAtMs: entry.hold.expiresAtMs, holdId: entry.hold.id });
+    } else {
+      this.#live.delete(entry.hold.id);
+    }
+  }
+
+  #undoEntry(entry: LogEntry): void {
+    (this.#books.get(entry.eventId) as EventBook).undo(entry);
+    if (entry.type === 'hold_placed') {
+      this.#live.delete(entry.hold.id);
+      return;
+    }
+    this.#live.set(entry.hold.id, entry.hold);
+    // An expired hold left the heap when it was popped; confirmed or released ones are still in it.
+    if (entry.type === 'hold_expired')
+      this.#expiry.push({ expiresAtMs: entry.hold.expiresAtMs, holdId: entry.hold.id });
+  }
+}
+
+function chooseItems(book: EventBook, target: HoldTarget): HoldItem[] | Rejection {
+  switch (target.kind) {
+    case 'pool': {
+      const pool = book.pools.get(target.poolId);
+      if (pool === undefined) return reject('pool_not_found');
+      if (pool.available < target.quantity) return reject('sold_out');
+      return [{ poolId: target.poolId, quantity: target.quantity, price: pool.price }];
+    }
+    case 'section': {
+      const section = book.sections.get(target.sectionId);
+      if (section === undefined) return reject('section_not_found');
+      const picked = pickBestAvailable(section.rows, target.quantity, book.isFree);
+      if (picked === undefined) return reject('sold_out');
+      return picked.map((index) => ({
+        seatId: book.seatIds[index] as string,
+        quantity: 1,
+        price: section.price,
+      }));
+    }
+    case 'seats':
+      return namedSeats(book, target.seatIds);
+  }
+}
+
+function namedSeats(book: EventBook, seatIds: readonly string[]): HoldItem[] | Rejection {
+  const items: HoldItem[] = [];
+  for (const seatId of seatIds) {
+    const index = book.seatIndex.get(seatId);
+    if (index === undefined) return reject('seat_not_found', `No seat "${seatId}" in this event.`);
+    if (book.seatState[index] !== SEAT_FREE)
+      return reject('seat_unavailable', `Seat "${seatId}" is held or sold.`);
+    const section = book.sections.get(seatId.slice(0, seatId.indexOf('-')));
+    items.push({ seatId, quantity: 1, price: (section as { price: number }).price });
+  }
+  if (new Set(seatIds).size !== seatIds.length) return reject('invalid_request', 'A seat is named twice.');
+  return items;
+}
+
+function newHold(
+  eventId: string,
+  userId: string,
+  items: HoldItem[],
+  nowMs: number,
+  ttlSeconds: number,
+): Hold {
+  let total = 0;
+  for (const item of items) total += item.price * item.quantity;
+  return {
+    id: newHoldId(eventId),
+    eventId,
+    userId,
+    status: 'held',
+    items,
+    total,
+    createdAtMs: nowMs,
+    expiresAtMs: nowMs + ttlSeconds * 1000,
+  };
+}

@@ -1,0 +1,42 @@
+// Rebuilds the memory gate from what the store kept (domain/snapshot.ts).
+
+import { IDEMPOTENCY_RETENTION_MS } from '../../domain/limits.js';
+import { entryId, type LogEntry } from '../../domain/log-entry.js';
+import { orderOf } from '../../domain/order.js';
+import type { GateSnapshot } from '../../domain/snapshot.js';
+import type { EventSpec, Hold } from '../../domain/types.js';
+import type { EventBook } from './event-book.js';
+
+interface RestoreTarget {
+  addEvent(spec: EventSpec): void;
+  apply(entry: LogEntry): void;
+  book(eventId: string): EventBook | undefined;
+}
+
+export function restoreSnapshot(snapshot: GateSnapshot, target: RestoreTarget): void {
+  for (const spec of snapshot.events) target.addEvent(spec);
+  for (const record of snapshot.idempotency) {
+    target.book(record.eventId)?.idempotency.set(record.key, {
+      holdId: record.holdId,
+      fingerprint: record.fingerprint,
+      expiresAtMs: record.createdAtMs + IDEMPOTENCY_RETENTION_MS,
+    });
+  }
+  for (const stored of snapshot.holds) {
+    // Replays the hold's own entries, so the restored state is the same fold of the log as before the stop.
+    const hold: Hold = { ...stored, status: 'held', orderId: undefined };
+    const { eventId, createdAtMs: atMs } = hold;
+    target.apply({ type: 'hold_placed', id: entryId(hold.id, 'hold_placed'), eventId, atMs, hold });
+    if (stored.status === 'confirmed') {
+      const order = orderOf(hold, atMs);
+      target.apply({
+        type: 'hold_confirmed',
+        id: entryId(hold.id, 'hold_confirmed'),
+        eventId,
+        atMs,
+        hold,
+        order,
+      });
+    }
+  }
+}

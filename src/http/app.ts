@@ -1,0 +1,79 @@
+// buildApp(deps) assembles the HTTP API and never listens: tests drive it with app.inject(), main.ts calls
+// listen(). Adapters are chosen by the caller; the app sees only ports.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { EVENT_BODY_BYTES_MAX } from '../domain/limits.js';
+import type { Gate } from '../gate/gate.js';
+import type { Journal } from '../journal/journal.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { Reservations } from '../service/reservations.js';
+import type { Store } from '../store/store.js';
+import { installErrorHandling } from './error-handler.js';
+import { registerAuditRoutes } from './routes/audit.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerHoldRoutes } from './routes/holds.js';
+import { registerOperationRoutes } from './routes/operations.js';
+import { registerReadRoutes } from './routes/reads.js';
+import { errorBody } from './schemas.js';
+
+export interface AppDeps {
+  readonly reservations: Reservations;
+  readonly gate: Gate;
+  readonly store: Store;
+  readonly journal?: Journal;
+  readonly metrics: Metrics;
+  readonly adminToken: string;
+  readonly logger?: FastifyBaseLogger;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    // No log line per request: at 30k requests/s the log would cost more than the work.
+    logController: new LogController({ disableRequestLogging: true }),
+    // The largest body is an event definition; hold routes set their own, much smaller, limit.
+    bodyLimit: EVENT_BODY_BYTES_MAX,
+    ajv: {
+      // Strict: "2" is not a quantity, and unknown fields are an error, not silently dropped.
+      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false },
+    },
+  });
+  installErrorHandling(app);
+  acceptEmptyJsonBodies(app);
+  app.addSchema(errorBody);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'boxoffice', version: '1', description: 'Ticket reservation engine for flash sales.' },
+      components: { securitySchemes: { admin: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.requestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
+  });
+  registerEventRoutes(app, deps);
+  registerHoldRoutes(app, deps);
+  registerReadRoutes(app, deps);
+  registerAuditRoutes(app, deps);
+  registerOperationRoutes(app, deps);
+  return app;
+}
+
+/**
+ * Many clients send `Content-Type: application/json` with no body on POST /confirm. An empty body is
+ * "no body" (the schema then decides); anything else goes through Fastify's own parser, which keeps its
+ * prototype-poisoning protection.
+ */
+function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    return parseJson(request, body as string, done);
+  });
+}

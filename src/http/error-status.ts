@@ -1,0 +1,30 @@
+// The HTTP status of every error code. Record<ErrorCode, number>: the compiler demands a status for each.
+import type { ErrorCode } from '../domain/errors.js';
+
+export const errorStatus: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  malformed_json: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unauthorized: 401,
+  route_not_found: 404,
+  event_not_found: 404,
+  pool_not_found: 404,
+  section_not_found: 404,
+  seat_not_found: 404,
+  hold_not_found: 404,
+  order_not_found: 404,
+  ticket_not_found: 404,
+  venue_not_found: 404,
+  event_exists: 409,
+  sold_out: 409,
+  seat_unavailable: 409,
+  limit_exceeded: 409,
+  hold_expired: 409,
+  hold_released: 409,
+  hold_confirmed: 409,
+  idempotency_key_reused: 422,
+  store_unavailable: 503,
+  not_ready: 503,
+  internal_error: 500,
+};

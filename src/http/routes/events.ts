@@ -1,0 +1,113 @@
+import type { FastifyInstance } from 'fastify';
+import type { EventDraft } from '../../domain/event-spec.js';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../domain/limits.js';
+import { adminGuard } from '../admin-auth.js';
+import type { AppDeps } from '../app.js';
+import { sendError, sendRejection } from '../error-handler.js';
+import {
+  createEventBody,
+  errors,
+  eventList,
+  eventParams,
+  eventView,
+  pageQuery,
+  seatList,
+  seatsQuery,
+} from '../schemas.js';
+import { eventJson, eventSummaryJson } from '../views.js';
+
+interface EventParams {
+  eventId: string;
+}
+
+export function registerEventRoutes(
+  app: FastifyInstance,
+  { reservations, gate, store, adminToken }: AppDeps,
+): void {
+  app.post<{ Body: EventDraft }>(
+    '/v1/events',
+    {
+      onRequest: adminGuard(adminToken),
+      schema: {
+        summary: 'Create an event with pools of counted stock and/or sections of numbered seats (admin).',
+        tags: ['events'],
+        security: [{ admin: [] }],
+        body: createEventBody,
+        response: { 201: eventView, ...errors(400, 401, 409, 413) },
+      },
+    },
+    async (request, reply) => {
+      const created = await reservations.createEvent(request.body);
+      if ('code' in created) return sendRejection(reply, created);
+      const state = await gate.eventState(created.id);
+      return reply.code(201).send(eventJson(state as NonNullable<typeof state>));
+    },
+  );
+
+  app.get<{ Querystring: { limit?: string; cursor?: string } }>(
+    '/v1/events',
+    {
+      schema: {
+        summary: 'List events with live availability.',
+        tags: ['events'],
+        querystring: pageQuery,
+        response: { 200: eventList, ...errors(400) },
+      },
+    },
+    async (request, reply) => {
+      const limit = pageSize(request.query.limit);
+      if (limit === undefined)
+        return sendError(reply, 'invalid_request', `limit must be from 1 to ${PAGE_SIZE_MAX}.`);
+      const page = await store.listEvents(limit, request.query.cursor);
+      const events = await Promise.all(
+        page.items.map(async (spec) => eventSummaryJson(spec, await gate.eventState(spec.id))),
+      );
+      return { events, nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Params: EventParams }>(
+    '/v1/events/:eventId',
+    {
+      schema: {
+        summary: 'An event with live counts from the gate.',
+        tags: ['events'],
+        params: eventParams,
+        response: { 200: eventView, ...errors(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const state = await gate.eventState(request.params.eventId);
+      if (state === undefined) return sendError(reply, 'event_not_found');
+      return eventJson(state);
+    },
+  );
+
+  app.get<{ Params: EventParams; Querystring: { sectionId?: string } }>(
+    '/v1/events/:eventId/seats',
+    {
+      schema: {
+        summary: 'Status of every numbered seat (optionally of one section).',
+        tags: ['events'],
+        params: eventParams,
+        querystring: seatsQuery,
+        response: { 200: seatList, ...errors(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { eventId } = request.params;
+      const { sectionId } = request.query;
+      const seats = await gate.seatStates(eventId, sectionId);
+      if (seats !== undefined) return { seats };
+      if ((await gate.eventState(eventId)) === undefined) return sendError(reply, 'event_not_found');
+      return sendError(reply, 'section_not_found');
+    },
+  );
+}
+
+/** The page size from `?limit=`, or undefined when out of range. */
+export function pageSize(raw: string | undefined): number | undefined {
+  if (raw === undefined) return PAGE_SIZE_DEFAULT;
+  const limit = Number(raw);
+  return limit >= 1 && limit <= PAGE_SIZE_MAX ? limit : undefined;
+}

@@ -1,0 +1,338 @@
+// Request and response schemas. They validate requests, compile the response serialisers and generate the
+// OpenAPI document: one source, so the document cannot drift from what the server does.
+import {
+  HOLD_TTL_SECONDS_MAX,
+  HOLD_TTL_SECONDS_MIN,
+  ID_LENGTH_MAX,
+  ITEMS_PER_HOLD_MAX,
+  MAX_PER_USER_MAX,
+  NAME_LENGTH_MAX,
+  PAGE_SIZE_MAX,
+  POOL_CAPACITY_MAX,
+  POOLS_PER_EVENT_MAX,
+  PRICE_MAX,
+  ROWS_PER_SECTION_MAX,
+  SEAT_PART_LENGTH_MAX,
+  SEATS_PER_ROW_MAX,
+  SECTIONS_PER_EVENT_MAX,
+} from '../domain/limits.js';
+
+const id = { type: 'string', pattern: `^[A-Za-z0-9_-]{1,${ID_LENGTH_MAX}}$` } as const;
+const seatPart = { type: 'string', pattern: `^[A-Za-z0-9_]{1,${SEAT_PART_LENGTH_MAX}}$` } as const;
+const seatId = {
+  type: 'string',
+  pattern: `^[A-Za-z0-9_]{1,${SEAT_PART_LENGTH_MAX}}-[A-Za-z0-9_]{1,${SEAT_PART_LENGTH_MAX}}-[0-9]{1,4}$`,
+  description: '`<section>-<row>-<n>`, e.g. `A-1-7`',
+} as const;
+/** User ids come from the ticketing platform: UUIDs, numbers, e-mail addresses. */
+const userId = { type: 'string', pattern: `^[A-Za-z0-9_.:@+-]{1,${ID_LENGTH_MAX}}$` } as const;
+const name = { type: 'string', minLength: 1, maxLength: NAME_LENGTH_MAX } as const;
+const price = {
+  type: 'integer',
+  minimum: 0,
+  maximum: PRICE_MAX,
+  description: 'integer minor units',
+} as const;
+const count = { type: 'integer', minimum: 0 } as const;
+const isoTime = { type: 'string', format: 'date-time' } as const;
+/** Ids of holds, orders and tickets: `h.<eventId>.<random>` and derived forms. */
+const resourceId = { type: 'string', minLength: 1, maxLength: 200 } as const;
+
+export const errorBody = {
+  $id: 'Error',
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' } },
+    },
+  },
+} as const;
+const errorRef = { $ref: 'Error#' } as const;
+
+export function errors(...statuses: number[]): Record<number, typeof errorRef> {
+  return Object.fromEntries(statuses.map((status) => [status, errorRef]));
+}
+
+const pool = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'capacity', 'price'],
+  properties: { id, name, capacity: { type: 'integer', minimum: 1, maximum: POOL_CAPACITY_MAX }, price },
+} as const;
+
+const section = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'price', 'rows'],
+  properties: {
+    id: seatPart,
+    name,
+    price,
+    rows: {
+      type: 'array',
+      minItems: 1,
+      maxItems: ROWS_PER_SECTION_MAX,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'seats'],
+        properties: { id: seatPart, seats: { type: 'integer', minimum: 1, maximum: SEATS_PER_ROW_MAX } },
+      },
+    },
+  },
+} as const;
+
+export const createEventBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'venue', 'startsAt'],
+  properties: {
+    id,
+    name,
+    venue: name,
+    startsAt: isoTime,
+    holdTtlSeconds: { type: 'integer', minimum: HOLD_TTL_SECONDS_MIN, maximum: HOLD_TTL_SECONDS_MAX },
+    maxPerUser: { type: 'integer', minimum: 1, maximum: MAX_PER_USER_MAX },
+    pools: { type: 'array', maxItems: POOLS_PER_EVENT_MAX, items: pool },
+    sections: { type: 'array', maxItems: SECTIONS_PER_EVENT_MAX, items: section },
+  },
+} as const;
+
+export const holdBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['userId'],
+  description:
+    'One of: `quantity` + `poolId` (counted stock), `seats` (exact seats), `quantity` + `sectionId` (best available).',
+  properties: {
+    userId,
+    quantity: { type: 'integer', minimum: 1, maximum: ITEMS_PER_HOLD_MAX },
+    poolId: id,
+    sectionId: seatPart,
+    seats: { type: 'array', minItems: 1, maxItems: ITEMS_PER_HOLD_MAX, uniqueItems: true, items: seatId },
+  },
+} as const;
+
+export const idempotencyHeaders = {
+  type: 'object',
+  properties: { 'idempotency-key': { type: 'string', pattern: '^[\\x21-\\x7E]{1,128}$' } },
+} as const;
+
+export const eventParams = { type: 'object', required: ['eventId'], properties: { eventId: id } } as const;
+export const holdParams = {
+  type: 'object',
+  required: ['holdId'],
+  properties: { holdId: resourceId },
+} as const;
+export const orderParams = {
+  type: 'object',
+  required: ['orderId'],
+  properties: { orderId: resourceId },
+} as const;
+export const ticketParams = {
+  type: 'object',
+  required: ['ticketId'],
+  properties: { ticketId: resourceId },
+} as const;
+export const venueParams = { type: 'object', required: ['venue'], properties: { venue: name } } as const;
+
+export const pageQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: `1 to ${PAGE_SIZE_MAX}` },
+    cursor: { type: 'string', maxLength: 300 },
+  },
+} as const;
+
+export const seatsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { sectionId: seatPart },
+} as const;
+
+const counts = { capacity: count, available: { type: 'integer' }, held: count, sold: count } as const;
+
+export const eventView = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    venue: { type: 'string' },
+    startsAt: { type: 'string' },
+    holdTtlSeconds: { type: 'integer' },
+    maxPerUser: { type: 'integer' },
+    ...counts,
+    pools: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          price: { type: 'integer' },
+          ...counts,
+        },
+      },
+    },
+    sections: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          price: { type: 'integer' },
+          rows: {
+            type: 'array',
+            items: { type: 'object', properties: { id: { type: 'string' }, seats: { type: 'integer' } } },
+          },
+          ...counts,
+        },
+      },
+    },
+  },
+} as const;
+
+export const eventList = {
+  type: 'object',
+  properties: {
+    events: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          venue: { type: 'string' },
+          startsAt: { type: 'string' },
+          capacity: count,
+          available: { type: 'integer' },
+        },
+      },
+    },
+    nextCursor: { type: 'string' },
+  },
+} as const;
+
+export const seatList = {
+  type: 'object',
+  properties: {
+    seats: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          status: { type: 'string', enum: ['available', 'held', 'sold'] },
+        },
+      },
+    },
+  },
+} as const;
+
+const item = {
+  type: 'object',
+  properties: {
+    seatId: { type: 'string' },
+    poolId: { type: 'string' },
+    quantity: { type: 'integer' },
+    price: { type: 'integer' },
+  },
+} as const;
+
+export const holdView = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    eventId: { type: 'string' },
+    userId: { type: 'string' },
+    status: { type: 'string', enum: ['held', 'confirmed', 'released', 'expired'] },
+    items: { type: 'array', items: item },
+    total: { type: 'integer' },
+    createdAt: { type: 'string' },
+    expiresAt: { type: 'string' },
+    orderId: { type: 'string' },
+  },
+} as const;
+
+const ticket = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    orderId: { type: 'string' },
+    eventId: { type: 'string' },
+    userId: { type: 'string' },
+    seatId: { type: 'string' },
+    poolId: { type: 'string' },
+    price: { type: 'integer' },
+  },
+} as const;
+export const ticketView = ticket;
+
+export const orderView = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    orderId: { type: 'string' },
+    holdId: { type: 'string' },
+    eventId: { type: 'string' },
+    userId: { type: 'string' },
+    status: { type: 'string', enum: ['confirmed'] },
+    tickets: { type: 'array', items: ticket },
+    total: { type: 'integer' },
+    createdAt: { type: 'string' },
+  },
+} as const;
+
+export const ticketList = {
+  type: 'object',
+  properties: { tickets: { type: 'array', items: ticket }, nextCursor: { type: 'string' } },
+} as const;
+
+export const statsView = {
+  type: 'object',
+  properties: { eventId: { type: 'string' }, ...counts, revenue: { type: 'integer' }, orders: count },
+} as const;
+
+export const venueRevenueView = {
+  type: 'object',
+  properties: {
+    venue: { type: 'string' },
+    revenue: { type: 'integer' },
+    events: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          eventId: { type: 'string' },
+          name: { type: 'string' },
+          startsAt: { type: 'string' },
+          sold: count,
+          orders: count,
+          revenue: { type: 'integer' },
+        },
+      },
+    },
+  },
+} as const;
+
+const availability = { type: 'object', properties: { ...counts } } as const;
+
+export const auditView = {
+  type: 'object',
+  properties: {
+    eventId: { type: 'string' },
+    capacity: count,
+    gate: availability,
+    store: { type: 'object', properties: { tickets: count, orders: count, held: count } },
+    unprojected: count,
+    drift: { type: 'object', properties: { sold: { type: 'integer' }, held: { type: 'integer' } } },
+    oversold: count,
+    doubleBooked: count,
+    phantom: count,
+    consistent: { type: 'boolean' },
+  },
+} as const;

@@ -1,0 +1,65 @@
+// Domain objects as the API shows them: times as ISO strings, order id under both `id` and `orderId`.
+import type { EventSpec, EventState, Hold, Order, Ticket } from '../domain/types.js';
+
+export function holdJson(hold: Hold) {
+  return {
+    id: hold.id,
+    eventId: hold.eventId,
+    userId: hold.userId,
+    status: hold.status,
+    items: hold.items,
+    total: hold.total,
+    createdAt: new Date(hold.createdAtMs).toISOString(),
+    expiresAt: new Date(hold.expiresAtMs).toISOString(),
+    orderId: hold.orderId,
+  };
+}
+
+export function orderJson(order: Order) {
+  return {
+    id: order.id,
+    orderId: order.id,
+    holdId: order.holdId,
+    eventId: order.eventId,
+    userId: order.userId,
+    status: 'confirmed',
+    tickets: order.tickets.map(ticketJson),
+    total: order.total,
+    createdAt: new Date(order.createdAtMs).toISOString(),
+  };
+}
+
+export function ticketJson(ticket: Ticket) {
+  return ticket;
+}
+
+export function eventJson(state: EventState) {
+  const { spec } = state;
+  const poolCounts = new Map(state.pools.map((pool) => [pool.id, pool]));
+  const sectionCounts = new Map(state.sections.map((section) => [section.id, section]));
+  return {
+    id: spec.id,
+    name: spec.name,
+    venue: spec.venue,
+    startsAt: spec.startsAt,
+    holdTtlSeconds: spec.holdTtlSeconds,
+    maxPerUser: spec.maxPerUser,
+    capacity: state.capacity,
+    available: state.available,
+    held: state.held,
+    sold: state.sold,
+    pools: spec.pools.map((pool) => ({ ...pool, ...poolCounts.get(pool.id) })),
+    sections: spec.sections.map((section) => ({ ...section, ...sectionCounts.get(section.id) })),
+  };
+}
+
+export function eventSummaryJson(spec: EventSpec, state: EventState | undefined) {
+  return {
+    id: spec.id,
+    name: spec.name,
+    venue: spec.venue,
+    startsAt: spec.startsAt,
+    capacity: state?.capacity ?? 0,
+    available: state?.available ?? 0,
+  };
+}

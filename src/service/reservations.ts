@@ -1,0 +1,167 @@
+// The use cases: what the HTTP layer calls. Decisions come from the gate, durability from the gate's
+// `durable` promise, and answers about holds that left the gate from the store.
+import { DomainError, type Rejection, reject } from '../domain/errors.js';
+import { buildEventSpec, type EventDefaults, type EventDraft } from '../domain/event-spec.js';
+import { eventIdOf, orderIdOf } from '../domain/ids.js';
+import type { EventSpec, EventState, Hold, HoldRequest, Order } from '../domain/types.js';
+import type { Gate } from '../gate/gate.js';
+import type { Journal } from '../journal/journal.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { Store } from '../store/store.js';
+
+export interface ReservationsDeps {
+  readonly gate: Gate;
+  readonly store: Store;
+  /** The embedded shape's journal; absent where the gate's log is durable by itself. */
+  readonly journal?: Journal;
+  readonly clock: () => number;
+  readonly defaults: EventDefaults;
+  readonly metrics?: Metrics;
+}
+
+export interface HoldResult {
+  readonly created: boolean;
+  readonly hold: Hold;
+  readonly order?: Order;
+}
+
+export interface OrderResult {
+  readonly created: boolean;
+  readonly order: Order;
+}
+
+export class Reservations {
+  readonly #gate: Gate;
+  readonly #store: Store;
+  readonly #journal: Journal | undefined;
+  readonly #clock: () => number;
+  readonly #defaults: EventDefaults;
+  readonly #metrics: Metrics | undefined;
+
+  constructor(deps: ReservationsDeps) {
+    this.#gate = deps.gate;
+    this.#store = deps.store;
+    this.#journal = deps.journal;
+    this.#clock = deps.clock;
+    this.#defaults = deps.defaults;
+    this.#metrics = deps.metrics;
+  }
+
+  async createEvent(draft: EventDraft): Promise<EventSpec | Rejection> {
+    const spec = buildEventSpec(draft, this.#defaults);
+    if ('ok' in spec) return spec;
+    // The store first: an event the gate sells from must survive a restart.
+    if (!(await this.#store.createEvent(spec, this.#clock()))) return reject('event_exists');
+    await this.#gate.createEvent(spec);
+    return spec;
+  }
+
+  async placeHold(
+    eventId: string,
+    request: HoldRequest,
+    idempotencyKey: string | undefined,
+    confirm: boolean,
+  ): Promise<HoldResult | Rejection> {
+    const operation = confirm ? 'order' : 'hold';
+    const outcome = await this.#gate.placeHold({
+      eventId,
+      request,
+      idempotencyKey,
+      confirm,
+      nowMs: this.#clock(),
+    });
+    if (!outcome.ok) return this.#count(operation, outcome);
+    await this.#durable(outcome.durable, operation);
+    if (outcome.kind === 'placed') {
+      this.#count(operation, undefined);
+      return { created: true, hold: outcome.hold, order: outcome.order };
+    }
+    const hold = outcome.hold ?? (await this.#store.getHold(outcome.holdId));
+    if (hold === undefined)
+      throw new Error(`Idempotency key names hold ${outcome.holdId}, which the store lacks.`);
+    const order = confirm ? await this.#store.getOrder(orderIdOf(hold.id)) : undefined;
+    return { created: false, hold, order };
+  }
+
+  async confirmHold(holdId: string): Promise<OrderResult | Rejection> {
+    const outcome = await this.#gate.confirmHold(holdId, this.#clock());
+    if (outcome.ok) {
+      await this.#durable(outcome.durable, 'confirm');
+      this.#count('confirm', undefined);
+      return { created: true, order: outcome.order };
+    }
+    if (outcome.code !== 'hold_not_found') return this.#count('confirm', outcome);
+    const stored = await this.#endedHold(holdId);
+    if (stored?.status === 'confirmed') {
+      const order = await this.#store.getOrder(orderIdOf(holdId));
+      if (order !== undefined) return { created: false, order };
+    }
+    return this.#count('confirm', endingRejection(stored));
+  }
+
+  async releaseHold(holdId: string): Promise<Hold | Rejection> {
+    const outcome = await this.#gate.releaseHold(holdId, this.#clock());
+    if (outcome.ok) {
+      await this.#durable(outcome.durable, 'release');
+      this.#count('release', undefined);
+      return outcome.hold;
+    }
+    if (outcome.code !== 'hold_not_found') return this.#count('release', outcome);
+    const stored = await this.#endedHold(holdId);
+    // Releasing twice is answered like the first time: DELETE is idempotent.
+    if (stored?.status === 'released') return stored;
+    if (stored?.status === 'confirmed') return this.#count('release', reject('hold_confirmed'));
+    return this.#count('release', endingRejection(stored));
+  }
+
+  async getHold(holdId: string): Promise<Hold | undefined> {
+    return (await this.#gate.getHold(holdId)) ?? (await this.#endedHold(holdId));
+  }
+
+  async sweepExpired(): Promise<number> {
+    const swept = await this.#gate.sweepExpired(this.#clock());
+    await swept.durable;
+    if (swept.expired > 0)
+      this.#metrics?.operations.inc({ operation: 'expire', outcome: 'ok' }, swept.expired);
+    return swept.expired;
+  }
+
+  async eventState(eventId: string): Promise<EventState | undefined> {
+    return this.#gate.eventState(eventId);
+  }
+
+  /** A hold that is not live in the gate, from the store, once everything decided so far is durable. */
+  async #endedHold(holdId: string): Promise<Hold | undefined> {
+    if (eventIdOf(holdId) === undefined) return undefined;
+    await this.#journal?.sync().catch(() => {});
+    return this.#store.getHold(holdId);
+  }
+
+  async #durable(durable: Promise<void>, operation: string): Promise<void> {
+    try {
+      await durable;
+    } catch (error) {
+      this.#count(operation, reject('store_unavailable'));
+      throw new DomainError(
+        'store_unavailable',
+        `${reject('store_unavailable').message} (${describe(error)})`,
+      );
+    }
+  }
+
+  #count<T extends Rejection | undefined>(operation: string, rejection: T): T {
+    this.#metrics?.operations.inc({ operation, outcome: rejection === undefined ? 'ok' : rejection.code });
+    return rejection;
+  }
+}
+
+function endingRejection(stored: Hold | undefined): Rejection {
+  if (stored?.status === 'expired') return reject('hold_expired');
+  if (stored?.status === 'released') return reject('hold_released');
+  if (stored?.status === 'confirmed') return reject('hold_confirmed');
+  return reject('hold_not_found');
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

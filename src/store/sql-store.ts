@@ -1,0 +1,255 @@
+// The one Store implementation, over any SqlDriver. Queries are plain SQL shared by PGlite and PostgreSQL.
+import { capacityOf } from '../domain/event-spec.js';
+import { IDEMPOTENCY_RETENTION_MS } from '../domain/limits.js';
+import type { LogEntry } from '../domain/log-entry.js';
+import type { GateSnapshot, IdempotencySnapshot } from '../domain/snapshot.js';
+import type { EventSpec, Hold, Order, Ticket } from '../domain/types.js';
+import { project } from './projection.js';
+import { type HoldRow, holdOf, type TicketRow, ticketOf } from './rows.js';
+import type { SqlDriver } from './sql-driver.js';
+import type { EventRevenue, EventStats, Page, Store, StoreAudit } from './store.js';
+
+const HOLD_COLUMNS = 'id, event_id, user_id, status, items, total, created_at_ms, expires_at_ms';
+const TICKET_COLUMNS = 'id, order_id, event_id, user_id, seat_id, pool_id, price';
+
+export class SqlStore implements Store {
+  readonly #db: SqlDriver;
+
+  constructor(driver: SqlDriver) {
+    this.#db = driver;
+  }
+
+  async createEvent(spec: EventSpec, nowMs: number): Promise<boolean> {
+    const rows = await this.#db.query(
+      `INSERT INTO events (id, name, venue, starts_at_ms, capacity, spec, created_at_ms)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        spec.id,
+        spec.name,
+        spec.venue,
+        Date.parse(spec.startsAt),
+        capacityOf(spec),
+        JSON.stringify(spec),
+        nowMs,
+      ],
+    );
+    return rows.length === 1;
+  }
+
+  async appendEntries(entries: readonly LogEntry[]): Promise<void> {
+    await this.#db.transaction((tx) => project(tx, entries));
+  }
+
+  async loadSnapshot(nowMs: number): Promise<GateSnapshot> {
+    const events = await this.#db.query<{ spec: EventSpec }>(
+      'SELECT spec FROM events ORDER BY created_at_ms, id',
+    );
+    const holds = await this.#db.query<HoldRow>(
+      `SELECT ${HOLD_COLUMNS} FROM holds WHERE status IN ('held', 'confirmed') ORDER BY created_at_ms, id`,
+    );
+    const idempotency = await this.#db.query<{
+      event_id: string;
+      idempotency_key: string;
+      id: string;
+      fingerprint: string;
+      created_at_ms: string;
+    }>(
+      `SELECT event_id, idempotency_key, id, fingerprint, created_at_ms FROM holds
+       WHERE idempotency_key IS NOT NULL AND created_at_ms > $1 ORDER BY created_at_ms, id`,
+      [nowMs - IDEMPOTENCY_RETENTION_MS],
+    );
+    return {
+      events: events.map((row) => row.spec),
+      holds: holds.map(holdOf),
+      idempotency: idempotency.map(
+        (row): IdempotencySnapshot => ({
+          eventId: row.event_id,
+          key: row.idempotency_key,
+          holdId: row.id,
+          fingerprint: row.fingerprint,
+          createdAtMs: Number(row.created_at_ms),
+        }),
+      ),
+    };
+  }
+
+  async listEvents(limit: number, cursor?: string): Promise<Page<EventSpec>> {
+    const rows = await this.#db.query<{ id: string; spec: EventSpec }>(
+      'SELECT id, spec FROM events WHERE id > $1 ORDER BY id LIMIT $2',
+      [cursor ?? '', limit + 1],
+    );
+    return pageOf(
+      rows.map((row) => row.spec),
+      limit,
+      (spec) => spec.id,
+    );
+  }
+
+  async getHold(holdId: string): Promise<Hold | undefined> {
+    const rows = await this.#db.query<HoldRow>(`SELECT ${HOLD_COLUMNS} FROM holds WHERE id = $1`, [holdId]);
+    return rows[0] === undefined ? undefined : holdOf(rows[0]);
+  }
+
+  async getOrder(orderId: string): Promise<Order | undefined> {
+    const orders = await this.#db.query<{
+      id: string;
+      hold_id: string;
+      event_id: string;
+      user_id: string;
+      total: string;
+      created_at_ms: string;
+    }>('SELECT id, hold_id, event_id, user_id, total, created_at_ms FROM orders WHERE id = $1', [orderId]);
+    const order = orders[0];
+    if (order === undefined) return undefined;
+    const tickets = await this.#db.query<TicketRow>(
+      `SELECT ${TICKET_COLUMNS} FROM tickets WHERE order_id = $1 ORDER BY id`,
+      [orderId],
+    );
+    return {
+      id: order.id,
+      holdId: order.hold_id,
+      eventId: order.event_id,
+      userId: order.user_id,
+      total: Number(order.total),
+      createdAtMs: Number(order.created_at_ms),
+      // Ticket ids end in their index; sort numerically so that ticket 10 follows ticket 9.
+      tickets: tickets.map(ticketOf).sort((a, b) => ticketIndex(a.id) - ticketIndex(b.id)),
+    };
+  }
+
+  async getTicket(ticketId: string): Promise<Ticket | undefined> {
+    const rows = await this.#db.query<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = $1`, [
+      ticketId,
+    ]);
+    return rows[0] === undefined ? undefined : ticketOf(rows[0]);
+  }
+
+  async listTickets(eventId: string, limit: number, cursor?: string): Promise<Page<Ticket>> {
+    const rows = await this.#db.query<TicketRow>(
+      `SELECT ${TICKET_COLUMNS} FROM tickets WHERE event_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+      [eventId, cursor ?? '', limit + 1],
+    );
+    return pageOf(rows.map(ticketOf), limit, (ticket) => ticket.id);
+  }
+
+  async eventStats(eventId: string): Promise<EventStats | undefined> {
+    const rows = await this.#db.query<{
+      capacity: number;
+      held: string;
+      sold: string;
+      revenue: string;
+      orders: string;
+    }>(
+      `SELECT e.capacity,
+         (SELECT coalesce(sum(quantity), 0) FROM holds WHERE event_id = e.id AND status = 'held') AS held,
+         (SELECT count(*) FROM tickets WHERE event_id = e.id) AS sold,
+         (SELECT coalesce(sum(total), 0) FROM orders WHERE event_id = e.id) AS revenue,
+         (SELECT count(*) FROM orders WHERE event_id = e.id) AS orders
+       FROM events e WHERE e.id = $1`,
+      [eventId],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    const sold = Number(row.sold);
+    const held = Number(row.held);
+    return {
+      capacity: row.capacity,
+      sold,
+      held,
+      available: row.capacity - sold - held,
+      revenue: Number(row.revenue),
+      orders: Number(row.orders),
+    };
+  }
+
+  async venueRevenue(venue: string): Promise<EventRevenue[]> {
+    const rows = await this.#db.query<{
+      id: string;
+      name: string;
+      starts_at_ms: string;
+      sold: string;
+      orders: string;
+      revenue: string;
+    }>(
+      `SELECT e.id, e.name, e.starts_at_ms,
+         (SELECT count(*) FROM tickets t WHERE t.event_id = e.id) AS sold,
+         count(o.id) AS orders, coalesce(sum(o.total), 0) AS revenue
+       FROM events e LEFT JOIN orders o ON o.event_id = e.id
+       WHERE e.venue = $1 GROUP BY e.id, e.name, e.starts_at_ms ORDER BY e.starts_at_ms, e.id`,
+      [venue],
+    );
+    return rows.map((row) => ({
+      eventId: row.id,
+      name: row.name,
+      startsAt: new Date(Number(row.starts_at_ms)).toISOString(),
+      sold: Number(row.sold),
+      orders: Number(row.orders),
+      revenue: Number(row.revenue),
+    }));
+  }
+
+  async audit(eventId: string): Promise<StoreAudit> {
+    const [counts] = await this.#db.query<Record<string, string>>(AUDIT_COUNTS, [eventId]);
+    const pools = await this.#db.query<{ pool_id: string; sold: string; held: string }>(AUDIT_POOLS, [
+      eventId,
+    ]);
+    const soldByPool: Record<string, number> = {};
+    const heldByPool: Record<string, number> = {};
+    for (const row of pools) {
+      soldByPool[row.pool_id] = Number(row.sold);
+      heldByPool[row.pool_id] = Number(row.held);
+    }
+    const number = (key: string) => Number(counts?.[key] ?? 0);
+    return {
+      tickets: number('tickets'),
+      orders: number('orders'),
+      heldItems: number('held_items'),
+      doubleBooked: number('double_booked'),
+      phantom: number('phantom'),
+      soldByPool,
+      heldByPool,
+    };
+  }
+
+  async ping(): Promise<void> {
+    await this.#db.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.#db.close();
+  }
+}
+
+const AUDIT_COUNTS = `
+WITH occupied AS (
+  SELECT seat_id FROM tickets WHERE event_id = $1 AND seat_id IS NOT NULL
+  UNION ALL
+  SELECT item->>'seatId' FROM holds CROSS JOIN LATERAL jsonb_array_elements(items) AS item
+  WHERE event_id = $1 AND status = 'held' AND item ? 'seatId'
+)
+SELECT
+  (SELECT count(*) FROM tickets WHERE event_id = $1) AS tickets,
+  (SELECT count(*) FROM orders WHERE event_id = $1) AS orders,
+  (SELECT coalesce(sum(quantity), 0) FROM holds WHERE event_id = $1 AND status = 'held') AS held_items,
+  (SELECT count(*) FROM (SELECT seat_id FROM occupied GROUP BY seat_id HAVING count(*) > 1) AS twice) AS double_booked,
+  (SELECT count(*) FROM orders o LEFT JOIN holds h ON h.id = o.hold_id
+    WHERE o.event_id = $1 AND (h.id IS NULL OR h.status <> 'confirmed' OR h.quantity <> o.ticket_count
+      OR o.ticket_count <> (SELECT count(*) FROM tickets t WHERE t.order_id = o.id))) AS phantom`;
+
+const AUDIT_POOLS = `
+SELECT pool_id, sum(sold) AS sold, sum(held) AS held FROM (
+  SELECT pool_id, count(*) AS sold, 0 AS held FROM tickets WHERE event_id = $1 AND pool_id IS NOT NULL GROUP BY pool_id
+  UNION ALL
+  SELECT item->>'poolId', 0, sum((item->>'quantity')::integer) FROM holds CROSS JOIN LATERAL jsonb_array_elements(items) AS item
+  WHERE event_id = $1 AND status = 'held' AND item ? 'poolId' GROUP BY item->>'poolId'
+) AS per_pool GROUP BY pool_id`;
+
+function pageOf<T>(rows: T[], limit: number, idOf: (row: T) => string): Page<T> {
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: idOf(items[items.length - 1] as T) };
+}
+
+function ticketIndex(ticketId: string): number {
+  return Number(ticketId.slice(ticketId.lastIndexOf('.') + 1));
+}
