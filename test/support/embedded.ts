@@ -1,0 +1,87 @@
+// A fresh embedded boxoffice for one test: its own copy of the migrated PGlite template, its own clock.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { assembleEmbedded, type Embedded } from '../../src/embedded.js';
+import { PgliteDriver } from '../../src/store/pglite/pglite-driver.js';
+import type { SqlDriver } from '../../src/store/sql-driver.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+export interface TestEmbedded extends Embedded {
+  readonly dataDir: string;
+  /** Closes and deletes the data dir. */
+  dispose(): Promise<void>;
+}
+
+/** A copy of the migrated template data dir, deleted by the returned cleanup. */
+export function freshDataDir(): { dataDir: string; remove: () => void } {
+  const root = mkdtempSync(join(tmpdir(), 'boxoffice-test-'));
+  const dataDir = join(root, 'data');
+  cpSync(inject('pgliteTemplate'), dataDir, { recursive: true });
+  return { dataDir, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export interface StartOptions {
+  readonly clock?: () => number;
+  readonly dataDir?: string;
+  /** Wraps the real PGlite driver (fault injection). */
+  readonly wrapDriver?: (driver: SqlDriver) => SqlDriver;
+  readonly sweepIntervalMs?: number;
+}
+
+export async function startEmbedded(options: StartOptions = {}): Promise<TestEmbedded> {
+  const fresh = options.dataDir === undefined ? freshDataDir() : undefined;
+  const dataDir = options.dataDir ?? (fresh?.dataDir as string);
+  const real = await PgliteDriver.open(dataDir);
+  const embedded = await assembleEmbedded({
+    driver: options.wrapDriver ? options.wrapDriver(real) : real,
+    adminToken: ADMIN_TOKEN,
+    defaults: { holdTtlSeconds: 300, maxPerUser: 10 },
+    sweepIntervalMs: options.sweepIntervalMs ?? 1000,
+    clock: options.clock,
+  });
+  return {
+    ...embedded,
+    dataDir,
+    async dispose() {
+      await embedded.close();
+      fresh?.remove();
+    },
+  };
+}
+
+let eventCounter = 0;
+/** An event id no other test uses. */
+export function uniqueEventId(prefix = 'ev'): string {
+  eventCounter++;
+  return `${prefix}-${process.pid}-${eventCounter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export interface EventShape {
+  readonly pools?: readonly { id: string; capacity: number; price: number }[];
+  readonly sections?: readonly {
+    id: string;
+    price: number;
+    rows: readonly { id: string; seats: number }[];
+  }[];
+  readonly maxPerUser?: number;
+  readonly holdTtlSeconds?: number;
+}
+
+export function eventBody(id: string, shape: EventShape) {
+  return { id, name: `Event ${id}`, venue: 'Test Arena', startsAt: '2027-01-01T20:00:00Z', ...shape };
+}
+
+/** A manual clock for tests of expiry: starts now, moves only when told. */
+export function manualClock(startMs = Date.now()) {
+  let now = startMs;
+  return {
+    now: () => now,
+    advance(ms: number) {
+      now += ms;
+    },
+  };
+}
