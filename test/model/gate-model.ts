@@ -1,0 +1,122 @@
+// A trivial reference model of one event's sale state, for the model-based property test. It decides
+// every command the obvious way, with plain maps and no cleverness, so that a disagreement with the gate
+// points at the gate.
+import type { ErrorCode } from '../../src/domain/errors.js';
+
+export const TTL_MS = 10_000;
+export const MAX_PER_USER = 3;
+export const POOLS: Record<string, number> = { ga: 5, vip: 2 };
+export const ROWS: readonly { id: string; seats: number }[] = [
+  { id: '1', seats: 4 },
+  { id: '2', seats: 3 },
+];
+export const SEAT_IDS = ROWS.flatMap((row) =>
+  Array.from({ length: row.seats }, (_, i) => `A-${row.id}-${i + 1}`),
+);
+
+export interface ModelItem {
+  readonly seatId?: string;
+  readonly poolId?: string;
+  readonly quantity: number;
+}
+
+export interface ModelHold {
+  readonly userId: string;
+  readonly items: readonly ModelItem[];
+  readonly expiresAtMs: number;
+  status: 'held' | 'confirmed' | 'released' | 'expired';
+}
+
+export class SaleModel {
+  readonly pools = new Map(
+    Object.entries(POOLS).map(([id, capacity]) => [id, { capacity, held: 0, sold: 0 }]),
+  );
+  /** seat → holding hold id and whether sold */
+  readonly seats = new Map<string, { holdId: string; sold: boolean }>();
+  readonly holds = new Map<string, ModelHold>();
+  readonly userItems = new Map<string, number>();
+  readonly idempotency = new Map<string, { fingerprint: string; holdId: string }>();
+
+  userCount(userId: string): number {
+    return this.userItems.get(userId) ?? 0;
+  }
+
+  /** The expected refusal of a placement before choosing items, or undefined if it passes these checks. */
+  refusal(userId: string, quantity: number): ErrorCode | undefined {
+    return this.userCount(userId) + quantity > MAX_PER_USER ? 'limit_exceeded' : undefined;
+  }
+
+  poolRefusal(poolId: string, quantity: number): ErrorCode | undefined {
+    const pool = this.pools.get(poolId);
+    if (pool === undefined) return 'pool_not_found';
+    return pool.capacity - pool.held - pool.sold < quantity ? 'sold_out' : undefined;
+  }
+
+  seatsRefusal(seatIds: readonly string[]): ErrorCode | undefined {
+    for (const seatId of seatIds) {
+      if (!SEAT_IDS.includes(seatId)) return 'seat_not_found';
+      if (this.seats.has(seatId)) return 'seat_unavailable';
+    }
+    return new Set(seatIds).size === seatIds.length ? undefined : 'invalid_request';
+  }
+
+  freeSeats(): string[] {
+    return SEAT_IDS.filter((seat) => !this.seats.has(seat));
+  }
+
+  place(holdId: string, userId: string, items: readonly ModelItem[], nowMs: number): void {
+    let count = 0;
+    for (const item of items) {
+      count += item.quantity;
+      if (item.seatId !== undefined) this.seats.set(item.seatId, { holdId, sold: false });
+      else (this.pools.get(item.poolId as string) as { held: number }).held += item.quantity;
+    }
+    this.userItems.set(userId, this.userCount(userId) + count);
+    this.holds.set(holdId, { userId, items, expiresAtMs: nowMs + TTL_MS, status: 'held' });
+  }
+
+  end(holdId: string, status: 'confirmed' | 'released' | 'expired'): void {
+    const hold = this.holds.get(holdId) as ModelHold;
+    hold.status = status;
+    let count = 0;
+    for (const item of hold.items) {
+      count += item.quantity;
+      if (item.seatId !== undefined) {
+        if (status === 'confirmed') this.seats.set(item.seatId, { holdId, sold: true });
+        else this.seats.delete(item.seatId);
+      } else {
+        const pool = this.pools.get(item.poolId as string) as { held: number; sold: number };
+        pool.held -= item.quantity;
+        if (status === 'confirmed') pool.sold += item.quantity;
+      }
+    }
+    if (status !== 'confirmed') this.userItems.set(hold.userId, this.userCount(hold.userId) - count);
+  }
+
+  /** What the gate must answer to confirm/release of this hold id. */
+  endRefusal(holdId: string, nowMs: number): ErrorCode | undefined {
+    const hold = this.holds.get(holdId);
+    if (hold === undefined || hold.status !== 'held') return 'hold_not_found';
+    return hold.expiresAtMs <= nowMs ? 'hold_expired' : undefined;
+  }
+
+  dueHolds(nowMs: number): string[] {
+    return [...this.holds]
+      .filter(([, hold]) => hold.status === 'held' && hold.expiresAtMs <= nowMs)
+      .map(([id]) => id);
+  }
+
+  totals(): { held: number; sold: number } {
+    let held = 0;
+    let sold = 0;
+    for (const pool of this.pools.values()) {
+      held += pool.held;
+      sold += pool.sold;
+    }
+    for (const seat of this.seats.values()) {
+      if (seat.sold) sold++;
+      else held++;
+    }
+    return { held, sold };
+  }
+}
