@@ -1,0 +1,23 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ExpiryHeap } from './expiry-heap.js';
+
+describe('ExpiryHeap', () => {
+  it('pops exactly the due items, earliest first', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 200 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (times, now) => {
+          const heap = new ExpiryHeap();
+          times.forEach((expiresAtMs, i) => heap.push({ expiresAtMs, holdId: String(i) }));
+          const popped: number[] = [];
+          for (let due = heap.popDue(now); due !== undefined; due = heap.popDue(now))
+            popped.push(due.expiresAtMs);
+          expect(popped).toEqual(times.filter((t) => t <= now).sort((a, b) => a - b));
+          expect(heap.size).toBe(times.filter((t) => t > now).length);
+        },
+      ),
+    );
+  });
+});
