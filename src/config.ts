@@ -18,37 +18,64 @@ export interface Config {
 
 /** Environment variable, CLI flag, default and parser of each setting: the config table of the README. */
 const SETTINGS = {
-  port: { env: 'PORT', flag: 'port', fallback: '8080', parse: integerIn(0, 65_535) },
-  host: { env: 'HOST', flag: 'host', fallback: '127.0.0.1', parse: nonEmpty },
-  dataDir: { env: 'BOXOFFICE_DATA_DIR', flag: 'data-dir', fallback: './data', parse: nonEmpty },
-  adminToken: { env: 'BOXOFFICE_ADMIN_TOKEN', flag: 'admin-token', fallback: '', parse: token },
+  port: {
+    env: 'PORT',
+    flag: 'port',
+    fallback: '8080',
+    parse: integerIn(0, 65_535),
+    about: 'HTTP port (0 picks a free one)',
+  },
+  host: {
+    env: 'HOST',
+    flag: 'host',
+    fallback: '127.0.0.1',
+    parse: nonEmpty,
+    about: 'address to listen on; `0.0.0.0` for all',
+  },
+  dataDir: {
+    env: 'BOXOFFICE_DATA_DIR',
+    flag: 'data-dir',
+    fallback: './data',
+    parse: nonEmpty,
+    about: 'PGlite data directory (embedded shape)',
+  },
+  adminToken: {
+    env: 'BOXOFFICE_ADMIN_TOKEN',
+    flag: 'admin-token',
+    fallback: '',
+    parse: token,
+    about: 'bearer token of admin routes, ≥ 16 characters; generated and printed once when unset',
+  },
   sweepIntervalMs: {
     env: 'BOXOFFICE_SWEEP_INTERVAL_MS',
     flag: 'sweep-interval-ms',
     fallback: '1000',
     parse: integerIn(10, 60_000),
+    about: 'how often expired holds are ended (10–60000 ms)',
   },
   holdTtlSeconds: {
     env: 'BOXOFFICE_HOLD_TTL_SECONDS',
     flag: 'hold-ttl-seconds',
     fallback: '300',
     parse: integerIn(HOLD_TTL_SECONDS_MIN, HOLD_TTL_SECONDS_MAX),
+    about: `hold TTL of events that set none (${HOLD_TTL_SECONDS_MIN}–${HOLD_TTL_SECONDS_MAX} s)`,
   },
   maxPerUser: {
     env: 'BOXOFFICE_MAX_PER_USER',
     flag: 'max-per-user',
     fallback: '10',
     parse: integerIn(1, MAX_PER_USER_MAX),
+    about: 'per-user limit of events that set none',
   },
   logLevel: {
     env: 'LOG_LEVEL',
     flag: 'log-level',
     fallback: 'info',
     parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    about: 'pino log level',
   },
 } as const;
 
-export type SettingName = keyof typeof SETTINGS;
 export const settingFlags = Object.values(SETTINGS).map((setting) => setting.flag);
 
 export class ConfigError extends Error {
@@ -81,11 +108,10 @@ export function loadConfig(
 
 /** The README's configuration table, generated from SETTINGS so it cannot drift. */
 export function configTable(): string {
-  const lines = ['| variable | flag | default |', '|---|---|---|'];
+  const lines = ['| variable | flag | default | meaning |', '|---|---|---|---|'];
   for (const setting of Object.values(SETTINGS)) {
-    lines.push(
-      `| \`${setting.env}\` | \`--${setting.flag}\` | ${setting.fallback === '' ? '(generated)' : `\`${setting.fallback}\``} |`,
-    );
+    const fallback = setting.fallback === '' ? '(generated)' : `\`${setting.fallback}\``;
+    lines.push(`| \`${setting.env}\` | \`--${setting.flag}\` | ${fallback} | ${setting.about} |`);
   }
   return lines.join('\n');
 }
