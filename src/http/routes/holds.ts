@@ -22,20 +22,25 @@ interface PlaceRoute {
   Headers: { 'idempotency-key'?: string };
 }
 
+/** Route options shared by the two placements: same body, headers and refusals; different answers. */
+function placement(summary: string, tag: string, view: typeof holdView | typeof orderView) {
+  return {
+    bodyLimit: HOLD_BODY_BYTES_MAX,
+    schema: {
+      summary,
+      tags: [tag],
+      params: eventParams,
+      headers: idempotencyHeaders,
+      body: holdBody,
+      response: { 200: view, 201: view, ...errors(400, 404, 409, 413, 422, 503) },
+    },
+  };
+}
+
 export function registerHoldRoutes(app: FastifyInstance, { reservations }: AppDeps): void {
   app.post<PlaceRoute>(
     '/v1/events/:eventId/holds',
-    {
-      bodyLimit: HOLD_BODY_BYTES_MAX,
-      schema: {
-        summary: 'Hold seats or counted stock until the event’s hold TTL passes.',
-        tags: ['holds'],
-        params: eventParams,
-        headers: idempotencyHeaders,
-        body: holdBody,
-        response: { 200: holdView, 201: holdView, ...errors(400, 404, 409, 413, 422, 503) },
-      },
-    },
+    placement('Hold seats or counted stock until the event’s hold TTL passes.', 'holds', holdView),
     async (request, reply) => {
       const result = await reservations.placeHold(
         request.params.eventId,
@@ -50,17 +55,7 @@ export function registerHoldRoutes(app: FastifyInstance, { reservations }: AppDe
 
   app.post<PlaceRoute>(
     '/v1/events/:eventId/orders',
-    {
-      bodyLimit: HOLD_BODY_BYTES_MAX,
-      schema: {
-        summary: 'Hold and confirm in one atomic step ("book now").',
-        tags: ['orders'],
-        params: eventParams,
-        headers: idempotencyHeaders,
-        body: holdBody,
-        response: { 200: orderView, 201: orderView, ...errors(400, 404, 409, 413, 422, 503) },
-      },
-    },
+    placement('Hold and confirm in one atomic step ("book now").', 'orders', orderView),
     async (request, reply) => {
       const result = await reservations.placeHold(
         request.params.eventId,
