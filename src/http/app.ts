@@ -9,7 +9,7 @@ import type { Journal } from '../journal/journal.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Reservations } from '../service/reservations.js';
 import type { Store } from '../store/store.js';
-import { installErrorHandling } from './error-handler.js';
+import { installErrorHandling, sendError } from './error-handler.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHoldRoutes } from './routes/holds.js';
@@ -34,6 +34,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     // The largest body is an event definition; hold routes set their own, much smaller, limit.
     bodyLimit: EVENT_BODY_BYTES_MAX,
+    // Venue names may be 200 characters (400 UTF-16 units); the router's default of 100 cut them off.
+    routerOptions: { maxParamLength: 512 },
+    // Errors the router raises before any route runs: the same error shape as everything else.
+    frameworkErrors: (error, _request, reply) => {
+      sendError(
+        reply,
+        'invalid_request',
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'A path parameter is too long.'
+          : 'The URL is not validly percent-encoded.',
+      );
+    },
     ajv: {
       // Strict: "2" is not a quantity, and unknown fields are an error, not silently dropped.
       customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false },
@@ -71,7 +83,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
  */
 function acceptEmptyJsonBodies(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  // The API speaks JSON only: a text/plain body is 415 like any other non-JSON type.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') return done(null, undefined);
     return parseJson(request, body as string, done);

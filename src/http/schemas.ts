@@ -26,7 +26,9 @@ const seatId = {
 } as const;
 /** User ids come from the ticketing platform: UUIDs, numbers, e-mail addresses. */
 const userId = { type: 'string', pattern: `^[A-Za-z0-9_.:@+-]{1,${ID_LENGTH_MAX}}$` } as const;
-const name = { type: 'string', minLength: 1, maxLength: NAME_LENGTH_MAX } as const;
+/** Text PostgreSQL can store: no NUL and no unpaired surrogate (ajv compiles patterns with the `u` flag). */
+const storable = '^[^\\u0000\\uD800-\\uDFFF]*$';
+const name = { type: 'string', minLength: 1, maxLength: NAME_LENGTH_MAX, pattern: storable } as const;
 const price = {
   type: 'integer',
   minimum: 0,
@@ -36,7 +38,7 @@ const price = {
 const count = { type: 'integer', minimum: 0 } as const;
 const isoTime = { type: 'string', format: 'date-time' } as const;
 /** Ids of holds, orders and tickets: `h.<eventId>.<random>` and derived forms. */
-const resourceId = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const resourceId = { type: 'string', minLength: 1, maxLength: 200, pattern: storable } as const;
 
 export const errorBody = {
   $id: 'Error',
@@ -143,7 +145,7 @@ export const pageQuery = {
   additionalProperties: false,
   properties: {
     limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: `1 to ${PAGE_SIZE_MAX}` },
-    cursor: { type: 'string', maxLength: 300 },
+    cursor: { type: 'string', maxLength: 300, pattern: storable },
   },
 } as const;
 

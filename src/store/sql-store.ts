@@ -193,8 +193,9 @@ export class SqlStore implements Store {
     const pools = await this.#db.query<{ pool_id: string; sold: string; held: string }>(AUDIT_POOLS, [
       eventId,
     ]);
-    const soldByPool: Record<string, number> = {};
-    const heldByPool: Record<string, number> = {};
+    // Null-prototype maps: a pool may be called `__proto__` or `constructor`.
+    const soldByPool: Record<string, number> = Object.create(null);
+    const heldByPool: Record<string, number> = Object.create(null);
     for (const row of pools) {
       soldByPool[row.pool_id] = Number(row.sold);
       heldByPool[row.pool_id] = Number(row.held);
