@@ -133,7 +133,16 @@ export class Reservations {
   /** A hold that is not live in the gate, from the store, once everything decided so far is durable. */
   async #endedHold(holdId: string): Promise<Hold | undefined> {
     if (eventIdOf(holdId) === undefined) return undefined;
-    await this.#journal?.sync().catch(() => {});
+    const synced =
+      (await this.#journal?.sync().then(
+        () => true,
+        () => false,
+      )) ?? true;
+    // A failed commit may have undone the ending that took this hold out of the gate: then it is live again.
+    if (!synced) {
+      const live = await this.#gate.getHold(holdId);
+      if (live !== undefined) return live;
+    }
     return this.#store.getHold(holdId);
   }
 
@@ -156,6 +165,8 @@ export class Reservations {
 }
 
 function endingRejection(stored: Hold | undefined): Rejection {
+  // Still held, yet not live when the gate was asked: its ending was undone by a failed commit. Retryable.
+  if (stored?.status === 'held') return reject('store_unavailable');
   if (stored?.status === 'expired') return reject('hold_expired');
   if (stored?.status === 'released') return reject('hold_released');
   if (stored?.status === 'confirmed') return reject('hold_confirmed');
