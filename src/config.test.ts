@@ -5,19 +5,40 @@ import { ConfigError, configTable, loadConfig } from './config.js';
 describe('config', () => {
   it('has sane defaults and generates an admin token when none is set', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', dataDir: './data', sweepIntervalMs: 1000, holdTtlSeconds: 300, adminTokenGenerated: true });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: './data',
+      sweepIntervalMs: 1000,
+      holdTtlSeconds: 300,
+      adminTokenGenerated: true,
+    });
     expect(config.adminToken.length).toBeGreaterThanOrEqual(32);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('reads the environment, and flags win over it', () => {
-    const config = loadConfig({ PORT: '9000', BOXOFFICE_ADMIN_TOKEN: 'a-token-of-sixteen+', HOST: '0.0.0.0' }, { port: '9100' });
-    expect(config).toMatchObject({ port: 9100, host: '0.0.0.0', adminToken: 'a-token-of-sixteen+', adminTokenGenerated: false });
+    const config = loadConfig(
+      { PORT: '9000', BOXOFFICE_ADMIN_TOKEN: 'a-token-of-sixteen+', HOST: '0.0.0.0' },
+      { port: '9100' },
+    );
+    expect(config).toMatchObject({
+      port: 9100,
+      host: '0.0.0.0',
+      adminToken: 'a-token-of-sixteen+',
+      adminTokenGenerated: false,
+    });
   });
 
   it('reports every bad value at once', () => {
     try {
-      loadConfig({ PORT: 'eighty', BOXOFFICE_SWEEP_INTERVAL_MS: '0', BOXOFFICE_HOLD_TTL_SECONDS: '99999', BOXOFFICE_ADMIN_TOKEN: 'short', LOG_LEVEL: 'loud' });
+      loadConfig({
+        PORT: 'eighty',
+        BOXOFFICE_SWEEP_INTERVAL_MS: '0',
+        BOXOFFICE_HOLD_TTL_SECONDS: '99999',
+        BOXOFFICE_ADMIN_TOKEN: 'short',
+        LOG_LEVEL: 'loud',
+      });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
