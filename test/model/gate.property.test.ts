@@ -63,7 +63,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 );
 const group = fc.record({
   commands: fc.array(command, { minLength: 1, maxLength: 5 }),
-  fault: fc.boolean().map((b) => b && Math.random() < 0.3),
+  fault: fc.integer({ min: 0, max: 9 }).map((n) => n < 2),
 });
 
 class Harness {
@@ -152,6 +152,8 @@ class Harness {
     expect(expected.code).toBeUndefined();
     if (outcome.kind === 'replayed') {
       expect(outcome.holdId).toBe(expected.replayOf);
+      // A replay changes nothing; it waits for whatever is in flight, which may fail in a fault group.
+      outcome.durable.catch(() => {});
       return;
     }
     expect(expected.replayOf).toBeUndefined();
@@ -296,7 +298,7 @@ describe('memory gate against the reference model', () => {
         expect((await harness.gate.eventState(EVENT_ID))?.held).toBe(0);
         expect([...harness.model.holds.values()].every((hold) => hold.status !== 'held')).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 1000) },
     );
   });
 });

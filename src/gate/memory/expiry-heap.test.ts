@@ -10,7 +10,7 @@ describe('ExpiryHeap', () => {
         fc.integer({ min: 0, max: 1000 }),
         (times, now) => {
           const heap = new ExpiryHeap();
-          times.forEach((expiresAtMs, i) => heap.push({ expiresAtMs, holdId: String(i) }));
+          for (const [i, expiresAtMs] of times.entries()) heap.push({ expiresAtMs, holdId: String(i) });
           const popped: number[] = [];
           for (let due = heap.popDue(now); due !== undefined; due = heap.popDue(now))
             popped.push(due.expiresAtMs);

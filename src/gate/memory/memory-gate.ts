@@ -206,9 +206,9 @@ export class MemoryGate implements Gate {
       return;
     }
     this.#live.set(entry.hold.id, entry.hold);
-    // An expired hold left the heap when it was popped; confirmed or released ones are still in it.
-    if (entry.type === 'hold_expired')
-      this.#expiry.push({ expiresAtMs: entry.hold.expiresAtMs, holdId: entry.hold.id });
+    // The hold's heap item may be gone: popped when it expired, or popped and skipped by a sweep while the
+    // hold was ended. Push it again; a duplicate is skipped by the sweep like any stale item.
+    this.#expiry.push({ expiresAtMs: entry.hold.expiresAtMs, holdId: entry.hold.id });
   }
 }
 

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { EventSpec } from '../../domain/types.js';
+import { GroupCommit } from '../../journal/group-commit.js';
+import { MemoryGate } from './memory-gate.js';
+
+const SPEC: EventSpec = {
+  id: 'e',
+  name: 'E',
+  venue: 'V',
+  startsAt: '2027-01-01T00:00:00.000Z',
+  holdTtlSeconds: 10,
+  maxPerUser: 5,
+  pools: [{ id: 'ga', name: 'GA', capacity: 3, price: 100 }],
+  sections: [],
+};
+
+function gateWithFaultyStore() {
+  const fault = { on: false };
+  const journal = new GroupCommit(async () => {
+    if (fault.on) throw new Error('injected');
+  });
+  return { gate: new MemoryGate(journal), fault };
+}
+
+describe('MemoryGate', () => {
+  it('still expires a hold whose confirm was undone after a sweep passed over it (found by the property test)', async () => {
+    const { gate, fault } = gateWithFaultyStore();
+    await gate.createEvent(SPEC);
+    const placed = gate.place({
+      eventId: 'e',
+      request: { userId: 'u', quantity: 1 },
+      confirm: false,
+      nowMs: 0,
+    });
+    if (!placed.ok || placed.kind !== 'placed') throw new Error('not placed');
+    await placed.durable;
+    fault.on = true;
+    const confirmed = await gate.confirmHold(placed.hold.id, 5_000);
+    // The sweep pops the hold's expiry while the hold is confirmed, so it skips it.
+    const sweptWhileConfirmed = gate.sweep(10_000);
+    expect(sweptWhileConfirmed.expired).toBe(0);
+    await expect(confirmed.ok && confirmed.durable).rejects.toThrow('injected');
+    fault.on = false;
+    // The confirm is undone: the hold is live again and must still end.
+    expect((await gate.getHold(placed.hold.id))?.status).toBe('held');
+    const swept = gate.sweep(10_000);
+    expect(swept.expired).toBe(1);
+    await swept.durable;
+    expect((await gate.eventState('e'))?.available).toBe(3);
+  });
+
+  it('refuses unknown events and holds with stable codes', async () => {
+    const { gate } = gateWithFaultyStore();
+    expect(
+      gate.place({ eventId: 'nope', request: { userId: 'u', quantity: 1 }, confirm: false, nowMs: 0 }),
+    ).toMatchObject({ code: 'event_not_found' });
+    expect(await gate.confirmHold('h.e.nope', 0)).toMatchObject({ code: 'hold_not_found' });
+    expect(await gate.releaseHold('h.e.nope', 0)).toMatchObject({ code: 'hold_not_found' });
+    expect(await gate.createEvent(SPEC)).toBe(true);
+    expect(await gate.createEvent(SPEC)).toBe(false);
+  });
+});
