@@ -20,4 +20,18 @@ describe('ExpiryHeap', () => {
       ),
     );
   });
+
+  it('rebuilds from any items into a valid heap, dropping what it held', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 200 }), (times) => {
+        const heap = new ExpiryHeap();
+        heap.push({ expiresAtMs: -1, holdId: 'stale' });
+        heap.rebuild(times.map((expiresAtMs, i) => ({ expiresAtMs, holdId: String(i) })));
+        const popped: number[] = [];
+        for (let due = heap.popDue(1000); due !== undefined; due = heap.popDue(1000))
+          popped.push(due.expiresAtMs);
+        expect(popped).toEqual([...times].sort((a, b) => a - b));
+      }),
+    );
+  });
 });

@@ -26,20 +26,27 @@ export class ExpiryHeap {
     items[i] = item;
   }
 
+  /** Replaces the content with items (heapify, O(n)): drops the stale items of holds that ended early. */
+  rebuild(items: Due[]): void {
+    this.#items = items;
+    for (let i = (items.length >> 1) - 1; i >= 0; i--) this.#siftDown(items[i] as Due, i);
+  }
+
   /** Removes and returns the earliest item if it is due at nowMs. */
   popDue(nowMs: number): Due | undefined {
     const items = this.#items;
     const top = items[0];
     if (top === undefined || top.expiresAtMs > nowMs) return undefined;
     const last = items.pop() as Due;
-    if (items.length > 0) this.#siftDown(last);
+    if (items.length > 0) this.#siftDown(last, 0);
     return top;
   }
 
-  #siftDown(item: Due): void {
+  /** Places item, taken from position start, at or below start. */
+  #siftDown(item: Due, start: number): void {
     const items = this.#items;
     const length = items.length;
-    let i = 0;
+    let i = start;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= length) break;

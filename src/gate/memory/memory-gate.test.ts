@@ -59,4 +59,30 @@ describe('MemoryGate', () => {
     expect(await gate.createEvent(SPEC)).toBe(true);
     expect(await gate.createEvent(SPEC)).toBe(false);
   });
+
+  it('keeps every live hold due when it compacts the stale expiries of ended holds', async () => {
+    const { gate } = gateWithFaultyStore();
+    const big = { ...SPEC, pools: [{ id: 'ga', name: 'GA', capacity: 20_000, price: 1 }], maxPerUser: 1 };
+    await gate.createEvent(big);
+    const holds: string[] = [];
+    for (let n = 0; n < 12_000; n++) {
+      const placed = gate.place({
+        eventId: 'e',
+        request: { userId: `u${n}`, quantity: 1 },
+        confirm: false,
+        nowMs: n,
+      });
+      if (!placed.ok || placed.kind !== 'placed') throw new Error('not placed');
+      holds.push(placed.hold.id);
+    }
+    // Ending 11,000 of them leaves far more stale heap items than live holds: compaction runs.
+    for (const [n, holdId] of holds.entries()) {
+      if (n % 12 !== 0)
+        await (n % 2 === 0 ? gate.releaseHold(holdId, 5_000) : gate.confirmHold(holdId, 5_000));
+    }
+    const swept = gate.sweep(10_000 + 12_000);
+    expect(swept.expired).toBe(1_000);
+    await swept.durable;
+    expect((await gate.eventState('e'))?.held).toBe(0);
+  });
 });
