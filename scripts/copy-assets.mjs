@@ -1,4 +1,6 @@
-// Copies the non-TypeScript assets (SQL migrations) next to the compiled code in dist/.
+// Copies the non-TypeScript assets next to the compiled code in dist/: the SQL migrations, and the wrk
+// script of `boxoffice bench`.
 import { cpSync } from 'node:fs';
 
 cpSync('src/store/sql', 'dist/store/sql', { recursive: true });
+cpSync('src/bench/holds.lua', 'dist/bench/holds.lua');

@@ -1,4 +1,71 @@
-export async function runBench(_args: string[]): Promise<number> {
-  process.stderr.write('bench: not built yet\n');
-  return 1;
+// `boxoffice bench`: the throughput of holds accepted and rejected as ratios of a bare Fastify ceiling
+// measured in the same run, or with --memory the RSS after a million holds. See docs/benchmarks.md.
+import { formatMemory, runMemory } from './memory.js';
+import { parseBenchArgs, USAGE, UsageError } from './options.js';
+import { cleanUpEverything } from './processes.js';
+import { formatThroughput, throughputJson } from './report.js';
+import { runThroughput } from './throughput.js';
+import { wrkVersion } from './wrk.js';
+
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+const EXIT_TARGET_MISSED = 3;
+/** The shell's convention for "ended by SIGINT". */
+const EXIT_INTERRUPTED = 130;
+
+export async function runBench(args: string[]): Promise<number> {
+  let options: ReturnType<typeof parseBenchArgs>;
+  try {
+    options = parseBenchArgs(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (options === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const interrupted = () => {
+    // No server may outlive the bench: kill them by pid, then leave with the shell's code for Ctrl-C.
+    cleanUpEverything();
+    log('bench: interrupted');
+    process.exit(EXIT_INTERRUPTED);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    if (options.memory) {
+      const report = await runMemory(options, log);
+      writeReport(formatMemory(report), report, options.json);
+      return report.problems.length > 0 ? EXIT_FAILED : 0;
+    }
+    if (wrkVersion() === undefined) {
+      log(
+        'bench: wrk is not installed. Install it with `apt-get install wrk` (Debian/Ubuntu) and run again.',
+      );
+      return EXIT_USAGE;
+    }
+    const report = await runThroughput(options, log);
+    writeReport(formatThroughput(report), throughputJson(report), options.json);
+    const failed = report.problems.length > 0 || report.scenarios.some((s) => s.verdict === 'ERROR');
+    if (failed || report.scenarios.length < 3) return EXIT_FAILED;
+    const missed = report.scenarios.some((scenario) => scenario.verdict === 'FAIL');
+    return missed && options.strict ? EXIT_TARGET_MISSED : 0;
+  } finally {
+    cleanUpEverything();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+  }
+}
+
+/** The table on stdout; with --json, the JSON there and the table on stderr, so stdout stays parseable. */
+function writeReport(table: string, json: unknown, asJson: boolean): void {
+  if (!asJson) {
+    process.stdout.write(table);
+    return;
+  }
+  process.stderr.write(table);
+  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
 }

@@ -1,0 +1,124 @@
+// The pure parts of the bench: what it reads from wrk, /proc and /metrics, and how it judges a run.
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs, UsageError } from './options.js';
+import { statFields, waitedChildrenTicks } from './proc.js';
+import type { ScenarioResult } from './scenario.js';
+import { countsBetween, countsOf, parseMetrics } from './server-metrics.js';
+import { judge } from './targets.js';
+import { parseWrkResult, requestsPerSecond, type WrkResult } from './wrk.js';
+
+const WRK_STDOUT = `Running 10s test @ http://127.0.0.1:4000/v1/events/e/holds
+  1 threads and 64 connections
+Requests/sec:  36459.01
+BENCH_RESULT {"durationUs":10000000,"requests":364590,"bytes":1,"non2xx":0,"connectErrors":0,"readErrors":0,"writeErrors":0,"timeouts":0,"latencyUsP50":1565,"latencyUsP99":4506,"latencyUsMax":39976,"latencyUsMean":1786.1}
+`;
+
+describe('wrk result', () => {
+  it('reads the line holds.lua prints, in microseconds', () => {
+    const result = parseWrkResult(WRK_STDOUT) as WrkResult;
+    expect(result.latencyUsP99).toBe(4506);
+    expect(requestsPerSecond(result)).toBeCloseTo(36_459, 0);
+  });
+
+  it('is undefined when wrk failed before printing it', () => {
+    expect(parseWrkResult('unable to connect to 127.0.0.1:4000 Connection refused\n')).toBeUndefined();
+  });
+});
+
+describe('/proc stat', () => {
+  // A command name may hold spaces and parentheses; fields are counted after the last ')'.
+  const line = '4242 (sh (x) y) S 1 4242 4242 0 -1 4194304 96 311 0 0 7 3 521 287 20 0 1 0';
+
+  it('finds the fields after the command name', () => {
+    expect(statFields(line).slice(0, 2)).toEqual(['S', '1']);
+  });
+
+  it('sums cutime and cstime: the CPU of waited-for children', () => {
+    expect(waitedChildrenTicks(line)).toBe(521 + 287);
+  });
+});
+
+const METRICS_BEFORE = `# HELP boxoffice_operations_total x
+boxoffice_operations_total{operation="hold",outcome="ok"} 10
+boxoffice_http_request_duration_seconds_count{method="POST",route="/v1/events/:eventId/holds",status="201"} 10
+boxoffice_commit_batch_entries_sum 10
+boxoffice_commit_batch_entries_count 2
+boxoffice_commit_duration_seconds_sum 0.004
+`;
+const METRICS_AFTER = `boxoffice_operations_total{operation="hold",outcome="ok"} 10
+boxoffice_operations_total{operation="hold",outcome="sold_out"} 500
+boxoffice_operations_total{operation="release",outcome="ok"} 3
+boxoffice_http_request_duration_seconds_count{method="POST",route="/v1/events/:eventId/holds",status="201"} 10
+boxoffice_http_request_duration_seconds_count{method="POST",route="/v1/events/:eventId/holds",status="409"} 500
+boxoffice_http_request_duration_seconds_count{method="GET",route="/metrics",status="200"} 7
+boxoffice_commit_batch_entries_sum 10
+boxoffice_commit_batch_entries_count 2
+boxoffice_commit_duration_seconds_sum 0.004
+`;
+
+describe('server metrics', () => {
+  it('counts what the hold route answered between two readings, and nothing else', () => {
+    const delta = countsBetween(
+      countsOf(parseMetrics(METRICS_BEFORE)),
+      countsOf(parseMetrics(METRICS_AFTER)),
+    );
+    expect([...delta.holdStatuses]).toEqual([['409', 500]]);
+    expect([...delta.holdOutcomes]).toEqual([['sold_out', 500]]);
+    expect(delta.commits).toBe(0);
+  });
+});
+
+function result(
+  name: ScenarioResult['name'],
+  requestsPerSecond: number,
+  latencyMsP99: number,
+): ScenarioResult {
+  return {
+    name,
+    label: name,
+    requestsPerSecond,
+    latencyMsP50: 1,
+    latencyMsP99,
+    latencyMsMax: latencyMsP99,
+    wrk: parseWrkResult(WRK_STDOUT) as WrkResult,
+    cpu: undefined,
+    serverRssBytes: undefined,
+    server: undefined,
+    problems: [],
+  };
+}
+
+describe('targets', () => {
+  const ceiling = result('ceiling', 40_000, 4);
+
+  it('passes accepted holds at half the ceiling within 15 ms p99', () => {
+    expect(judge(result('accepted', 20_000, 15), ceiling).verdict).toBe('PASS');
+    expect(judge(result('accepted', 20_000, 15.1), ceiling).verdict).toBe('FAIL');
+    expect(judge(result('accepted', 19_999, 5), ceiling).verdict).toBe('FAIL');
+  });
+
+  it('passes rejections at 0.8 of the ceiling', () => {
+    const judged = judge(result('rejected', 32_000, 50), ceiling);
+    expect(judged.ratio).toBeCloseTo(0.8);
+    expect(judged.verdict).toBe('PASS');
+  });
+
+  it('calls a run with problems an error, whatever its figures', () => {
+    const broken = { ...result('accepted', 30_000, 2), problems: ['409 ×3'] };
+    expect(judge(broken, ceiling).verdict).toBe('ERROR');
+  });
+});
+
+describe('flags', () => {
+  it('has the issue’s defaults', () => {
+    const options = parseBenchArgs([]);
+    expect(options).toMatchObject({ durationSeconds: 10, connections: 64, threads: 1, strict: false });
+  });
+
+  it('refuses unbounded or unknown values', () => {
+    expect(() => parseBenchArgs(['--duration', '0'])).toThrow(UsageError);
+    expect(() => parseBenchArgs(['--duration', '1e9'])).toThrow(UsageError);
+    expect(() => parseBenchArgs(['--threads', '8', '--connections', '4'])).toThrow(UsageError);
+    expect(() => parseBenchArgs(['--fast'])).toThrow(UsageError);
+  });
+});

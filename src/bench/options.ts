@@ -1,0 +1,107 @@
+// Flags of `boxoffice bench`, parsed and bounded once. Every duration and count has a limit, so no run can
+// be asked to go on forever.
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  /** Length of each measured run, per scenario. */
+  readonly durationSeconds: number;
+  /** Unmeasured load before each measured run: JIT, connection setup, first GCs. */
+  readonly warmupSeconds: number;
+  readonly connections: number;
+  /** wrk threads. 1 by default: see docs/benchmarks.md, "Why one wrk thread". */
+  readonly threads: number;
+  /** Print the JSON report on stdout (the table then goes to stderr). */
+  readonly json: boolean;
+  /** Exit 3 when a target is missed (otherwise a missed target is reported, not an error). */
+  readonly strict: boolean;
+  /** Measure memory (RSS after many holds) instead of throughput. */
+  readonly memory: boolean;
+  readonly memoryHolds: number;
+  readonly memoryTimeoutSeconds: number;
+  /** Directory for a --cpu-prof profile of the boxoffice server (and of the bare one). */
+  readonly cpuProfileDir: string | undefined;
+}
+
+export const USAGE = `Usage: boxoffice bench [flags]
+
+Measures holds accepted and holds rejected (sold out) against a bare Fastify route (the ceiling), in one run,
+with wrk at 64 connections; prints req/s, p50, p99 and each one's ratio to the ceiling.
+
+  --duration <s>        measured seconds per scenario (default 10, 1-600)
+  --warmup <s>          warm-up seconds before each measured run (default 3, 0-60)
+  --connections <n>     wrk connections (default 64)
+  --threads <n>         wrk threads (default 1: the server keeps a core to itself)
+  --json                print a JSON report on stdout (the table goes to stderr)
+  --strict              exit 3 when a target is missed
+  --cpu-prof <dir>      write V8 CPU profiles of both servers into <dir>
+  --memory              instead: RSS of one 100,000-seat event after --holds processed holds
+  --holds <n>           holds of the memory run (default 1000000)
+  --memory-timeout <s>  bound of the memory run (default 900)
+
+Exit status: 0 done, 1 the run failed (a server died, 5xx or unexpected statuses, socket errors),
+2 bad flags or wrk missing, 3 a target missed with --strict.
+`;
+
+const BOUNDS = {
+  duration: { fallback: 10, min: 1, max: 600 },
+  warmup: { fallback: 3, min: 0, max: 60 },
+  connections: { fallback: 64, min: 1, max: 10_000 },
+  threads: { fallback: 1, min: 1, max: 64 },
+  holds: { fallback: 1_000_000, min: 1, max: 10_000_000 },
+  'memory-timeout': { fallback: 900, min: 10, max: 3_600 },
+} as const;
+
+export class UsageError extends Error {}
+
+export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: [...args],
+      strict: true,
+      options: {
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        connections: { type: 'string' },
+        threads: { type: 'string' },
+        json: { type: 'boolean' },
+        strict: { type: 'boolean' },
+        'cpu-prof': { type: 'string' },
+        memory: { type: 'boolean' },
+        holds: { type: 'string' },
+        'memory-timeout': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help === true) return 'help';
+  const number = (name: keyof typeof BOUNDS) => bounded(name, values[name] as string | undefined);
+  const options: BenchOptions = {
+    durationSeconds: number('duration'),
+    warmupSeconds: number('warmup'),
+    connections: number('connections'),
+    threads: number('threads'),
+    json: values.json === true,
+    strict: values.strict === true,
+    memory: values.memory === true,
+    memoryHolds: number('holds'),
+    memoryTimeoutSeconds: number('memory-timeout'),
+    cpuProfileDir: values['cpu-prof'] as string | undefined,
+  };
+  if (options.threads > options.connections) {
+    throw new UsageError('--threads must not exceed --connections (wrk gives each thread connections).');
+  }
+  return options;
+}
+
+function bounded(name: keyof typeof BOUNDS, raw: string | undefined): number {
+  const { fallback, min, max } = BOUNDS[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^[0-9]+$/.test(raw) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
+  }
+  return value;
+}

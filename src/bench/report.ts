@@ -1,0 +1,107 @@
+// The human report of a throughput run: a header naming the machine and settings, one table row per
+// scenario, then what explains the figures (CPU split, group commit batches, statuses, RSS).
+import type { Judged } from './targets.js';
+import type { ThroughputReport } from './throughput.js';
+
+const COLUMNS = [
+  { title: 'scenario', width: 26, align: 'left' },
+  { title: 'req/s', width: 9, align: 'right' },
+  { title: 'p50 ms', width: 8, align: 'right' },
+  { title: 'p99 ms', width: 8, align: 'right' },
+  { title: 'ratio', width: 6, align: 'right' },
+  { title: 'target', width: 22, align: 'left' },
+  { title: 'verdict', width: 7, align: 'left' },
+] as const;
+
+export function formatThroughput(report: ThroughputReport): string {
+  const { machine, settings } = report;
+  const lines = [
+    '',
+    `boxoffice bench, ${report.startedAt}`,
+    `machine: ${machine.cores} cores (${machine.cpuModel}), node ${machine.node}, ${machine.wrk}`,
+    `load: wrk, ${settings.connections} connections, ${settings.threads} thread(s), ` +
+      `${settings.durationSeconds} s measured after ${settings.warmupSeconds} s warm-up, per scenario`,
+    '',
+    row(COLUMNS.map((column) => column.title)),
+    row(COLUMNS.map((column) => '-'.repeat(column.width))),
+    ...report.scenarios.map((scenario) => row(cellsOf(scenario))),
+    '',
+    ...report.scenarios.flatMap(detailsOf),
+  ];
+  if (report.backgroundBusyPercent !== undefined) {
+    lines.push(`machine busy before the run: ${report.backgroundBusyPercent.toFixed(0)}% of one core`);
+  }
+  for (const problem of report.problems) lines.push(`PROBLEM: ${problem}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function cellsOf(scenario: Judged): string[] {
+  return [
+    scenario.label,
+    Math.round(scenario.requestsPerSecond).toLocaleString('en-US'),
+    scenario.latencyMsP50.toFixed(2),
+    scenario.latencyMsP99.toFixed(2),
+    scenario.ratio === undefined ? '-' : scenario.ratio.toFixed(2),
+    scenario.target,
+    scenario.verdict,
+  ];
+}
+
+function row(cells: readonly string[]): string {
+  return cells
+    .map((cell, index) => {
+      const column = COLUMNS[index] as (typeof COLUMNS)[number];
+      return column.align === 'left' ? cell.padEnd(column.width) : cell.padStart(column.width);
+    })
+    .join('  ')
+    .trimEnd();
+}
+
+function detailsOf(scenario: Judged): string[] {
+  const parts = [
+    `${scenario.wrk.requests.toLocaleString('en-US')} requests, max ${scenario.latencyMsMax.toFixed(1)} ms`,
+  ];
+  if (scenario.cpu !== undefined) {
+    const cpu = scenario.cpu;
+    parts.push(
+      `CPU (% of one core, ${cpu.cores} cores): server ${cpu.serverPercent.toFixed(0)}, ` +
+        `wrk ${cpu.loadGeneratorPercent.toFixed(0)}, other ${cpu.otherPercent.toFixed(0)}, idle ${cpu.idlePercent.toFixed(0)}`,
+    );
+  }
+  const server = scenario.server;
+  if (server !== undefined) {
+    parts.push(`statuses ${[...server.holdStatuses].map(([key, count]) => `${key} ×${count}`).join(', ')}`);
+    if (server.commits > 0) {
+      parts.push(
+        `group commits ${server.commits}, ${(server.committedEntries / server.commits).toFixed(1)} entries ` +
+          `and ${((1000 * server.commitSeconds) / server.commits).toFixed(2)} ms each`,
+      );
+    }
+  }
+  if (scenario.serverRssBytes !== undefined) parts.push(`server RSS ${mebibytes(scenario.serverRssBytes)}`);
+  const lines = [`${scenario.label}: ${parts.join('; ')}`];
+  for (const problem of scenario.problems) lines.push(`  PROBLEM: ${problem}`);
+  return lines;
+}
+
+export function mebibytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** The JSON report: the same figures, with maps as plain objects. */
+export function throughputJson(report: ThroughputReport): unknown {
+  return {
+    ...report,
+    scenarios: report.scenarios.map((scenario) => ({
+      ...scenario,
+      server:
+        scenario.server === undefined
+          ? undefined
+          : {
+              ...scenario.server,
+              holdStatuses: Object.fromEntries(scenario.server.holdStatuses),
+              holdOutcomes: Object.fromEntries(scenario.server.holdOutcomes),
+            },
+    })),
+  };
+}
