@@ -2,7 +2,12 @@
 // listen(). Adapters are chosen by the caller; the app sees only ports.
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  LogController,
+  type onResponseHookHandler,
+} from 'fastify';
 import { EVENT_BODY_BYTES_MAX } from '../domain/limits.js';
 import type { Gate } from '../gate/gate.js';
 import type { Journal } from '../journal/journal.js';
@@ -32,6 +37,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger,
     // No log line per request: at 30k requests/s the log would cost more than the work.
     logController: new LogController({ disableRequestLogging: true }),
+    // Requests share the app's logger: a pino child per request (Fastify's default, to bind reqId) measured
+    // ~20% of the throughput of a refused hold. Errors are logged with their request's method and url.
+    childLoggerFactory: (logger) => logger,
     // The largest body is an event definition; hold routes set their own, much smaller, limit.
     bodyLimit: EVENT_BODY_BYTES_MAX,
     // Venue names may be 200 characters (400 UTF-16 units); the router's default of 100 cut them off.
@@ -62,11 +70,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.addHook('onResponse', async (request, reply) => {
-    deps.metrics.requestDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode },
-      reply.elapsedTime / 1000,
-    );
+  // Every route registered after this records its duration, through a recorder made once per route.
+  app.addHook('onRoute', (route) => {
+    const record = deps.metrics.requestRecorder(String(route.method), route.url);
+    const onResponse: onResponseHookHandler = (_request, reply, done) => {
+      record(reply.statusCode, reply.elapsedTime);
+      done();
+    };
+    route.onResponse = [...[route.onResponse ?? []].flat(), onResponse];
   });
   registerEventRoutes(app, deps);
   registerHoldRoutes(app, deps);

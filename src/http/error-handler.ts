@@ -28,7 +28,8 @@ export function sendRejection(reply: FastifyReply, rejection: Rejection): Fastif
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) {
-      if (errorStatus[error.code] >= 500) request.log.warn({ err: error }, 'request failed');
+      if (errorStatus[error.code] >= 500)
+        request.log.warn({ err: error, method: request.method, url: request.url }, 'request failed');
       return sendError(reply, error.code, error.message);
     }
     if (error.validation !== undefined) return sendError(reply, 'invalid_request', error.message);
@@ -44,7 +45,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return sendError(reply, 'invalid_request', error.message);
     }
-    request.log.error({ err: error }, 'unhandled error');
+    request.log.error({ err: error, method: request.method, url: request.url }, 'unhandled error');
     return sendError(reply, 'internal_error');
   });
   app.setNotFoundHandler((request, reply) =>

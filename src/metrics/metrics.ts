@@ -1,26 +1,28 @@
 // Prometheus metrics. One registry per app instance (tests build many apps in one process).
+//
+// Hot-path note: prom-client hashes the label object on every observe()/inc(). Request durations go to a
+// FixedHistogram (see there why); counters keep prom-client with their labelled children cached here.
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { CommitObserver } from '../journal/group-commit.js';
-
-export type Outcome = string;
+import { FixedHistogram } from './fixed-histogram.js';
 
 export interface Metrics {
   readonly registry: Registry;
-  readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
-  /** holds, orders, confirms, releases and expiries, by outcome (`ok` or an error code). */
-  readonly operations: Counter<'operation' | 'outcome'>;
+  /** Records one request's duration; call once per route at registration, then per request. */
+  requestRecorder(method: string, route: string): (status: number, elapsedMs: number) => void;
+  /** Counts holds, orders, confirms, releases and expiries by outcome (`ok` or an error code). */
+  countOperation(operation: string, outcome: string, count?: number): void;
   readonly commits: CommitObserver;
 }
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'boxoffice_process_' });
-  const requestDuration = new Histogram({
+  collectDefaultMetrics({ register: registry, prefix: 'boxoffice_' });
+  const requestDuration = new FixedHistogram({
     name: 'boxoffice_http_request_duration_seconds',
     help: 'HTTP request duration by route and status.',
-    labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
+    registry,
   });
   const operations = new Counter({
     name: 'boxoffice_operations_total',
@@ -28,6 +30,34 @@ export function createMetrics(): Metrics {
     labelNames: ['operation', 'outcome'] as const,
     registers: [registry],
   });
+  const operationChildren = new Map<string, Counter.Internal>();
+  return {
+    registry,
+    requestRecorder(method, route) {
+      const byStatus = new Map<number, (seconds: number) => void>();
+      return (status, elapsedMs) => {
+        let record = byStatus.get(status);
+        if (record === undefined) {
+          record = requestDuration.recorder({ method, route, status: String(status) });
+          byStatus.set(status, record);
+        }
+        record(elapsedMs / 1000);
+      };
+    },
+    countOperation(operation, outcome, count = 1) {
+      const key = `${operation} ${outcome}`;
+      let child = operationChildren.get(key);
+      if (child === undefined) {
+        child = operations.labels({ operation, outcome });
+        operationChildren.set(key, child);
+      }
+      child.inc(count);
+    },
+    commits: commitMetrics(registry),
+  };
+}
+
+function commitMetrics(registry: Registry): CommitObserver {
   const batchEntries = new Histogram({
     name: 'boxoffice_commit_batch_entries',
     help: 'Log entries per group commit.',
@@ -46,17 +76,12 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
   return {
-    registry,
-    requestDuration,
-    operations,
-    commits: {
-      committed(entries, seconds) {
-        batchEntries.observe(entries);
-        commitDuration.observe(seconds);
-      },
-      failed(entries) {
-        commitFailures.inc(entries);
-      },
+    committed(entries, seconds) {
+      batchEntries.observe(entries);
+      commitDuration.observe(seconds);
+    },
+    failed(entries) {
+      commitFailures.inc(entries);
     },
   };
 }

@@ -121,8 +121,7 @@ export class Reservations {
   async sweepExpired(): Promise<number> {
     const swept = await this.#gate.sweepExpired(this.#clock());
     await swept.durable;
-    if (swept.expired > 0)
-      this.#metrics?.operations.inc({ operation: 'expire', outcome: 'ok' }, swept.expired);
+    if (swept.expired > 0) this.#metrics?.countOperation('expire', 'ok', swept.expired);
     return swept.expired;
   }
 
@@ -159,7 +158,7 @@ export class Reservations {
   }
 
   #count<T extends Rejection | undefined>(operation: string, rejection: T): T {
-    this.#metrics?.operations.inc({ operation, outcome: rejection === undefined ? 'ok' : rejection.code });
+    this.#metrics?.countOperation(operation, rejection === undefined ? 'ok' : rejection.code);
     return rejection;
   }
 }
