@@ -1,6 +1,6 @@
 // The store contract, run against every adapter (PGlite and PostgreSQL) with the same migrations and queries.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newHoldId } from '../../src/domain/ids.js';
+import { newHold } from '../../src/domain/hold.js';
 import { entryId, type LogEntry } from '../../src/domain/log-entry.js';
 import { orderOf } from '../../src/domain/order.js';
 import type { EventSpec, Hold, HoldItem } from '../../src/domain/types.js';
@@ -27,17 +27,7 @@ function spec(id: string): EventSpec {
 }
 
 function hold(eventId: string, userId: string, items: HoldItem[]): Hold {
-  const total = items.reduce((sum, item) => sum + item.price * item.quantity, 0);
-  return {
-    id: newHoldId(eventId),
-    eventId,
-    userId,
-    status: 'held',
-    items,
-    total,
-    createdAtMs: NOW,
-    expiresAtMs: NOW + 300_000,
-  };
+  return newHold(eventId, userId, items, NOW, 300);
 }
 
 const placed = (h: Hold, idempotencyKey?: string): LogEntry => ({

@@ -4,8 +4,8 @@
 // decision order, and a failed commit undoes exactly the entries decided after the last durable one.
 import { pickBestAvailable } from '../../domain/best-available.js';
 import { type Rejection, reject } from '../../domain/errors.js';
+import { newHold } from '../../domain/hold.js';
 import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
-import { newHoldId } from '../../domain/ids.js';
 import { entryId, type LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
@@ -264,25 +264,4 @@ function namedSeats(book: EventBook, seatIds: readonly string[]): HoldItem[] | R
   }
   if (new Set(seatIds).size !== seatIds.length) return reject('invalid_request', 'A seat is named twice.');
   return items;
-}
-
-function newHold(
-  eventId: string,
-  userId: string,
-  items: HoldItem[],
-  nowMs: number,
-  ttlSeconds: number,
-): Hold {
-  let total = 0;
-  for (const item of items) total += item.price * item.quantity;
-  return {
-    id: newHoldId(eventId),
-    eventId,
-    userId,
-    status: 'held',
-    items,
-    total,
-    createdAtMs: nowMs,
-    expiresAtMs: nowMs + ttlSeconds * 1000,
-  };
 }
