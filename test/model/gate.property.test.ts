@@ -207,6 +207,15 @@ class Harness {
       expect(pool.held + pool.sold).toBeLessThanOrEqual(pool.capacity);
       expect(pool.available).toBeGreaterThanOrEqual(0);
     }
+    // Section counts are kept incrementally; they must equal the seat map of the model.
+    const section = state.sections[0];
+    const heldSeats = [...this.model.seats.values()].filter((seat) => !seat.sold).length;
+    const soldSeats = this.model.seats.size - heldSeats;
+    expect({ held: section?.held, sold: section?.sold, available: section?.available }).toEqual({
+      held: heldSeats,
+      sold: soldSeats,
+      available: SEAT_IDS.length - heldSeats - soldSeats,
+    });
     const seats = (await this.gate.seatStates(EVENT_ID)) ?? [];
     for (const seat of seats) {
       const owner = this.model.seats.get(seat.id);

@@ -20,18 +20,24 @@ export const SEAT_HELD = 1;
 export const SEAT_SOLD = 2;
 const STATUS_NAMES: readonly SeatStatus[] = ['available', 'held', 'sold'];
 
-export interface PoolCounts {
+/** Live counts of a pool or a section, kept by apply/undo so that reading them costs nothing. */
+export interface Counts {
   readonly capacity: number;
-  readonly price: number;
   available: number;
   held: number;
   sold: number;
+}
+
+export interface PoolCounts extends Counts {
+  readonly price: number;
 }
 
 interface MutableRow {
   readonly start: number;
   readonly count: number;
   available: number;
+  /** The counts of the row's section. */
+  readonly section: Counts;
 }
 
 export interface SectionLayout {
@@ -40,6 +46,7 @@ export interface SectionLayout {
   readonly rows: MutableRow[];
   readonly start: number;
   readonly count: number;
+  readonly counts: Counts;
 }
 
 export interface IdempotencyRecord {
@@ -78,8 +85,15 @@ export class EventBook {
     for (const section of spec.sections) {
       const start = this.seatIds.length;
       const rows: MutableRow[] = [];
+      const seats = section.rows.reduce((sum, row) => sum + row.seats, 0);
+      const counts: Counts = { capacity: seats, available: seats, held: 0, sold: 0 };
       for (const row of section.rows) {
-        const layout = { start: this.seatIds.length, count: row.seats, available: row.seats };
+        const layout = {
+          start: this.seatIds.length,
+          count: row.seats,
+          available: row.seats,
+          section: counts,
+        };
         rows.push(layout);
         for (let n = 1; n <= row.seats; n++) {
           const id = seatIdOf(section.id, row.id, n);
@@ -94,6 +108,7 @@ export class EventBook {
         rows,
         start,
         count: this.seatIds.length - start,
+        counts,
       });
     }
     this.seatState = new Uint8Array(this.seatIds.length);
@@ -176,7 +191,7 @@ export class EventBook {
     const pools = [...this.pools].map(([id, pool]) => ({ id, ...countsOf(pool) }));
     const sections = [...this.sections.values()].map((section) => ({
       id: section.id,
-      ...this.#sectionCounts(section),
+      ...countsOf(section.counts),
     }));
     return {
       spec: this.spec,
@@ -220,6 +235,8 @@ export class EventBook {
         const row = this.seatRow[index] as MutableRow;
         if (from === 'available') row.available--;
         if (to === 'available') row.available++;
+        row.section[from]--;
+        row.section[to]++;
         this.seatState[index] = seatState;
       } else {
         const pool = this.pools.get(item.poolId as string) as PoolCounts;
@@ -234,18 +251,8 @@ export class EventBook {
     if (next === 0) this.itemsByUser.delete(userId);
     else this.itemsByUser.set(userId, next);
   }
-
-  #sectionCounts(section: SectionLayout): Availability {
-    let held = 0;
-    let sold = 0;
-    for (let i = section.start; i < section.start + section.count; i++) {
-      if (this.seatState[i] === SEAT_HELD) held++;
-      else if (this.seatState[i] === SEAT_SOLD) sold++;
-    }
-    return { capacity: section.count, available: section.count - held - sold, held, sold };
-  }
 }
 
-function countsOf(pool: PoolCounts): Availability {
-  return { capacity: pool.capacity, available: pool.available, held: pool.held, sold: pool.sold };
+function countsOf(counts: Counts): Availability {
+  return { capacity: counts.capacity, available: counts.available, held: counts.held, sold: counts.sold };
 }
