@@ -35,10 +35,6 @@ export function orderIdOf(holdId: string): string {
   return `o${holdId.slice(1)}`;
 }
 
-export function holdIdOfOrder(orderId: string): string {
-  return `h${orderId.slice(1)}`;
-}
-
 export function ticketIdOf(holdId: string, index: number): string {
   return `t${holdId.slice(1)}.${index}`;
 }

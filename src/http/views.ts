@@ -1,5 +1,5 @@
 // Domain objects as the API shows them: times as ISO strings, order id under both `id` and `orderId`.
-import type { EventSpec, EventState, Hold, Order, Ticket } from '../domain/types.js';
+import type { EventSpec, EventState, Hold, Order } from '../domain/types.js';
 
 export function holdJson(hold: Hold) {
   return {
@@ -23,14 +23,10 @@ export function orderJson(order: Order) {
     eventId: order.eventId,
     userId: order.userId,
     status: 'confirmed',
-    tickets: order.tickets.map(ticketJson),
+    tickets: order.tickets,
     total: order.total,
     createdAt: new Date(order.createdAtMs).toISOString(),
   };
-}
-
-export function ticketJson(ticket: Ticket) {
-  return ticket;
 }
 
 export function eventJson(state: EventState) {

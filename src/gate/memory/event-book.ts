@@ -1,7 +1,6 @@
 // The sale state of one event in memory. `apply` and `undo` of log entries are its only mutators, so the
 // state is always the fold of the accepted log, and a failed commit can be undone entry by entry.
 
-import type { RowRange } from '../../domain/best-available.js';
 import { capacityOf, seatIdOf } from '../../domain/event-spec.js';
 import { IDEMPOTENCY_RETENTION_MS } from '../../domain/limits.js';
 import type { LogEntry } from '../../domain/log-entry.js';
@@ -119,10 +118,6 @@ export class EventBook {
   }
 
   isFree = (index: number): boolean => this.seatState[index] === SEAT_FREE;
-
-  rowsOf(sectionId: string): readonly RowRange[] | undefined {
-    return this.sections.get(sectionId)?.rows;
-  }
 
   apply(entry: LogEntry): void {
     const hold = entry.hold;
