@@ -69,9 +69,15 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(
-      `boxoffice: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    // An operator's mistake gets its message; anything else is a fault and keeps its stack.
+    const operatorError = error instanceof Error && error.name === 'DataDirInUseError';
+    const text =
+      error instanceof Error
+        ? operatorError
+          ? error.message
+          : (error.stack ?? error.message)
+        : String(error);
+    process.stderr.write(`boxoffice: ${text}\n`);
     process.exitCode = 1;
   },
 );

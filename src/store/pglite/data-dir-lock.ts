@@ -3,6 +3,11 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Another live process owns the data directory: an operator's mistake, reported without a stack. */
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
+}
+
 export function acquireDataDirLock(dataDir: string): () => void {
   const path = join(dataDir, 'boxoffice.lock');
   try {
@@ -10,7 +15,7 @@ export function acquireDataDirLock(dataDir: string): () => void {
   } catch {
     const owner = Number(readFileSync(path, 'utf8'));
     if (owner !== process.pid && isAlive(owner)) {
-      throw new Error(
+      throw new DataDirInUseError(
         `Data directory ${dataDir} is in use by process ${owner}; stop it or choose another BOXOFFICE_DATA_DIR.`,
       );
     }
