@@ -1,10 +1,9 @@
 // The log: every change of sale state is one entry. The gate decides and produces entries; the journal
-// makes them durable; the store projects them. An entry id is derived from its hold and kind, so a hold has
-// at most one `hold_placed` and one ending entry, and replaying an entry twice is detectably a no-op.
+// makes them durable; the store projects them. An entry is identified by its hold and its kind: a hold has
+// one `hold_placed` and at most one ending, which is what makes projecting an entry twice a no-op.
 import type { Hold, Order } from './types.js';
 
 interface EntryBase {
-  readonly id: string;
   readonly eventId: string;
   readonly atMs: number;
   /** The hold as it was when live: every entry carries it so that it can be undone and projected alone. */
@@ -32,11 +31,6 @@ export interface HoldExpired extends EntryBase {
 
 export type LogEntry = HoldPlaced | HoldConfirmed | HoldReleased | HoldExpired;
 export type EndingEntry = HoldConfirmed | HoldReleased | HoldExpired;
-
-export function entryId(holdId: string, type: LogEntry['type']): string {
-  // A hold ends once, so every ending shares one id: a second ending of one hold cannot be projected.
-  return type === 'hold_placed' ? `${holdId}/placed` : `${holdId}/ended`;
-}
 
 export function statusAfter(entry: LogEntry): Hold['status'] {
   switch (entry.type) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMMIT_BATCH_ENTRIES_MAX } from '../domain/limits.js';
-import { entryId, type LogEntry } from '../domain/log-entry.js';
+import type { LogEntry } from '../domain/log-entry.js';
 import { GroupCommit } from './group-commit.js';
 
 function entry(n: number): LogEntry {
@@ -14,7 +14,7 @@ function entry(n: number): LogEntry {
     createdAtMs: 0,
     expiresAtMs: 1,
   };
-  return { type: 'hold_placed', id: entryId(hold.id, 'hold_placed'), eventId: 'e', atMs: 0, hold };
+  return { type: 'hold_placed', eventId: 'e', atMs: 0, hold };
 }
 
 /** A write that records its batches and can be held open or made to fail. */

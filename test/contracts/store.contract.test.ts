@@ -1,7 +1,7 @@
 // The store contract, run against every adapter (PGlite and PostgreSQL) with the same migrations and queries.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newHold } from '../../src/domain/hold.js';
-import { entryId, type LogEntry } from '../../src/domain/log-entry.js';
+import type { LogEntry } from '../../src/domain/log-entry.js';
 import { orderOf } from '../../src/domain/order.js';
 import type { EventSpec, Hold, HoldItem } from '../../src/domain/types.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -32,7 +32,6 @@ function hold(eventId: string, userId: string, items: HoldItem[]): Hold {
 
 const placed = (h: Hold, idempotencyKey?: string): LogEntry => ({
   type: 'hold_placed',
-  id: entryId(h.id, 'hold_placed'),
   eventId: h.eventId,
   atMs: h.createdAtMs,
   hold: h,
@@ -41,7 +40,6 @@ const placed = (h: Hold, idempotencyKey?: string): LogEntry => ({
 });
 const confirmed = (h: Hold): LogEntry => ({
   type: 'hold_confirmed',
-  id: entryId(h.id, 'hold_confirmed'),
   eventId: h.eventId,
   atMs: NOW + 1,
   hold: h,
@@ -49,14 +47,12 @@ const confirmed = (h: Hold): LogEntry => ({
 });
 const released = (h: Hold): LogEntry => ({
   type: 'hold_released',
-  id: entryId(h.id, 'hold_released'),
   eventId: h.eventId,
   atMs: NOW + 2,
   hold: h,
 });
 const expired = (h: Hold): LogEntry => ({
   type: 'hold_expired',
-  id: entryId(h.id, 'hold_expired'),
   eventId: h.eventId,
   atMs: NOW + 3,
   hold: h,

@@ -6,7 +6,7 @@ import { pickBestAvailable } from '../../domain/best-available.js';
 import { type Rejection, reject } from '../../domain/errors.js';
 import { newHold } from '../../domain/hold.js';
 import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
-import { entryId, type LogEntry } from '../../domain/log-entry.js';
+import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
 import type { EventSpec, EventState, Hold, HoldItem, SeatState } from '../../domain/types.js';
@@ -83,7 +83,6 @@ export class MemoryGate implements Gate {
     const entries: LogEntry[] = [
       {
         type: 'hold_placed',
-        id: entryId(hold.id, 'hold_placed'),
         eventId,
         atMs: nowMs,
         hold,
@@ -96,7 +95,6 @@ export class MemoryGate implements Gate {
       order = orderOf(hold, nowMs);
       entries.push({
         type: 'hold_confirmed',
-        id: entryId(hold.id, 'hold_confirmed'),
         eventId,
         atMs: nowMs,
         hold,
@@ -115,7 +113,6 @@ export class MemoryGate implements Gate {
     const order = orderOf(hold, nowMs);
     const entry: LogEntry = {
       type: 'hold_confirmed',
-      id: entryId(holdId, 'hold_confirmed'),
       eventId: hold.eventId,
       atMs: nowMs,
       hold,
@@ -130,7 +127,6 @@ export class MemoryGate implements Gate {
     if (!('id' in hold)) return hold;
     const entry: LogEntry = {
       type: 'hold_released',
-      id: entryId(holdId, 'hold_released'),
       eventId: hold.eventId,
       atMs: nowMs,
       hold,
@@ -155,7 +151,6 @@ export class MemoryGate implements Gate {
       if (hold === undefined || hold.expiresAtMs > nowMs) continue;
       const entry: LogEntry = {
         type: 'hold_expired',
-        id: entryId(hold.id, 'hold_expired'),
         eventId: hold.eventId,
         atMs: nowMs,
         hold,

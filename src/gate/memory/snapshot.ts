@@ -1,7 +1,7 @@
 // Rebuilds the memory gate from what the store kept (domain/snapshot.ts).
 
 import { IDEMPOTENCY_RETENTION_MS } from '../../domain/limits.js';
-import { entryId, type LogEntry } from '../../domain/log-entry.js';
+import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
 import type { EventSpec, Hold } from '../../domain/types.js';
@@ -26,12 +26,11 @@ export function restoreSnapshot(snapshot: GateSnapshot, target: RestoreTarget): 
     // Replays the hold's own entries, so the restored state is the same fold of the log as before the stop.
     const hold: Hold = { ...stored, status: 'held', orderId: undefined };
     const { eventId, createdAtMs: atMs } = hold;
-    target.apply({ type: 'hold_placed', id: entryId(hold.id, 'hold_placed'), eventId, atMs, hold });
+    target.apply({ type: 'hold_placed', eventId, atMs, hold });
     if (stored.status === 'confirmed') {
       const order = orderOf(hold, atMs);
       target.apply({
         type: 'hold_confirmed',
-        id: entryId(hold.id, 'hold_confirmed'),
         eventId,
         atMs,
         hold,
