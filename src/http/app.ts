@@ -60,7 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   installErrorHandling(app);
-  acceptEmptyJsonBodies(app);
+  installJsonOnlyParser(app);
   app.addSchema(errorBody);
   await app.register(swagger, {
     openapi: {
@@ -88,13 +88,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 }
 
 /**
- * Many clients send `Content-Type: application/json` with no body on POST /confirm. An empty body is
- * "no body" (the schema then decides); anything else goes through Fastify's own parser, which keeps its
- * prototype-poisoning protection.
+ * The API reads JSON only: a text/plain body is 415 like any other non-JSON type. Many clients send
+ * `Content-Type: application/json` with no body on POST /confirm: an empty body is "no body" (the schema
+ * then decides); anything else goes through Fastify's own parser, which keeps its prototype-poisoning
+ * protection.
  */
-function acceptEmptyJsonBodies(app: FastifyInstance): void {
+function installJsonOnlyParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  // The API speaks JSON only: a text/plain body is 415 like any other non-JSON type.
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') return done(null, undefined);

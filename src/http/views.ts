@@ -1,4 +1,5 @@
 // Domain objects as the API shows them: times as ISO strings, order id under both `id` and `orderId`.
+import { capacityOf } from '../domain/event-spec.js';
 import type { EventSpec, EventState, Hold, Order } from '../domain/types.js';
 
 export function holdJson(hold: Hold) {
@@ -49,13 +50,14 @@ export function eventJson(state: EventState) {
   };
 }
 
+/** An event of the list. The gate knows every stored event; without its state nothing is shown as free. */
 export function eventSummaryJson(spec: EventSpec, state: EventState | undefined) {
   return {
     id: spec.id,
     name: spec.name,
     venue: spec.venue,
     startsAt: spec.startsAt,
-    capacity: state?.capacity ?? 0,
+    capacity: capacityOf(spec),
     available: state?.available ?? 0,
   };
 }
