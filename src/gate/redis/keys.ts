@@ -1,0 +1,54 @@
+// The Redis layout of the distributed shape. Every key of one event carries the hash tag {ev:<id>}, so a Lua
+// call touches one slot and an event lives on one shard of a Redis Cluster; events spread over shards.
+// The registry of events is the one key outside any event: it is read to find the events, never in a script.
+
+/** Set of all event ids: what sweepers, projectors and live fan-out iterate over. */
+export const EVENTS_KEY = 'boxoffice:events';
+/** Consumer group of the projector workers on every event's log stream. */
+export const PROJECTOR_GROUP = 'projectors';
+/** Stream field that holds one log entry as JSON (see log-stream.ts). */
+export const ENTRY_FIELD = 'e';
+
+export interface EventKeys {
+  /** String: the EventSpec as JSON; its absence means Redis has lost (or never had) the event. */
+  readonly spec: string;
+  /** String: one byte per seat in definition order ('0' free, 'h' held, 's' sold). */
+  readonly seats: string;
+  /** Hash: `p:<pool>:held`, `p:<pool>:sold`, `s:<section>:held`, `s:<section>:sold`, `restock` epoch. */
+  readonly counts: string;
+  /** Hash: hold id → hold JSON, and `<hold id>:at` → seat offsets; live (held) holds only. */
+  readonly holds: string;
+  /** Sorted set: hold id scored by expiry (epoch ms). */
+  readonly expiry: string;
+  /** Hash: user id → items in live holds and tickets. */
+  readonly users: string;
+  /** Stream: the event's log; every state change is XADDed by the script that decides it. */
+  readonly log: string;
+  /** Stream: entries the projector gave up on after too many deliveries. */
+  readonly deadLetters: string;
+  /** String, short-lived: held by the instance rebuilding the event's keys from the store. */
+  readonly rebuildLock: string;
+}
+
+export function eventKeys(eventId: string): EventKeys {
+  const tag = `{ev:${eventId}}`;
+  return {
+    spec: `${tag}:spec`,
+    seats: `${tag}:seats`,
+    counts: `${tag}:counts`,
+    holds: `${tag}:holds`,
+    expiry: `${tag}:exp`,
+    users: `${tag}:users`,
+    log: `${tag}:log`,
+    deadLetters: `${tag}:dead`,
+    rebuildLock: `${tag}:rebuild`,
+  };
+}
+
+/** One idempotency key of an event: a string `<hold id>\n<fingerprint>` that expires after the retention. */
+export function idempotencyKeyOf(eventId: string, key: string): string {
+  return `{ev:${eventId}}:idem:${key}`;
+}
+
+/** Pub/sub channel on which scripts announce that stock came back (release or expiry) to lift sold-out. */
+export const RESTOCK_CHANNEL = 'boxoffice:restock';
