@@ -1,6 +1,7 @@
 // Copies the non-TypeScript assets next to the compiled code in dist/: the SQL migrations, and the wrk
-// script of `boxoffice bench`.
+// script of `boxoffice bench`, the Lua scripts of the Redis gate.
 import { cpSync } from 'node:fs';
 
 cpSync('src/store/sql', 'dist/store/sql', { recursive: true });
 cpSync('src/bench/holds.lua', 'dist/bench/holds.lua');
+cpSync('src/gate/redis/lua', 'dist/gate/redis/lua', { recursive: true });

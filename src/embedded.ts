@@ -5,6 +5,8 @@ import type { EventDefaults } from './domain/event-spec.js';
 import { MemoryGate } from './gate/memory/memory-gate.js';
 import { buildApp } from './http/app.js';
 import { GroupCommit } from './journal/group-commit.js';
+import { registerEventGauges } from './metrics/event-gauges.js';
+import { instrumentGate } from './metrics/instrumented-gate.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { Reservations } from './service/reservations.js';
 import { Sweeper } from './service/sweeper.js';
@@ -45,10 +47,20 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
   const journal = new GroupCommit((entries) => store.appendEntries(entries), metrics.commits);
   const gate = new MemoryGate(journal);
   gate.restore(await store.loadSnapshot(clock()));
-  const reservations = new Reservations({ gate, store, journal, clock, defaults: options.defaults, metrics });
+  // The service and the routes call the gate through a timer; the per-event gauges read it at scrape time.
+  const timedGate = instrumentGate(gate, metrics);
+  registerEventGauges(metrics.registry, gate);
+  const reservations = new Reservations({
+    gate: timedGate,
+    store,
+    journal,
+    clock,
+    defaults: options.defaults,
+    metrics,
+  });
   const app = await buildApp({
     reservations,
-    gate,
+    gate: timedGate,
     store,
     journal,
     metrics,

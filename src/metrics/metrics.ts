@@ -1,7 +1,8 @@
 // Prometheus metrics. One registry per app instance (tests build many apps in one process).
 //
-// Hot-path note: prom-client hashes the label object on every observe()/inc(). Request durations go to a
-// FixedHistogram (see there why); counters keep prom-client with their labelled children cached here.
+// Hot-path note: prom-client hashes the label object on every observe()/inc(). Request and gate call
+// durations go to a FixedHistogram (see there why: measured 10 ns per observation against 370 ns for a
+// cached prom-client child); counters keep prom-client with their labelled children cached here.
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { CommitObserver } from '../journal/group-commit.js';
 import { FixedHistogram } from './fixed-histogram.js';
@@ -13,7 +14,14 @@ export interface Metrics {
   /** Counts holds, orders, confirms, releases and expiries by outcome (`ok` or an error code). */
   countOperation(operation: string, outcome: string, count?: number): void;
   readonly commits: CommitObserver;
+  /** Records one gate call's duration in seconds; ask once per operation (a Gate method name), then per call. */
+  gateCallRecorder(operation: string): (seconds: number) => void;
 }
+
+/** From a memory gate's microseconds to a Redis round trip under load. */
+const GATE_CALL_BUCKETS_SECONDS = [
+  0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1,
+];
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
@@ -31,6 +39,14 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
   const operationChildren = new Map<string, Counter.Internal>();
+  const gateCallDuration = new FixedHistogram({
+    name: 'boxoffice_gate_call_duration_seconds',
+    help: 'Duration of one gate call (the decision, not its durability) by Gate method.',
+    buckets: GATE_CALL_BUCKETS_SECONDS,
+    registry,
+  });
+  // One series per operation even if asked twice (two instrumented gates would otherwise emit duplicates).
+  const gateCallRecorders = new Map<string, (seconds: number) => void>();
   return {
     registry,
     requestRecorder(method, route) {
@@ -54,6 +70,14 @@ export function createMetrics(): Metrics {
       child.inc(count);
     },
     commits: commitMetrics(registry),
+    gateCallRecorder(operation) {
+      let record = gateCallRecorders.get(operation);
+      if (record === undefined) {
+        record = gateCallDuration.recorder({ operation });
+        gateCallRecorders.set(operation, record);
+      }
+      return record;
+    },
   };
 }
 

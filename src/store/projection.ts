@@ -1,24 +1,36 @@
 // Projects a batch of log entries into holds, orders and tickets: one statement per table, each taking the
 // whole batch as one JSON parameter (PGlite pays per statement and per parameter, not per row of a set).
-// Idempotent: holds and orders insert ON CONFLICT (id) DO NOTHING, endings only move a hold that is still
-// 'held'. Tickets conflict only on their id: a second ticket for one seat violates tickets_one_per_seat and
-// fails the batch, so the store never records a double booking, even if a gate were wrong.
+//
+// Commutative per hold, so that entries may arrive in any order and any number of times (several projector
+// workers share one stream; a worker may commit a hold's ending before another commits its placement):
+// - every entry carries the whole hold, so each hold becomes one row with the status it reaches in this
+//   batch, inserted when missing; an existing row moves only away from 'held' (a placement never moves an
+//   ended hold back, a second ending never overwrites the first), and a placement fills in the idempotency
+//   key that an ending projected before it could not know;
+// - orders and tickets are inserted by the confirmation whatever the hold row looked like, ON CONFLICT (id)
+//   DO NOTHING. A second ticket for one seat violates tickets_one_per_seat and fails the batch, so the store
+//   never records a double booking, even if a gate were wrong.
+// Rows are sorted by id: concurrent batches then take row locks in one order and cannot deadlock each other.
 import type { LogEntry } from '../domain/log-entry.js';
 import { itemCount, statusAfter } from '../domain/log-entry.js';
+import type { HoldStatus } from '../domain/types.js';
 import type { SqlExecutor } from './sql-driver.js';
 
-const INSERT_HOLDS = `
+const UPSERT_HOLDS = `
 INSERT INTO holds (id, event_id, user_id, status, items, quantity, total, created_at_ms, expires_at_ms,
-                   idempotency_key, fingerprint)
-SELECT id, event_id, user_id, 'held', items, quantity, total, created_at_ms, expires_at_ms, idempotency_key, fingerprint
-FROM jsonb_to_recordset($1::jsonb) AS b(id text, event_id text, user_id text, items jsonb, quantity integer,
-     total bigint, created_at_ms bigint, expires_at_ms bigint, idempotency_key text, fingerprint text)
-ON CONFLICT (id) DO NOTHING`;
-
-const END_HOLDS = `
-UPDATE holds SET status = b.status, ended_at_ms = b.at_ms
-FROM jsonb_to_recordset($1::jsonb) AS b(id text, status text, at_ms bigint)
-WHERE holds.id = b.id AND holds.status = 'held'`;
+                   ended_at_ms, idempotency_key, fingerprint)
+SELECT id, event_id, user_id, status, items, quantity, total, created_at_ms, expires_at_ms, ended_at_ms,
+       idempotency_key, fingerprint
+FROM jsonb_to_recordset($1::jsonb) AS b(id text, event_id text, user_id text, status text, items jsonb,
+     quantity integer, total bigint, created_at_ms bigint, expires_at_ms bigint, ended_at_ms bigint,
+     idempotency_key text, fingerprint text)
+ON CONFLICT (id) DO UPDATE SET
+  status = CASE WHEN holds.status = 'held' THEN excluded.status ELSE holds.status END,
+  ended_at_ms = CASE WHEN holds.status = 'held' THEN excluded.ended_at_ms ELSE holds.ended_at_ms END,
+  idempotency_key = coalesce(holds.idempotency_key, excluded.idempotency_key),
+  fingerprint = coalesce(holds.fingerprint, excluded.fingerprint)
+WHERE (holds.status = 'held' AND excluded.status <> 'held')
+   OR (holds.idempotency_key IS NULL AND excluded.idempotency_key IS NOT NULL)`;
 
 const INSERT_ORDERS = `
 INSERT INTO orders (id, hold_id, event_id, user_id, total, ticket_count, created_at_ms)
@@ -34,55 +46,103 @@ FROM jsonb_to_recordset($1::jsonb) AS b(id text, order_id text, event_id text, u
      pool_id text, price bigint)
 ON CONFLICT (id) DO NOTHING`;
 
+interface HoldRow {
+  id: string;
+  event_id: string;
+  user_id: string;
+  status: HoldStatus;
+  items: unknown;
+  quantity: number;
+  total: number;
+  created_at_ms: number;
+  expires_at_ms: number;
+  ended_at_ms: number | null;
+  idempotency_key: string | null;
+  fingerprint: string | null;
+}
+
+interface Rows {
+  readonly holds: Map<string, HoldRow>;
+  readonly orders: Map<string, object>;
+  readonly tickets: Map<string, object>;
+}
+
 export async function project(tx: SqlExecutor, entries: readonly LogEntry[]): Promise<void> {
-  const placed: unknown[] = [];
-  const ended: unknown[] = [];
-  const orders: unknown[] = [];
-  const tickets: unknown[] = [];
+  const rows = rowsOf(entries);
+  // Order matters: orders reference holds and tickets reference orders.
+  if (rows.holds.size > 0) await tx.query(UPSERT_HOLDS, [jsonSortedById(rows.holds)]);
+  if (rows.orders.size > 0) await tx.query(INSERT_ORDERS, [jsonSortedById(rows.orders)]);
+  if (rows.tickets.size > 0) await tx.query(INSERT_TICKETS, [jsonSortedById(rows.tickets)]);
+}
+
+/** One row per hold (its status after this batch), one per order, one per ticket. */
+function rowsOf(entries: readonly LogEntry[]): Rows {
+  const rows: Rows = { holds: new Map(), orders: new Map(), tickets: new Map() };
   for (const entry of entries) {
-    const hold = entry.hold;
+    const row = holdRowOf(rows.holds, entry);
     if (entry.type === 'hold_placed') {
-      placed.push({
-        id: hold.id,
-        event_id: hold.eventId,
-        user_id: hold.userId,
-        items: hold.items,
-        quantity: itemCount(hold),
-        total: hold.total,
-        created_at_ms: hold.createdAtMs,
-        expires_at_ms: hold.expiresAtMs,
-        idempotency_key: entry.idempotencyKey ?? null,
-        fingerprint: entry.fingerprint ?? null,
-      });
+      row.idempotency_key ??= entry.idempotencyKey ?? null;
+      row.fingerprint ??= entry.fingerprint ?? null;
       continue;
     }
-    ended.push({ id: hold.id, status: statusAfter(entry), at_ms: entry.atMs });
-    if (entry.type !== 'hold_confirmed') continue;
-    const order = entry.order;
-    orders.push({
-      id: order.id,
-      hold_id: order.holdId,
-      event_id: order.eventId,
-      user_id: order.userId,
-      total: order.total,
-      ticket_count: order.tickets.length,
-      created_at_ms: order.createdAtMs,
-    });
-    for (const ticket of order.tickets) {
-      tickets.push({
-        id: ticket.id,
-        order_id: ticket.orderId,
-        event_id: ticket.eventId,
-        user_id: ticket.userId,
-        seat_id: ticket.seatId ?? null,
-        pool_id: ticket.poolId ?? null,
-        price: ticket.price,
-      });
+    // The first ending of a hold in the batch wins, as the first committed ending wins in the table.
+    if (row.status === 'held') {
+      row.status = statusAfter(entry);
+      row.ended_at_ms = entry.atMs;
     }
+    if (entry.type === 'hold_confirmed' && !rows.orders.has(entry.order.id)) addOrder(rows, entry);
   }
-  // Order matters: an ending may end a hold placed in this same batch.
-  if (placed.length > 0) await tx.query(INSERT_HOLDS, [JSON.stringify(placed)]);
-  if (ended.length > 0) await tx.query(END_HOLDS, [JSON.stringify(ended)]);
-  if (orders.length > 0) await tx.query(INSERT_ORDERS, [JSON.stringify(orders)]);
-  if (tickets.length > 0) await tx.query(INSERT_TICKETS, [JSON.stringify(tickets)]);
+  return rows;
+}
+
+function holdRowOf(holds: Map<string, HoldRow>, entry: LogEntry): HoldRow {
+  const hold = entry.hold;
+  let row = holds.get(hold.id);
+  if (row === undefined) {
+    row = {
+      id: hold.id,
+      event_id: hold.eventId,
+      user_id: hold.userId,
+      status: 'held',
+      items: hold.items,
+      quantity: itemCount(hold),
+      total: hold.total,
+      created_at_ms: hold.createdAtMs,
+      expires_at_ms: hold.expiresAtMs,
+      ended_at_ms: null,
+      idempotency_key: null,
+      fingerprint: null,
+    };
+    holds.set(hold.id, row);
+  }
+  return row;
+}
+
+function addOrder(rows: Rows, entry: Extract<LogEntry, { type: 'hold_confirmed' }>): void {
+  const order = entry.order;
+  rows.orders.set(order.id, {
+    id: order.id,
+    hold_id: order.holdId,
+    event_id: order.eventId,
+    user_id: order.userId,
+    total: order.total,
+    ticket_count: order.tickets.length,
+    created_at_ms: order.createdAtMs,
+  });
+  for (const ticket of order.tickets) {
+    rows.tickets.set(ticket.id, {
+      id: ticket.id,
+      order_id: ticket.orderId,
+      event_id: ticket.eventId,
+      user_id: ticket.userId,
+      seat_id: ticket.seatId ?? null,
+      pool_id: ticket.poolId ?? null,
+      price: ticket.price,
+    });
+  }
+}
+
+function jsonSortedById(rows: Map<string, object>): string {
+  const ids = [...rows.keys()].sort();
+  return JSON.stringify(ids.map((id) => rows.get(id)));
 }

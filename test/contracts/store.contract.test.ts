@@ -1,4 +1,5 @@
 // The store contract, run against every adapter (PGlite and PostgreSQL) with the same migrations and queries.
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newHold } from '../../src/domain/hold.js';
 import type { LogEntry } from '../../src/domain/log-entry.js';
@@ -57,6 +58,84 @@ const expired = (h: Hold): LogEntry => ({
   atMs: NOW + 3,
   hold: h,
 });
+
+/** Every column of an event's holds, orders and tickets, with bigints as numbers (drivers differ there). */
+async function eventRows(driver: SqlDriver, eventId: string) {
+  const holds = await driver.query(
+    `SELECT id, event_id, user_id, status, items, quantity, total::float8 AS total,
+       created_at_ms::float8 AS created_at_ms, expires_at_ms::float8 AS expires_at_ms,
+       ended_at_ms::float8 AS ended_at_ms, idempotency_key, fingerprint
+     FROM holds WHERE event_id = $1 ORDER BY id`,
+    [eventId],
+  );
+  const orders = await driver.query(
+    `SELECT id, hold_id, event_id, user_id, total::float8 AS total, ticket_count,
+       created_at_ms::float8 AS created_at_ms FROM orders WHERE event_id = $1 ORDER BY id`,
+    [eventId],
+  );
+  const tickets = await driver.query(
+    `SELECT id, order_id, event_id, user_id, seat_id, pool_id, price::float8 AS price
+     FROM tickets WHERE event_id = $1 ORDER BY id`,
+    [eventId],
+  );
+  return { holds, orders, tickets };
+}
+
+type Fate = 'held' | 'confirmed' | 'released' | 'expired';
+
+/** The rows a hold with this fate must leave, whatever order its entries were projected in. */
+function expectedRows(held: { hold: Hold; fate: Fate; key: string | undefined }[]) {
+  const sorted = [...held].sort((a, b) => (a.hold.id < b.hold.id ? -1 : 1));
+  const ending = (fate: Fate) => ({ held: null, confirmed: NOW + 1, released: NOW + 2, expired: NOW + 3 })[fate];
+  const orders = sorted.filter((h) => h.fate === 'confirmed').map((h) => orderOf(h.hold, NOW + 1));
+  return {
+    holds: sorted.map(({ hold: h, fate, key }) => ({
+      id: h.id,
+      event_id: h.eventId,
+      user_id: h.userId,
+      status: fate,
+      items: h.items,
+      quantity: h.items.reduce((sum, item) => sum + item.quantity, 0),
+      total: h.total,
+      created_at_ms: h.createdAtMs,
+      expires_at_ms: h.expiresAtMs,
+      ended_at_ms: ending(fate),
+      idempotency_key: key ?? null,
+      fingerprint: key === undefined ? null : `fp-${key}`,
+    })),
+    orders: orders.map((o) => ({
+      id: o.id,
+      hold_id: o.holdId,
+      event_id: o.eventId,
+      user_id: o.userId,
+      total: o.total,
+      ticket_count: o.tickets.length,
+      created_at_ms: o.createdAtMs,
+    })),
+    tickets: orders
+      .flatMap((o) => o.tickets)
+      .map((t) => ({
+        id: t.id,
+        order_id: t.orderId,
+        event_id: t.eventId,
+        user_id: t.userId,
+        seat_id: t.seatId ?? null,
+        pool_id: t.poolId ?? null,
+        price: t.price,
+      }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1)),
+  };
+}
+
+/** Cuts entries into consecutive batches: a batch ends after entry i when cuts[i] is true. */
+function batchesOf<T>(entries: readonly T[], cuts: readonly boolean[]): T[][] {
+  const batches: T[][] = [[]];
+  entries.forEach((entry, i) => {
+    (batches[batches.length - 1] as T[]).push(entry);
+    if (cuts[i] === true && i < entries.length - 1) batches.push([]);
+  });
+  return batches;
+}
 
 async function tableRows(driver: SqlDriver) {
   const holds = await driver.query('SELECT id, status, ended_at_ms FROM holds ORDER BY id');
@@ -203,5 +282,79 @@ describe.each(adapters)('store contract: $name', (adapter) => {
     expect(await store.getTicket('')).toBeUndefined();
     expect(await store.eventStats('nope')).toBeUndefined();
     expect(await store.venueRevenue('nowhere')).toEqual([]);
+  });
+  it('projects a hold the same whichever of its entries arrives first (several workers, one stream)', async () => {
+    const eventId = uniqueEventId();
+    await store.createEvent(spec(eventId), NOW);
+    const a = hold(eventId, 'u1', [{ seatId: 'A-1-1', quantity: 1, price: 5000 }]);
+    const b = hold(eventId, 'u2', [{ poolId: 'ga', quantity: 2, price: 1000 }]);
+    const c = hold(eventId, 'u3', [{ poolId: 'ga', quantity: 1, price: 1000 }]);
+    // The ending commits first: it inserts the hold with its final status and, for a confirmation, the order.
+    await store.appendEntries([confirmed(a), released(b), expired(c)]);
+    expect((await store.getHold(a.id))?.status).toBe('confirmed');
+    expect((await store.getOrder(orderOf(a, NOW).id))?.tickets).toHaveLength(1);
+    // The placements come later and move nothing back; b's idempotency key is filled in.
+    await store.appendEntries([placed(a), placed(b, 'key-b'), placed(c)]);
+    expect(await eventRows(driver, eventId)).toEqual(
+      expectedRows([
+        { hold: a, fate: 'confirmed', key: undefined },
+        { hold: b, fate: 'released', key: 'key-b' },
+        { hold: c, fate: 'expired', key: undefined },
+      ]),
+    );
+    expect(await store.audit(eventId)).toMatchObject({ tickets: 1, orders: 1, heldItems: 0, phantom: 0 });
+  });
+
+  it('gives the same rows for any permutation, batch split and replay of the log (property)', async () => {
+    const fate = fc.constantFrom<Fate>('held', 'confirmed', 'released', 'expired');
+    const holdSpec = fc.record({
+      fate,
+      seat: fc.boolean(),
+      quantity: fc.integer({ min: 1, max: 3 }),
+      key: fc.option(fc.constantFrom('k1', 'k2'), { nil: undefined }),
+    });
+    const scenario = fc.array(holdSpec, { minLength: 1, maxLength: 4 }).chain((holds) => {
+      const entries = holds.length * 2;
+      return fc.record({
+        holds: fc.constant(holds),
+        // Sort keys give a permutation; repeats replay entries; cuts split the log into batches.
+        order: fc.array(fc.double({ noNaN: true }), { minLength: entries * 2, maxLength: entries * 2 }),
+        repeats: fc.array(fc.boolean(), { minLength: entries, maxLength: entries }),
+        cuts: fc.array(fc.boolean(), { minLength: entries * 2, maxLength: entries * 2 }),
+      });
+    });
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ holds, order, repeats, cuts }) => {
+        const eventId = uniqueEventId('prop');
+        await store.createEvent(spec(eventId), NOW);
+        const fated = holds.map((h, i) => ({
+          hold: hold(
+            eventId,
+            `u${i}`,
+            h.seat
+              ? [{ seatId: `A-1-${i + 1}`, quantity: 1, price: 5000 }]
+              : [{ poolId: 'ga', quantity: h.quantity, price: 1000 }],
+          ),
+          fate: h.fate,
+          key: h.key === undefined ? undefined : `${h.key}-${i}`,
+        }));
+        const endingOf = { confirmed, released, expired } as const;
+        const log = fated.flatMap(({ hold: h, fate: f, key: k }) =>
+          f === 'held' ? [placed(h, k)] : [placed(h, k), endingOf[f](h)],
+        );
+        const replayed = [...log, ...log.filter((_, i) => repeats[i] === true)];
+        const shuffled = replayed
+          .map((entry, i) => ({ entry, sortKey: order[i] ?? 0 }))
+          .sort((x, y) => x.sortKey - y.sortKey)
+          .map((x) => x.entry);
+        for (const batch of batchesOf(shuffled, cuts)) await store.appendEntries(batch);
+        const expected = expectedRows(fated);
+        expect(await eventRows(driver, eventId)).toEqual(expected);
+        // Replaying the whole log again, backwards in one batch, changes nothing.
+        await store.appendEntries([...log].reverse());
+        expect(await eventRows(driver, eventId)).toEqual(expected);
+      }),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 40) },
+    );
   });
 });

@@ -185,14 +185,13 @@ class Harness {
     }
     const quantity = request.seats?.length ?? (request.quantity as number);
     const code =
-      this.model.refusal(request.userId, quantity) ??
       (request.poolId !== undefined
         ? this.model.poolRefusal(request.poolId, quantity)
         : request.seats !== undefined
           ? this.model.seatsRefusal(request.seats)
           : this.model.freeSeats().length < quantity
             ? 'sold_out'
-            : undefined);
+            : undefined) ?? this.model.refusal(request.userId, quantity);
     return { code };
   }
 

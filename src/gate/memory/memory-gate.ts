@@ -74,11 +74,13 @@ export class MemoryGate implements Gate {
         };
       }
     }
+    // Availability before the user's limit: "sold out" is the answer that tells a user the most, and it is
+    // what the Redis gate's sold-out short-circuit answers without knowing the user.
+    const items = chooseItems(book, target);
+    if (!Array.isArray(items)) return items;
     const quantity = target.kind === 'seats' ? target.seatIds.length : target.quantity;
     if ((book.itemsByUser.get(request.userId) ?? 0) + quantity > book.spec.maxPerUser)
       return reject('limit_exceeded');
-    const items = chooseItems(book, target);
-    if (!Array.isArray(items)) return items;
     const hold = newHold(eventId, request.userId, items, nowMs, book.spec.holdTtlSeconds);
     const entries: LogEntry[] = [
       {

@@ -1,0 +1,75 @@
+-- Shared by every script of the Redis gate (prepended at load time). Keys of one event, in this order:
+-- KEYS[1] spec, KEYS[2] seats, KEYS[3] counts, KEYS[4] holds, KEYS[5] expiry, KEYS[6] users, KEYS[7] log.
+-- Seat map bytes: '0' free, 'h' held, 's' sold. Counts fields: p:<pool>:held|sold, s:<section>:held|sold.
+
+-- Time comes from Redis, so that every instance shares one clock; tests may pass an explicit time.
+local function now_ms(given)
+  local explicit = tonumber(given)
+  if explicit ~= nil and explicit > 0 then return explicit end
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function int(n)
+  return string.format('%d', n)
+end
+
+-- A log entry as JSON: the hold is embedded as stored (already JSON), the rest encoded here.
+local function entry_json(kind, event_id, at, hold_json, extra)
+  return '{"type":"' .. kind .. '","eventId":' .. cjson.encode(event_id) .. ',"atMs":' .. int(at) ..
+    ',"hold":' .. hold_json .. (extra or '') .. '}'
+end
+
+local function append(kind, event_id, at, hold_json, extra)
+  redis.call('XADD', KEYS[7], '*', 'e', entry_json(kind, event_id, at, hold_json, extra))
+end
+
+local function section_of(seat_id)
+  return string.match(seat_id, '^[^-]+')
+end
+
+-- Moves a hold's items between states: seat bytes, pool/section counters.
+-- from/to are 'held', 'sold' or nil (available); byte is the seat map byte after the move.
+local function move_items(hold, offsets, from, to, byte)
+  local n = 0
+  for _, item in ipairs(hold.items) do
+    local field
+    if item.seatId then
+      n = n + 1
+      redis.call('SETRANGE', KEYS[2], offsets[n], byte)
+      field = 's:' .. section_of(item.seatId)
+    else
+      field = 'p:' .. item.poolId
+    end
+    if from then redis.call('HINCRBY', KEYS[3], field .. ':' .. from, -item.quantity) end
+    if to then redis.call('HINCRBY', KEYS[3], field .. ':' .. to, item.quantity) end
+  end
+end
+
+local function item_count(hold)
+  local n = 0
+  for _, item in ipairs(hold.items) do n = n + item.quantity end
+  return n
+end
+
+local function split_offsets(text)
+  local offsets = {}
+  if text then
+    for part in string.gmatch(text, '[^,]+') do offsets[#offsets + 1] = tonumber(part) end
+  end
+  return offsets
+end
+
+-- Ends a live hold as released or expired: its stock returns to sale, and every instance hears of it.
+local function end_hold(hold_id, hold_json, kind, at)
+  local hold = cjson.decode(hold_json)
+  local offsets = split_offsets(redis.call('HGET', KEYS[4], hold_id .. ':at'))
+  move_items(hold, offsets, 'held', nil, '0')
+  local left = redis.call('HINCRBY', KEYS[6], hold.userId, -item_count(hold))
+  if left <= 0 then redis.call('HDEL', KEYS[6], hold.userId) end
+  redis.call('HDEL', KEYS[4], hold_id, hold_id .. ':at')
+  redis.call('ZREM', KEYS[5], hold_id)
+  append(kind, hold.eventId, at, hold_json)
+  local epoch = redis.call('HINCRBY', KEYS[3], 'restock', 1)
+  redis.call('PUBLISH', ARGV[#ARGV], hold.eventId .. ' ' .. int(epoch))
+end

@@ -1,0 +1,17 @@
+-- Expires the due holds of one event: pops them from the expiry set and ends each, in one step, so that
+-- every instance may sweep at once and a hold still expires exactly once.
+-- ARGV: 1 now, 2 most holds per call, 3 restock channel. Returns the number expired (-1: event missing).
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local now = now_ms(ARGV[1])
+local due = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+local expired = 0
+for _, hold_id in ipairs(due) do
+  local hold_json = redis.call('HGET', KEYS[4], hold_id)
+  if hold_json then
+    end_hold(hold_id, hold_json, 'hold_expired', now)
+    expired = expired + 1
+  else
+    redis.call('ZREM', KEYS[5], hold_id)
+  end
+end
+return expired

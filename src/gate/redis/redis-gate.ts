@@ -1,0 +1,302 @@
+// The gate of the distributed shape: every decision is one Lua script on keys that share the event's hash
+// tag, so it is atomic on one Redis (or one shard of a cluster) and costs one round trip. The script also
+// XADDs the decided entries to the event's log stream, so an accepted change is as durable as Redis's AOF:
+// `durable` is settled before the reply. Time comes from Redis unless the caller's clock is to be used.
+import type { Redis } from 'ioredis';
+import { type ErrorCode, type Rejection, reject } from '../../domain/errors.js';
+import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
+import { eventIdOf, newHoldId as newHoldIdFor } from '../../domain/ids.js';
+import { IDEMPOTENCY_RETENTION_MS } from '../../domain/limits.js';
+import { orderOf } from '../../domain/order.js';
+import type { EventSpec, EventState, Hold, SeatState, SeatStatus } from '../../domain/types.js';
+import type { Confirmed, Gate, PlaceCommand, PlaceOutcome, Released, Swept } from '../gate.js';
+import { EVENTS_KEY, eventKeys, idempotencyKeyOf, RESTOCK_CHANNEL } from './keys.js';
+import { type EventLayout, layoutOf } from './layout.js';
+import { normaliseHold } from './log-stream.js';
+import { countsOf, stateOf } from './read-model.js';
+import { defineScripts, type GateScripts, type RedisClient, type ScriptArg } from './scripts.js';
+import { SoldOutCache } from './sold-out-cache.js';
+
+/** Due holds one sweep call expires per event; a larger backlog takes several calls of the same sweep. */
+const SWEEP_BATCH = 500;
+const ALREADY_RESOLVED = Promise.resolve();
+
+export interface RedisGateOptions {
+  readonly redis: RedisClient;
+  /**
+   * Rebuilds an event's keys from the store and the unprojected log when Redis has lost them; resolves
+   * false when the store does not know the event either.
+   */
+  readonly rebuild?: (eventId: string) => Promise<boolean>;
+  /** true: decisions use the time of the command (tests with a manual clock); false: Redis's TIME. */
+  readonly useCommandTime?: boolean;
+  /** Reject sold-out pools and sections locally (needs `subscriber` to hear restocks). */
+  readonly soldOutCache?: boolean;
+  /** A connection of its own for pub/sub (a subscribed connection can send nothing else). */
+  readonly subscriber?: Redis;
+}
+
+type Reply = readonly (string | number | null)[];
+
+export class RedisGate implements Gate {
+  readonly #redis: RedisClient;
+  readonly #scripts: GateScripts;
+  readonly #layouts = new Map<string, EventLayout>();
+  readonly #rebuild: ((eventId: string) => Promise<boolean>) | undefined;
+  readonly #useCommandTime: boolean;
+  readonly #soldOut: SoldOutCache | undefined;
+
+  constructor(options: RedisGateOptions) {
+    this.#redis = options.redis;
+    this.#scripts = defineScripts(options.redis);
+    this.#rebuild = options.rebuild;
+    this.#useCommandTime = options.useCommandTime ?? false;
+    if (options.soldOutCache === true && options.subscriber !== undefined) {
+      const cache = new SoldOutCache();
+      this.#soldOut = cache;
+      listenForRestocks(options.subscriber, cache);
+    }
+  }
+
+  async createEvent(spec: EventSpec): Promise<boolean> {
+    const layout = layoutOf(spec);
+    const created = await this.#scripts.createEvent(this.#keys(spec.id), [JSON.stringify(spec), layout.seatCount]);
+    await this.#redis.sadd(EVENTS_KEY, spec.id);
+    if (created === 1) this.#layouts.set(spec.id, layout);
+    return created === 1;
+  }
+
+  async placeHold(command: PlaceCommand): Promise<PlaceOutcome> {
+    const { eventId, request, idempotencyKey } = command;
+    const layout = await this.#layout(eventId);
+    if (layout === undefined) return reject('event_not_found');
+    const target = targetOf(request, layout.spec);
+    if (!('kind' in target)) return target;
+    const shortCircuit = this.#soldOut !== undefined && idempotencyKey === undefined;
+    if (shortCircuit && this.#soldOut?.isSoldOut(eventId, targetKey(target))) return reject('sold_out');
+    const fingerprint = idempotencyKey === undefined ? '' : fingerprintOf(request, command.confirm ? 'order' : 'hold');
+    const args: ScriptArg[] = [
+      this.#time(command.nowMs),
+      newHoldIdFor(eventId),
+      eventId,
+      request.userId,
+      layout.spec.holdTtlSeconds * 1000,
+      layout.spec.maxPerUser,
+      command.confirm ? 1 : 0,
+      idempotencyKey ?? '',
+      fingerprint,
+      IDEMPOTENCY_RETENTION_MS,
+      ...targetArgs(layout, target),
+    ];
+    const keys = [...this.#keys(eventId), idempotencyKeyOf(eventId, idempotencyKey ?? '')];
+    const reply = await this.#run('place', eventId, keys, args);
+    if (reply === undefined) return reject('event_not_found');
+    switch (reply[0]) {
+      case 'placed': {
+        const hold = normaliseHold(JSON.parse(String(reply[1])));
+        if (!command.confirm) return { ok: true, kind: 'placed', hold, durable: ALREADY_RESOLVED };
+        const order = orderOf(hold, Number(reply[2]));
+        const shown: Hold = { ...hold, status: 'confirmed', orderId: order.id };
+        return { ok: true, kind: 'placed', hold: shown, order, durable: ALREADY_RESOLVED };
+      }
+      case 'replayed': {
+        const live = reply[2];
+        const hold = typeof live === 'string' ? normaliseHold(JSON.parse(live)) : undefined;
+        return { ok: true, kind: 'replayed', holdId: String(reply[1]), hold, durable: ALREADY_RESOLVED };
+      }
+      default: {
+        const rejection = rejectionOf(reply);
+        // Only "nothing left at all" is cached: a request for fewer units might still succeed.
+        if (shortCircuit && rejection.code === 'sold_out' && Number(reply[4]) <= 0)
+          this.#soldOut?.noteSoldOut(eventId, targetKey(target), Number(reply[3]));
+        return rejection;
+      }
+    }
+  }
+
+  async confirmHold(holdId: string, nowMs: number): Promise<Confirmed | Rejection> {
+    const eventId = eventIdOf(holdId);
+    if (eventId === undefined) return reject('hold_not_found');
+    const reply = await this.#run('confirm', eventId, this.#keys(eventId), [this.#time(nowMs), holdId]);
+    if (reply === undefined) return reject('hold_not_found');
+    if (reply[0] !== 'confirmed') return rejectionOf(reply);
+    const hold = normaliseHold(JSON.parse(String(reply[1])));
+    return { ok: true, order: orderOf(hold, Number(reply[2])), durable: ALREADY_RESOLVED };
+  }
+
+  async releaseHold(holdId: string, nowMs: number): Promise<Released | Rejection> {
+    const eventId = eventIdOf(holdId);
+    if (eventId === undefined) return reject('hold_not_found');
+    const args = [this.#time(nowMs), holdId, RESTOCK_CHANNEL];
+    const reply = await this.#run('release', eventId, this.#keys(eventId), args);
+    if (reply === undefined) return reject('hold_not_found');
+    if (reply[0] !== 'released') return rejectionOf(reply);
+    const hold = normaliseHold(JSON.parse(String(reply[1])));
+    return { ok: true, hold: { ...hold, status: 'released' }, durable: ALREADY_RESOLVED };
+  }
+
+  async sweepExpired(nowMs: number): Promise<Swept> {
+    let expired = 0;
+    for (const eventId of await this.eventIds()) {
+      for (;;) {
+        const args = [this.#time(nowMs), SWEEP_BATCH, RESTOCK_CHANNEL];
+        const count = Number(await this.#scripts.sweep(this.#keys(eventId), args));
+        // -1: the event's keys are gone; the next request for it rebuilds them.
+        if (count <= 0) break;
+        expired += count;
+        if (count < SWEEP_BATCH) break;
+      }
+    }
+    return { ok: true, expired, durable: ALREADY_RESOLVED };
+  }
+
+  async getHold(holdId: string): Promise<Hold | undefined> {
+    const eventId = eventIdOf(holdId);
+    if (eventId === undefined) return undefined;
+    const json = await this.#redis.hget(eventKeys(eventId).holds, holdId);
+    return json === null ? undefined : normaliseHold(JSON.parse(json));
+  }
+
+  async eventState(eventId: string): Promise<EventState | undefined> {
+    const view = await this.view(eventId);
+    return view?.state;
+  }
+
+  /** The event's live counts and the id of its last log entry, read in one step. */
+  async view(eventId: string): Promise<{ state: EventState; lastLogId: string } | undefined> {
+    const layout = await this.#layout(eventId);
+    if (layout === undefined) return undefined;
+    const reply = await this.#run('view', eventId, this.#keys(eventId), []);
+    if (reply === undefined) return undefined;
+    const counts = countsOf(reply[1] as unknown as readonly string[]);
+    return { state: stateOf(layout, counts), lastLogId: String(reply[2]) };
+  }
+
+  async seatStates(eventId: string, sectionId?: string): Promise<SeatState[] | undefined> {
+    const layout = await this.#layout(eventId);
+    if (layout === undefined) return undefined;
+    let start = 0;
+    let count = layout.seatCount;
+    if (sectionId !== undefined) {
+      const section = layout.sections.get(sectionId);
+      if (section === undefined) return undefined;
+      start = section.start;
+      count = section.count;
+    }
+    if (count === 0) return [];
+    const map = await this.#redis.getrange(eventKeys(eventId).seats, start, start + count - 1);
+    const seats: SeatState[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      seats[i] = { id: layout.seatIds[start + i] as string, status: seatStatusOf(map.charCodeAt(i)) };
+    }
+    return seats;
+  }
+
+  async eventIds(): Promise<string[]> {
+    return this.#redis.smembers(EVENTS_KEY);
+  }
+
+  /** Forgets cached definitions (a rebuilt event keeps its definition, so this is for tests). */
+  forgetLayouts(): void {
+    this.#layouts.clear();
+  }
+
+  /** Runs a script; when Redis has lost the event, rebuilds it once and runs the script again. */
+  async #run(name: 'place' | 'confirm' | 'release' | 'view', eventId: string, keys: string[], args: ScriptArg[]) {
+    let reply = (await this.#scripts[name](keys, args)) as Reply;
+    if (reply[0] !== 'missing') return reply;
+    if (this.#rebuild === undefined || !(await this.#rebuild(eventId))) return undefined;
+    reply = (await this.#scripts[name](keys, args)) as Reply;
+    return reply[0] === 'missing' ? undefined : reply;
+  }
+
+  async #layout(eventId: string): Promise<EventLayout | undefined> {
+    const cached = this.#layouts.get(eventId);
+    if (cached !== undefined) return cached;
+    let json = await this.#redis.get(eventKeys(eventId).spec);
+    if (json === null && this.#rebuild !== undefined && (await this.#rebuild(eventId)))
+      json = await this.#redis.get(eventKeys(eventId).spec);
+    if (json === null) return undefined;
+    const layout = layoutOf(JSON.parse(json) as EventSpec);
+    this.#layouts.set(eventId, layout);
+    return layout;
+  }
+
+  #keys(eventId: string): string[] {
+    const keys = eventKeys(eventId);
+    return [keys.spec, keys.seats, keys.counts, keys.holds, keys.expiry, keys.users, keys.log];
+  }
+
+  #time(nowMs: number): number {
+    return this.#useCommandTime ? nowMs : 0;
+  }
+}
+
+function listenForRestocks(subscriber: Redis, cache: SoldOutCache): void {
+  subscriber.on('message', (_channel: string, message: string) => {
+    const space = message.lastIndexOf(' ');
+    cache.noteRestock(message.slice(0, space), Number(message.slice(space + 1)));
+  });
+  // Messages published while the connection was down are lost: forget every flag on reconnect.
+  subscriber.on('ready', () => cache.clear());
+  subscriber.subscribe(RESTOCK_CHANNEL).catch(() => cache.clear());
+}
+
+function targetKey(target: HoldTarget): string {
+  return target.kind === 'pool' ? `p:${target.poolId}` : target.kind === 'section' ? `s:${target.sectionId}` : '';
+}
+
+function targetArgs(layout: EventLayout, target: HoldTarget): ScriptArg[] {
+  switch (target.kind) {
+    case 'pool': {
+      const pool = layout.spec.pools.find((p) => p.id === target.poolId);
+      return ['pool', target.quantity, target.poolId, pool?.capacity ?? -1, pool?.price ?? 0];
+    }
+    case 'section': {
+      const section = layout.sections.get(target.sectionId);
+      if (section === undefined) return ['section', target.quantity, target.sectionId, -1, 0, 0];
+      const args: ScriptArg[] = ['section', target.quantity, section.id, section.count, section.price, section.rows.length];
+      for (const row of section.rows) args.push(row.start, row.count, row.id);
+      return args;
+    }
+    case 'seats': {
+      const args: ScriptArg[] = ['seats', target.seatIds.length, target.seatIds.length];
+      for (const seatId of target.seatIds) {
+        const offset = layout.seatOffsets.get(seatId);
+        const section = offset === undefined ? undefined : layout.sections.get(seatId.slice(0, seatId.indexOf('-')));
+        args.push(seatId, offset ?? -1, section?.price ?? 0);
+      }
+      return args;
+    }
+  }
+}
+
+const SCRIPT_CODES: Readonly<Record<string, ErrorCode>> = {
+  sold_out: 'sold_out',
+  seat_unavailable: 'seat_unavailable',
+  seat_not_found: 'seat_not_found',
+  limit_exceeded: 'limit_exceeded',
+  idempotency_key_reused: 'idempotency_key_reused',
+  pool_not_found: 'pool_not_found',
+  section_not_found: 'section_not_found',
+  hold_not_found: 'hold_not_found',
+  hold_expired: 'hold_expired',
+};
+
+function rejectionOf(reply: Reply): Rejection {
+  const code = String(reply[1]);
+  if (code === 'duplicate_seat') return reject('invalid_request', 'A seat is named twice.');
+  const known = SCRIPT_CODES[code];
+  if (known === undefined) throw new Error(`The gate script answered an unknown code: ${code}`);
+  const detail = reply[2];
+  if (typeof detail === 'string' && detail !== '') {
+    if (known === 'seat_not_found') return reject(known, `No seat "${detail}" in this event.`);
+    if (known === 'seat_unavailable') return reject(known, `Seat "${detail}" is held or sold.`);
+  }
+  return reject(known);
+}
+
+function seatStatusOf(byte: number): SeatStatus {
+  return byte === 104 ? 'held' : byte === 115 ? 'sold' : 'available';
+}
+

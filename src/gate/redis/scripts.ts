@@ -1,0 +1,48 @@
+// The Lua scripts of the Redis gate, kept as .lua files and loaded once per connection under a versioned
+// name: the name carries the script's content hash, and ioredis calls it by EVALSHA (one round trip; the
+// full text goes only after a NOSCRIPT), so two versions of boxoffice in a rolling deploy never mix scripts.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Cluster, Redis } from 'ioredis';
+
+export type RedisClient = Redis | Cluster;
+export type ScriptArg = string | number;
+
+const FILES = {
+  place: 'place.lua',
+  confirm: 'confirm.lua',
+  release: 'release.lua',
+  sweep: 'sweep.lua',
+  createEvent: 'create-event.lua',
+  loadEvent: 'load-event.lua',
+  view: 'view.lua',
+} as const;
+
+export type ScriptName = keyof typeof FILES;
+export type GateScripts = Record<ScriptName, (keys: readonly string[], args: readonly ScriptArg[]) => Promise<unknown>>;
+
+const directory = new URL('./lua/', import.meta.url);
+let sources: Record<ScriptName, string> | undefined;
+
+/** The text of each script: the shared prelude and the script's own file. */
+function scriptSources(): Record<ScriptName, string> {
+  if (sources !== undefined) return sources;
+  const common = readFileSync(new URL('common.lua', directory), 'utf8');
+  const loaded = {} as Record<ScriptName, string>;
+  for (const [name, file] of Object.entries(FILES) as [ScriptName, string][])
+    loaded[name] = `${common}\n${readFileSync(new URL(file, directory), 'utf8')}`;
+  sources = loaded;
+  return loaded;
+}
+
+export function defineScripts(client: RedisClient): GateScripts {
+  const scripts = {} as GateScripts;
+  for (const [name, lua] of Object.entries(scriptSources()) as [ScriptName, string][]) {
+    const command = `boxoffice_${name}_${createHash('sha1').update(lua).digest('hex').slice(0, 12)}`;
+    client.defineCommand(command, { lua });
+    const call = (client as unknown as Record<string, (...args: ScriptArg[]) => Promise<unknown>>)[command];
+    if (call === undefined) throw new Error(`Script ${name} could not be defined.`);
+    scripts[name] = (keys, args) => call.call(client, keys.length, ...keys, ...args);
+  }
+  return scripts;
+}

@@ -1,0 +1,80 @@
+// The messages of GET /v1/events/:eventId/live (docs/live.md). Each is serialised once per event and flush
+// and the same text is sent to every connection of the event.
+import type { LogEntry } from '../domain/log-entry.js';
+import type { Availability, EventSpec, EventState, SeatState, SeatStatus } from '../domain/types.js';
+
+type PartCounts = Availability & { readonly id: string };
+
+/** Live counts of the event and of each pool and section, as the gate sees them. */
+interface Counts extends Availability {
+  readonly eventId: string;
+  readonly pools: readonly PartCounts[];
+  readonly sections: readonly PartCounts[];
+}
+
+/** Log entries since the previous flush, by kind: what a client turns into holds per second. */
+export interface Activity {
+  placed: number;
+  confirmed: number;
+  released: number;
+  expired: number;
+}
+
+/** First message of every connection: the event's definition, its counts and every seat's status. */
+export interface SnapshotMessage extends Counts {
+  readonly type: 'snapshot';
+  readonly event: EventSpec;
+  readonly seats: readonly SeatState[];
+}
+
+/** Counts after the changes of one flush (read from the gate at flush time, so never behind them). */
+export interface AvailabilityMessage extends Counts {
+  readonly type: 'availability';
+  readonly activity: Activity;
+}
+
+/** The latest status of every seat that changed since the previous flush. */
+export interface SeatsMessage {
+  readonly type: 'seats';
+  readonly eventId: string;
+  readonly changes: readonly SeatState[];
+}
+
+export type LiveMessage = SnapshotMessage | AvailabilityMessage | SeatsMessage;
+
+export function snapshotText(state: EventState, seats: readonly SeatState[]): string {
+  const message: SnapshotMessage = { type: 'snapshot', ...countsOf(state), event: state.spec, seats };
+  return JSON.stringify(message);
+}
+
+export function availabilityText(state: EventState, activity: Activity): string {
+  const message: AvailabilityMessage = { type: 'availability', ...countsOf(state), activity };
+  return JSON.stringify(message);
+}
+
+export function seatsText(eventId: string, changes: ReadonlyMap<string, SeatStatus>): string {
+  const list: SeatState[] = new Array(changes.size);
+  let i = 0;
+  for (const [id, status] of changes) list[i++] = { id, status };
+  const message: SeatsMessage = { type: 'seats', eventId, changes: list };
+  return JSON.stringify(message);
+}
+
+/** The status a seat has after an entry of its hold. */
+export function seatStatusAfter(type: LogEntry['type']): SeatStatus {
+  if (type === 'hold_placed') return 'held';
+  if (type === 'hold_confirmed') return 'sold';
+  return 'available';
+}
+
+function countsOf(state: EventState): Counts {
+  return {
+    eventId: state.spec.id,
+    capacity: state.capacity,
+    available: state.available,
+    held: state.held,
+    sold: state.sold,
+    pools: state.pools,
+    sections: state.sections,
+  };
+}

@@ -1,0 +1,50 @@
+// What a flush will tell the clients of one event: the latest status of each changed seat and how many
+// entries of each kind arrived. Applying an entry costs a counter and one Map.set per seat, and a seat that
+// changes a thousand times between two flushes is one line of the next message.
+import type { LogEntry } from '../domain/log-entry.js';
+import type { SeatStatus } from '../domain/types.js';
+import { type Activity, seatStatusAfter } from './messages.js';
+
+export class PendingChanges {
+  // Two maps used in turn, so taking the changes allocates nothing: one is being sent while the other fills.
+  #seats = new Map<string, SeatStatus>();
+  #spare = new Map<string, SeatStatus>();
+  #activity: Activity = { placed: 0, confirmed: 0, released: 0, expired: 0 };
+  #entries = 0;
+
+  /** True when entries arrived since the last take(). */
+  get dirty(): boolean {
+    return this.#entries > 0;
+  }
+
+  apply(entries: readonly LogEntry[]): void {
+    for (const entry of entries) {
+      this.#count(entry.type);
+      const status = seatStatusAfter(entry.type);
+      for (const item of entry.hold.items) if (item.seatId !== undefined) this.#seats.set(item.seatId, status);
+    }
+    this.#entries += entries.length;
+  }
+
+  /**
+   * Hands over what accumulated and starts afresh. The returned map is valid until the next take(): the
+   * caller serialises it at once.
+   */
+  take(): { readonly seats: ReadonlyMap<string, SeatStatus>; readonly activity: Activity } {
+    const seats = this.#seats;
+    const activity = this.#activity;
+    this.#seats = this.#spare;
+    this.#seats.clear();
+    this.#spare = seats;
+    this.#activity = { placed: 0, confirmed: 0, released: 0, expired: 0 };
+    this.#entries = 0;
+    return { seats, activity };
+  }
+
+  #count(type: LogEntry['type']): void {
+    if (type === 'hold_placed') this.#activity.placed++;
+    else if (type === 'hold_confirmed') this.#activity.confirmed++;
+    else if (type === 'hold_released') this.#activity.released++;
+    else this.#activity.expired++;
+  }
+}

@@ -1,0 +1,288 @@
+// The behaviour contract of the gate port, run against every adapter: the memory gate, the Redis gate and
+// the Redis gate on a Redis Cluster. Whatever shape boxoffice runs in, a client sees the same decisions.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Rejection } from '../../src/domain/errors.js';
+import type { EventSpec, HoldRequest } from '../../src/domain/types.js';
+import type { Gate, PlaceCommand, PlaceOutcome, Placed } from '../../src/gate/gate.js';
+import { type GateFixture, gateKinds } from './gate-fixtures.js';
+
+const T0 = 1_900_000_000_000;
+let sequence = 0;
+
+function spec(overrides: Partial<EventSpec> = {}): EventSpec {
+  sequence += 1;
+  return {
+    id: `conf-${sequence}-${Math.random().toString(36).slice(2, 8)}`,
+    name: 'Conformance Night',
+    venue: 'Hall',
+    startsAt: '2027-01-01T20:00:00.000Z',
+    holdTtlSeconds: 60,
+    maxPerUser: 6,
+    pools: [
+      { id: 'ga', name: 'General', capacity: 10, price: 4500 },
+      { id: 'vip', name: 'VIP', capacity: 2, price: 9900 },
+    ],
+    sections: [
+      {
+        id: 'A',
+        name: 'Section A',
+        price: 1200,
+        rows: [
+          { id: '1', seats: 5 },
+          { id: '2', seats: 6 },
+        ],
+      },
+    ],
+    ...overrides,
+  };
+}
+
+function command(eventId: string, request: HoldRequest, extra: Partial<PlaceCommand> = {}): PlaceCommand {
+  return { eventId, request, confirm: false, nowMs: T0, ...extra };
+}
+
+function placed(outcome: PlaceOutcome): Placed {
+  if (!outcome.ok || outcome.kind !== 'placed') throw new Error(`expected a placed hold, got ${JSON.stringify(outcome)}`);
+  return outcome;
+}
+
+function code(outcome: { ok: boolean } | Rejection): string | undefined {
+  return outcome.ok ? undefined : (outcome as Rejection).code;
+}
+
+for (const kind of gateKinds()) {
+  describe(`gate conformance: ${kind.name}`, () => {
+    let fixture: GateFixture;
+    let gate: Gate;
+    beforeAll(async () => {
+      fixture = await kind.open();
+      gate = fixture.gate;
+    }, 60_000);
+    afterAll(async () => fixture?.close());
+
+    async function event(overrides: Partial<EventSpec> = {}): Promise<EventSpec> {
+      const s = spec(overrides);
+      expect(await gate.createEvent(s)).toBe(true);
+      return s;
+    }
+
+    it('creates an event once and lists it', async () => {
+      const s = await event();
+      expect(await gate.createEvent(s)).toBe(false);
+      expect(await gate.eventIds()).toContain(s.id);
+      const state = await gate.eventState(s.id);
+      expect(state).toMatchObject({ capacity: 23, available: 23, held: 0, sold: 0 });
+      expect(state?.pools.map((p) => [p.id, p.available])).toEqual([
+        ['ga', 10],
+        ['vip', 2],
+      ]);
+      expect(state?.sections).toEqual([{ id: 'A', capacity: 11, available: 11, held: 0, sold: 0 }]);
+      expect(await gate.eventState('no-such-event')).toBeUndefined();
+    });
+
+    it('holds counted stock: items, total, expiry, counts, and sold_out past capacity', async () => {
+      const s = await event();
+      const outcome = placed(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 3, poolId: 'ga' })));
+      expect(outcome.hold).toMatchObject({
+        eventId: s.id,
+        userId: 'u1',
+        status: 'held',
+        items: [{ poolId: 'ga', quantity: 3, price: 4500 }],
+        total: 13_500,
+        createdAtMs: T0,
+        expiresAtMs: T0 + 60_000,
+      });
+      await outcome.durable;
+      expect(await gate.getHold(outcome.hold.id)).toEqual(outcome.hold);
+      expect((await gate.eventState(s.id))?.pools[0]).toMatchObject({ available: 7, held: 3, sold: 0 });
+      expect(code(await gate.placeHold(command(s.id, { userId: 'u2', quantity: 3, poolId: 'vip' })))).toBe('sold_out');
+      expect(code(await gate.placeHold(command(s.id, { userId: 'u2', quantity: 1, poolId: 'nope' })))).toBe(
+        'pool_not_found',
+      );
+      expect(code(await gate.placeHold(command('no-such-event', { userId: 'u2', quantity: 1 })))).toBe('event_not_found');
+    });
+
+    it('names sold_out before the user limit, and counts live holds and tickets in the limit', async () => {
+      const s = await event({ maxPerUser: 4 });
+      placed(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 2, poolId: 'ga' })));
+      placed(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 1, poolId: 'ga' }, { confirm: true })));
+      expect(code(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 2, poolId: 'ga' })))).toBe(
+        'limit_exceeded',
+      );
+      expect(code(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 3, poolId: 'vip' })))).toBe('sold_out');
+      placed(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 1, poolId: 'vip' })));
+    });
+
+    it('holds named seats; refuses taken, unknown and repeated seats', async () => {
+      const s = await event();
+      const first = placed(await gate.placeHold(command(s.id, { userId: 'u1', seats: ['A-1-2', 'A-2-6'] })));
+      expect(first.hold.items).toEqual([
+        { seatId: 'A-1-2', quantity: 1, price: 1200 },
+        { seatId: 'A-2-6', quantity: 1, price: 1200 },
+      ]);
+      const taken = await gate.placeHold(command(s.id, { userId: 'u2', seats: ['A-1-1', 'A-1-2'] }));
+      expect(taken).toMatchObject({ ok: false, code: 'seat_unavailable', message: 'Seat "A-1-2" is held or sold.' });
+      expect(code(await gate.placeHold(command(s.id, { userId: 'u2', seats: ['A-9-9'] })))).toBe('seat_not_found');
+      expect(code(await gate.placeHold(command(s.id, { userId: 'u2', seats: ['A-1-1', 'A-1-1'] })))).toBe(
+        'invalid_request',
+      );
+      const seats = await gate.seatStates(s.id, 'A');
+      expect(seats?.filter((seat) => seat.status !== 'available')).toEqual([
+        { id: 'A-1-2', status: 'held' },
+        { id: 'A-2-6', status: 'held' },
+      ]);
+      expect(seats).toHaveLength(11);
+      expect(await gate.seatStates(s.id, 'Z')).toBeUndefined();
+      expect((await gate.eventState(s.id))?.sections[0]).toMatchObject({ available: 9, held: 2 });
+    });
+
+    it('chooses best available seats: adjacent, no stranded single seat, then scattered', async () => {
+      const s = await event({ maxPerUser: 20 });
+      // Row 1 has 5 seats: taking 4 from its start would strand seat 5, so the pick goes to row 2.
+      const four = placed(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 4, sectionId: 'A' })));
+      expect(four.hold.items.map((i) => i.seatId)).toEqual(['A-2-1', 'A-2-2', 'A-2-3', 'A-2-4']);
+      const pair = placed(await gate.placeHold(command(s.id, { userId: 'u2', quantity: 2, sectionId: 'A' })));
+      expect(pair.hold.items.map((i) => i.seatId)).toEqual(['A-1-1', 'A-1-2']);
+      // Left: A-1-3..5 (3 adjacent) and A-2-5..6 (2 adjacent); 4 seats are not adjacent anywhere.
+      const scattered = placed(await gate.placeHold(command(s.id, { userId: 'u3', quantity: 4, sectionId: 'A' })));
+      expect(scattered.hold.items.map((i) => i.seatId)).toEqual(['A-1-3', 'A-1-4', 'A-1-5', 'A-2-5']);
+      expect(code(await gate.placeHold(command(s.id, { userId: 'u4', quantity: 2, sectionId: 'A' })))).toBe('sold_out');
+      expect(code(await gate.placeHold(command(s.id, { userId: 'u4', quantity: 1, sectionId: 'B' })))).toBe(
+        'section_not_found',
+      );
+    });
+
+    it('confirms a hold into an order with one ticket per unit; a second confirm finds no live hold', async () => {
+      const s = await event();
+      const hold = placed(
+        await gate.placeHold(command(s.id, { userId: 'u1', quantity: 2, poolId: 'ga' }, { nowMs: T0 })),
+      ).hold;
+      const confirmed = await gate.confirmHold(hold.id, T0 + 1_000);
+      if (!confirmed.ok) throw new Error(confirmed.code);
+      await confirmed.durable;
+      expect(confirmed.order).toMatchObject({
+        holdId: hold.id,
+        eventId: s.id,
+        userId: 'u1',
+        total: 9_000,
+        createdAtMs: T0 + 1_000,
+      });
+      expect(confirmed.order.tickets.map((t) => [t.poolId, t.price])).toEqual([
+        ['ga', 4500],
+        ['ga', 4500],
+      ]);
+      expect((await gate.eventState(s.id))?.pools[0]).toMatchObject({ held: 0, sold: 2, available: 8 });
+      expect(code(await gate.confirmHold(hold.id, T0 + 2_000))).toBe('hold_not_found');
+      expect(code(await gate.releaseHold(hold.id, T0 + 2_000))).toBe('hold_not_found');
+      expect(await gate.getHold(hold.id)).toBeUndefined();
+      expect(code(await gate.confirmHold('h.nowhere.xxxxxxxxxxxxxxxx', T0))).toBe('hold_not_found');
+      expect(code(await gate.confirmHold('not-a-hold-id', T0))).toBe('hold_not_found');
+    });
+
+    it('releases a hold: seats and the user limit come back', async () => {
+      const s = await event({ maxPerUser: 2 });
+      const hold = placed(await gate.placeHold(command(s.id, { userId: 'u1', seats: ['A-1-1', 'A-1-2'] }))).hold;
+      expect(code(await gate.placeHold(command(s.id, { userId: 'u1', seats: ['A-1-3'] })))).toBe('limit_exceeded');
+      const released = await gate.releaseHold(hold.id, T0 + 10);
+      if (!released.ok) throw new Error(released.code);
+      expect(released.hold).toMatchObject({ id: hold.id, status: 'released' });
+      expect((await gate.eventState(s.id))?.sections[0]).toMatchObject({ held: 0, available: 11 });
+      placed(await gate.placeHold(command(s.id, { userId: 'u1', seats: ['A-1-1', 'A-1-2'] })));
+    });
+
+    it('expires due holds exactly once; an expired hold cannot be confirmed or released', async () => {
+      const s = await event();
+      const early = placed(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 1, poolId: 'ga' }, { nowMs: T0 })));
+      const late = placed(
+        await gate.placeHold(command(s.id, { userId: 'u2', seats: ['A-1-1'] }, { nowMs: T0 + 30_000 })),
+      );
+      expect(code(await gate.confirmHold(early.hold.id, T0 + 60_000))).toBe('hold_expired');
+      expect(code(await gate.releaseHold(early.hold.id, T0 + 60_000))).toBe('hold_expired');
+      const swept = await gate.sweepExpired(T0 + 60_000);
+      await swept.durable;
+      expect(swept.expired).toBeGreaterThanOrEqual(1);
+      expect(await gate.getHold(early.hold.id)).toBeUndefined();
+      expect(await gate.getHold(late.hold.id)).toBeDefined();
+      expect((await gate.eventState(s.id))?.pools[0]).toMatchObject({ held: 0, available: 10 });
+      const log = await fixture.log(s.id);
+      expect(log.filter((e) => e.type === 'hold_expired').map((e) => e.hold.id)).toEqual([early.hold.id]);
+      await gate.sweepExpired(T0 + 90_000);
+      expect((await fixture.log(s.id)).filter((e) => e.type === 'hold_expired')).toHaveLength(2);
+      expect((await gate.seatStates(s.id, 'A'))?.[0]).toEqual({ id: 'A-1-1', status: 'available' });
+    });
+
+    it('replays an idempotent retry, and refuses the key with another body', async () => {
+      const s = await event();
+      const request = { userId: 'u1', quantity: 2, poolId: 'ga' };
+      const first = placed(await gate.placeHold(command(s.id, request, { idempotencyKey: 'k-1' })));
+      const again = await gate.placeHold(command(s.id, request, { idempotencyKey: 'k-1' }));
+      expect(again).toMatchObject({ ok: true, kind: 'replayed', holdId: first.hold.id, hold: first.hold });
+      const other = await gate.placeHold(command(s.id, { ...request, quantity: 1 }, { idempotencyKey: 'k-1' }));
+      expect(code(other)).toBe('idempotency_key_reused');
+      const asOrder = await gate.placeHold(command(s.id, request, { idempotencyKey: 'k-1', confirm: true }));
+      expect(code(asOrder)).toBe('idempotency_key_reused');
+      await gate.releaseHold(first.hold.id, T0 + 1);
+      const afterEnd = await gate.placeHold(command(s.id, request, { idempotencyKey: 'k-1' }));
+      expect(afterEnd).toMatchObject({ ok: true, kind: 'replayed', holdId: first.hold.id });
+      expect((afterEnd as { hold?: unknown }).hold).toBeUndefined();
+      expect((await gate.eventState(s.id))?.pools[0]?.held).toBe(0);
+    });
+
+    it('places a direct order in one step', async () => {
+      const s = await event();
+      const outcome = placed(
+        await gate.placeHold(command(s.id, { userId: 'u1', seats: ['A-2-1'] }, { confirm: true, nowMs: T0 + 5 })),
+      );
+      expect(outcome.hold).toMatchObject({ status: 'confirmed', orderId: outcome.order?.id });
+      expect(outcome.order?.tickets).toEqual([
+        expect.objectContaining({ seatId: 'A-2-1', price: 1200, eventId: s.id, userId: 'u1' }),
+      ]);
+      expect(await gate.getHold(outcome.hold.id)).toBeUndefined();
+      expect((await gate.seatStates(s.id))?.find((seat) => seat.id === 'A-2-1')?.status).toBe('sold');
+      expect((await fixture.log(s.id)).map((e) => e.type)).toEqual(['hold_placed', 'hold_confirmed']);
+    });
+
+    it('logs every change with the whole hold, in decision order', async () => {
+      const s = await event();
+      const a = placed(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 1, poolId: 'ga' }, { idempotencyKey: 'k' })));
+      const b = placed(await gate.placeHold(command(s.id, { userId: 'u2', seats: ['A-1-1'] })));
+      await gate.confirmHold(a.hold.id, T0 + 1);
+      await gate.releaseHold(b.hold.id, T0 + 2);
+      const log = await fixture.log(s.id);
+      expect(log.map((e) => [e.type, e.hold.id])).toEqual([
+        ['hold_placed', a.hold.id],
+        ['hold_placed', b.hold.id],
+        ['hold_confirmed', a.hold.id],
+        ['hold_released', b.hold.id],
+      ]);
+      expect(log[0]).toMatchObject({ idempotencyKey: 'k', hold: a.hold });
+      expect(log[2]).toMatchObject({ atMs: T0 + 1 });
+      if (log[2]?.type === 'hold_confirmed') expect(log[2].order.tickets).toHaveLength(1);
+    });
+
+    it('sells a pool exactly once under concurrent holds from two instances', async () => {
+      const s = await event({ pools: [{ id: 'ga', name: 'GA', capacity: 100, price: 10 }], sections: [], maxPerUser: 1 });
+      const gates = [gate, fixture.peer() ?? gate];
+      const outcomes = await Promise.all(
+        Array.from({ length: 400 }, (_, i) =>
+          (gates[i % 2] as Gate).placeHold(command(s.id, { userId: `u${i}`, quantity: 1, poolId: 'ga' })),
+        ),
+      );
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(100);
+      expect(outcomes.filter((o) => code(o) === 'sold_out')).toHaveLength(300);
+      expect((await gate.eventState(s.id))?.pools[0]).toMatchObject({ held: 100, available: 0 });
+    });
+
+    it('gives one seat to exactly one of many concurrent holders', async () => {
+      const s = await event({ maxPerUser: 1 });
+      const gates = [gate, fixture.peer() ?? gate];
+      const outcomes = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          (gates[i % 2] as Gate).placeHold(command(s.id, { userId: `u${i}`, seats: ['A-1-3'] })),
+        ),
+      );
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+      expect(outcomes.filter((o) => code(o) === 'seat_unavailable')).toHaveLength(199);
+    });
+  });
+}
