@@ -14,6 +14,17 @@ export interface Config {
   readonly holdTtlSeconds: number;
   readonly maxPerUser: number;
   readonly logLevel: string;
+  /** Distributed shape: one Redis node... */
+  readonly redisUrl: string;
+  /** ...or a Redis Cluster (host:port of some of its nodes). */
+  readonly redisClusterNodes: readonly string[];
+  readonly databaseUrl: string;
+  /** Distributed shape: run a projector inside this API process too. */
+  readonly projector: 'in-process' | 'off';
+  /** Distributed shape: reject sold-out pools and sections locally until stock returns. */
+  readonly soldOutCache: boolean;
+  /** `embedded` (PGlite, memory gate) unless Redis and PostgreSQL are both given. */
+  readonly shape: 'embedded' | 'distributed';
 }
 
 /** Environment variable, CLI flag, default and parser of each setting: the config table of the README. */
@@ -74,6 +85,41 @@ const SETTINGS = {
     parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     about: 'pino log level',
   },
+  redisUrl: {
+    env: 'REDIS_URL',
+    flag: 'redis-url',
+    fallback: '',
+    parse: optionalUrl(['redis:', 'rediss:']),
+    about: 'distributed shape: the Redis gate (with `DATABASE_URL`), e.g. `redis://127.0.0.1:6379`',
+  },
+  redisClusterNodes: {
+    env: 'REDIS_CLUSTER_NODES',
+    flag: 'redis-cluster-nodes',
+    fallback: '',
+    parse: hostPortList,
+    about: 'distributed shape on a Redis Cluster: `host:port,host:port,…` (instead of `REDIS_URL`)',
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    flag: 'database-url',
+    fallback: '',
+    parse: optionalUrl(['postgres:', 'postgresql:']),
+    about: 'distributed shape: the PostgreSQL store, e.g. `postgres://postgres@127.0.0.1:5432/boxoffice`',
+  },
+  projector: {
+    env: 'BOXOFFICE_PROJECTOR',
+    flag: 'projector',
+    fallback: 'in-process',
+    parse: oneOf(['in-process', 'off']),
+    about: 'distributed shape: `in-process` runs a projector in the API process; `off` when `boxoffice worker`s run',
+  },
+  soldOutCache: {
+    env: 'BOXOFFICE_SOLD_OUT_CACHE',
+    flag: 'sold-out-cache',
+    fallback: 'on',
+    parse: oneOf(['on', 'off']),
+    about: 'distributed shape: reject sold-out pools/sections locally until stock returns',
+  },
 } as const;
 
 export const settingFlags = Object.values(SETTINGS).map((setting) => setting.flag);
@@ -96,21 +142,32 @@ export function loadConfig(
   for (const [name, setting] of Object.entries(SETTINGS)) {
     const raw = flags[setting.flag] ?? env[setting.env] ?? setting.fallback;
     const parsed = setting.parse(raw);
-    if (typeof parsed === 'object')
+    if (typeof parsed === 'object' && 'problem' in parsed)
       problems.push(`${setting.env} (--${setting.flag}) = "${raw}": ${parsed.problem}`);
     else values[name] = parsed;
   }
+  const clusterNodes = (values.redisClusterNodes as string[] | undefined) ?? [];
+  const redisGiven = (values.redisUrl ?? '') !== '' || clusterNodes.length > 0;
+  if ((values.redisUrl ?? '') !== '' && clusterNodes.length > 0)
+    problems.push('REDIS_URL and REDIS_CLUSTER_NODES: give one of them, not both');
+  if (redisGiven !== ((values.databaseUrl ?? '') !== ''))
+    problems.push(
+      'the distributed shape needs both Redis (REDIS_URL or REDIS_CLUSTER_NODES) and DATABASE_URL; give both, or neither for the embedded shape',
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   const adminTokenGenerated = values.adminToken === '';
   if (adminTokenGenerated) values.adminToken = randomBytes(24).toString('base64url');
-  return Object.freeze({ ...values, adminTokenGenerated }) as Config;
+  const shape = redisGiven ? 'distributed' : 'embedded';
+  const soldOutCache = values.soldOutCache === 'on';
+  return Object.freeze({ ...values, soldOutCache, shape, adminTokenGenerated }) as Config;
 }
 
 /** The README's configuration table, generated from SETTINGS so it cannot drift. */
 export function configTable(): string {
   const lines = ['| variable | flag | default | meaning |', '|---|---|---|---|'];
   for (const setting of Object.values(SETTINGS)) {
-    const fallback = setting.fallback === '' ? '(generated)' : `\`${setting.fallback}\``;
+    const fallback =
+      setting.fallback !== '' ? `\`${setting.fallback}\`` : setting.env === 'BOXOFFICE_ADMIN_TOKEN' ? '(generated)' : '(unset)';
     lines.push(`| \`${setting.env}\` | \`--${setting.flag}\` | ${fallback} | ${setting.about} |`);
   }
   return lines.join('\n');
@@ -136,6 +193,23 @@ function token(raw: string): Parsed<string> {
   return raw.length < 16 || /\s/.test(raw)
     ? { problem: 'must be at least 16 characters without spaces' }
     : raw;
+}
+
+function optionalUrl(protocols: readonly string[]): (raw: string) => Parsed<string> {
+  return (raw) => {
+    if (raw === '') return raw;
+    try {
+      if (protocols.includes(new URL(raw).protocol)) return raw;
+    } catch {}
+    return { problem: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` };
+  };
+}
+
+function hostPortList(raw: string): Parsed<string[]> {
+  if (raw.trim() === '') return [];
+  const nodes = raw.split(',').map((node) => node.trim());
+  const bad = nodes.find((node) => !/^[A-Za-z0-9.-]+:[0-9]{1,5}$/.test(node));
+  return bad === undefined ? nodes : { problem: `"${bad}" is not host:port` };
 }
 
 function oneOf(allowed: readonly string[]): (raw: string) => Parsed<string> {

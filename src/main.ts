@@ -1,32 +1,32 @@
-// Composition root: config → adapters → app → listen. The only place that picks adapters.
+// Composition root: config → adapters → app → listen. The only place that picks the shape and its adapters.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
-import { assembleEmbedded, type Embedded } from './embedded.js';
+import { assembleDistributed } from './distributed.js';
+import { assembleEmbedded } from './embedded.js';
 import { acquireDataDirLock } from './store/pglite/data-dir-lock.js';
 
 export interface Running {
-  readonly embedded: Embedded;
+  readonly app: FastifyInstance;
   readonly url: string;
   stop(): Promise<void>;
 }
 
+interface Assembled {
+  readonly app: FastifyInstance;
+  readonly details: Record<string, unknown>;
+  start(): void;
+  close(): Promise<void>;
+}
+
 export async function startServer(config: Config): Promise<Running> {
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'adminToken'] });
-  const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
-  const releaseLock = acquireDataDirLock(dataDir);
-  const embedded = await assembleEmbedded({
-    dataDir,
-    adminToken: config.adminToken,
-    defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },
-    sweepIntervalMs: config.sweepIntervalMs,
-    logger,
-  });
-  embedded.sweeper.start();
-  const url = await embedded.app.listen({ port: config.port, host: config.host });
-  logger.info({ url, dataDir, shape: 'embedded' }, 'boxoffice listening');
+  const assembled = config.shape === 'distributed' ? await distributed(config, logger) : await embedded(config, logger);
+  assembled.start();
+  const url = await assembled.app.listen({ port: config.port, host: config.host });
+  logger.info({ url, shape: config.shape, ...assembled.details }, 'boxoffice listening');
   if (config.adminTokenGenerated) {
     // Printed once, on stderr, outside the JSON log: the operator needs to read it, the log must not keep it.
     process.stderr.write(
@@ -34,12 +34,54 @@ export async function startServer(config: Config): Promise<Running> {
     );
   }
   return {
-    embedded,
+    app: assembled.app,
     url,
     async stop() {
-      await embedded.close();
-      releaseLock();
+      await assembled.close();
       logger.info('boxoffice stopped');
     },
+  };
+}
+
+async function embedded(config: Config, logger: pino.Logger): Promise<Assembled> {
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const releaseLock = acquireDataDirLock(dataDir);
+  const shape = await assembleEmbedded({
+    dataDir,
+    adminToken: config.adminToken,
+    defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },
+    sweepIntervalMs: config.sweepIntervalMs,
+    logger,
+  });
+  return {
+    app: shape.app,
+    details: { dataDir },
+    start: () => shape.sweeper.start(),
+    async close() {
+      await shape.close();
+      releaseLock();
+    },
+  };
+}
+
+async function distributed(config: Config, logger: pino.Logger): Promise<Assembled> {
+  const redis = { url: config.redisUrl || undefined, clusterNodes: config.redisClusterNodes };
+  const shape = await assembleDistributed({
+    redis,
+    databaseUrl: config.databaseUrl,
+    adminToken: config.adminToken,
+    defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },
+    sweepIntervalMs: config.sweepIntervalMs,
+    projector: config.projector === 'in-process',
+    soldOutCache: config.soldOutCache,
+    logger,
+  });
+  const where = config.redisClusterNodes.length > 0 ? { redisCluster: config.redisClusterNodes } : { redis: 'REDIS_URL' };
+  return {
+    app: shape.app,
+    details: { ...where, projector: config.projector },
+    start: () => shape.start(),
+    close: () => shape.close(),
   };
 }

@@ -1,14 +1,18 @@
 #!/usr/bin/env node
-// The `boxoffice` command: `serve` runs the server, `bench` measures it against the bare framework.
+// The `boxoffice` command: `serve` runs the server, `worker` a projector, `reconcile` rebuilds gate state,
+// `bench` load-tests.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, settingFlags } from '../config.js';
 
 const USAGE = `Usage: boxoffice <command> [flags]
 
 Commands:
-  serve     run the reservation server (embedded shape: one process, PGlite store)
-  bench     measure holds accepted/rejected against a bare Fastify ceiling (see docs/benchmarks.md)
-  help      show this text
+  serve      run the reservation server: embedded (one process, PGlite) by default; distributed when
+             REDIS_URL (or REDIS_CLUSTER_NODES) and DATABASE_URL are set
+  worker     run a projector worker (distributed shape): event logs in Redis → PostgreSQL
+  reconcile  rebuild Redis gate state from PostgreSQL plus the unprojected log, with audits (distributed)
+  bench      measure holds accepted/rejected against a bare Fastify ceiling (see docs/benchmarks.md)
+  help       show this text
 
 Flags of serve (each also read from its environment variable; see README):
   ${settingFlags.map((flag) => `--${flag}`).join(' ')}
@@ -19,6 +23,14 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return serve(rest);
+    case 'worker': {
+      const { runWorker } = await import('../projector/worker-command.js');
+      return runWorker(rest);
+    }
+    case 'reconcile': {
+      const { runReconcile } = await import('./reconcile-command.js');
+      return runReconcile(rest);
+    }
     case 'bench': {
       const { runBench } = await import('../bench/bench.js');
       return runBench(rest);

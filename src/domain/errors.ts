@@ -25,6 +25,7 @@ export const ErrorCode = {
   holdConfirmed: 'hold_confirmed',
   idempotencyKeyReused: 'idempotency_key_reused',
   storeUnavailable: 'store_unavailable',
+  gateUnavailable: 'gate_unavailable',
   notReady: 'not_ready',
   internalError: 'internal_error',
 } as const;
@@ -56,6 +57,7 @@ export const errorMessages: Record<ErrorCode, string> = {
   hold_confirmed: 'The hold is confirmed already.',
   idempotency_key_reused: 'This Idempotency-Key was used with a different request.',
   store_unavailable: 'The store could not record the change; nothing was changed. Retry.',
+  gate_unavailable: 'The gate (Redis) could not be reached; the request may or may not have been decided. Retry with the same Idempotency-Key.',
   not_ready: 'The service is not ready.',
   internal_error: 'Internal error.',
 };

@@ -25,6 +25,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   hold_confirmed: 409,
   idempotency_key_reused: 422,
   store_unavailable: 503,
+  gate_unavailable: 503,
   not_ready: 503,
   internal_error: 500,
 };

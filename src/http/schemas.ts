@@ -331,6 +331,7 @@ export const auditView = {
     gate: availability,
     store: { type: 'object', properties: { tickets: count, orders: count, held: count } },
     unprojected: count,
+    deadLetters: count,
     drift: { type: 'object', properties: { sold: { type: 'integer' }, held: { type: 'integer' } } },
     oversold: count,
     doubleBooked: count,

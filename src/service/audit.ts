@@ -1,6 +1,5 @@
 // The audit: compares what the gate says, what the log has not yet made durable, and what the store holds,
-// and reports drift as numbers. In the embedded shape it is exact under load: the journal is held still
-// while the store is read, so gate = store + pending entries must hold to the unit.
+// and reports drift as numbers: gate = store + unprojected entries must hold to the unit, under load too.
 import { itemCount, type LogEntry } from '../domain/log-entry.js';
 import type { Availability, EventState } from '../domain/types.js';
 import type { Gate } from '../gate/gate.js';
@@ -16,6 +15,8 @@ export interface AuditReport {
   readonly gate: Availability;
   readonly store: { readonly tickets: number; readonly orders: number; readonly held: number };
   readonly unprojected: number;
+  /** Log entries the projectors gave up on (distributed shape); each is a change the store lacks. */
+  readonly deadLetters: number;
   /** gate minus (store plus unprojected entries); zero when the three agree. */
   readonly drift: { readonly sold: number; readonly held: number };
   readonly oversold: number;
@@ -24,6 +25,18 @@ export interface AuditReport {
   readonly consistent: boolean;
 }
 
+/**
+ * The distributed shape's log: a stream per event in Redis, read together with the gate's counts.
+ * `tailStart` is where unacknowledged entries begin; `view` reads the counts and every entry from there on
+ * in one atomic step.
+ */
+export interface StreamAuditSource {
+  tailStart(eventId: string): Promise<string>;
+  view(eventId: string, tailFrom: string): Promise<{ state: EventState; tail: readonly LogEntry[] } | undefined>;
+  deadLetters(eventId: string): Promise<number>;
+}
+
+/** Embedded shape: exact under load because the journal is held still while the store is read. */
 export async function auditEvent(
   eventId: string,
   gate: Gate,
@@ -37,7 +50,39 @@ export async function auditEvent(
   };
   const view = journal === undefined ? await read() : await journal.quiesce(read);
   if (view === undefined) return undefined;
-  const { state, pending, stored } = view;
+  return reportOf(eventId, view.state, view.pending, view.stored, 0);
+}
+
+/**
+ * Distributed shape: exact under load without stopping anything. The tail's start is read first; every
+ * entry before it was acknowledged, so committed, before the store's snapshot begins. The store snapshot is
+ * taken next, and inside it the gate's counts and the tail from that start are read in one Redis step:
+ * whatever the snapshot shows was decided before that step, so it is in the counts, and each tail entry is
+ * then either shown by the snapshot or counted as unprojected, never both (store.audit decides which).
+ */
+export async function auditStream(
+  eventId: string,
+  source: StreamAuditSource,
+  store: Store,
+): Promise<AuditReport | undefined> {
+  const start = await source.tailStart(eventId);
+  let state: EventState | undefined;
+  const stored = await store.audit(eventId, async () => {
+    const view = await source.view(eventId, start);
+    state = view?.state;
+    return view?.tail ?? [];
+  });
+  if (state === undefined) return undefined;
+  return reportOf(eventId, state, stored.unreflected ?? [], stored, await source.deadLetters(eventId));
+}
+
+function reportOf(
+  eventId: string,
+  state: EventState,
+  pending: readonly LogEntry[],
+  stored: StoreAudit,
+  deadLetters: number,
+): AuditReport {
   const delta = effectOf(pending);
   const drift = {
     sold: state.sold - (stored.tickets + delta.sold),
@@ -50,6 +95,7 @@ export async function auditEvent(
     gate: { capacity: state.capacity, available: state.available, held: state.held, sold: state.sold },
     store: { tickets: stored.tickets, orders: stored.orders, held: stored.heldItems },
     unprojected: pending.length,
+    deadLetters,
     drift,
     oversold,
     doubleBooked: stored.doubleBooked,
@@ -59,7 +105,8 @@ export async function auditEvent(
       drift.held === 0 &&
       oversold === 0 &&
       stored.doubleBooked === 0 &&
-      stored.phantom === 0,
+      stored.phantom === 0 &&
+      deadLetters === 0,
   };
 }
 

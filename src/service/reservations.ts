@@ -3,6 +3,7 @@
 import { DomainError, type Rejection, reject } from '../domain/errors.js';
 import { buildEventSpec, type EventDefaults, type EventDraft } from '../domain/event-spec.js';
 import { eventIdOf, orderIdOf } from '../domain/ids.js';
+import { orderOf } from '../domain/order.js';
 import type { EventSpec, EventState, Hold, HoldRequest, Order } from '../domain/types.js';
 import type { Gate } from '../gate/gate.js';
 import type { Journal } from '../journal/journal.js';
@@ -17,6 +18,11 @@ export interface ReservationsDeps {
   readonly clock: () => number;
   readonly defaults: EventDefaults;
   readonly metrics?: Metrics;
+  /**
+   * Distributed shape: a hold that ended in the gate but may not be in the store yet (the read side lags by
+   * the projection), with its final status and the time it ended.
+   */
+  readonly recentEnding?: (holdId: string) => Promise<{ hold: Hold; atMs: number } | undefined>;
 }
 
 export interface HoldResult {
@@ -37,6 +43,7 @@ export class Reservations {
   readonly #clock: () => number;
   readonly #defaults: EventDefaults;
   readonly #metrics: Metrics | undefined;
+  readonly #recentEnding: ReservationsDeps['recentEnding'];
 
   constructor(deps: ReservationsDeps) {
     this.#gate = deps.gate;
@@ -45,6 +52,7 @@ export class Reservations {
     this.#clock = deps.clock;
     this.#defaults = deps.defaults;
     this.#metrics = deps.metrics;
+    this.#recentEnding = deps.recentEnding;
   }
 
   async createEvent(draft: EventDraft): Promise<EventSpec | Rejection> {
@@ -76,10 +84,10 @@ export class Reservations {
       this.#count(operation, undefined);
       return { created: true, hold: outcome.hold, order: outcome.order };
     }
-    const hold = outcome.hold ?? (await this.#store.getHold(outcome.holdId));
+    const hold = outcome.hold ?? (await this.#endedHold(outcome.holdId));
     if (hold === undefined)
       throw new Error(`Idempotency key names hold ${outcome.holdId}, which the store lacks.`);
-    const order = confirm ? await this.#store.getOrder(orderIdOf(hold.id)) : undefined;
+    const order = confirm ? await this.#orderOf(hold.id) : undefined;
     return { created: false, hold, order };
   }
 
@@ -93,7 +101,7 @@ export class Reservations {
     if (outcome.code !== 'hold_not_found') return this.#count('confirm', outcome);
     const stored = await this.#endedHold(holdId);
     if (stored?.status === 'confirmed') {
-      const order = await this.#store.getOrder(orderIdOf(holdId));
+      const order = await this.#orderOf(holdId);
       if (order !== undefined) return { created: false, order };
     }
     return this.#count('confirm', endingRejection(stored));
@@ -129,9 +137,20 @@ export class Reservations {
     return this.#gate.eventState(eventId);
   }
 
+  /** The order of a confirmed hold: from the store, or derived from the gate's record of its ending. */
+  async #orderOf(holdId: string): Promise<Order | undefined> {
+    const stored = await this.#store.getOrder(orderIdOf(holdId));
+    if (stored !== undefined) return stored;
+    const recent = await this.#recentEnding?.(holdId);
+    return recent?.hold.status === 'confirmed' ? orderOf(recent.hold, recent.atMs) : undefined;
+  }
+
   /** A hold that is not live in the gate, from the store, once everything decided so far is durable. */
   async #endedHold(holdId: string): Promise<Hold | undefined> {
     if (eventIdOf(holdId) === undefined) return undefined;
+    // Asked before the store: the record is deleted only once the store has the ending.
+    const recent = await this.#recentEnding?.(holdId);
+    if (recent !== undefined) return recent.hold;
     const synced =
       (await this.#journal?.sync().then(
         () => true,

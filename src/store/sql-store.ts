@@ -6,8 +6,8 @@ import type { GateSnapshot, IdempotencySnapshot } from '../domain/snapshot.js';
 import type { EventSpec, Hold, Order, Ticket } from '../domain/types.js';
 import { project } from './projection.js';
 import { type HoldRow, holdOf, type TicketRow, ticketOf } from './rows.js';
-import type { SqlDriver } from './sql-driver.js';
-import type { EventRevenue, EventStats, Page, Store, StoreAudit } from './store.js';
+import type { SqlDriver, SqlExecutor } from './sql-driver.js';
+import type { EventRevenue, EventStats, LogTail, Page, Store, StoreAudit } from './store.js';
 
 const HOLD_COLUMNS = 'id, event_id, user_id, status, items, total, created_at_ms, expires_at_ms';
 const TICKET_COLUMNS = 'id, order_id, event_id, user_id, seat_id, pool_id, price';
@@ -40,12 +40,17 @@ export class SqlStore implements Store {
     await this.#db.transaction((tx) => project(tx, entries));
   }
 
-  async loadSnapshot(nowMs: number): Promise<GateSnapshot> {
+  async loadSnapshot(nowMs: number, eventId?: string): Promise<GateSnapshot> {
+    // '' matches every event: one query text for both uses.
+    const only = eventId ?? '';
     const events = await this.#db.query<{ spec: EventSpec }>(
-      'SELECT spec FROM events ORDER BY created_at_ms, id',
+      "SELECT spec FROM events WHERE ($1 = '' OR id = $1) ORDER BY created_at_ms, id",
+      [only],
     );
     const holds = await this.#db.query<HoldRow>(
-      `SELECT ${HOLD_COLUMNS} FROM holds WHERE status IN ('held', 'confirmed') ORDER BY created_at_ms, id`,
+      `SELECT ${HOLD_COLUMNS} FROM holds WHERE status IN ('held', 'confirmed') AND ($1 = '' OR event_id = $1)
+       ORDER BY created_at_ms, id`,
+      [only],
     );
     const idempotency = await this.#db.query<{
       event_id: string;
@@ -55,8 +60,9 @@ export class SqlStore implements Store {
       created_at_ms: string;
     }>(
       `SELECT event_id, idempotency_key, id, fingerprint, created_at_ms FROM holds
-       WHERE idempotency_key IS NOT NULL AND created_at_ms > $1 ORDER BY created_at_ms, id`,
-      [nowMs - IDEMPOTENCY_RETENTION_MS],
+       WHERE idempotency_key IS NOT NULL AND created_at_ms > $1 AND ($2 = '' OR event_id = $2)
+       ORDER BY created_at_ms, id`,
+      [nowMs - IDEMPOTENCY_RETENTION_MS, only],
     );
     return {
       events: events.map((row) => row.spec),
@@ -188,28 +194,29 @@ export class SqlStore implements Store {
     }));
   }
 
-  async audit(eventId: string): Promise<StoreAudit> {
-    const [counts] = await this.#db.query<Record<string, string>>(AUDIT_COUNTS, [eventId]);
-    const pools = await this.#db.query<{ pool_id: string; sold: string; held: string }>(AUDIT_POOLS, [
-      eventId,
-    ]);
-    // Null-prototype maps: a pool may be called `__proto__` or `constructor`.
-    const soldByPool: Record<string, number> = Object.create(null);
-    const heldByPool: Record<string, number> = Object.create(null);
-    for (const row of pools) {
-      soldByPool[row.pool_id] = Number(row.sold);
-      heldByPool[row.pool_id] = Number(row.held);
-    }
-    const number = (key: string) => Number(counts?.[key] ?? 0);
-    return {
-      tickets: number('tickets'),
-      orders: number('orders'),
-      heldItems: number('held_items'),
-      doubleBooked: number('double_booked'),
-      phantom: number('phantom'),
-      soldByPool,
-      heldByPool,
-    };
+  async audit(eventId: string, tail?: LogTail): Promise<StoreAudit> {
+    if (tail === undefined) return auditIn(this.#db, eventId);
+    // One snapshot for the counts and for the statuses of the tail's holds: an entry is counted either in
+    // the store or as unreflected, never both, even while projectors commit.
+    return this.#db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      const audit = await auditIn(tx, eventId);
+      const entries = await tail();
+      const ids = [...new Set(entries.map((entry) => entry.hold.id))];
+      const rows =
+        ids.length === 0
+          ? []
+          : await tx.query<{ id: string; status: Hold['status'] }>(
+              'SELECT id, status FROM holds WHERE id = ANY($1::text[])',
+              [ids],
+            );
+      const stored = new Map(rows.map((row) => [row.id, row.status]));
+      const unreflected = entries.filter((entry) => {
+        const status = stored.get(entry.hold.id);
+        return entry.type === 'hold_placed' ? status === undefined : status === undefined || status === 'held';
+      });
+      return { ...audit, unreflected };
+    });
   }
 
   async ping(): Promise<void> {
@@ -219,6 +226,28 @@ export class SqlStore implements Store {
   async close(): Promise<void> {
     await this.#db.close();
   }
+}
+
+async function auditIn(db: SqlExecutor, eventId: string): Promise<StoreAudit> {
+  const [counts] = await db.query<Record<string, string>>(AUDIT_COUNTS, [eventId]);
+  const pools = await db.query<{ pool_id: string; sold: string; held: string }>(AUDIT_POOLS, [eventId]);
+  // Null-prototype maps: a pool may be called `__proto__` or `constructor`.
+  const soldByPool: Record<string, number> = Object.create(null);
+  const heldByPool: Record<string, number> = Object.create(null);
+  for (const row of pools) {
+    soldByPool[row.pool_id] = Number(row.sold);
+    heldByPool[row.pool_id] = Number(row.held);
+  }
+  const number = (key: string) => Number(counts?.[key] ?? 0);
+  return {
+    tickets: number('tickets'),
+    orders: number('orders'),
+    heldItems: number('held_items'),
+    doubleBooked: number('double_booked'),
+    phantom: number('phantom'),
+    soldByPool,
+    heldByPool,
+  };
 }
 
 const AUDIT_COUNTS = `

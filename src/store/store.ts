@@ -33,7 +33,15 @@ export interface StoreAudit {
   readonly phantom: number;
   readonly soldByPool: Readonly<Record<string, number>>;
   readonly heldByPool: Readonly<Record<string, number>>;
+  /** Of the log tail given to audit(): the entries whose effect the store does not show yet. */
+  readonly unreflected?: readonly LogEntry[];
 }
+
+/**
+ * Reads the log entries that may not be projected yet. The audit calls it inside the store's snapshot, after
+ * reading the counts, so that nothing the snapshot shows can be missing from the tail (see service/audit.ts).
+ */
+export type LogTail = () => Promise<readonly LogEntry[]>;
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -45,7 +53,8 @@ export interface Store {
   createEvent(spec: EventSpec, nowMs: number): Promise<boolean>;
   /** Projects log entries in one transaction. Idempotent: an entry applied twice changes nothing. */
   appendEntries(entries: readonly LogEntry[]): Promise<void>;
-  loadSnapshot(nowMs: number): Promise<GateSnapshot>;
+  /** What a gate needs back: of every event, or of one. */
+  loadSnapshot(nowMs: number, eventId?: string): Promise<GateSnapshot>;
   listEvents(limit: number, cursor?: string): Promise<Page<EventSpec>>;
   getHold(holdId: string): Promise<Hold | undefined>;
   getOrder(orderId: string): Promise<Order | undefined>;
@@ -53,7 +62,8 @@ export interface Store {
   listTickets(eventId: string, limit: number, cursor?: string): Promise<Page<Ticket>>;
   eventStats(eventId: string): Promise<EventStats | undefined>;
   venueRevenue(venue: string): Promise<EventRevenue[]>;
-  audit(eventId: string): Promise<StoreAudit>;
+  /** With a tail: also which of its entries the store does not reflect, read in the same snapshot. */
+  audit(eventId: string, tail?: LogTail): Promise<StoreAudit>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

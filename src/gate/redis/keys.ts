@@ -22,6 +22,11 @@ export interface EventKeys {
   readonly expiry: string;
   /** Hash: user id → items in live holds and tickets. */
   readonly users: string;
+  /**
+   * Hash: hold id → `<status> <at ms> <hold json>` of an ended hold, so that any instance can answer for it
+   * before the store has it; a projector deletes the field once the ending is stored.
+   */
+  readonly ended: string;
   /** Stream: the event's log; every state change is XADDed by the script that decides it. */
   readonly log: string;
   /** Stream: entries the projector gave up on after too many deliveries. */
@@ -39,6 +44,7 @@ export function eventKeys(eventId: string): EventKeys {
     holds: `${tag}:holds`,
     expiry: `${tag}:exp`,
     users: `${tag}:users`,
+    ended: `${tag}:ended`,
     log: `${tag}:log`,
     deadLetters: `${tag}:dead`,
     rebuildLock: `${tag}:rebuild`,

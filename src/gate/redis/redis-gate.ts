@@ -5,15 +5,19 @@
 import type { Redis } from 'ioredis';
 import { type ErrorCode, type Rejection, reject } from '../../domain/errors.js';
 import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
-import { eventIdOf, newHoldId as newHoldIdFor } from '../../domain/ids.js';
+import { eventIdOf, newHoldId as newHoldIdFor, orderIdOf } from '../../domain/ids.js';
 import { IDEMPOTENCY_RETENTION_MS } from '../../domain/limits.js';
+import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { EventSpec, EventState, Hold, SeatState, SeatStatus } from '../../domain/types.js';
+import type { Store } from '../../store/store.js';
 import type { Confirmed, Gate, PlaceCommand, PlaceOutcome, Released, Swept } from '../gate.js';
 import { EVENTS_KEY, eventKeys, idempotencyKeyOf, RESTOCK_CHANNEL } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
 import { normaliseHold } from './log-stream.js';
+import { decodeRows, tailStart } from './log-tail.js';
 import { countsOf, stateOf } from './read-model.js';
+import { type RebuildResult, rebuildEvent } from './rebuild.js';
 import { defineScripts, type GateScripts, type RedisClient, type ScriptArg } from './scripts.js';
 import { SoldOutCache } from './sold-out-cache.js';
 
@@ -23,11 +27,8 @@ const ALREADY_RESOLVED = Promise.resolve();
 
 export interface RedisGateOptions {
   readonly redis: RedisClient;
-  /**
-   * Rebuilds an event's keys from the store and the unprojected log when Redis has lost them; resolves
-   * false when the store does not know the event either.
-   */
-  readonly rebuild?: (eventId: string) => Promise<boolean>;
+  /** The system of record: an event whose keys Redis has lost is rebuilt from it (see rebuild.ts). */
+  readonly store?: Store;
   /** true: decisions use the time of the command (tests with a manual clock); false: Redis's TIME. */
   readonly useCommandTime?: boolean;
   /** Reject sold-out pools and sections locally (needs `subscriber` to hear restocks). */
@@ -42,14 +43,14 @@ export class RedisGate implements Gate {
   readonly #redis: RedisClient;
   readonly #scripts: GateScripts;
   readonly #layouts = new Map<string, EventLayout>();
-  readonly #rebuild: ((eventId: string) => Promise<boolean>) | undefined;
+  readonly #store: Store | undefined;
   readonly #useCommandTime: boolean;
   readonly #soldOut: SoldOutCache | undefined;
 
   constructor(options: RedisGateOptions) {
     this.#redis = options.redis;
     this.#scripts = defineScripts(options.redis);
-    this.#rebuild = options.rebuild;
+    this.#store = options.store;
     this.#useCommandTime = options.useCommandTime ?? false;
     if (options.soldOutCache === true && options.subscriber !== undefined) {
       const cache = new SoldOutCache();
@@ -162,14 +163,26 @@ export class RedisGate implements Gate {
     return view?.state;
   }
 
-  /** The event's live counts and the id of its last log entry, read in one step. */
-  async view(eventId: string): Promise<{ state: EventState; lastLogId: string } | undefined> {
+  /** The event's counts, its last log id and, from `tailFrom` on, its log entries, read in one step. */
+  async view(
+    eventId: string,
+    tailFrom = '',
+  ): Promise<{ state: EventState; lastLogId: string; tail: LogEntry[] } | undefined> {
     const layout = await this.#layout(eventId);
     if (layout === undefined) return undefined;
-    const reply = await this.#run('view', eventId, this.#keys(eventId), []);
+    const reply = await this.#run('view', eventId, this.#keys(eventId), [tailFrom]);
     if (reply === undefined) return undefined;
     const counts = countsOf(reply[1] as unknown as readonly string[]);
-    return { state: stateOf(layout, counts), lastLogId: String(reply[2]) };
+    const rows = (reply[3] ?? []) as unknown as [string, string[]][];
+    return { state: stateOf(layout, counts), lastLogId: String(reply[2]), tail: decodeRows(rows) };
+  }
+
+  async tailStart(eventId: string): Promise<string> {
+    return tailStart(this.#redis, eventId);
+  }
+
+  async deadLetters(eventId: string): Promise<number> {
+    return this.#redis.xlen(eventKeys(eventId).deadLetters);
   }
 
   async seatStates(eventId: string, sectionId?: string): Promise<SeatState[] | undefined> {
@@ -192,20 +205,44 @@ export class RedisGate implements Gate {
     return seats;
   }
 
+  /** A hold that ended here and whose ending the store may not show yet, with its final status. */
+  async recentEnding(holdId: string): Promise<{ hold: Hold; atMs: number } | undefined> {
+    const eventId = eventIdOf(holdId);
+    if (eventId === undefined) return undefined;
+    const record = await this.#redis.hget(eventKeys(eventId).ended, holdId);
+    if (record === null) return undefined;
+    const first = record.indexOf(' ');
+    const second = record.indexOf(' ', first + 1);
+    const status = record.slice(0, first) as Hold['status'];
+    const atMs = Number(record.slice(first + 1, second));
+    const hold = normaliseHold(JSON.parse(record.slice(second + 1)));
+    const ended: Hold = status === 'confirmed' ? { ...hold, status, orderId: orderIdOf(hold.id) } : { ...hold, status };
+    return { hold: ended, atMs };
+  }
+
   async eventIds(): Promise<string[]> {
     return this.#redis.smembers(EVENTS_KEY);
   }
 
-  /** Forgets cached definitions (a rebuilt event keeps its definition, so this is for tests). */
-  forgetLayouts(): void {
-    this.#layouts.clear();
+  /**
+   * Rebuilds the event's keys from the store plus the unprojected log: when they are missing, or always with
+   * `force` (reconcile; the event's decisions pause meanwhile).
+   */
+  async rebuild(eventId: string, force = false): Promise<RebuildResult> {
+    if (this.#store === undefined) throw new Error('This gate has no store to rebuild from.');
+    return rebuildEvent(eventId, { redis: this.#redis, scripts: this.#scripts, store: this.#store, nowMs: Date.now(), force });
+  }
+
+  async #rebuildMissing(eventId: string): Promise<boolean> {
+    if (this.#store === undefined) return false;
+    return (await this.rebuild(eventId)) !== 'unknown';
   }
 
   /** Runs a script; when Redis has lost the event, rebuilds it once and runs the script again. */
   async #run(name: 'place' | 'confirm' | 'release' | 'view', eventId: string, keys: string[], args: ScriptArg[]) {
     let reply = (await this.#scripts[name](keys, args)) as Reply;
     if (reply[0] !== 'missing') return reply;
-    if (this.#rebuild === undefined || !(await this.#rebuild(eventId))) return undefined;
+    if (!(await this.#rebuildMissing(eventId))) return undefined;
     reply = (await this.#scripts[name](keys, args)) as Reply;
     return reply[0] === 'missing' ? undefined : reply;
   }
@@ -214,7 +251,7 @@ export class RedisGate implements Gate {
     const cached = this.#layouts.get(eventId);
     if (cached !== undefined) return cached;
     let json = await this.#redis.get(eventKeys(eventId).spec);
-    if (json === null && this.#rebuild !== undefined && (await this.#rebuild(eventId)))
+    if (json === null && (await this.#rebuildMissing(eventId)))
       json = await this.#redis.get(eventKeys(eventId).spec);
     if (json === null) return undefined;
     const layout = layoutOf(JSON.parse(json) as EventSpec);
@@ -224,7 +261,7 @@ export class RedisGate implements Gate {
 
   #keys(eventId: string): string[] {
     const keys = eventKeys(eventId);
-    return [keys.spec, keys.seats, keys.counts, keys.holds, keys.expiry, keys.users, keys.log];
+    return [keys.spec, keys.seats, keys.counts, keys.holds, keys.expiry, keys.users, keys.log, keys.ended];
   }
 
   #time(nowMs: number): number {

@@ -7,8 +7,9 @@ import { auditView, errors, eventParams } from '../schemas.js';
 
 export function registerAuditRoutes(
   app: FastifyInstance,
-  { gate, store, journal, adminToken }: AppDeps,
+  { gate, store, journal, adminToken, audit }: AppDeps,
 ): void {
+  const auditOf = audit ?? ((eventId: string) => auditEvent(eventId, gate, store, journal));
   app.get<{ Params: { eventId: string } }>(
     '/v1/events/:eventId/audit',
     {
@@ -23,7 +24,7 @@ export function registerAuditRoutes(
       },
     },
     async (request, reply) => {
-      const report = await auditEvent(request.params.eventId, gate, store, journal);
+      const report = await auditOf(request.params.eventId);
       return report === undefined ? sendError(reply, 'event_not_found') : report;
     },
   );

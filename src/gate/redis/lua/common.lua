@@ -1,5 +1,6 @@
 -- Shared by every script of the Redis gate (prepended at load time). Keys of one event, in this order:
--- KEYS[1] spec, KEYS[2] seats, KEYS[3] counts, KEYS[4] holds, KEYS[5] expiry, KEYS[6] users, KEYS[7] log.
+-- KEYS[1] spec, KEYS[2] seats, KEYS[3] counts, KEYS[4] holds, KEYS[5] expiry, KEYS[6] users, KEYS[7] log,
+-- KEYS[8] ended (hash: hold id → '<status> <at ms> <hold json>' until a projector has stored the ending).
 -- Seat map bytes: '0' free, 'h' held, 's' sold. Counts fields: p:<pool>:held|sold, s:<section>:held|sold.
 
 -- Time comes from Redis, so that every instance shares one clock; tests may pass an explicit time.
@@ -26,6 +27,11 @@ end
 
 local function section_of(seat_id)
   return string.match(seat_id, '^[^-]+')
+end
+
+-- Lets any instance answer for an ended hold before the store has it (the read side lags by the projection).
+local function record_ending(hold_id, status, at, hold_json)
+  redis.call('HSET', KEYS[8], hold_id, status .. ' ' .. int(at) .. ' ' .. hold_json)
 end
 
 -- Moves a hold's items between states: seat bytes, pool/section counters.
@@ -70,6 +76,7 @@ local function end_hold(hold_id, hold_json, kind, at)
   redis.call('HDEL', KEYS[4], hold_id, hold_id .. ':at')
   redis.call('ZREM', KEYS[5], hold_id)
   append(kind, hold.eventId, at, hold_json)
+  record_ending(hold_id, kind == 'hold_released' and 'released' or 'expired', at, hold_json)
   local epoch = redis.call('HINCRBY', KEYS[3], 'restock', 1)
   redis.call('PUBLISH', ARGV[#ARGV], hold.eventId .. ' ' .. int(epoch))
 end

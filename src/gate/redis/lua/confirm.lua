@@ -13,4 +13,5 @@ move_items(hold, offsets, 'held', 'sold', 's')
 redis.call('HDEL', KEYS[4], hold_id, hold_id .. ':at')
 redis.call('ZREM', KEYS[5], hold_id)
 append('hold_confirmed', hold.eventId, now, hold_json)
+record_ending(hold_id, 'confirmed', now, hold_json)
 return { 'confirmed', hold_json, int(now) }

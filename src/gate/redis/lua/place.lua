@@ -1,5 +1,5 @@
 -- Places a hold (or, with confirm, a direct order) in one atomic step: idempotency, availability, the
--- user's limit, the state change and the XADD of its log entries. KEYS[8]: the idempotency key's string.
+-- user's limit, the state change and the XADD of its log entries. KEYS[9]: the idempotency key's string.
 -- ARGV: 1 now, 2 hold id, 3 event id, 4 user id, 5 ttl ms, 6 max per user, 7 confirm (1/0),
 -- 8 idempotency key ('' none), 9 fingerprint, 10 retention ms, 11 kind (pool|section|seats), 12 quantity,
 -- then by kind — pool: 13 pool id, 14 capacity (-1: no such pool), 15 price;
@@ -15,7 +15,7 @@ local idem, fingerprint = ARGV[8], ARGV[9]
 local kind, quantity = ARGV[11], tonumber(ARGV[12])
 
 if idem ~= '' then
-  local known = redis.call('GET', KEYS[8])
+  local known = redis.call('GET', KEYS[9])
   if known then
     local sep = string.find(known, '\n', 1, true)
     if string.sub(known, sep + 1) ~= fingerprint then return { 'reject', 'idempotency_key_reused' } end
@@ -121,13 +121,14 @@ local hold = { items = items }
 redis.call('HINCRBY', KEYS[6], user_id, quantity)
 local extra = nil
 if idem ~= '' then
-  redis.call('SET', KEYS[8], hold_id .. '\n' .. fingerprint, 'PX', ARGV[10])
+  redis.call('SET', KEYS[9], hold_id .. '\n' .. fingerprint, 'PX', ARGV[10])
   extra = ',"idempotencyKey":' .. cjson.encode(idem) .. ',"fingerprint":' .. cjson.encode(fingerprint)
 end
 append('hold_placed', event_id, now, hold_json, extra)
 if confirm then
   move_items(hold, offsets, nil, 'sold', 's')
   append('hold_confirmed', event_id, now, hold_json)
+  record_ending(hold_id, 'confirmed', now, hold_json)
 else
   move_items(hold, offsets, nil, 'held', 'h')
   redis.call('HSET', KEYS[4], hold_id, hold_json, hold_id .. ':at', table.concat(offsets, ','))
