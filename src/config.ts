@@ -111,7 +111,8 @@ const SETTINGS = {
     flag: 'projector',
     fallback: 'in-process',
     parse: oneOf(['in-process', 'off']),
-    about: 'distributed shape: `in-process` runs a projector in the API process; `off` when `boxoffice worker`s run',
+    about:
+      'distributed shape: `in-process` runs a projector in the API process; `off` when `boxoffice worker`s run',
   },
   soldOutCache: {
     env: 'BOXOFFICE_SOLD_OUT_CACHE',
@@ -167,7 +168,11 @@ export function configTable(): string {
   const lines = ['| variable | flag | default | meaning |', '|---|---|---|---|'];
   for (const setting of Object.values(SETTINGS)) {
     const fallback =
-      setting.fallback !== '' ? `\`${setting.fallback}\`` : setting.env === 'BOXOFFICE_ADMIN_TOKEN' ? '(generated)' : '(unset)';
+      setting.fallback !== ''
+        ? `\`${setting.fallback}\``
+        : setting.env === 'BOXOFFICE_ADMIN_TOKEN'
+          ? '(generated)'
+          : '(unset)';
     lines.push(`| \`${setting.env}\` | \`--${setting.flag}\` | ${fallback} | ${setting.about} |`);
   }
   return lines.join('\n');

@@ -125,13 +125,18 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
 }
 
 /** At start: every event the store knows must be in Redis; an event whose keys are gone is rebuilt. */
-async function rebuildLostEvents(gate: RedisGate, store: SqlStore, logger?: FastifyBaseLogger): Promise<void> {
+async function rebuildLostEvents(
+  gate: RedisGate,
+  store: SqlStore,
+  logger?: FastifyBaseLogger,
+): Promise<void> {
   let cursor: string | undefined;
   do {
     const page = await store.listEvents(500, cursor);
     for (const spec of page.items) {
       const result = await gate.rebuild(spec.id);
-      if (result === 'rebuilt') logger?.warn({ eventId: spec.id }, 'event rebuilt in Redis from the store and the log');
+      if (result === 'rebuilt')
+        logger?.warn({ eventId: spec.id }, 'event rebuilt in Redis from the store and the log');
     }
     cursor = page.nextCursor;
   } while (cursor !== undefined);

@@ -23,7 +23,8 @@ interface Assembled {
 
 export async function startServer(config: Config): Promise<Running> {
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'adminToken'] });
-  const assembled = config.shape === 'distributed' ? await distributed(config, logger) : await embedded(config, logger);
+  const assembled =
+    config.shape === 'distributed' ? await distributed(config, logger) : await embedded(config, logger);
   assembled.start();
   const url = await assembled.app.listen({ port: config.port, host: config.host });
   logger.info({ url, shape: config.shape, ...assembled.details }, 'boxoffice listening');
@@ -77,7 +78,8 @@ async function distributed(config: Config, logger: pino.Logger): Promise<Assembl
     soldOutCache: config.soldOutCache,
     logger,
   });
-  const where = config.redisClusterNodes.length > 0 ? { redisCluster: config.redisClusterNodes } : { redis: 'REDIS_URL' };
+  const where =
+    config.redisClusterNodes.length > 0 ? { redisCluster: config.redisClusterNodes } : { redis: 'REDIS_URL' };
   return {
     app: shape.app,
     details: { ...where, projector: config.projector },

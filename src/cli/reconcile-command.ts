@@ -50,11 +50,16 @@ export async function runReconcile(args: string[]): Promise<number> {
     return 2;
   }
   if (config.shape !== 'distributed') {
-    process.stderr.write(`reconcile needs the distributed shape: set REDIS_URL (or REDIS_CLUSTER_NODES) and DATABASE_URL.\n`);
+    process.stderr.write(
+      `reconcile needs the distributed shape: set REDIS_URL (or REDIS_CLUSTER_NODES) and DATABASE_URL.\n`,
+    );
     return 2;
   }
   const driver = new PostgresDriver(config.databaseUrl);
-  const redis = connectRedis({ url: config.redisUrl || undefined, clusterNodes: config.redisClusterNodes }, 'reconcile');
+  const redis = connectRedis(
+    { url: config.redisUrl || undefined, clusterNodes: config.redisClusterNodes },
+    'reconcile',
+  );
   try {
     await migrate(driver);
     const store = new SqlStore(driver);
@@ -102,7 +107,8 @@ function print(eventId: string, label: string, report: AuditReport | undefined):
     process.stdout.write(`${eventId} ${label}: gate has no state for this event\n`);
     return;
   }
-  const { gate, store, unprojected, deadLetters, drift, oversold, doubleBooked, phantom, consistent } = report;
+  const { gate, store, unprojected, deadLetters, drift, oversold, doubleBooked, phantom, consistent } =
+    report;
   process.stdout.write(
     `${eventId} ${label}: gate sold ${gate.sold} held ${gate.held} available ${gate.available} | store tickets ${store.tickets} held ${store.held} | unprojected ${unprojected} dead letters ${deadLetters} | drift sold ${drift.sold} held ${drift.held} | oversold ${oversold} double-booked ${doubleBooked} phantom ${phantom} | ${consistent ? 'consistent' : 'INCONSISTENT'}\n`,
   );

@@ -32,7 +32,10 @@ export interface AuditReport {
  */
 export interface StreamAuditSource {
   tailStart(eventId: string): Promise<string>;
-  view(eventId: string, tailFrom: string): Promise<{ state: EventState; tail: readonly LogEntry[] } | undefined>;
+  view(
+    eventId: string,
+    tailFrom: string,
+  ): Promise<{ state: EventState; tail: readonly LogEntry[] } | undefined>;
   deadLetters(eventId: string): Promise<number>;
 }
 

@@ -213,7 +213,9 @@ export class SqlStore implements Store {
       const stored = new Map(rows.map((row) => [row.id, row.status]));
       const unreflected = entries.filter((entry) => {
         const status = stored.get(entry.hold.id);
-        return entry.type === 'hold_placed' ? status === undefined : status === undefined || status === 'held';
+        return entry.type === 'hold_placed'
+          ? status === undefined
+          : status === undefined || status === 'held';
       });
       return { ...audit, unreflected };
     });

@@ -10,7 +10,13 @@ import { decodeEntry, entryJsonOf } from '../../src/gate/redis/log-stream.js';
 import { RedisGate, type RedisGateOptions } from '../../src/gate/redis/redis-gate.js';
 import type { RedisClient } from '../../src/gate/redis/scripts.js';
 import { GroupCommit } from '../../src/journal/group-commit.js';
-import { type RedisCluster, type RedisServer, redisAvailable, startRedis, startRedisCluster } from '../support/redis-server.js';
+import {
+  type RedisCluster,
+  type RedisServer,
+  redisAvailable,
+  startRedis,
+  startRedisCluster,
+} from '../support/redis-server.js';
 
 export interface GateFixture {
   readonly gate: Gate;
@@ -51,7 +57,11 @@ export async function readLog(redis: RedisClient, eventId: string): Promise<LogE
   return rows.map(([, fields]) => decodeEntry(entryJsonOf(fields) as string));
 }
 
-function redisFixture(clients: RedisClient[], options: Partial<RedisGateOptions>, stop: () => Promise<void>): GateFixture {
+function redisFixture(
+  clients: RedisClient[],
+  options: Partial<RedisGateOptions>,
+  stop: () => Promise<void>,
+): GateFixture {
   const gates: Gate[] = clients.map((redis) => new RedisGate({ redis, useCommandTime: true, ...options }));
   return {
     gate: gates[0] as Gate,

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rejection } from '../../src/domain/errors.js';
 import type { EventSpec, HoldRequest } from '../../src/domain/types.js';
-import type { Gate, PlaceCommand, PlaceOutcome, Placed } from '../../src/gate/gate.js';
+import type { Gate, PlaceCommand, Placed, PlaceOutcome } from '../../src/gate/gate.js';
 import { type GateFixture, gateKinds } from './gate-fixtures.js';
 
 const T0 = 1_900_000_000_000;
@@ -42,7 +42,8 @@ function command(eventId: string, request: HoldRequest, extra: Partial<PlaceComm
 }
 
 function placed(outcome: PlaceOutcome): Placed {
-  if (!outcome.ok || outcome.kind !== 'placed') throw new Error(`expected a placed hold, got ${JSON.stringify(outcome)}`);
+  if (!outcome.ok || outcome.kind !== 'placed')
+    throw new Error(`expected a placed hold, got ${JSON.stringify(outcome)}`);
   return outcome;
 }
 
@@ -82,7 +83,9 @@ for (const kind of gateKinds()) {
 
     it('holds counted stock: items, total, expiry, counts, and sold_out past capacity', async () => {
       const s = await event();
-      const outcome = placed(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 3, poolId: 'ga' })));
+      const outcome = placed(
+        await gate.placeHold(command(s.id, { userId: 'u1', quantity: 3, poolId: 'ga' })),
+      );
       expect(outcome.hold).toMatchObject({
         eventId: s.id,
         userId: 'u1',
@@ -95,21 +98,29 @@ for (const kind of gateKinds()) {
       await outcome.durable;
       expect(await gate.getHold(outcome.hold.id)).toEqual(outcome.hold);
       expect((await gate.eventState(s.id))?.pools[0]).toMatchObject({ available: 7, held: 3, sold: 0 });
-      expect(code(await gate.placeHold(command(s.id, { userId: 'u2', quantity: 3, poolId: 'vip' })))).toBe('sold_out');
+      expect(code(await gate.placeHold(command(s.id, { userId: 'u2', quantity: 3, poolId: 'vip' })))).toBe(
+        'sold_out',
+      );
       expect(code(await gate.placeHold(command(s.id, { userId: 'u2', quantity: 1, poolId: 'nope' })))).toBe(
         'pool_not_found',
       );
-      expect(code(await gate.placeHold(command('no-such-event', { userId: 'u2', quantity: 1 })))).toBe('event_not_found');
+      expect(code(await gate.placeHold(command('no-such-event', { userId: 'u2', quantity: 1 })))).toBe(
+        'event_not_found',
+      );
     });
 
     it('names sold_out before the user limit, and counts live holds and tickets in the limit', async () => {
       const s = await event({ maxPerUser: 4 });
       placed(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 2, poolId: 'ga' })));
-      placed(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 1, poolId: 'ga' }, { confirm: true })));
+      placed(
+        await gate.placeHold(command(s.id, { userId: 'u1', quantity: 1, poolId: 'ga' }, { confirm: true })),
+      );
       expect(code(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 2, poolId: 'ga' })))).toBe(
         'limit_exceeded',
       );
-      expect(code(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 3, poolId: 'vip' })))).toBe('sold_out');
+      expect(code(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 3, poolId: 'vip' })))).toBe(
+        'sold_out',
+      );
       placed(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 1, poolId: 'vip' })));
     });
 
@@ -121,8 +132,14 @@ for (const kind of gateKinds()) {
         { seatId: 'A-2-6', quantity: 1, price: 1200 },
       ]);
       const taken = await gate.placeHold(command(s.id, { userId: 'u2', seats: ['A-1-1', 'A-1-2'] }));
-      expect(taken).toMatchObject({ ok: false, code: 'seat_unavailable', message: 'Seat "A-1-2" is held or sold.' });
-      expect(code(await gate.placeHold(command(s.id, { userId: 'u2', seats: ['A-9-9'] })))).toBe('seat_not_found');
+      expect(taken).toMatchObject({
+        ok: false,
+        code: 'seat_unavailable',
+        message: 'Seat "A-1-2" is held or sold.',
+      });
+      expect(code(await gate.placeHold(command(s.id, { userId: 'u2', seats: ['A-9-9'] })))).toBe(
+        'seat_not_found',
+      );
       expect(code(await gate.placeHold(command(s.id, { userId: 'u2', seats: ['A-1-1', 'A-1-1'] })))).toBe(
         'invalid_request',
       );
@@ -144,9 +161,13 @@ for (const kind of gateKinds()) {
       const pair = placed(await gate.placeHold(command(s.id, { userId: 'u2', quantity: 2, sectionId: 'A' })));
       expect(pair.hold.items.map((i) => i.seatId)).toEqual(['A-1-1', 'A-1-2']);
       // Left: A-1-3..5 (3 adjacent) and A-2-5..6 (2 adjacent); 4 seats are not adjacent anywhere.
-      const scattered = placed(await gate.placeHold(command(s.id, { userId: 'u3', quantity: 4, sectionId: 'A' })));
+      const scattered = placed(
+        await gate.placeHold(command(s.id, { userId: 'u3', quantity: 4, sectionId: 'A' })),
+      );
       expect(scattered.hold.items.map((i) => i.seatId)).toEqual(['A-1-3', 'A-1-4', 'A-1-5', 'A-2-5']);
-      expect(code(await gate.placeHold(command(s.id, { userId: 'u4', quantity: 2, sectionId: 'A' })))).toBe('sold_out');
+      expect(code(await gate.placeHold(command(s.id, { userId: 'u4', quantity: 2, sectionId: 'A' })))).toBe(
+        'sold_out',
+      );
       expect(code(await gate.placeHold(command(s.id, { userId: 'u4', quantity: 1, sectionId: 'B' })))).toBe(
         'section_not_found',
       );
@@ -181,8 +202,12 @@ for (const kind of gateKinds()) {
 
     it('releases a hold: seats and the user limit come back', async () => {
       const s = await event({ maxPerUser: 2 });
-      const hold = placed(await gate.placeHold(command(s.id, { userId: 'u1', seats: ['A-1-1', 'A-1-2'] }))).hold;
-      expect(code(await gate.placeHold(command(s.id, { userId: 'u1', seats: ['A-1-3'] })))).toBe('limit_exceeded');
+      const hold = placed(
+        await gate.placeHold(command(s.id, { userId: 'u1', seats: ['A-1-1', 'A-1-2'] })),
+      ).hold;
+      expect(code(await gate.placeHold(command(s.id, { userId: 'u1', seats: ['A-1-3'] })))).toBe(
+        'limit_exceeded',
+      );
       const released = await gate.releaseHold(hold.id, T0 + 10);
       if (!released.ok) throw new Error(released.code);
       expect(released.hold).toMatchObject({ id: hold.id, status: 'released' });
@@ -192,7 +217,9 @@ for (const kind of gateKinds()) {
 
     it('expires due holds exactly once; an expired hold cannot be confirmed or released', async () => {
       const s = await event();
-      const early = placed(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 1, poolId: 'ga' }, { nowMs: T0 })));
+      const early = placed(
+        await gate.placeHold(command(s.id, { userId: 'u1', quantity: 1, poolId: 'ga' }, { nowMs: T0 })),
+      );
       const late = placed(
         await gate.placeHold(command(s.id, { userId: 'u2', seats: ['A-1-1'] }, { nowMs: T0 + 30_000 })),
       );
@@ -217,7 +244,9 @@ for (const kind of gateKinds()) {
       const first = placed(await gate.placeHold(command(s.id, request, { idempotencyKey: 'k-1' })));
       const again = await gate.placeHold(command(s.id, request, { idempotencyKey: 'k-1' }));
       expect(again).toMatchObject({ ok: true, kind: 'replayed', holdId: first.hold.id, hold: first.hold });
-      const other = await gate.placeHold(command(s.id, { ...request, quantity: 1 }, { idempotencyKey: 'k-1' }));
+      const other = await gate.placeHold(
+        command(s.id, { ...request, quantity: 1 }, { idempotencyKey: 'k-1' }),
+      );
       expect(code(other)).toBe('idempotency_key_reused');
       const asOrder = await gate.placeHold(command(s.id, request, { idempotencyKey: 'k-1', confirm: true }));
       expect(code(asOrder)).toBe('idempotency_key_reused');
@@ -231,7 +260,9 @@ for (const kind of gateKinds()) {
     it('places a direct order in one step', async () => {
       const s = await event();
       const outcome = placed(
-        await gate.placeHold(command(s.id, { userId: 'u1', seats: ['A-2-1'] }, { confirm: true, nowMs: T0 + 5 })),
+        await gate.placeHold(
+          command(s.id, { userId: 'u1', seats: ['A-2-1'] }, { confirm: true, nowMs: T0 + 5 }),
+        ),
       );
       expect(outcome.hold).toMatchObject({ status: 'confirmed', orderId: outcome.order?.id });
       expect(outcome.order?.tickets).toEqual([
@@ -244,7 +275,11 @@ for (const kind of gateKinds()) {
 
     it('logs every change with the whole hold, in decision order', async () => {
       const s = await event();
-      const a = placed(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 1, poolId: 'ga' }, { idempotencyKey: 'k' })));
+      const a = placed(
+        await gate.placeHold(
+          command(s.id, { userId: 'u1', quantity: 1, poolId: 'ga' }, { idempotencyKey: 'k' }),
+        ),
+      );
       const b = placed(await gate.placeHold(command(s.id, { userId: 'u2', seats: ['A-1-1'] })));
       await gate.confirmHold(a.hold.id, T0 + 1);
       await gate.releaseHold(b.hold.id, T0 + 2);
@@ -261,7 +296,11 @@ for (const kind of gateKinds()) {
     });
 
     it('sells a pool exactly once under concurrent holds from two instances', async () => {
-      const s = await event({ pools: [{ id: 'ga', name: 'GA', capacity: 100, price: 10 }], sections: [], maxPerUser: 1 });
+      const s = await event({
+        pools: [{ id: 'ga', name: 'GA', capacity: 100, price: 10 }],
+        sections: [],
+        maxPerUser: 1,
+      });
       const gates = [gate, fixture.peer() ?? gate];
       const outcomes = await Promise.all(
         Array.from({ length: 400 }, (_, i) =>

@@ -44,7 +44,13 @@ export function layoutOf(spec: EventSpec): EventLayout {
         seatIds.push(id);
       }
     }
-    sections.set(section.id, { id: section.id, price: section.price, start, count: seatIds.length - start, rows });
+    sections.set(section.id, {
+      id: section.id,
+      price: section.price,
+      start,
+      count: seatIds.length - start,
+      rows,
+    });
   }
   return { spec, capacity: capacityOf(spec), seatCount: seatIds.length, sections, seatOffsets, seatIds };
 }

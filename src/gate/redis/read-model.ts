@@ -17,7 +17,10 @@ function availability(capacity: number, counts: Map<string, number>, prefix: str
 }
 
 export function stateOf(layout: EventLayout, counts: Map<string, number>): EventState {
-  const pools = layout.spec.pools.map((pool) => ({ id: pool.id, ...availability(pool.capacity, counts, `p:${pool.id}`) }));
+  const pools = layout.spec.pools.map((pool) => ({
+    id: pool.id,
+    ...availability(pool.capacity, counts, `p:${pool.id}`),
+  }));
   const sections = [...layout.sections.values()].map((section) => ({
     id: section.id,
     ...availability(section.count, counts, `s:${section.id}`),
@@ -28,5 +31,13 @@ export function stateOf(layout: EventLayout, counts: Map<string, number>): Event
     held += part.held;
     sold += part.sold;
   }
-  return { spec: layout.spec, capacity: layout.capacity, available: layout.capacity - held - sold, held, sold, pools, sections };
+  return {
+    spec: layout.spec,
+    capacity: layout.capacity,
+    available: layout.capacity - held - sold,
+    held,
+    sold,
+    pools,
+    sections,
+  };
 }

@@ -50,7 +50,17 @@ export async function rebuildEvent(eventId: string, options: RebuildOptions): Pr
     const state = foldSnapshot(layout, snapshot, options.nowMs);
     const idempotencyKeys = state.idempotency.map((record) => record[0]);
     await options.scripts.loadEvent(
-      [keys.spec, keys.seats, keys.counts, keys.holds, keys.expiry, keys.users, keys.log, keys.ended, ...idempotencyKeys],
+      [
+        keys.spec,
+        keys.seats,
+        keys.counts,
+        keys.holds,
+        keys.expiry,
+        keys.users,
+        keys.log,
+        keys.ended,
+        ...idempotencyKeys,
+      ],
       [
         JSON.stringify(spec),
         state.seatMap,
@@ -126,7 +136,11 @@ export function foldSnapshot(layout: EventLayout, snapshot: GateSnapshot, nowMs:
   for (const [key, record] of book.idempotency) {
     const ttl = record.expiresAtMs - nowMs;
     if (ttl > 0)
-      idempotency.push([idempotencyKeyOf(layout.spec.id, key), `${record.holdId}\n${record.fingerprint}`, ttl]);
+      idempotency.push([
+        idempotencyKeyOf(layout.spec.id, key),
+        `${record.holdId}\n${record.fingerprint}`,
+        ttl,
+      ]);
   }
   return {
     seatMap: bytes.toString('latin1'),

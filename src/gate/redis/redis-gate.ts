@@ -61,7 +61,10 @@ export class RedisGate implements Gate {
 
   async createEvent(spec: EventSpec): Promise<boolean> {
     const layout = layoutOf(spec);
-    const created = await this.#scripts.createEvent(this.#keys(spec.id), [JSON.stringify(spec), layout.seatCount]);
+    const created = await this.#scripts.createEvent(this.#keys(spec.id), [
+      JSON.stringify(spec),
+      layout.seatCount,
+    ]);
     await this.#redis.sadd(EVENTS_KEY, spec.id);
     if (created === 1) this.#layouts.set(spec.id, layout);
     return created === 1;
@@ -75,7 +78,8 @@ export class RedisGate implements Gate {
     if (!('kind' in target)) return target;
     const shortCircuit = this.#soldOut !== undefined && idempotencyKey === undefined;
     if (shortCircuit && this.#soldOut?.isSoldOut(eventId, targetKey(target))) return reject('sold_out');
-    const fingerprint = idempotencyKey === undefined ? '' : fingerprintOf(request, command.confirm ? 'order' : 'hold');
+    const fingerprint =
+      idempotencyKey === undefined ? '' : fingerprintOf(request, command.confirm ? 'order' : 'hold');
     const args: ScriptArg[] = [
       this.#time(command.nowMs),
       newHoldIdFor(eventId),
@@ -216,7 +220,8 @@ export class RedisGate implements Gate {
     const status = record.slice(0, first) as Hold['status'];
     const atMs = Number(record.slice(first + 1, second));
     const hold = normaliseHold(JSON.parse(record.slice(second + 1)));
-    const ended: Hold = status === 'confirmed' ? { ...hold, status, orderId: orderIdOf(hold.id) } : { ...hold, status };
+    const ended: Hold =
+      status === 'confirmed' ? { ...hold, status, orderId: orderIdOf(hold.id) } : { ...hold, status };
     return { hold: ended, atMs };
   }
 
@@ -230,7 +235,13 @@ export class RedisGate implements Gate {
    */
   async rebuild(eventId: string, force = false): Promise<RebuildResult> {
     if (this.#store === undefined) throw new Error('This gate has no store to rebuild from.');
-    return rebuildEvent(eventId, { redis: this.#redis, scripts: this.#scripts, store: this.#store, nowMs: Date.now(), force });
+    return rebuildEvent(eventId, {
+      redis: this.#redis,
+      scripts: this.#scripts,
+      store: this.#store,
+      nowMs: Date.now(),
+      force,
+    });
   }
 
   async #rebuildMissing(eventId: string): Promise<boolean> {
@@ -239,7 +250,12 @@ export class RedisGate implements Gate {
   }
 
   /** Runs a script; when Redis has lost the event, rebuilds it once and runs the script again. */
-  async #run(name: 'place' | 'confirm' | 'release' | 'view', eventId: string, keys: string[], args: ScriptArg[]) {
+  async #run(
+    name: 'place' | 'confirm' | 'release' | 'view',
+    eventId: string,
+    keys: string[],
+    args: ScriptArg[],
+  ) {
     let reply = (await this.#scripts[name](keys, args)) as Reply;
     if (reply[0] !== 'missing') return reply;
     if (!(await this.#rebuildMissing(eventId))) return undefined;
@@ -280,7 +296,11 @@ function listenForRestocks(subscriber: Redis, cache: SoldOutCache): void {
 }
 
 function targetKey(target: HoldTarget): string {
-  return target.kind === 'pool' ? `p:${target.poolId}` : target.kind === 'section' ? `s:${target.sectionId}` : '';
+  return target.kind === 'pool'
+    ? `p:${target.poolId}`
+    : target.kind === 'section'
+      ? `s:${target.sectionId}`
+      : '';
 }
 
 function targetArgs(layout: EventLayout, target: HoldTarget): ScriptArg[] {
@@ -292,7 +312,14 @@ function targetArgs(layout: EventLayout, target: HoldTarget): ScriptArg[] {
     case 'section': {
       const section = layout.sections.get(target.sectionId);
       if (section === undefined) return ['section', target.quantity, target.sectionId, -1, 0, 0];
-      const args: ScriptArg[] = ['section', target.quantity, section.id, section.count, section.price, section.rows.length];
+      const args: ScriptArg[] = [
+        'section',
+        target.quantity,
+        section.id,
+        section.count,
+        section.price,
+        section.rows.length,
+      ];
       for (const row of section.rows) args.push(row.start, row.count, row.id);
       return args;
     }
@@ -300,7 +327,8 @@ function targetArgs(layout: EventLayout, target: HoldTarget): ScriptArg[] {
       const args: ScriptArg[] = ['seats', target.seatIds.length, target.seatIds.length];
       for (const seatId of target.seatIds) {
         const offset = layout.seatOffsets.get(seatId);
-        const section = offset === undefined ? undefined : layout.sections.get(seatId.slice(0, seatId.indexOf('-')));
+        const section =
+          offset === undefined ? undefined : layout.sections.get(seatId.slice(0, seatId.indexOf('-')));
         args.push(seatId, offset ?? -1, section?.price ?? 0);
       }
       return args;
@@ -336,4 +364,3 @@ function rejectionOf(reply: Reply): Rejection {
 function seatStatusOf(byte: number): SeatStatus {
   return byte === 104 ? 'held' : byte === 115 ? 'sold' : 'available';
 }
-

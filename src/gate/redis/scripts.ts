@@ -19,7 +19,10 @@ const FILES = {
 } as const;
 
 export type ScriptName = keyof typeof FILES;
-export type GateScripts = Record<ScriptName, (keys: readonly string[], args: readonly ScriptArg[]) => Promise<unknown>>;
+export type GateScripts = Record<
+  ScriptName,
+  (keys: readonly string[], args: readonly ScriptArg[]) => Promise<unknown>
+>;
 
 const directory = new URL('./lua/', import.meta.url);
 let sources: Record<ScriptName, string> | undefined;

@@ -7,7 +7,8 @@ const TRANSIENT_REPLIES = ['LOADING', 'CLUSTERDOWN', 'TRYAGAIN', 'MASTERDOWN', '
 
 export function isUnreachable(error: unknown): boolean {
   if (!(error instanceof Error) || error instanceof DomainError) return false;
-  if (error.name === 'ReplyError') return TRANSIENT_REPLIES.some((prefix) => error.message.startsWith(prefix));
+  if (error.name === 'ReplyError')
+    return TRANSIENT_REPLIES.some((prefix) => error.message.startsWith(prefix));
   return true;
 }
 

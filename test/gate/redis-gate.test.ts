@@ -1,0 +1,310 @@
+// What only the Redis gate has: one round trip per decision, Redis's clock, the sold-out short-circuit,
+// rebuilding an event whose keys Redis lost, and events spread over the shards of a cluster.
+import { Cluster, Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventSpec } from '../../src/domain/types.js';
+import { EVENTS_KEY, eventKeys } from '../../src/gate/redis/keys.js';
+import { RedisGate } from '../../src/gate/redis/redis-gate.js';
+import { migrate } from '../../src/store/migrate.js';
+import { PostgresDriver } from '../../src/store/postgres/postgres-driver.js';
+import { SqlStore } from '../../src/store/sql-store.js';
+import { postgresAvailable, type ThrowawayDatabase, throwawayDatabase } from '../support/postgres.js';
+import { type RedisServer, redisAvailable, startRedis, startRedisCluster } from '../support/redis-server.js';
+
+const redisHere = redisAvailable();
+let counter = 0;
+
+function spec(overrides: Partial<EventSpec> = {}): EventSpec {
+  counter += 1;
+  return {
+    id: `rg-${process.pid}-${counter}`,
+    name: 'Redis Night',
+    venue: 'Hall',
+    startsAt: '2027-01-01T20:00:00.000Z',
+    holdTtlSeconds: 60,
+    maxPerUser: 10,
+    pools: [{ id: 'ga', name: 'GA', capacity: 3, price: 100 }],
+    sections: [{ id: 'A', name: 'A', price: 500, rows: [{ id: '1', seats: 4 }] }],
+    ...overrides,
+  };
+}
+
+/** Calls per command since the server started, counting commands run inside scripts too. */
+async function commandCalls(redis: Redis): Promise<Record<string, number>> {
+  const info = await redis.info('commandstats');
+  const calls: Record<string, number> = {};
+  for (const match of info.matchAll(/cmdstat_([a-z|]+):calls=(\d+)/g))
+    calls[match[1] as string] = Number(match[2]);
+  return calls;
+}
+
+describe.runIf(redisHere)('Redis gate', () => {
+  let server: RedisServer;
+  let redis: Redis;
+  let subscriber: Redis;
+  let gate: RedisGate;
+
+  beforeAll(async () => {
+    server = await startRedis();
+    redis = new Redis(server.url);
+    subscriber = new Redis(server.url);
+    gate = new RedisGate({ redis, soldOutCache: true, subscriber });
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    subscriber?.disconnect();
+    await server?.stop();
+  });
+
+  it('decides a hold, a confirm and a release in one round trip each', async () => {
+    const s = spec();
+    await gate.createEvent(s);
+    // Warm: the definition is cached and every script loaded after the first calls.
+    await gate.placeHold({
+      eventId: s.id,
+      request: { userId: 'w', quantity: 1, poolId: 'ga' },
+      confirm: false,
+      nowMs: 0,
+    });
+    const sent: string[] = [];
+    const send = redis.sendCommand.bind(redis);
+    redis.sendCommand = ((command: { name: string }, stream?: unknown) => {
+      sent.push(command.name);
+      return send(command as never, stream as never);
+    }) as typeof redis.sendCommand;
+    try {
+      const placed = await gate.placeHold({
+        eventId: s.id,
+        request: { userId: 'u', quantity: 1, poolId: 'ga' },
+        confirm: false,
+        nowMs: 0,
+      });
+      if (!placed.ok || placed.kind !== 'placed') throw new Error('not placed');
+      const second = await gate.placeHold({
+        eventId: s.id,
+        request: { userId: 'u', seats: ['A-1-1'] },
+        confirm: false,
+        nowMs: 0,
+      });
+      if (!second.ok || second.kind !== 'placed') throw new Error('not placed');
+      await gate.confirmHold(placed.hold.id, 0);
+      await gate.releaseHold(second.hold.id, 0);
+    } finally {
+      redis.sendCommand = send;
+    }
+    expect(sent).toEqual(['evalsha', 'evalsha', 'evalsha', 'evalsha']);
+  });
+
+  it("takes time from Redis's clock unless told to use the command's", async () => {
+    const s = spec();
+    await gate.createEvent(s);
+    const outcome = await gate.placeHold({
+      eventId: s.id,
+      request: { userId: 'u', quantity: 1, poolId: 'ga' },
+      confirm: false,
+      nowMs: 1,
+    });
+    if (!outcome.ok || outcome.kind !== 'placed') throw new Error('not placed');
+    const [seconds] = (await redis.time()) as [string, string];
+    expect(Math.abs(outcome.hold.createdAtMs - Number(seconds) * 1000)).toBeLessThan(5_000);
+    expect(outcome.hold.expiresAtMs - outcome.hold.createdAtMs).toBe(60_000);
+  });
+
+  it('rejects a sold-out pool locally, without a round trip, until stock returns', async () => {
+    const s = spec();
+    await gate.createEvent(s);
+    const hold = await gate.placeHold({
+      eventId: s.id,
+      request: { userId: 'a', quantity: 3, poolId: 'ga' },
+      confirm: false,
+      nowMs: 0,
+    });
+    if (!hold.ok || hold.kind !== 'placed') throw new Error('not placed');
+    const first = await gate.placeHold({
+      eventId: s.id,
+      request: { userId: 'b', quantity: 1, poolId: 'ga' },
+      confirm: false,
+      nowMs: 0,
+    });
+    expect(first).toMatchObject({ ok: false, code: 'sold_out' });
+    const before = await commandCalls(redis);
+    for (let i = 0; i < 50; i++) {
+      const again = await gate.placeHold({
+        eventId: s.id,
+        request: { userId: `c${i}`, quantity: 1, poolId: 'ga' },
+        confirm: false,
+        nowMs: 0,
+      });
+      expect(again).toMatchObject({ ok: false, code: 'sold_out' });
+    }
+    const after = await commandCalls(redis);
+    expect((after.evalsha ?? 0) - (before.evalsha ?? 0)).toBe(0);
+    // A release publishes the restock; the next request goes to Redis again and gets the seat back.
+    await gate.releaseHold(hold.hold.id, 0);
+    const deadline = Date.now() + 5_000;
+    let outcome = await gate.placeHold({
+      eventId: s.id,
+      request: { userId: 'd', quantity: 1, poolId: 'ga' },
+      confirm: false,
+      nowMs: 0,
+    });
+    while (!outcome.ok && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      outcome = await gate.placeHold({
+        eventId: s.id,
+        request: { userId: 'd', quantity: 1, poolId: 'ga' },
+        confirm: false,
+        nowMs: 0,
+      });
+    }
+    expect(outcome.ok).toBe(true);
+  });
+
+  it('never accepts more than the stock under a sold-out rush with releases in between', async () => {
+    const s = spec({ pools: [{ id: 'ga', name: 'GA', capacity: 20, price: 1 }], sections: [] });
+    await gate.createEvent(s);
+    const peer = new RedisGate({ redis, soldOutCache: true, subscriber });
+    const live: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      const outcomes = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          (i % 2 === 0 ? gate : peer).placeHold({
+            eventId: s.id,
+            request: { userId: `u${round}-${i}`, quantity: 1, poolId: 'ga' },
+            confirm: false,
+            nowMs: 0,
+          }),
+        ),
+      );
+      for (const o of outcomes) if (o.ok && o.kind === 'placed') live.push(o.hold.id);
+      const state = await gate.eventState(s.id);
+      expect((state?.pools[0]?.held ?? 0) + (state?.pools[0]?.sold ?? 0)).toBeLessThanOrEqual(20);
+      expect(live.length).toBe(state?.pools[0]?.held);
+      // Give some back: stock returns, and someone must be able to take it again.
+      for (const id of live.splice(0, 3)) await gate.releaseHold(id, 0);
+    }
+  });
+});
+
+const postgresHere = redisHere && (await postgresAvailable());
+
+describe.runIf(postgresHere)('Redis gate rebuild from the store and the log', () => {
+  let server: RedisServer;
+  let redis: Redis;
+  let database: ThrowawayDatabase;
+  let driver: PostgresDriver;
+  let store: SqlStore;
+
+  beforeAll(async () => {
+    server = await startRedis();
+    redis = new Redis(server.url);
+    database = await throwawayDatabase();
+    driver = new PostgresDriver(database.url);
+    await migrate(driver);
+    store = new SqlStore(driver);
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await driver?.close();
+    await database?.drop();
+    await server?.stop();
+  });
+
+  it('rebuilds an event whose keys were lost: stored and unprojected changes, expiries, idempotency', async () => {
+    const gate = new RedisGate({ redis, store, useCommandTime: true });
+    const s = spec({ maxPerUser: 3 });
+    const now = Date.now();
+    await store.createEvent(s, now);
+    await gate.createEvent(s);
+    const place = (userId: string, request: object, key?: string, confirm = false) =>
+      gate.placeHold({
+        eventId: s.id,
+        request: { userId, ...request },
+        idempotencyKey: key,
+        confirm,
+        nowMs: now,
+      });
+    const a = await place('a', { quantity: 2, poolId: 'ga' }, 'key-a');
+    const b = await place('b', { seats: ['A-1-2', 'A-1-3'] }, undefined, true);
+    if (!a.ok || a.kind !== 'placed' || !b.ok) throw new Error('not placed');
+    // Half of the log reaches the store (as if projected), half stays only in the stream.
+    const rows = (await redis.xrange(eventKeys(s.id).log, '-', '+')) as [string, string[]][];
+    const { decodeEntry, entryJsonOf } = await import('../../src/gate/redis/log-stream.js');
+    await store.appendEntries(rows.slice(0, 1).map(([, f]) => decodeEntry(entryJsonOf(f) as string)));
+    const before = await gate.eventState(s.id);
+    const seatsBefore = await gate.seatStates(s.id);
+    // Redis loses every key of the event except its log (an AOF-less restart would lose the log too).
+    const keys = eventKeys(s.id);
+    await redis.del(keys.spec, keys.seats, keys.counts, keys.holds, keys.expiry, keys.users);
+    const fresh = new RedisGate({ redis, store, useCommandTime: true });
+    expect(await fresh.eventState(s.id)).toEqual(before);
+    expect(await fresh.seatStates(s.id)).toEqual(seatsBefore);
+    expect(await fresh.getHold(a.hold.id)).toEqual(a.hold);
+    // The rebuilt gate remembers the idempotency key and the user's items, and still expires the hold.
+    const retry = await fresh.placeHold({
+      eventId: s.id,
+      request: { userId: 'a', quantity: 2, poolId: 'ga' },
+      idempotencyKey: 'key-a',
+      confirm: false,
+      nowMs: now,
+    });
+    expect(retry).toMatchObject({ ok: true, kind: 'replayed', holdId: a.hold.id });
+    expect(await place('a', { seats: ['A-1-1', 'A-1-4'] })).toMatchObject({
+      ok: false,
+      code: 'limit_exceeded',
+    });
+    const swept = await fresh.sweepExpired(now + 60_000);
+    expect(swept.expired).toBe(1);
+    expect((await fresh.eventState(s.id))?.pools[0]).toMatchObject({ held: 0, available: 3 });
+    // Every entry of the stream is in the store now: the rebuild projected the unprojected tail first.
+    expect(await store.getOrder(`o${b.ok && b.kind === 'placed' ? b.hold.id.slice(1) : ''}`)).toBeDefined();
+  });
+
+  it('a forced rebuild (reconcile) repairs drifted counts from the store', async () => {
+    const gate = new RedisGate({ redis, store, useCommandTime: true });
+    const s = spec();
+    await store.createEvent(s, Date.now());
+    await gate.createEvent(s);
+    await gate.placeHold({
+      eventId: s.id,
+      request: { userId: 'a', quantity: 1, poolId: 'ga' },
+      confirm: true,
+      nowMs: Date.now(),
+    });
+    await redis.hincrby(eventKeys(s.id).counts, 'p:ga:held', 2);
+    expect((await gate.eventState(s.id))?.pools[0]?.held).toBe(2);
+    expect(await gate.rebuild(s.id, true)).toBe('rebuilt');
+    expect((await gate.eventState(s.id))?.pools[0]).toMatchObject({ held: 0, sold: 1, available: 2 });
+    expect(await gate.rebuild('no-such-event')).toBe('unknown');
+  });
+});
+
+describe.runIf(redisHere)('Redis gate on a cluster', () => {
+  it('spreads events over the shards, each event on one slot', async () => {
+    const cluster = await startRedisCluster();
+    const client = new Cluster([...cluster.nodes]);
+    try {
+      const gate = new RedisGate({ redis: client });
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        const s = spec();
+        ids.push(s.id);
+        await gate.createEvent(s);
+        await gate.placeHold({
+          eventId: s.id,
+          request: { userId: 'u', quantity: 1, poolId: 'ga' },
+          confirm: false,
+          nowMs: 0,
+        });
+      }
+      expect(new Set(await gate.eventIds())).toEqual(new Set(ids));
+      const sizes = await Promise.all(client.nodes('master').map((node) => node.dbsize()));
+      // 12 events over 3 masters: at least two masters hold events (registry key aside).
+      expect(sizes.filter((size) => size > 1).length).toBeGreaterThanOrEqual(2);
+      expect(await client.exists(EVENTS_KEY)).toBe(1);
+    } finally {
+      client.disconnect();
+      await cluster.stop();
+    }
+  });
+});
