@@ -28,6 +28,8 @@ export function createLiveMetrics(registry: Registry): LiveMetrics {
     labelNames: ['reason'] as const,
     registers: [registry],
   });
+  // Present at 0 from the start, so that increase() over the first drop sees it.
+  drops.inc({ reason: 'slow_consumer' }, 0);
   return {
     connections: (delta) => connections.inc(delta),
     sent: (type) => messages.inc({ type }),
