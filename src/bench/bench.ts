@@ -1,10 +1,14 @@
-// `boxoffice bench`: the throughput of holds accepted and rejected as ratios of a bare Fastify ceiling
-// measured in the same run, or with --memory the RSS after a million holds. See docs/benchmarks.md.
+// `boxoffice bench [scenario]`: by default (`ceiling`) the throughput of holds accepted and rejected as
+// ratios of a bare Fastify ceiling measured in the same run, or with --memory the RSS after a million holds
+// (docs/benchmarks.md); with a load-test scenario, an on-sale rehearsal ending in the audit
+// (src/loadtest/, docs/load-testing.md).
+import { isScenarioName } from '../loadtest/options.js';
 import { formatMemory, runMemory } from './memory.js';
-import { parseBenchArgs, USAGE, UsageError } from './options.js';
+import { parseBenchArgs, UsageError } from './options.js';
 import { cleanUpEverything } from './processes.js';
 import { formatThroughput, throughputJson } from './report.js';
 import { runThroughput } from './throughput.js';
+import { BENCH_USAGE } from './usage.js';
 import { wrkVersion } from './wrk.js';
 
 const EXIT_FAILED = 1;
@@ -14,16 +18,30 @@ const EXIT_TARGET_MISSED = 3;
 const EXIT_INTERRUPTED = 130;
 
 export async function runBench(args: string[]): Promise<number> {
+  const [scenario, ...flags] = args;
+  if (scenario !== undefined && isScenarioName(scenario)) {
+    const { runLoadTest } = await import('../loadtest/load-test.js');
+    // The command line is this tool's only way in, so the environment it runs in is passed on from here.
+    return runLoadTest(scenario, flags, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+  }
+  if (scenario !== undefined && scenario !== 'ceiling' && !scenario.startsWith('-')) {
+    process.stderr.write(`Unknown scenario "${scenario}".\n\n${BENCH_USAGE}`);
+    return EXIT_USAGE;
+  }
+  return runCeiling(scenario === 'ceiling' ? flags : args);
+}
+
+async function runCeiling(args: string[]): Promise<number> {
   let options: ReturnType<typeof parseBenchArgs>;
   try {
     options = parseBenchArgs(args);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n\n${USAGE}`);
+    process.stderr.write(`${error.message}\n\n${BENCH_USAGE}`);
     return EXIT_USAGE;
   }
   if (options === 'help') {
-    process.stdout.write(USAGE);
+    process.stdout.write(BENCH_USAGE);
     return 0;
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -1,5 +1,5 @@
-// Flags of `boxoffice bench`, parsed and bounded once. Every duration and count has a limit, so no run can
-// be asked to go on forever.
+// Flags of `boxoffice bench ceiling` (the default scenario), parsed and bounded once. Every duration and
+// count has a limit, so no run can be asked to go on forever. The help text is in usage.ts.
 import { parseArgs } from 'node:util';
 
 export interface BenchOptions {
@@ -21,26 +21,6 @@ export interface BenchOptions {
   /** Directory for a --cpu-prof profile of the boxoffice server (and of the bare one). */
   readonly cpuProfileDir: string | undefined;
 }
-
-export const USAGE = `Usage: boxoffice bench [flags]
-
-Measures holds accepted and holds rejected (sold out) against a bare Fastify route (the ceiling), in one run,
-with wrk at 64 connections; prints req/s, p50, p99 and each one's ratio to the ceiling.
-
-  --duration <s>        measured seconds per scenario (default 10, 1-600)
-  --warmup <s>          warm-up seconds before each measured run (default 3, 0-60)
-  --connections <n>     wrk connections (default 64)
-  --threads <n>         wrk threads (default 1: the server keeps a core to itself)
-  --json                print a JSON report on stdout (the table goes to stderr)
-  --strict              exit 3 when a target is missed
-  --cpu-prof <dir>      write V8 CPU profiles of both servers into <dir>
-  --memory              instead: RSS of one 100,000-seat event after --holds processed holds
-  --holds <n>           holds of the memory run (default 1000000)
-  --memory-timeout <s>  bound of the memory run (default 900)
-
-Exit status: 0 done, 1 the run failed (a server died, 5xx or unexpected statuses, socket errors),
-2 bad flags or wrk missing, 3 a target missed with --strict.
-`;
 
 const BOUNDS = {
   duration: { fallback: 10, min: 1, max: 600 },

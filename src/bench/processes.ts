@@ -25,10 +25,11 @@ export class Child {
   #stderr = '';
   readonly exited: Promise<number | null>;
 
-  constructor(name: string, command: string, args: readonly string[]) {
+  /** `env` replaces the inherited environment when given. */
+  constructor(name: string, command: string, args: readonly string[], env?: NodeJS.ProcessEnv) {
     this.name = name;
     // Its own process group, so that killing it kills what it started too (wrk under its sh wrapper).
-    this.process = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    this.process = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
     running.add(this.process);
     this.process.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       this.#stdout = tail(this.#stdout + chunk);

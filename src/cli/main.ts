@@ -11,7 +11,8 @@ Commands:
              REDIS_URL (or REDIS_CLUSTER_NODES) and DATABASE_URL are set
   worker     run a projector worker (distributed shape): event logs in Redis → PostgreSQL
   reconcile  rebuild Redis gate state from PostgreSQL plus the unprojected log, with audits (distributed)
-  bench      measure holds accepted/rejected against a bare Fastify ceiling (see docs/benchmarks.md)
+  bench      load-test an on-sale and audit it (contention, pool-rush, seat-rush, mix), or measure the
+             ceiling ratios (the default); \`bench --help\` lists scenarios, flags and exit codes
   help       show this text
 
 Flags of serve (each also read from its environment variable; see README):

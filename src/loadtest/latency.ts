@@ -23,12 +23,15 @@ export function recordLatency(histogram: Histogram, latencyUs: number): void {
 
 export function summarize(histogram: Histogram): LatencySummary {
   const ms = (us: number) => Math.round(us) / 1000;
+  // A percentile is the top of its bucket, which may lie a little above the largest value recorded.
+  const at = (percentile: number) =>
+    ms(Math.min(histogram.getValueAtPercentile(percentile), histogram.maxValue));
   return {
     count: histogram.totalCount,
-    p50Ms: ms(histogram.getValueAtPercentile(50)),
-    p90Ms: ms(histogram.getValueAtPercentile(90)),
-    p99Ms: ms(histogram.getValueAtPercentile(99)),
-    p999Ms: ms(histogram.getValueAtPercentile(99.9)),
+    p50Ms: at(50),
+    p90Ms: at(90),
+    p99Ms: at(99),
+    p999Ms: at(99.9),
     maxMs: ms(histogram.maxValue),
   };
 }

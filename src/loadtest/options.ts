@@ -2,7 +2,12 @@
 // has a limit, so no run can be asked to go on forever; the usage text is in src/bench/usage.ts.
 import { parseArgs } from 'node:util';
 import { UsageError } from '../bench/options.js';
-import { HOLD_TTL_SECONDS_MAX, HOLD_TTL_SECONDS_MIN, POOL_CAPACITY_MAX, SEATS_PER_EVENT_MAX } from '../domain/limits.js';
+import {
+  HOLD_TTL_SECONDS_MAX,
+  HOLD_TTL_SECONDS_MIN,
+  POOL_CAPACITY_MAX,
+  SEATS_PER_EVENT_MAX,
+} from '../domain/limits.js';
 
 export const SCENARIO_NAMES = ['contention', 'pool-rush', 'seat-rush', 'mix'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -53,16 +58,20 @@ const EVENT_DEFAULTS: Record<ScenarioName, { seats: number; capacity: number; ho
   mix: { seats: 200, capacity: 1_000, holdTtlSeconds: 10 },
 };
 
+/** The range of each numeric flag. */
 const BOUNDS = {
-  users: { fallback: 1_000, min: 1, max: 10_000_000 },
-  connections: { fallback: 64, min: 1, max: 1_024 },
-  duration: { fallback: 60, min: 1, max: 3_600 },
-  requests: { fallback: 10_000, min: 1, max: 10_000_000 },
-  seats: { fallback: 0, min: 0, max: SEATS_PER_EVENT_MAX },
-  capacity: { fallback: 0, min: 0, max: POOL_CAPACITY_MAX },
-  'hold-ttl': { fallback: 0, min: HOLD_TTL_SECONDS_MIN, max: HOLD_TTL_SECONDS_MAX },
-  seed: { fallback: 0, min: 0, max: 2 ** 32 - 1 },
+  users: { min: 1, max: 10_000_000 },
+  connections: { min: 1, max: 1_024 },
+  duration: { min: 1, max: 3_600 },
+  requests: { min: 1, max: 10_000_000 },
+  seats: { min: 0, max: SEATS_PER_EVENT_MAX },
+  capacity: { min: 0, max: POOL_CAPACITY_MAX },
+  'hold-ttl': { min: HOLD_TTL_SECONDS_MIN, max: HOLD_TTL_SECONDS_MAX },
+  seed: { min: 0, max: 2 ** 32 - 1 },
 } as const;
+
+/** A run of the defaults lasts seconds to a minute on a small machine: 10,000 requests or 60 s. */
+const LOAD_DEFAULTS = { users: 1_000, connections: 64, duration: 60, requests: 10_000 } as const;
 type BoundedFlag = keyof typeof BOUNDS;
 
 const FLAGS = {
@@ -94,22 +103,23 @@ export function parseLoadTestArgs(
   }
   if (values.help === true) return 'help';
   const text = (name: string) => values[name] as string | undefined;
-  const number = (name: BoundedFlag) => bounded(name, text(name));
+  const number = (name: BoundedFlag, fallback: number) => bounded(name, text(name), fallback);
   const defaults = EVENT_DEFAULTS[scenario];
   const options: LoadTestOptions = {
     scenario,
     url: urlOf(text('url')),
-    adminToken: text('admin-token') ?? env.BOXOFFICE_ADMIN_TOKEN,
+    // The private server gets a token of its own; only the server of --url needs the operator's.
+    adminToken: text('url') === undefined ? undefined : (text('admin-token') ?? env.BOXOFFICE_ADMIN_TOKEN),
     eventId: text('event'),
-    seats: text('seats') === undefined ? defaults.seats : number('seats'),
-    capacity: text('capacity') === undefined ? defaults.capacity : number('capacity'),
-    holdTtlSeconds: text('hold-ttl') === undefined ? defaults.holdTtlSeconds : number('hold-ttl'),
+    seats: number('seats', defaults.seats),
+    capacity: number('capacity', defaults.capacity),
+    holdTtlSeconds: number('hold-ttl', defaults.holdTtlSeconds),
     mix: mixOf(text('mix')),
-    users: number('users'),
-    connections: number('connections'),
-    durationSeconds: number('duration'),
-    requestsMax: number('requests'),
-    seed: text('seed') === undefined ? randomSeed() : number('seed'),
+    users: number('users', LOAD_DEFAULTS.users),
+    connections: number('connections', LOAD_DEFAULTS.connections),
+    durationSeconds: number('duration', LOAD_DEFAULTS.duration),
+    requestsMax: number('requests', LOAD_DEFAULTS.requests),
+    seed: number('seed', randomSeed()),
     outDir: text('out'),
     chart: values.chart === true,
     json: values.json === true,
@@ -120,26 +130,33 @@ export function parseLoadTestArgs(
 
 function checkCombinations(options: LoadTestOptions, given: (flag: string) => boolean): void {
   if (options.url !== undefined && (options.adminToken === undefined || options.adminToken === '')) {
-    throw new UsageError('--url needs --admin-token (or BOXOFFICE_ADMIN_TOKEN) to create the event and read the audit.');
+    throw new UsageError(
+      '--url needs --admin-token (or BOXOFFICE_ADMIN_TOKEN) to create the event and read the audit.',
+    );
+  }
+  if (given('admin-token') && options.url === undefined) {
+    throw new UsageError('--admin-token belongs to --url: the private server has a token of its own.');
   }
   if (options.adminToken !== undefined && options.adminToken.length < ADMIN_TOKEN_LENGTH_MIN) {
     throw new UsageError(`The admin token must have at least ${ADMIN_TOKEN_LENGTH_MIN} characters.`);
   }
   if (options.eventId !== undefined) {
-    if (!EVENT_ID_PATTERN.test(options.eventId)) throw new UsageError('--event must match [A-Za-z0-9_-]{1,64}.');
+    if (!EVENT_ID_PATTERN.test(options.eventId))
+      throw new UsageError('--event must match [A-Za-z0-9_-]{1,64}.');
     if (options.url === undefined) {
       throw new UsageError('--event needs --url: the private server starts empty.');
     }
     const sizing = ['capacity', 'hold-ttl', ...(options.scenario === 'contention' ? [] : ['seats'])];
     const clash = sizing.find(given);
-    if (clash !== undefined) throw new UsageError(`--${clash} sizes a created event; it cannot go with --event.`);
+    if (clash !== undefined)
+      throw new UsageError(`--${clash} sizes a created event; it cannot go with --event.`);
   }
   if (options.chart && options.outDir === undefined) throw new UsageError('--chart needs --out <dir>.');
   if (given('mix') && options.scenario !== 'mix') throw new UsageError('--mix belongs to the mix scenario.');
 }
 
-function bounded(name: BoundedFlag, raw: string | undefined): number {
-  const { fallback, min, max } = BOUNDS[name];
+function bounded(name: BoundedFlag, raw: string | undefined, fallback: number): number {
+  const { min, max } = BOUNDS[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!/^[0-9]+$/.test(raw) || value < min || value > max) {
@@ -170,7 +187,9 @@ function mixOf(raw: string | undefined): MixRatios {
   const numbers = parts.map(Number);
   const valid = parts.length === 3 && parts.every((part) => /^[0-9]{1,3}$/.test(part));
   if (!valid || numbers.reduce((sum, part) => sum + part, 0) !== 100) {
-    throw new UsageError(`--mix must be confirm/release/abandon percentages adding up to 100, like 60/20/20, not "${raw}".`);
+    throw new UsageError(
+      `--mix must be confirm/release/abandon percentages adding up to 100, like 60/20/20, not "${raw}".`,
+    );
   }
   const [confirmPercent = 0, releasePercent = 0, abandonPercent = 0] = numbers;
   return { confirmPercent, releasePercent, abandonPercent };

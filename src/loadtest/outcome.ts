@@ -27,6 +27,7 @@ export function outcomeOf(answer: HttpAnswer): Outcome {
   const code = errorCodeOf(answer.body);
   const key = code === undefined ? String(answer.status) : `${answer.status} ${code}`;
   if (answer.status >= 200 && answer.status < 300) return { key, class: 'ok', code };
-  const expected = answer.status >= 400 && answer.status < 500 && code !== undefined && EXPECTED_REFUSALS.has(code);
+  const expected =
+    answer.status >= 400 && answer.status < 500 && code !== undefined && EXPECTED_REFUSALS.has(code);
   return { key, class: expected ? 'refused' : 'error', code };
 }

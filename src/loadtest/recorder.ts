@@ -4,7 +4,9 @@ import type { Histogram } from 'hdr-histogram-js';
 import { type LatencySummary, latencyHistogram, recordLatency, summarize } from './latency.js';
 import type { Outcome, OutcomeClass } from './outcome.js';
 
-export type OperationKind = 'hold' | 'hold-retry' | 'confirm' | 'release';
+/** In the order of a flow, which is also the order of the report's tables. */
+const OPERATION_KINDS = ['hold', 'hold-retry', 'confirm', 'release'] as const;
+export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 export interface Totals {
   readonly requests: number;
@@ -24,6 +26,8 @@ export interface Recorded {
   /** Per kind: count per outcome key (`201`, `409 sold_out`). */
   readonly outcomes: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly latency: Readonly<Record<string, LatencySummary>>;
+  /** The error outcomes alone, as `<kind> <outcome>`: what made the run fail. */
+  readonly errors: Readonly<Record<string, number>>;
   readonly timeline: readonly SecondOfRun[];
 }
 
@@ -36,6 +40,7 @@ export class Recorder {
   readonly #startMs: number;
   readonly #kinds = new Map<OperationKind, { latency: Histogram; outcomes: Map<string, number> }>();
   readonly #totals = emptyTotals();
+  readonly #errors = new Map<string, number>();
   readonly #timeline: SecondOfRun[] = [];
   #second = 0;
   #secondTotals = emptyTotals();
@@ -60,6 +65,10 @@ export class Recorder {
     recordLatency(stats.latency, latencyUs);
     stats.outcomes.set(outcome.key, (stats.outcomes.get(outcome.key) ?? 0) + 1);
     this.#count(this.#totals, outcome.class);
+    if (outcome.class === 'error') {
+      const key = `${kind} ${outcome.key}`;
+      this.#errors.set(key, (this.#errors.get(key) ?? 0) + 1);
+    }
     this.#advanceTo(Math.floor((atMs - this.#startMs) / 1000));
     this.#count(this.#secondTotals, outcome.class);
     recordLatency(this.#secondLatency, latencyUs);
@@ -71,11 +80,14 @@ export class Recorder {
     this.#closeSecond();
     const outcomes: Record<string, Record<string, number>> = {};
     const latency: Record<string, LatencySummary> = {};
-    for (const [kind, stats] of this.#kinds) {
+    for (const kind of OPERATION_KINDS) {
+      const stats = this.#kinds.get(kind);
+      if (stats === undefined) continue;
       outcomes[kind] = Object.fromEntries([...stats.outcomes].sort(([a], [b]) => a.localeCompare(b)));
       latency[kind] = summarize(stats.latency);
     }
-    return { totals: this.totals, outcomes, latency, timeline: [...this.#timeline] };
+    const errors = Object.fromEntries(this.#errors);
+    return { totals: this.totals, outcomes, latency, errors, timeline: [...this.#timeline] };
   }
 
   #count(totals: MutableTotals, outcomeClass: OutcomeClass): void {

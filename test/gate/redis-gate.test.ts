@@ -105,7 +105,7 @@ describe.runIf(redisHere)('Redis gate', () => {
       nowMs: 1,
     });
     if (!outcome.ok || outcome.kind !== 'placed') throw new Error('not placed');
-    const [seconds] = (await redis.time()) as [string, string];
+    const [seconds] = (await redis.time()) as unknown as [string, string];
     expect(Math.abs(outcome.hold.createdAtMs - Number(seconds) * 1000)).toBeLessThan(5_000);
     expect(outcome.hold.expiresAtMs - outcome.hold.createdAtMs).toBe(60_000);
   });

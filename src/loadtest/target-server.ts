@@ -1,0 +1,97 @@
+// The server a run loads: the one --url names, or by default a private `boxoffice serve` started for the
+// run — its own process (so the load generator never shares its event loop), on 127.0.0.1, with a
+// temporary data dir and a random admin token, stopped and deleted at the end.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Child, freePort, removeTemporaryDir, temporaryDir, waitUntilReady } from '../bench/processes.js';
+import { SetupError } from './setup-error.js';
+
+export interface TargetServer {
+  readonly baseUrl: string;
+  readonly adminToken: string;
+  /** true: the private server of this run. */
+  readonly private: boolean;
+  /** Stops a private server (once; later calls return the same answer) and names what went wrong with it:
+   *  a crash during the run, a non-zero exit status. */
+  stop(): Promise<string[]>;
+}
+
+/**
+ * The built command line. From dist/ it sits beside this folder; when these sources run under vitest it does
+ * not exist there, and the built one in dist/ is used instead.
+ */
+function cliPath(): string {
+  const beside = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+  return existsSync(beside) ? beside : fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+}
+
+/**
+ * Settings a server reads from its environment. The private server gets none of the operator's: with
+ * REDIS_URL and DATABASE_URL set it would start in the distributed shape, on shared services.
+ */
+const SERVER_SETTING_VARIABLES =
+  /^(BOXOFFICE_\w+|PORT|HOST|LOG_LEVEL|REDIS_URL|REDIS_CLUSTER_NODES|DATABASE_URL)$/;
+
+export async function openTarget(
+  url: string | undefined,
+  adminToken: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  log: (line: string) => void,
+): Promise<TargetServer> {
+  if (url !== undefined) {
+    return { baseUrl: url, adminToken: adminToken ?? '', private: false, stop: async () => [] };
+  }
+  const serverEnv = Object.fromEntries(
+    Object.entries(env).filter(([name]) => !SERVER_SETTING_VARIABLES.test(name)),
+  );
+  return startPrivateServer(serverEnv, log);
+}
+
+async function startPrivateServer(
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<TargetServer> {
+  const root = temporaryDir('boxoffice-loadtest-');
+  const token = randomBytes(24).toString('base64url');
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  log(`starting a private boxoffice server on ${baseUrl} (temporary data dir)…`);
+  const server = new Child(
+    'boxoffice server',
+    process.execPath,
+    [
+      cliPath(),
+      'serve',
+      ...['--host', '127.0.0.1', '--port', String(port), '--data-dir', join(root, 'data')],
+      ...['--admin-token', token, '--log-level', 'warn'],
+    ],
+    env,
+  );
+  let stopped: Promise<string[]> | undefined;
+  const stopOnce = async (): Promise<string[]> => {
+    const diedEarlier = !server.alive;
+    await server.stop();
+    removeTemporaryDir(root);
+    const { exitCode, signalCode } = server.process;
+    if (!diedEarlier && exitCode === 0) return [];
+    const how = signalCode === null ? `with status ${exitCode}` : `by ${signalCode}`;
+    return [
+      `the private server ended ${how}${diedEarlier ? ' during the run' : ''}:\n${server.describeOutput()}`,
+    ];
+  };
+  const stop = () => {
+    stopped ??= stopOnce();
+    return stopped;
+  };
+  try {
+    await waitUntilReady(server, baseUrl);
+  } catch (error) {
+    await stop();
+    throw new SetupError(
+      `The private server did not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return { baseUrl, adminToken: token, private: true, stop };
+}
