@@ -43,6 +43,7 @@ export class RedisGate implements Gate {
   readonly #redis: RedisClient;
   readonly #scripts: GateScripts;
   readonly #layouts = new Map<string, EventLayout>();
+  readonly #scriptKeys = new Map<string, readonly string[]>();
   readonly #store: Store | undefined;
   readonly #useCommandTime: boolean;
   readonly #soldOut: SoldOutCache | undefined;
@@ -253,7 +254,7 @@ export class RedisGate implements Gate {
   async #run(
     name: 'place' | 'confirm' | 'release' | 'view',
     eventId: string,
-    keys: string[],
+    keys: readonly string[],
     args: ScriptArg[],
   ) {
     let reply = (await this.#scripts[name](keys, args)) as Reply;
@@ -275,9 +276,16 @@ export class RedisGate implements Gate {
     return layout;
   }
 
-  #keys(eventId: string): string[] {
-    const keys = eventKeys(eventId);
-    return [keys.spec, keys.seats, keys.counts, keys.holds, keys.expiry, keys.users, keys.log, keys.ended];
+  /** The script keys of an event, built once per event: a request should not rebuild eight strings. */
+  #keys(eventId: string): readonly string[] {
+    let keys = this.#scriptKeys.get(eventId);
+    if (keys === undefined) {
+      const k = eventKeys(eventId);
+      keys = [k.spec, k.seats, k.counts, k.holds, k.expiry, k.users, k.log, k.ended];
+      // Unknown ids come from clients: cache only events that exist (bounded by the events there are).
+      if (this.#layouts.has(eventId)) this.#scriptKeys.set(eventId, keys);
+    }
+    return keys;
   }
 
   #time(nowMs: number): number {
