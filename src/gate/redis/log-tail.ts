@@ -18,11 +18,12 @@ export async function tailStart(redis: RedisClient, eventId: string): Promise<st
   for (const group of groups) {
     const fields = fieldsOf(group as unknown[]);
     if (fields.get('name') !== PROJECTOR_GROUP) continue;
+    const delivered = String(fields.get('last-delivered-id'));
     if (Number(fields.get('pending')) > 0) {
       const summary = (await redis.xpending(key, PROJECTOR_GROUP)) as unknown[];
-      return String(summary[1]);
+      // Acknowledged in between (the summary is then empty): everything up to `delivered` was acknowledged.
+      if (typeof summary[1] === 'string') return summary[1];
     }
-    const delivered = String(fields.get('last-delivered-id'));
     return delivered === '0-0' ? '-' : `(${delivered}`;
   }
   return '-';
