@@ -116,6 +116,7 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     async close() {
       sweeper.stop();
       await app.close();
+      feed.close();
       await projector?.stop();
       subscriber?.disconnect();
       redis.disconnect();

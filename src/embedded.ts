@@ -5,6 +5,7 @@ import type { EventDefaults } from './domain/event-spec.js';
 import { MemoryGate } from './gate/memory/memory-gate.js';
 import { buildApp } from './http/app.js';
 import { GroupCommit } from './journal/group-commit.js';
+import { EmbeddedFeed } from './live/embedded-feed.js';
 import { registerEventGauges } from './metrics/event-gauges.js';
 import { instrumentGate } from './metrics/instrumented-gate.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
@@ -47,6 +48,9 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
   const journal = new GroupCommit((entries) => store.appendEntries(entries), metrics.commits);
   const gate = new MemoryGate(journal);
   gate.restore(await store.loadSnapshot(clock()));
+  // Live clients are told of each batch once it is durable, so they never see a change a failed commit undid.
+  const feed = new EmbeddedFeed((error) => options.logger?.warn({ err: error }, 'live feed listener failed'));
+  journal.onDurable(feed.publish);
   // The service and the routes call the gate through a timer; the per-event gauges read it at scrape time.
   const timedGate = instrumentGate(gate, metrics);
   registerEventGauges(metrics.registry, gate);
@@ -66,6 +70,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     metrics,
     adminToken: options.adminToken,
     logger: options.logger,
+    feed,
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, options.logger);
   return {

@@ -11,15 +11,19 @@ import Fastify, {
 import { EVENT_BODY_BYTES_MAX } from '../domain/limits.js';
 import type { Gate } from '../gate/gate.js';
 import type { Journal } from '../journal/journal.js';
+import type { ChangeFeed } from '../live/change-feed.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { AuditReport } from '../service/audit.js';
 import type { Reservations } from '../service/reservations.js';
 import type { Store } from '../store/store.js';
 import { installErrorHandling, sendError } from './error-handler.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHoldRoutes } from './routes/holds.js';
+import { registerLiveRoutes } from './routes/live.js';
 import { registerOperationRoutes } from './routes/operations.js';
 import { registerReadRoutes } from './routes/reads.js';
+import { registerSeatMapPage } from './routes/seat-map-page.js';
 import { errorBody } from './schemas.js';
 
 export interface AppDeps {
@@ -27,9 +31,13 @@ export interface AppDeps {
   readonly gate: Gate;
   readonly store: Store;
   readonly journal?: Journal;
+  /** The audit of the shape; by default the embedded one over gate, journal and store. */
+  readonly audit?: (eventId: string) => Promise<AuditReport | undefined>;
   readonly metrics: Metrics;
   readonly adminToken: string;
   readonly logger?: FastifyBaseLogger;
+  /** Durable changes as they happen; with it the app serves the live WebSocket and the seat map at `/`. */
+  readonly feed?: ChangeFeed;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -84,6 +92,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerReadRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerOperationRoutes(app, deps);
+  if (deps.feed !== undefined) {
+    await registerLiveRoutes(app, deps, deps.feed);
+    registerSeatMapPage(app);
+  }
   return app;
 }
 

@@ -22,9 +22,13 @@ export interface CommitObserver {
   failed(entries: number): void;
 }
 
+/** Receives the entries of each committed batch, in log order (entries of any events, never undone ones). */
+export type DurableListener = (entries: readonly LogEntry[]) => void;
+
 export class GroupCommit implements Journal {
   readonly #write: (entries: readonly LogEntry[]) => Promise<void>;
   readonly #observer: CommitObserver | undefined;
+  readonly #durableListeners: DurableListener[] = [];
   #queue: Pending[] = [];
   #writing: Promise<void> = Promise.resolve();
   #inFlight: Pending[] = [];
@@ -46,6 +50,15 @@ export class GroupCommit implements Journal {
   sync(): Promise<void> {
     if (this.#queue.length === 0 && this.#inFlight.length === 0) return Promise.resolve();
     return this.append([], () => {});
+  }
+
+  /**
+   * Calls listener once per committed batch with all of its entries, once the batch's promises are resolved
+   * (the live feed). One call per batch keeps the hot path free of per-entry work; a listener that throws
+   * is ignored, since the batch is durable whatever a reader of it does.
+   */
+  onDurable(listener: DurableListener): void {
+    this.#durableListeners.push(listener);
   }
 
   pending(eventId?: string): LogEntry[] {
@@ -98,8 +111,19 @@ export class GroupCommit implements Journal {
       this.#inFlight = [];
       this.#observer?.committed(entries.length, (performance.now() - startedAt) / 1000);
       for (const item of batch) item.resolve();
+      if (entries.length > 0) this.#announceDurable(entries);
     }
     this.#flushing = false;
+  }
+
+  #announceDurable(entries: readonly LogEntry[]): void {
+    for (const listener of this.#durableListeners) {
+      try {
+        listener(entries);
+      } catch {
+        // Listeners report their own faults; this keeps a faulty one from stalling the commit loop.
+      }
+    }
   }
 
   #takeBatch(): Pending[] {

@@ -21,7 +21,8 @@ export class PendingChanges {
     for (const entry of entries) {
       this.#count(entry.type);
       const status = seatStatusAfter(entry.type);
-      for (const item of entry.hold.items) if (item.seatId !== undefined) this.#seats.set(item.seatId, status);
+      for (const item of entry.hold.items)
+        if (item.seatId !== undefined) this.#seats.set(item.seatId, status);
     }
     this.#entries += entries.length;
   }

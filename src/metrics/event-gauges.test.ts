@@ -59,7 +59,7 @@ describe('registerEventGauges', () => {
   it('exports only the most recent events beyond the cap, and drops events that left the gate', async () => {
     const registry = new Registry();
     const gate = fakeGate(['e1', 'e2', 'e3']);
-    registerEventGauges(registry, gate, 2);
+    registerEventGauges(registry, gate, { eventsMax: 2 });
     let lines = sampleLines(await registry.metrics());
     expect(lines).toContain('boxoffice_gate_events 3');
     expect(lines.filter((line) => line.startsWith('boxoffice_event_sold'))).toEqual([
@@ -73,12 +73,23 @@ describe('registerEventGauges', () => {
     ]);
   });
 
-  it('keeps the scrape alive and the last values when the gate does not answer', async () => {
+  it('keeps the scrape alive and the last values when the gate fails', async () => {
     const registry = new Registry();
     const gate = fakeGate(['e1']);
     registerEventGauges(registry, gate);
     const before = await registry.metrics();
     gate.failing = true;
     expect(await registry.metrics()).toBe(before);
+  });
+
+  it('gives up on a gate that does not answer within the read timeout', async () => {
+    const registry = new Registry();
+    const gate = fakeGate(['e1']);
+    registerEventGauges(registry, gate, { readTimeoutMs: 50 });
+    const before = await registry.metrics();
+    gate.eventIds = () => new Promise<string[]>(() => {});
+    const startedMs = performance.now();
+    expect(await registry.metrics()).toBe(before);
+    expect(performance.now() - startedMs).toBeLessThan(1_000);
   });
 });

@@ -14,6 +14,17 @@ import type { Gate } from '../gate/gate.js';
  */
 export const EXPORTED_EVENTS_MAX = 100;
 
+/**
+ * A gate that has not answered the scrape's read by then counts as down. Prometheus gives the whole scrape
+ * 4 s here (deploy/prometheus.yml); a Redis that hangs must not take the other metrics down with it.
+ */
+export const GATE_READ_TIMEOUT_MS = 1_000;
+
+export interface EventGaugeOptions {
+  readonly eventsMax?: number;
+  readonly readTimeoutMs?: number;
+}
+
 type EventSource = Pick<Gate, 'eventIds' | 'eventState'>;
 
 interface GateSnapshot {
@@ -33,9 +44,10 @@ const HELP: Record<(typeof COUNTS)[number], string> = {
 export function registerEventGauges(
   registry: Registry,
   gate: EventSource,
-  eventsMax: number = EXPORTED_EVENTS_MAX,
+  options: EventGaugeOptions = {},
 ): void {
-  const snapshot = oncePerScrape(() => readGate(gate, eventsMax));
+  const { eventsMax = EXPORTED_EVENTS_MAX, readTimeoutMs = GATE_READ_TIMEOUT_MS } = options;
+  const snapshot = oncePerScrape(() => withinMs(readGate(gate, eventsMax), readTimeoutMs));
   new Gauge({
     name: 'boxoffice_gate_events',
     help: `Events the gate sells from; per-event gauges cover the ${eventsMax} most recent.`,
@@ -63,9 +75,9 @@ export function registerEventGauges(
 }
 
 /**
- * undefined when the gate does not answer (Redis down): that must not fail the whole scrape, whose other
- * metrics tell the story of the outage. The gauges then keep their last values, which hold while nothing
- * can be sold.
+ * undefined when the gate fails or does not answer in time (Redis down): that must not fail the whole
+ * scrape, whose other metrics tell the story of the outage. The gauges then keep their last values, which
+ * hold while nothing can be sold.
  */
 async function readGate(gate: EventSource, eventsMax: number): Promise<GateSnapshot | undefined> {
   try {
@@ -79,6 +91,19 @@ async function readGate(gate: EventSource, eventsMax: number): Promise<GateSnaps
     return { eventCount: allIds.length, events };
   } catch {
     return undefined;
+  }
+}
+
+/** The read's result, or undefined once timeoutMs has passed without one. */
+async function withinMs<T>(read: Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timeoutMs);
+  });
+  try {
+    return await Promise.race([read, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,0 +1,62 @@
+// GET /v1/events/:eventId/live: the WebSocket of live updates (docs/live.md). An unknown event is answered
+// 404 `event_not_found` before the upgrade, like every other route of the event; a plain GET without an
+// upgrade is 400. The messages, their coalescing and the slow-consumer rule live in src/live/.
+import websocket from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import type { ChangeFeed } from '../../live/change-feed.js';
+import { LIVE_CLIENT_FRAME_BYTES_MAX } from '../../live/limits.js';
+import { LiveHub } from '../../live/live-hub.js';
+import { terminateAfterGrace } from '../../live/live-socket.js';
+import { createLiveMetrics } from '../../metrics/live-metrics.js';
+import type { AppDeps } from '../app.js';
+import { sendError } from '../error-handler.js';
+import { eventParams } from '../schemas.js';
+
+interface EventParams {
+  eventId: string;
+}
+
+export async function registerLiveRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  feed: ChangeFeed,
+): Promise<void> {
+  const hub = new LiveHub({
+    feed,
+    gate: deps.gate,
+    metrics: createLiveMetrics(deps.metrics.registry),
+    onError: (error) => app.log.warn({ err: error }, 'live updates: a read failed'),
+  });
+  await app.register(websocket, {
+    // Clients only listen; a large frame from one is a misuse and closes it (1009).
+    options: { maxPayload: LIVE_CLIENT_FRAME_BYTES_MAX },
+    // The hub knows every live socket: it says goodbye (1001) and destroys the ones that do not answer.
+    preClose: (done) => {
+      hub.close();
+      done();
+    },
+    // A client vanishing mid-frame or sending too much is routine for a public WebSocket, not an error of
+    // the server. `ws` has already sent its close frame (1009 for a frame too large): give it time to leave.
+    errorHandler: (error, socket, request) => {
+      request.log.debug({ err: error }, 'live socket error');
+      terminateAfterGrace(socket);
+    },
+  });
+  app.route<{ Params: EventParams }>({
+    method: 'GET',
+    url: '/v1/events/:eventId/live',
+    // Hidden from the OpenAPI document, which describes HTTP operations only; docs/live.md describes it.
+    schema: { hide: true, params: eventParams },
+    preHandler: async (request, reply) => {
+      if ((await deps.gate.eventState(request.params.eventId)) === undefined)
+        return sendError(reply, 'event_not_found');
+    },
+    handler: async (_request, reply) =>
+      sendError(reply, 'invalid_request', 'This route is a WebSocket: connect with an Upgrade request.'),
+    wsHandler: (socket, request) => {
+      const { eventId } = request.params;
+      socket.on('close', () => hub.leave(eventId, socket));
+      hub.join(eventId, socket);
+    },
+  });
+}

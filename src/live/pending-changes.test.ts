@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { LogEntry } from '../domain/log-entry.js';
+import type { Hold } from '../domain/types.js';
+import { PendingChanges } from './pending-changes.js';
+
+function hold(id: string, seatIds: string[], poolQuantity = 0): Hold {
+  const items = seatIds.map((seatId) => ({ seatId, quantity: 1, price: 1 }));
+  const pool = poolQuantity > 0 ? [{ poolId: 'ga', quantity: poolQuantity, price: 1 }] : [];
+  return {
+    id,
+    eventId: 'e',
+    userId: 'u',
+    status: 'held',
+    items: [...items, ...pool],
+    total: 0,
+    createdAtMs: 0,
+    expiresAtMs: 1,
+  };
+}
+
+function entry(type: 'hold_placed' | 'hold_released' | 'hold_expired', of: Hold): LogEntry {
+  return { type, eventId: 'e', atMs: 0, hold: of };
+}
+
+describe('PendingChanges', () => {
+  it('keeps the latest status per seat and counts every entry by kind', () => {
+    const pending = new PendingChanges();
+    const first = hold('h1', ['A-1-1', 'A-1-2']);
+    const second = hold('h2', ['A-1-1'], 3);
+    pending.apply([entry('hold_placed', first), entry('hold_released', first)]);
+    pending.apply([entry('hold_placed', second)]);
+    pending.apply([{ type: 'hold_confirmed', eventId: 'e', atMs: 0, hold: second, order: {} as never }]);
+    expect(pending.dirty).toBe(true);
+    const { seats, activity } = pending.take();
+    expect([...seats]).toEqual([
+      ['A-1-1', 'sold'],
+      ['A-1-2', 'available'],
+    ]);
+    expect(activity).toEqual({ placed: 2, confirmed: 1, released: 1, expired: 0 });
+    expect(pending.dirty).toBe(false);
+  });
+
+  it('starts afresh after take(), and pool-only entries leave the seats empty', () => {
+    const pending = new PendingChanges();
+    pending.apply([entry('hold_placed', hold('h1', ['A-1-1']))]);
+    pending.take();
+    pending.apply([entry('hold_expired', hold('h2', [], 2))]);
+    const { seats, activity } = pending.take();
+    expect(seats.size).toBe(0);
+    expect(activity).toEqual({ placed: 0, confirmed: 0, released: 0, expired: 1 });
+  });
+});
