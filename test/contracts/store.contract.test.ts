@@ -59,23 +59,26 @@ const expired = (h: Hold): LogEntry => ({
   hold: h,
 });
 
-/** Every column of an event's holds, orders and tickets, with bigints as numbers (drivers differ there). */
+/**
+ * Every column of an event's holds, orders and tickets, with bigints as numbers (drivers differ there), in
+ * byte order of their ids (as JavaScript sorts them, whatever the database's collation).
+ */
 async function eventRows(driver: SqlDriver, eventId: string) {
   const holds = await driver.query(
     `SELECT id, event_id, user_id, status, items, quantity, total::float8 AS total,
        created_at_ms::float8 AS created_at_ms, expires_at_ms::float8 AS expires_at_ms,
        ended_at_ms::float8 AS ended_at_ms, idempotency_key, fingerprint
-     FROM holds WHERE event_id = $1 ORDER BY id`,
+     FROM holds WHERE event_id = $1 ORDER BY id COLLATE "C"`,
     [eventId],
   );
   const orders = await driver.query(
     `SELECT id, hold_id, event_id, user_id, total::float8 AS total, ticket_count,
-       created_at_ms::float8 AS created_at_ms FROM orders WHERE event_id = $1 ORDER BY id`,
+       created_at_ms::float8 AS created_at_ms FROM orders WHERE event_id = $1 ORDER BY id COLLATE "C"`,
     [eventId],
   );
   const tickets = await driver.query(
     `SELECT id, order_id, event_id, user_id, seat_id, pool_id, price::float8 AS price
-     FROM tickets WHERE event_id = $1 ORDER BY id`,
+     FROM tickets WHERE event_id = $1 ORDER BY id COLLATE "C"`,
     [eventId],
   );
   return { holds, orders, tickets };
@@ -86,7 +89,8 @@ type Fate = 'held' | 'confirmed' | 'released' | 'expired';
 /** The rows a hold with this fate must leave, whatever order its entries were projected in. */
 function expectedRows(held: { hold: Hold; fate: Fate; key: string | undefined }[]) {
   const sorted = [...held].sort((a, b) => (a.hold.id < b.hold.id ? -1 : 1));
-  const ending = (fate: Fate) => ({ held: null, confirmed: NOW + 1, released: NOW + 2, expired: NOW + 3 })[fate];
+  const ending = (fate: Fate) =>
+    ({ held: null, confirmed: NOW + 1, released: NOW + 2, expired: NOW + 3 })[fate];
   const orders = sorted.filter((h) => h.fate === 'confirmed').map((h) => orderOf(h.hold, NOW + 1));
   return {
     holds: sorted.map(({ hold: h, fate, key }) => ({

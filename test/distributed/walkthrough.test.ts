@@ -1,6 +1,7 @@
 // The README walkthrough on the distributed shape (Redis gate, PostgreSQL store, projector): the same HTTP
 // answers as the embedded shape; the read side catches up once the projector has stored the log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventKeys } from '../../src/gate/redis/keys.js';
 import {
   admin,
   distributedAvailable,
@@ -63,6 +64,11 @@ describe.runIf(available)('walkthrough on the distributed shape', () => {
     expect(got.json()).toMatchObject({ status: 'confirmed' });
 
     await bo.settle(eventId);
+    // Once the store has the ending, the gate's record of it is gone; the answers now come from the store.
+    expect(await bo.redis.hlen(eventKeys(eventId).ended)).toBe(0);
+    expect((await bo.app.inject({ method: 'GET', url: `/v1/holds/${holdId}` })).json()).toMatchObject({
+      status: 'confirmed',
+    });
     const stats = await bo.app.inject({ method: 'GET', url: `/v1/events/${eventId}/stats` });
     expect(stats.json()).toMatchObject({ sold: 2, held: 2, available: 106, revenue: 9000, orders: 1 });
     const order = await bo.app.inject({ method: 'GET', url: `/v1/orders/${confirmed.json().orderId}` });

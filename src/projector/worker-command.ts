@@ -1,0 +1,206 @@
+// `boxoffice worker`: one projector worker process of the distributed shape. Connects to Redis (one node or a
+// cluster) and PostgreSQL, migrates the schema, serves Prometheus metrics, projects until SIGTERM/SIGINT,
+// then finishes the batch in hand and exits 0.
+import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Cluster, Redis } from 'ioredis';
+import pino from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { ConfigError } from '../config.js';
+import { createProjectorMetrics } from '../metrics/projector-metrics.js';
+import { migrate } from '../store/migrate.js';
+import { PostgresDriver } from '../store/postgres/postgres-driver.js';
+import { SqlStore } from '../store/sql-store.js';
+import type { RedisClient } from './log-group.js';
+import { Projector } from './projector.js';
+
+const USAGE = `Usage: boxoffice worker [flags]
+
+Projects the event logs of Redis into PostgreSQL (distributed shape). Flags win over the environment:
+  --redis-url <url>             REDIS_URL                     one Redis node: redis://host:port
+  --redis-cluster-nodes <list>  REDIS_CLUSTER_NODES           Redis Cluster seed nodes: host:port,host:port
+  --database-url <url>          DATABASE_URL                  PostgreSQL: postgres://user@host:port/database
+  --metrics-port <port>         BOXOFFICE_METRICS_PORT        port of /metrics and /healthz (default 9464)
+  --metrics-host <address>      BOXOFFICE_METRICS_HOST        address of /metrics (default 127.0.0.1)
+  --consumer <name>             BOXOFFICE_PROJECTOR_CONSUMER  name in the consumer group (default host-pid)
+The log level is BOXOFFICE_LOG_LEVEL (default info).
+`;
+
+const FLAGS = [
+  'redis-url',
+  'redis-cluster-nodes',
+  'database-url',
+  'metrics-port',
+  'metrics-host',
+  'consumer',
+];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface WorkerSettings {
+  readonly redisUrl?: string;
+  readonly redisClusterNodes?: readonly { readonly host: string; readonly port: number }[];
+  readonly databaseUrl: string;
+  readonly metricsPort: number;
+  readonly metricsHost: string;
+  readonly consumer: string;
+  readonly logLevel: string;
+}
+
+/**
+ * The worker's settings, from flags and the environment; every bad value is reported at once. This is the
+ * one place the worker reads the environment: it belongs in config.ts, next to the server's settings.
+ */
+export function readWorkerSettings(
+  env: NodeJS.ProcessEnv,
+  flags: Readonly<Record<string, string | undefined>>,
+): WorkerSettings {
+  const problems: string[] = [];
+  // A Redis flag of either form overrides both variables: the command line wins as a whole.
+  const redisFlagged = flags['redis-url'] !== undefined || flags['redis-cluster-nodes'] !== undefined;
+  const redisUrl = nonEmpty(redisFlagged ? flags['redis-url'] : env.REDIS_URL);
+  const clusterList = nonEmpty(redisFlagged ? flags['redis-cluster-nodes'] : env.REDIS_CLUSTER_NODES);
+  const databaseUrl = flags['database-url'] ?? env.DATABASE_URL ?? '';
+  if ((redisUrl === undefined) === (clusterList === undefined))
+    problems.push(
+      'set exactly one of REDIS_URL (--redis-url) or REDIS_CLUSTER_NODES (--redis-cluster-nodes)',
+    );
+  const redisClusterNodes = clusterList === undefined ? undefined : clusterNodesOf(clusterList, problems);
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl))
+    problems.push(`DATABASE_URL (--database-url) = "${databaseUrl}": must be a postgres:// URL`);
+  const portText = flags['metrics-port'] ?? env.BOXOFFICE_METRICS_PORT ?? '9464';
+  const metricsPort = Number(portText);
+  if (!/^[0-9]+$/.test(portText) || metricsPort > 65_535)
+    problems.push(`BOXOFFICE_METRICS_PORT (--metrics-port) = "${portText}": must be a port from 0 to 65535`);
+  const logLevel = env.BOXOFFICE_LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(`BOXOFFICE_LOG_LEVEL = "${logLevel}": must be one of ${LOG_LEVELS.join(', ')}`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    ...(redisUrl === undefined ? {} : { redisUrl }),
+    ...(redisClusterNodes === undefined ? {} : { redisClusterNodes }),
+    databaseUrl,
+    metricsPort,
+    metricsHost: flags['metrics-host'] ?? env.BOXOFFICE_METRICS_HOST ?? '127.0.0.1',
+    consumer: flags.consumer ?? env.BOXOFFICE_PROJECTOR_CONSUMER ?? `${hostname()}-${process.pid}`,
+    logLevel,
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function clusterNodesOf(list: string, problems: string[]): { host: string; port: number }[] {
+  return list.split(',').flatMap((node) => {
+    const match = /^\s*([^\s:]+):([0-9]{1,5})\s*$/.exec(node);
+    if (match === null) {
+      problems.push(`REDIS_CLUSTER_NODES (--redis-cluster-nodes): "${node}" is not host:port`);
+      return [];
+    }
+    return [{ host: match[1] as string, port: Number(match[2]) }];
+  });
+}
+
+export async function runWorker(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  let settings: WorkerSettings;
+  try {
+    const options = Object.fromEntries(FLAGS.map((flag) => [flag, { type: 'string' as const }]));
+    const flags = parseArgs({ args, options, strict: true }).values as Record<string, string | undefined>;
+    settings = readWorkerSettings(process.env, flags);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const logger = pino({ level: settings.logLevel }).child({
+    module: 'projector',
+    consumer: settings.consumer,
+  });
+  const store = await openStore(settings.databaseUrl);
+  const redis = connectRedis(settings);
+  redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'boxoffice_' });
+  const metrics = createProjectorMetrics(registry);
+  let server: Server;
+  try {
+    server = await serveMetrics(registry, settings.metricsPort, settings.metricsHost);
+  } catch (error) {
+    // Nothing may keep the process alive after a failed start (a Redis client reconnects forever).
+    redis.disconnect();
+    await store.close();
+    throw error;
+  }
+  const projector = new Projector({ redis, store, consumer: settings.consumer, metrics, logger });
+  const running = projector.start();
+  logger.info({ metrics: metricsUrlOf(server) }, 'projector worker started');
+  await untilSignal();
+  logger.info('stopping: finishing the batch in hand');
+  await projector.stop();
+  await running;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await redis.quit().catch(() => redis.disconnect());
+  await store.close();
+  logger.info('projector worker stopped');
+  return 0;
+}
+
+/** The store, migrated; its connections closed again when the migration fails. */
+async function openStore(databaseUrl: string): Promise<SqlStore> {
+  const driver = new PostgresDriver(databaseUrl);
+  try {
+    await migrate(driver);
+  } catch (error) {
+    await driver.close().catch(() => {});
+    throw error;
+  }
+  return new SqlStore(driver);
+}
+
+function connectRedis(settings: WorkerSettings): RedisClient {
+  if (settings.redisClusterNodes !== undefined) return new Cluster([...settings.redisClusterNodes]);
+  return new Redis(settings.redisUrl as string);
+}
+
+async function serveMetrics(registry: Registry, port: number, host: string): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.method === 'GET' && request.url === '/metrics') {
+      registry.metrics().then(
+        (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        () => response.writeHead(500).end(),
+      );
+    } else if (request.method === 'GET' && request.url === '/healthz') {
+      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
+}
+
+function metricsUrlOf(server: Server): string {
+  const address = server.address();
+  return typeof address === 'object' && address !== null
+    ? `http://${address.address}:${address.port}/metrics`
+    : String(address);
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,158 @@
+// One projector worker against a private redis-server and a throwaway PostgreSQL database: every entry ends
+// in the store exactly once, is acknowledged, and is trimmed; trimming keeps what is pending or undelivered;
+// `unprojected` counts exactly what the group has not acknowledged.
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS_KEY, eventKeys, PROJECTOR_GROUP } from '../../src/gate/redis/keys.js';
+import { ensureGroup, trimAcknowledged } from '../../src/projector/log-group.js';
+import { Projector } from '../../src/projector/projector.js';
+import { unprojected } from '../../src/projector/unprojected.js';
+import { uniqueEventId } from '../support/embedded.js';
+import { type RedisServer, startRedis } from '../support/redis-server.js';
+import {
+  appendEntries,
+  appendToLog,
+  type Database,
+  eventSpec,
+  expectedCounts,
+  saleOf,
+  servicesAvailable,
+  storeCounts,
+  testMetrics,
+  throwawayDatabase,
+  until,
+} from './fixtures.js';
+
+const available = await servicesAvailable();
+
+describe.skipIf(!available)('projector: one worker', () => {
+  let server: RedisServer;
+  let redis: Redis;
+  let db: Database;
+
+  beforeAll(async () => {
+    server = await startRedis();
+    redis = new Redis(server.port, '127.0.0.1');
+    db = await throwawayDatabase();
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await server?.stop();
+    await db?.dispose();
+  });
+
+  it('projects every entry of every event exactly once, acknowledges and trims them', async () => {
+    const events = [uniqueEventId(), uniqueEventId(), uniqueEventId()];
+    const sales = events.map((eventId, i) => saleOf(eventId, 120 + i * 40));
+    for (const [i, eventId] of events.entries()) {
+      await db.store.createEvent(eventSpec(eventId), 0);
+      await appendEntries(redis, eventId, sales[i]?.entries ?? []);
+    }
+    const total = sales.reduce((sum, sale) => sum + sale.entries.length, 0);
+    const meter = testMetrics();
+    const projector = new Projector({
+      trimMarginMs: 0,
+      redis,
+      store: db.store,
+      consumer: 'solo',
+      metrics: meter.metrics,
+      batchMax: 97,
+    });
+    expect(await projector.drain(20_000)).toBe(total);
+
+    for (const [i, eventId] of events.entries()) {
+      expect(await storeCounts(db.driver, eventId)).toEqual(expectedCounts(sales[i] as never));
+      expect(await unprojected(redis, eventId)).toBe(0);
+      expect(await redis.xlen(eventKeys(eventId).log)).toBe(0);
+      expect(await redis.exists(eventKeys(eventId).deadLetters)).toBe(0);
+    }
+    expect(await meter.value('boxoffice_projector_entries_total')).toBe(total);
+    expect(await meter.value('boxoffice_projector_failed_batches_total')).toBe(0);
+    // Nothing is left to read: a second drain takes nothing.
+    expect(await projector.drain(1_000)).toBe(0);
+  });
+
+  it('runs from start() to stop(), finds events registered later and projects what arrives meanwhile', async () => {
+    const first = uniqueEventId();
+    const later = uniqueEventId();
+    await db.store.createEvent(eventSpec(first), 0);
+    await db.store.createEvent(eventSpec(later), 0);
+    const projector = new Projector({
+      trimMarginMs: 0,
+      redis,
+      store: db.store,
+      consumer: 'looping',
+      eventsRefreshMs: 50,
+    });
+    const running = projector.start();
+    const a = saleOf(first, 50);
+    const b = saleOf(later, 30);
+    await appendEntries(redis, first, a.entries);
+    await until(async () => (await storeCounts(db.driver, first)).holds === a.holds, 10_000, 'first event');
+    await appendEntries(redis, later, b.entries);
+    await until(async () => (await unprojected(redis, later)) === 0, 10_000, 'the later event');
+    await projector.stop();
+    await running;
+    expect(await storeCounts(db.driver, first)).toEqual(expectedCounts(a));
+    expect(await storeCounts(db.driver, later)).toEqual(expectedCounts(b));
+  });
+
+  it('counts unprojected entries exactly: pending plus undelivered', async () => {
+    const eventId = uniqueEventId();
+    const key = eventKeys(eventId).log;
+    expect(await unprojected(redis, eventId)).toBe(0);
+    await appendToLog(redis, eventId, ['{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}']);
+    // No group yet: every entry is unprojected.
+    expect(await unprojected(redis, eventId)).toBe(10);
+    await ensureGroup(redis, eventId);
+    const read = (await redis.xreadgroup(
+      'GROUP',
+      PROJECTOR_GROUP,
+      'probe',
+      'COUNT',
+      4,
+      'STREAMS',
+      key,
+      '>',
+    )) as [string, [string, string[]][]][];
+    const ids = read[0]?.[1].map(([id]) => id) ?? [];
+    expect(await unprojected(redis, eventId)).toBe(10);
+    await redis.xack(key, PROJECTOR_GROUP, ids[0] as string, ids[1] as string);
+    expect(await unprojected(redis, eventId)).toBe(8);
+    await redis.xack(key, PROJECTOR_GROUP, ids[3] as string);
+    expect(await unprojected(redis, eventId)).toBe(7);
+    await redis.srem(EVENTS_KEY, eventId);
+  });
+
+  it('trims only acknowledged entries older than the oldest pending one', async () => {
+    const eventId = uniqueEventId();
+    const key = eventKeys(eventId).log;
+    await appendToLog(redis, eventId, ['{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}']);
+    await ensureGroup(redis, eventId);
+    await trimAcknowledged(redis, eventId, 0);
+    expect(await redis.xlen(key)).toBe(10);
+    const read = (await redis.xreadgroup(
+      'GROUP',
+      PROJECTOR_GROUP,
+      'probe',
+      'COUNT',
+      5,
+      'STREAMS',
+      key,
+      '>',
+    )) as [string, [string, string[]][]][];
+    const ids = read[0]?.[1].map(([id]) => id) ?? [];
+    // Entries 1, 2, 4 and 5 acknowledged; 3 pending; 6 to 10 never delivered.
+    await redis.xack(key, PROJECTOR_GROUP, ...ids.filter((_, i) => i !== 2));
+    await trimAcknowledged(redis, eventId, 0);
+    expect(await redis.xlen(key)).toBe(8);
+    expect((await redis.xrange(key, '-', '+', 'COUNT', 1))[0]?.[0]).toBe(ids[2]);
+    expect(await unprojected(redis, eventId)).toBe(6);
+    await redis.xack(key, PROJECTOR_GROUP, ids[2] as string);
+    await trimAcknowledged(redis, eventId, 0);
+    // Everything delivered is acknowledged: only the undelivered five stay.
+    expect(await redis.xlen(key)).toBe(5);
+    expect(await unprojected(redis, eventId)).toBe(5);
+    await redis.srem(EVENTS_KEY, eventId);
+  });
+});
