@@ -1,6 +1,7 @@
 // The only reader of process.env. Configuration comes from the environment and from CLI flags (flags win),
 // is validated once with every bad value reported together, and is frozen.
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { HOLD_TTL_SECONDS_MAX, HOLD_TTL_SECONDS_MIN, MAX_PER_USER_MAX } from './domain/limits.js';
 
 export interface Config {
@@ -23,6 +24,10 @@ export interface Config {
   readonly projector: 'in-process' | 'off';
   /** Distributed shape: reject sold-out pools and sections locally until stock returns. */
   readonly soldOutCache: boolean;
+  /** `boxoffice worker`: where its Prometheus /metrics listens, and its name in the consumer group. */
+  readonly metricsPort: number;
+  readonly metricsHost: string;
+  readonly consumer: string;
   /** `embedded` (PGlite, memory gate) unless Redis and PostgreSQL are both given. */
   readonly shape: 'embedded' | 'distributed';
 }
@@ -121,6 +126,27 @@ const SETTINGS = {
     parse: oneOf(['on', 'off']),
     about: 'distributed shape: reject sold-out pools/sections locally until stock returns',
   },
+  metricsPort: {
+    env: 'BOXOFFICE_METRICS_PORT',
+    flag: 'metrics-port',
+    fallback: '9464',
+    parse: integerIn(0, 65_535),
+    about: '`boxoffice worker`: port of its Prometheus `/metrics` (the API serves it on `PORT`)',
+  },
+  metricsHost: {
+    env: 'BOXOFFICE_METRICS_HOST',
+    flag: 'metrics-host',
+    fallback: '127.0.0.1',
+    parse: nonEmpty,
+    about: '`boxoffice worker`: address of its `/metrics`',
+  },
+  consumer: {
+    env: 'BOXOFFICE_PROJECTOR_CONSUMER',
+    flag: 'consumer',
+    fallback: '',
+    parse: optionalText,
+    about: '`boxoffice worker`: its name in the consumer group; unique per live worker (default host-pid)',
+  },
 } as const;
 
 export const settingFlags = Object.values(SETTINGS).map((setting) => setting.flag);
@@ -159,6 +185,7 @@ export function loadConfig(
   const adminTokenGenerated = values.adminToken === '';
   if (adminTokenGenerated) values.adminToken = randomBytes(24).toString('base64url');
   const shape = redisGiven ? 'distributed' : 'embedded';
+  if (values.consumer === '') values.consumer = `${hostname()}-${process.pid}`;
   const soldOutCache = values.soldOutCache === 'on';
   return Object.freeze({ ...values, soldOutCache, shape, adminTokenGenerated }) as Config;
 }
@@ -215,6 +242,10 @@ function hostPortList(raw: string): Parsed<string[]> {
   const nodes = raw.split(',').map((node) => node.trim());
   const bad = nodes.find((node) => !/^[A-Za-z0-9.-]+:[0-9]{1,5}$/.test(node));
   return bad === undefined ? nodes : { problem: `"${bad}" is not host:port` };
+}
+
+function optionalText(raw: string): Parsed<string> {
+  return /\s/.test(raw) ? { problem: 'must not contain spaces' } : raw;
 }
 
 function oneOf(allowed: readonly string[]): (raw: string) => Parsed<string> {

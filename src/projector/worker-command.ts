@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { ConfigError } from '../config.js';
+import { type Config, loadConfig } from '../config.js';
 import { createProjectorMetrics } from '../metrics/projector-metrics.js';
 import { migrate } from '../store/migrate.js';
 import { PostgresDriver } from '../store/postgres/postgres-driver.js';
@@ -24,10 +24,11 @@ Projects the event logs of Redis into PostgreSQL (distributed shape). Flags win 
   --metrics-port <port>         BOXOFFICE_METRICS_PORT        port of /metrics and /healthz (default 9464)
   --metrics-host <address>      BOXOFFICE_METRICS_HOST        address of /metrics (default 127.0.0.1)
   --consumer <name>             BOXOFFICE_PROJECTOR_CONSUMER  name in the consumer group (default host-pid)
-The log level is BOXOFFICE_LOG_LEVEL (default info).
+  --log-level <level>           LOG_LEVEL                     pino log level (default info)
 `;
 
 const FLAGS = [
+  'log-level',
   'redis-url',
   'redis-cluster-nodes',
   'database-url',
@@ -35,85 +36,25 @@ const FLAGS = [
   'metrics-host',
   'consumer',
 ];
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-export interface WorkerSettings {
-  readonly redisUrl?: string;
-  readonly redisClusterNodes?: readonly { readonly host: string; readonly port: number }[];
-  readonly databaseUrl: string;
-  readonly metricsPort: number;
-  readonly metricsHost: string;
-  readonly consumer: string;
-  readonly logLevel: string;
-}
-
-/**
- * The worker's settings, from flags and the environment; every bad value is reported at once. This is the
- * one place the worker reads the environment: it belongs in config.ts, next to the server's settings.
- */
-export function readWorkerSettings(
-  env: NodeJS.ProcessEnv,
-  flags: Readonly<Record<string, string | undefined>>,
-): WorkerSettings {
-  const problems: string[] = [];
-  // A Redis flag of either form overrides both variables: the command line wins as a whole.
-  const redisFlagged = flags['redis-url'] !== undefined || flags['redis-cluster-nodes'] !== undefined;
-  const redisUrl = nonEmpty(redisFlagged ? flags['redis-url'] : env.REDIS_URL);
-  const clusterList = nonEmpty(redisFlagged ? flags['redis-cluster-nodes'] : env.REDIS_CLUSTER_NODES);
-  const databaseUrl = flags['database-url'] ?? env.DATABASE_URL ?? '';
-  if ((redisUrl === undefined) === (clusterList === undefined))
-    problems.push(
-      'set exactly one of REDIS_URL (--redis-url) or REDIS_CLUSTER_NODES (--redis-cluster-nodes)',
-    );
-  const redisClusterNodes = clusterList === undefined ? undefined : clusterNodesOf(clusterList, problems);
-  if (!/^postgres(ql)?:\/\//.test(databaseUrl))
-    problems.push(`DATABASE_URL (--database-url) = "${databaseUrl}": must be a postgres:// URL`);
-  const portText = flags['metrics-port'] ?? env.BOXOFFICE_METRICS_PORT ?? '9464';
-  const metricsPort = Number(portText);
-  if (!/^[0-9]+$/.test(portText) || metricsPort > 65_535)
-    problems.push(`BOXOFFICE_METRICS_PORT (--metrics-port) = "${portText}": must be a port from 0 to 65535`);
-  const logLevel = env.BOXOFFICE_LOG_LEVEL ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel))
-    problems.push(`BOXOFFICE_LOG_LEVEL = "${logLevel}": must be one of ${LOG_LEVELS.join(', ')}`);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return {
-    ...(redisUrl === undefined ? {} : { redisUrl }),
-    ...(redisClusterNodes === undefined ? {} : { redisClusterNodes }),
-    databaseUrl,
-    metricsPort,
-    metricsHost: flags['metrics-host'] ?? env.BOXOFFICE_METRICS_HOST ?? '127.0.0.1',
-    consumer: flags.consumer ?? env.BOXOFFICE_PROJECTOR_CONSUMER ?? `${hostname()}-${process.pid}`,
-    logLevel,
-  };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
-}
-
-function clusterNodesOf(list: string, problems: string[]): { host: string; port: number }[] {
-  return list.split(',').flatMap((node) => {
-    const match = /^\s*([^\s:]+):([0-9]{1,5})\s*$/.exec(node);
-    if (match === null) {
-      problems.push(`REDIS_CLUSTER_NODES (--redis-cluster-nodes): "${node}" is not host:port`);
-      return [];
-    }
-    return [{ host: match[1] as string, port: Number(match[2]) }];
-  });
-}
 
 export async function runWorker(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(USAGE);
     return 0;
   }
-  let settings: WorkerSettings;
+  let settings: Config;
   try {
     const options = Object.fromEntries(FLAGS.map((flag) => [flag, { type: 'string' as const }]));
     const flags = parseArgs({ args, options, strict: true }).values as Record<string, string | undefined>;
-    settings = readWorkerSettings(process.env, flags);
+    settings = loadConfig(process.env, flags);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (settings.shape !== 'distributed') {
+    process.stderr.write(
+      `The worker needs Redis (REDIS_URL or REDIS_CLUSTER_NODES) and DATABASE_URL.\n\n${USAGE}`,
+    );
     return 2;
   }
   const logger = pino({ level: settings.logLevel }).child({
@@ -161,9 +102,15 @@ async function openStore(databaseUrl: string): Promise<SqlStore> {
   return new SqlStore(driver);
 }
 
-function connectRedis(settings: WorkerSettings): RedisClient {
-  if (settings.redisClusterNodes !== undefined) return new Cluster([...settings.redisClusterNodes]);
-  return new Redis(settings.redisUrl as string);
+function connectRedis(settings: Config): RedisClient {
+  if (settings.redisClusterNodes.length > 0)
+    return new Cluster(
+      settings.redisClusterNodes.map((node) => {
+        const colon = node.lastIndexOf(':');
+        return { host: node.slice(0, colon), port: Number(node.slice(colon + 1)) };
+      }),
+    );
+  return new Redis(settings.redisUrl);
 }
 
 async function serveMetrics(registry: Registry, port: number, host: string): Promise<Server> {

@@ -1,11 +1,16 @@
-// A trivial reference model of one event's sale state, for the model-based property test. It decides
+// A trivial reference model of one event's sale state, for the model-based property tests. It decides
 // every command the obvious way, with plain maps and no cleverness, so that a disagreement with the gate
 // points at the gate.
 import type { ErrorCode } from '../../src/domain/errors.js';
+import type { EventSpec } from '../../src/domain/types.js';
 
 export const TTL_MS = 10_000;
 export const MAX_PER_USER = 3;
+/** A time far from zero: the Redis scripts read 0 as "use Redis's own clock". */
+export const START_MS = 1_800_000_000_000;
 export const POOLS: Record<string, number> = { ga: 5, vip: 2 };
+export const POOL_PRICE = 100;
+export const SEAT_PRICE = 500;
 export const ROWS: readonly { id: string; seats: number }[] = [
   { id: '1', seats: 4 },
   { id: '2', seats: 3 },
@@ -13,6 +18,22 @@ export const ROWS: readonly { id: string; seats: number }[] = [
 export const SEAT_IDS = ROWS.flatMap((row) =>
   Array.from({ length: row.seats }, (_, i) => `A-${row.id}-${i + 1}`),
 );
+
+/** The event the model describes, under the id a run gives it. */
+export function modelSpec(eventId: string): EventSpec {
+  return {
+    id: eventId,
+    name: 'Model',
+    venue: 'Model Hall',
+    startsAt: '2027-01-01T20:00:00.000Z',
+    holdTtlSeconds: TTL_MS / 1000,
+    maxPerUser: MAX_PER_USER,
+    pools: Object.entries(POOLS).map(([id, capacity]) => ({ id, name: id, capacity, price: POOL_PRICE })),
+    sections: [{ id: 'A', name: 'A', price: SEAT_PRICE, rows: ROWS }],
+  };
+}
+
+export type ModelStatus = 'held' | 'confirmed' | 'released' | 'expired';
 
 export interface ModelItem {
   readonly seatId?: string;
@@ -24,7 +45,7 @@ export interface ModelHold {
   readonly userId: string;
   readonly items: readonly ModelItem[];
   readonly expiresAtMs: number;
-  status: 'held' | 'confirmed' | 'released' | 'expired';
+  status: ModelStatus;
 }
 
 export class SaleModel {
@@ -75,7 +96,7 @@ export class SaleModel {
     this.holds.set(holdId, { userId, items, expiresAtMs: nowMs + TTL_MS, status: 'held' });
   }
 
-  end(holdId: string, status: 'confirmed' | 'released' | 'expired'): void {
+  end(holdId: string, status: Exclude<ModelStatus, 'held'>): void {
     const hold = this.holds.get(holdId) as ModelHold;
     hold.status = status;
     let count = 0;

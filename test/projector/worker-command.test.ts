@@ -6,11 +6,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { eventKeys } from '../../src/gate/redis/keys.js';
 import { Projector } from '../../src/projector/projector.js';
 import { unprojected } from '../../src/projector/unprojected.js';
-import { readWorkerSettings } from '../../src/projector/worker-command.js';
 import { uniqueEventId } from '../support/embedded.js';
 import { type RedisServer, startRedis } from '../support/redis-server.js';
 import {
@@ -52,42 +51,37 @@ process.exitCode = await runWorker(process.argv.slice(1));`;
   return { child, output: () => output, exited };
 }
 
-describe('worker settings', () => {
+describe('worker settings (config.ts)', () => {
   it('reports every bad setting at once', () => {
-    expect(() => readWorkerSettings({ DATABASE_URL: 'mysql://x' }, { 'metrics-port': '99999' })).toThrow(
-      ConfigError,
-    );
     try {
-      readWorkerSettings({ DATABASE_URL: 'mysql://x', BOXOFFICE_LOG_LEVEL: 'loud' }, { 'metrics-port': 'x' });
+      loadConfig({ DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' }, { 'metrics-port': 'x' });
+      expect.unreachable();
     } catch (error) {
-      expect((error as ConfigError).problems).toHaveLength(4);
+      expect(error).toBeInstanceOf(ConfigError);
+      // the URL, the log level and the port
+      expect((error as ConfigError).problems).toHaveLength(3);
     }
   });
 
-  it('takes the Redis of the command line over the environment as a whole', () => {
-    const settings = readWorkerSettings(
-      { REDIS_URL: 'redis://env:6379', DATABASE_URL: 'postgres://db/boxoffice' },
-      { 'redis-cluster-nodes': 'a:7000' },
-    );
-    expect(settings.redisUrl).toBeUndefined();
-    expect(settings.redisClusterNodes).toEqual([{ host: 'a', port: 7000 }]);
-  });
-
   it('reads a cluster, flags winning over the environment', () => {
-    const settings = readWorkerSettings(
-      { REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001', DATABASE_URL: 'postgres://db/boxoffice' },
+    const settings = loadConfig(
+      {
+        REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2:7001',
+        DATABASE_URL: 'postgres://db/boxoffice',
+        BOXOFFICE_METRICS_PORT: '9000',
+      },
       { 'metrics-port': '9100', consumer: 'w1' },
     );
     expect(settings).toMatchObject({
-      redisClusterNodes: [
-        { host: '10.0.0.1', port: 7000 },
-        { host: '10.0.0.2', port: 7001 },
-      ],
+      shape: 'distributed',
+      redisClusterNodes: ['10.0.0.1:7000', '10.0.0.2:7001'],
       databaseUrl: 'postgres://db/boxoffice',
       metricsPort: 9100,
+      metricsHost: '127.0.0.1',
       consumer: 'w1',
       logLevel: 'info',
     });
+    expect(loadConfig({}).consumer).toMatch(/-[0-9]+$/);
   });
 });
 
@@ -101,7 +95,7 @@ describe.skipIf(!available || !existsSync(WORKER_MODULE))('boxoffice worker (a r
     server = await startRedis();
     redis = new Redis(server.port, '127.0.0.1');
     db = await throwawayDatabase();
-    env = { REDIS_URL: server.url, DATABASE_URL: db.url, BOXOFFICE_LOG_LEVEL: 'info' };
+    env = { REDIS_URL: server.url, DATABASE_URL: db.url, LOG_LEVEL: 'info' };
   });
   afterAll(async () => {
     redis?.disconnect();

@@ -1,0 +1,168 @@
+// One run of a model-based property test: the model, the run's clock and the ids the gate gave out. Each
+// `expect…` method is called just before the gate decides the same command: it works out from the model what
+// the gate must answer, and returns the check of the gate's answer, which also moves the model along.
+import { expect } from 'vitest';
+import type { ErrorCode, Rejection } from '../../src/domain/errors.js';
+import { fingerprintOf } from '../../src/domain/hold-request.js';
+import type { Hold, HoldRequest } from '../../src/domain/types.js';
+import type { Confirmed, PlaceCommand, PlaceOutcome, Released } from '../../src/gate/gate.js';
+import type { EndModelCommand, ModelCommand, PlaceModelCommand } from './arbitraries.js';
+import { checkBestAvailable } from './best-available.js';
+import { type ModelItem, POOL_PRICE, SaleModel, SEAT_PRICE, START_MS, TTL_MS } from './gate-model.js';
+
+/** What a command's acceptance leaves to wait for: its durability, if the gate has not settled it yet. */
+export type Durability = Promise<void> | undefined;
+
+interface ExpectedPlacement {
+  readonly code?: ErrorCode;
+  readonly replayOf?: string;
+}
+
+export class ModelRun {
+  readonly model = new SaleModel();
+  nowMs = START_MS;
+  readonly #holdIds: string[] = [];
+  readonly #keyedPlacements: PlaceModelCommand[] = [];
+
+  constructor(readonly eventId: string) {}
+
+  /** The placement a place or retry command sends; undefined for a retry with nothing to retry yet. */
+  placementOf(command: Extract<ModelCommand, { kind: 'place' | 'retry' }>): PlaceModelCommand | undefined {
+    if (command.kind === 'retry') {
+      const count = this.#keyedPlacements.length;
+      return count === 0 ? undefined : this.#keyedPlacements[command.pick % count];
+    }
+    if (command.key !== undefined) this.#keyedPlacements.push(command);
+    return command;
+  }
+
+  gateCommand(placement: PlaceModelCommand): PlaceCommand {
+    const { request, key, confirm } = placement;
+    return { eventId: this.eventId, request, idempotencyKey: key, confirm, nowMs: this.nowMs };
+  }
+
+  expectPlacement(placement: PlaceModelCommand): (outcome: PlaceOutcome) => Durability {
+    const expected = this.#expectedPlacement(placement);
+    const free = this.model.freeSeats();
+    const nowMs = this.nowMs;
+    const asked = `answer to ${JSON.stringify(placement)}`;
+    return (outcome) => {
+      const answer = outcome.ok ? outcome.kind : outcome.code;
+      expect(answer, asked).toBe(expected.code ?? (expected.replayOf === undefined ? 'placed' : 'replayed'));
+      if (!outcome.ok) return undefined;
+      if (outcome.kind === 'replayed') {
+        expect(outcome.holdId, asked).toBe(expected.replayOf);
+        // The replay shows the hold while it is live, and nothing once it has ended.
+        const live = this.model.holds.get(outcome.holdId)?.status === 'held';
+        expect(outcome.hold?.id, asked).toBe(live ? outcome.holdId : undefined);
+        // A replay changes nothing; it waits for whatever is in flight, which may fail in a fault group.
+        outcome.durable.catch(() => {});
+        return undefined;
+      }
+      this.#applyPlaced(placement, outcome.hold, free, nowMs);
+      expect(outcome.hold.status, asked).toBe(placement.confirm ? 'confirmed' : 'held');
+      expect(outcome.order?.holdId, asked).toBe(placement.confirm ? outcome.hold.id : undefined);
+      return outcome.durable;
+    };
+  }
+
+  /** Moves the model as the gate must for a confirm or release, and returns the check of the gate's answer. */
+  expectEnding(command: EndModelCommand): {
+    holdId: string;
+    check(outcome: Confirmed | Released | Rejection): Durability;
+  } {
+    const candidates = command.live
+      ? this.#holdIds.filter((id) => this.model.holds.get(id)?.status === 'held')
+      : this.#holdIds;
+    const holdId = candidates[command.pick % Math.max(1, candidates.length)] ?? `h.${this.eventId}.unknown`;
+    const expected = this.model.endRefusal(holdId, this.nowMs);
+    if (expected === undefined) this.model.end(holdId, command.kind === 'confirm' ? 'confirmed' : 'released');
+    return {
+      holdId,
+      check(outcome) {
+        const asked = `answer to ${command.kind} of ${holdId}`;
+        expect(outcome.ok ? command.kind : outcome.code, asked).toBe(expected ?? command.kind);
+        if ('order' in outcome) expect(outcome.order.holdId, asked).toBe(holdId);
+        if ('hold' in outcome) expect(outcome.hold.id, asked).toBe(holdId);
+        return outcome.ok ? outcome.durable : undefined;
+      },
+    };
+  }
+
+  /** Expires in the model every hold due now; returns how many the gate's sweep must end. */
+  expectSweep(): number {
+    const due = this.model.dueHolds(this.nowMs);
+    for (const holdId of due) this.model.end(holdId, 'expired');
+    return due.length;
+  }
+
+  #expectedPlacement({ request, key, confirm }: PlaceModelCommand): ExpectedPlacement {
+    if (key !== undefined) {
+      const known = this.model.idempotency.get(key);
+      if (known !== undefined) {
+        const same = known.fingerprint === fingerprintOf(request, confirm ? 'order' : 'hold');
+        return same ? { replayOf: known.holdId } : { code: 'idempotency_key_reused' };
+      }
+    }
+    const quantity = request.seats?.length ?? (request.quantity as number);
+    const code =
+      (request.poolId !== undefined
+        ? this.model.poolRefusal(request.poolId, quantity)
+        : request.seats !== undefined
+          ? this.model.seatsRefusal(request.seats)
+          : this.model.freeSeats().length < quantity
+            ? 'sold_out'
+            : undefined) ?? this.model.refusal(request.userId, quantity);
+    return { code };
+  }
+
+  /** Checks that the hold is what was asked for, then records it in the model. */
+  #applyPlaced(
+    { request, key, confirm }: PlaceModelCommand,
+    hold: Hold,
+    free: string[],
+    nowMs: number,
+  ): void {
+    const items: ModelItem[] = hold.items.map(({ seatId, poolId, quantity }) => ({
+      seatId,
+      poolId,
+      quantity,
+    }));
+    checkItemsAsked(request, items, free);
+    expect({ userId: hold.userId, expiresAtMs: hold.expiresAtMs }, 'placed hold').toEqual({
+      userId: request.userId,
+      expiresAtMs: nowMs + TTL_MS,
+    });
+    const prices = hold.items.map((item) => item.price);
+    expect(prices, 'prices of the placed hold').toEqual(
+      items.map((item) => (item.seatId === undefined ? POOL_PRICE : SEAT_PRICE)),
+    );
+    expect(hold.total, 'total of the placed hold').toBe(
+      hold.items.reduce((sum, item) => sum + item.price * item.quantity, 0),
+    );
+    this.model.place(hold.id, request.userId, items, nowMs);
+    if (confirm) this.model.end(hold.id, 'confirmed');
+    if (key !== undefined)
+      this.model.idempotency.set(key, {
+        fingerprint: fingerprintOf(request, confirm ? 'order' : 'hold'),
+        holdId: hold.id,
+      });
+    this.#holdIds.push(hold.id);
+  }
+}
+
+/** The gate took what the request named: the pool and quantity, the named seats, or best available seats. */
+function checkItemsAsked(request: HoldRequest, items: readonly ModelItem[], free: readonly string[]): void {
+  if (request.poolId !== undefined) {
+    expect(items, 'items of the placed hold').toEqual([
+      { poolId: request.poolId, quantity: request.quantity },
+    ]);
+  } else if (request.seats !== undefined) {
+    const taken = items.map((item) => `${item.seatId} x${item.quantity}`);
+    expect(taken.sort(), 'seats of the placed hold').toEqual(
+      request.seats.map((seatId) => `${seatId} x1`).sort(),
+    );
+  } else {
+    checkBestAvailable(items, free, request.quantity as number);
+  }
+}
