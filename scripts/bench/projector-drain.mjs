@@ -5,7 +5,6 @@
 //
 //   node scripts/bench/projector-drain.mjs [--entries 200000] [--events 4] [--batch 1000] [--workers 1]
 //                                          [--synchronous-commit on|off] [--timeout-s 300]
-//                                          [--drop-foreign-keys]   (an experiment: what the FKs cost)
 //
 // PostgreSQL: BOXOFFICE_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres (a database
 // named boxoffice_drain_<pid> is created there and dropped at the end).
@@ -31,7 +30,6 @@ const { values: flags } = parseArgs({
     batch: { type: 'string', default: '1000' },
     workers: { type: 'string', default: '1' },
     'synchronous-commit': { type: 'string', default: 'on' },
-    'drop-foreign-keys': { type: 'boolean', default: false },
     'timeout-s': { type: 'string', default: '300' },
   },
 });
@@ -41,13 +39,6 @@ const BATCH = Number(flags.batch);
 const WORKERS = Number(flags.workers);
 const TIMEOUT_MS = Number(flags['timeout-s']) * 1000;
 const POSTGRES_URL = process.env.BOXOFFICE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const FOREIGN_KEYS = [
-  ['holds', 'holds_event_id_fkey'],
-  ['orders', 'orders_hold_id_fkey'],
-  ['orders', 'orders_event_id_fkey'],
-  ['tickets', 'tickets_order_id_fkey'],
-  ['tickets', 'tickets_event_id_fkey'],
-];
 /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in ticks of 1/100 s. */
 const CLOCK_TICKS_PER_SECOND = 100;
 /** An ending follows its placement this many holds later, as confirmations trail placements in a sale. */
@@ -66,10 +57,6 @@ try {
   const setupDriver = new PostgresDriver(url.toString());
   drivers.push(setupDriver);
   await migrate(setupDriver);
-  // An experiment, not a configuration: what the foreign keys of the projected tables cost per entry.
-  if (flags['drop-foreign-keys'])
-    for (const [table, constraint] of FOREIGN_KEYS)
-      await setupDriver.query(`ALTER TABLE ${table} DROP CONSTRAINT ${constraint}`);
   const setupStore = new SqlStore(setupDriver);
   const redis = new Redis(redisServer.port, '127.0.0.1');
   redisClients.push(redis);
@@ -129,7 +116,6 @@ try {
     [
       `drained ${total} entries in ${seconds.toFixed(2)} s: ${Math.round(total / seconds)} entries/s`,
       `  workers ${WORKERS}, batch ≤ ${BATCH}, synchronous_commit ${flags['synchronous-commit']}` +
-        (flags['drop-foreign-keys'] ? ', foreign keys dropped' : ''),
       `  batches ${batchMs.length}; transaction p50 ${quantile(0.5).toFixed(1)} ms, p99 ${quantile(0.99).toFixed(1)} ms`,
       `  lag at commit (age of the batch's oldest entry): first ${lags[0]?.toFixed(2)} s, max ${Math.max(...lags).toFixed(2)} s`,
       `  projector process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(0)}% of one core)`,

@@ -266,7 +266,9 @@ SELECT
   (SELECT count(*) FROM (SELECT seat_id FROM occupied GROUP BY seat_id HAVING count(*) > 1) AS twice) AS double_booked,
   (SELECT count(*) FROM orders o LEFT JOIN holds h ON h.id = o.hold_id
     WHERE o.event_id = $1 AND (h.id IS NULL OR h.status <> 'confirmed' OR h.quantity <> o.ticket_count
-      OR o.ticket_count <> (SELECT count(*) FROM tickets t WHERE t.order_id = o.id))) AS phantom`;
+      OR o.ticket_count <> (SELECT count(*) FROM tickets t WHERE t.order_id = o.id)))
+  + (SELECT count(*) FROM tickets t LEFT JOIN orders o ON o.id = t.order_id
+    WHERE t.event_id = $1 AND (o.id IS NULL OR o.event_id <> t.event_id)) AS phantom`;
 
 const AUDIT_POOLS = `
 SELECT pool_id, sum(sold) AS sold, sum(held) AS held FROM (

@@ -90,6 +90,20 @@ describe('audit', () => {
     }
   });
 
+  it('reports a ticket whose order does not exist as phantom', async () => {
+    const { eventId } = await soldEvent();
+    await db.query(
+      `INSERT INTO tickets (id, order_id, event_id, user_id, pool_id, price)
+       VALUES ('t.orphan.' || $1::text, 'o.nowhere', $1, 'u9', 'ga', 100)`,
+      [eventId],
+    );
+    try {
+      expect(await audit(eventId)).toMatchObject({ consistent: false, phantom: 1, drift: { sold: -1 } });
+    } finally {
+      await db.query('DELETE FROM tickets WHERE id LIKE $1', ['t.orphan.%']);
+    }
+  });
+
   it('reports held stock the store lost, and oversell when the store holds more than the capacity', async () => {
     const { eventId, hold } = await soldEvent();
     await db.query(
