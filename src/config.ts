@@ -28,6 +28,8 @@ export interface Config {
   readonly metricsPort: number;
   readonly metricsHost: string;
   readonly consumer: string;
+  /** Projectors take over entries another worker left unacknowledged this long (it is presumed dead). */
+  readonly claimIdleMs: number;
   /** `embedded` (PGlite, memory gate) unless Redis and PostgreSQL are both given. */
   readonly shape: 'embedded' | 'distributed';
 }
@@ -146,6 +148,13 @@ const SETTINGS = {
     fallback: '',
     parse: optionalText,
     about: '`boxoffice worker`: its name in the consumer group; unique per live worker (default host-pid)',
+  },
+  claimIdleMs: {
+    env: 'BOXOFFICE_PROJECTOR_CLAIM_IDLE_MS',
+    flag: 'claim-idle-ms',
+    fallback: '30000',
+    parse: integerIn(100, 600_000),
+    about: 'projectors take over log entries another worker left unacknowledged this long (it died)',
   },
 } as const;
 

@@ -30,6 +30,7 @@ export interface DistributedOptions {
   readonly sweepIntervalMs: number;
   readonly projector: boolean;
   readonly soldOutCache: boolean;
+  readonly claimIdleMs?: number;
   readonly logger?: FastifyBaseLogger;
   /** Tests: decide with this clock instead of Redis's TIME. */
   readonly clock?: () => number;
@@ -96,6 +97,7 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
         redis,
         store,
         consumer: `${hostname()}-${process.pid}-api`,
+        claimIdleMs: options.claimIdleMs,
         metrics: createProjectorMetrics(metrics.registry),
         logger,
       })

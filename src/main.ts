@@ -76,6 +76,7 @@ async function distributed(config: Config, logger: pino.Logger): Promise<Assembl
     sweepIntervalMs: config.sweepIntervalMs,
     projector: config.projector === 'in-process',
     soldOutCache: config.soldOutCache,
+    claimIdleMs: config.claimIdleMs,
     logger,
   });
   const where =

@@ -72,9 +72,11 @@ function result(
   name: ScenarioResult['name'],
   requestsPerSecond: number,
   latencyMsP99: number,
+  shape: ScenarioResult['shape'] = 'embedded',
 ): ScenarioResult {
   return {
     name,
+    shape,
     label: name,
     requestsPerSecond,
     latencyMsP50: 1,

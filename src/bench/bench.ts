@@ -8,6 +8,7 @@ import { parseBenchArgs, UsageError } from './options.js';
 import { cleanUpEverything } from './processes.js';
 import { formatThroughput, throughputJson } from './report.js';
 import { runThroughput } from './throughput.js';
+import { dropLeftoverDatabases } from './throwaway-database.js';
 import { BENCH_USAGE } from './usage.js';
 import { wrkVersion } from './wrk.js';
 
@@ -16,6 +17,8 @@ const EXIT_USAGE = 2;
 const EXIT_TARGET_MISSED = 3;
 /** The shell's convention for "ended by SIGINT". */
 const EXIT_INTERRUPTED = 130;
+/** How long an interrupted run waits for its throwaway database to be dropped. */
+const DROP_ON_INTERRUPT_MS = 5_000;
 
 export async function runBench(args: string[]): Promise<number> {
   const [scenario, ...flags] = args;
@@ -46,10 +49,15 @@ async function runCeiling(args: string[]): Promise<number> {
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const interrupted = () => {
-    // No server may outlive the bench: kill them by pid, then leave with the shell's code for Ctrl-C.
+    // No server may outlive the bench: kill them by pid, drop the distributed shape's database (bounded:
+    // a PostgreSQL that does not answer is left with it), then leave with the shell's code for Ctrl-C.
     cleanUpEverything();
     log('bench: interrupted');
-    process.exit(EXIT_INTERRUPTED);
+    const dropped = dropLeftoverDatabases().then((problems) => {
+      for (const problem of problems) log(problem);
+    });
+    const bound = new Promise((resolve) => setTimeout(resolve, DROP_ON_INTERRUPT_MS));
+    void Promise.race([dropped, bound]).finally(() => process.exit(EXIT_INTERRUPTED));
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
@@ -65,14 +73,21 @@ async function runCeiling(args: string[]): Promise<number> {
       );
       return EXIT_USAGE;
     }
-    const report = await runThroughput(options, log);
+    // The command line is this tool's only way in, so the environment its children may see starts here.
+    const report = await runThroughput(options, log, process.env);
     writeReport(formatThroughput(report), throughputJson(report), options.json);
-    const failed = report.problems.length > 0 || report.scenarios.some((s) => s.verdict === 'ERROR');
-    if (failed || report.scenarios.length < 3) return EXIT_FAILED;
-    const missed = report.scenarios.some((scenario) => scenario.verdict === 'FAIL');
-    return missed && options.strict ? EXIT_TARGET_MISSED : 0;
+    const verdicts = [
+      ...report.scenarios.map((scenario) => scenario.verdict),
+      ...(report.projector === undefined ? [] : [report.projector.lagVerdict, report.projector.drainVerdict]),
+    ];
+    const incomplete =
+      report.scenarios.length < 3 * options.shapes.length ||
+      (options.shapes.includes('distributed') && report.projector === undefined);
+    if (report.problems.length > 0 || verdicts.includes('ERROR') || incomplete) return EXIT_FAILED;
+    return verdicts.includes('FAIL') && options.strict ? EXIT_TARGET_MISSED : 0;
   } finally {
     cleanUpEverything();
+    for (const problem of await dropLeftoverDatabases()) log(problem);
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
   }

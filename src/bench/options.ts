@@ -2,6 +2,16 @@
 // count has a limit, so no run can be asked to go on forever. The help text is in usage.ts.
 import { parseArgs } from 'node:util';
 
+/** How boxoffice is deployed for a run: one process with PGlite, or API + Redis + worker + PostgreSQL. */
+export type Shape = 'embedded' | 'distributed';
+const SHAPE_CHOICES: Readonly<Record<string, readonly Shape[]>> = {
+  embedded: ['embedded'],
+  distributed: ['distributed'],
+  both: ['embedded', 'distributed'],
+};
+/** The PostgreSQL server on which the distributed shape's throwaway database is created (and dropped). */
+export const DATABASE_URL_DEFAULT = 'postgres://postgres@127.0.0.1:5432/postgres';
+
 export interface BenchOptions {
   /** Length of each measured run, per scenario. */
   readonly durationSeconds: number;
@@ -18,8 +28,12 @@ export interface BenchOptions {
   readonly memory: boolean;
   readonly memoryHolds: number;
   readonly memoryTimeoutSeconds: number;
-  /** Directory for a --cpu-prof profile of the boxoffice server (and of the bare one). */
+  /** Directory for --cpu-prof profiles of the boxoffice server, the bare one and the projector worker. */
   readonly cpuProfileDir: string | undefined;
+  /** The shapes measured, in this order, each against a ceiling measured just before it. */
+  readonly shapes: readonly Shape[];
+  /** Distributed shape: the PostgreSQL server to create the run's database on. */
+  readonly databaseUrl: string;
 }
 
 const BOUNDS = {
@@ -50,6 +64,8 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
         memory: { type: 'boolean' },
         holds: { type: 'string' },
         'memory-timeout': { type: 'string' },
+        shape: { type: 'string' },
+        'database-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -69,11 +85,36 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
     memoryHolds: number('holds'),
     memoryTimeoutSeconds: number('memory-timeout'),
     cpuProfileDir: values['cpu-prof'] as string | undefined,
+    shapes: shapesOf(values.shape as string | undefined),
+    databaseUrl: databaseUrlOf(values['database-url'] as string | undefined),
   };
   if (options.threads > options.connections) {
     throw new UsageError('--threads must not exceed --connections (wrk gives each thread connections).');
   }
+  if (options.memory && values.shape !== undefined) {
+    throw new UsageError('--memory measures the embedded shape only; leave out --shape.');
+  }
   return options;
+}
+
+function shapesOf(raw: string | undefined): readonly Shape[] {
+  const choice = raw ?? 'embedded';
+  const shapes = Object.hasOwn(SHAPE_CHOICES, choice) ? SHAPE_CHOICES[choice] : undefined;
+  if (shapes === undefined)
+    throw new UsageError(`--shape must be embedded, distributed or both, not "${raw}".`);
+  return shapes;
+}
+
+function databaseUrlOf(raw: string | undefined): string {
+  if (raw === undefined) return DATABASE_URL_DEFAULT;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {}
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+    throw new UsageError(`--database-url must be a postgres:// URL, not "${raw}".`);
+  }
+  return raw;
 }
 
 function bounded(name: keyof typeof BOUNDS, raw: string | undefined): number {

@@ -59,10 +59,19 @@ export function waitedChildrenTicks(statLine: string): number | undefined {
   return Number.isFinite(ticks) ? ticks : undefined;
 }
 
+/** A process the server depends on (Redis, a projector worker, PostgreSQL backends), and its CPU. */
+export interface CompanionCpu {
+  readonly name: string;
+  /** Percent of one core. */
+  readonly percent: number;
+}
+
 export interface CpuSplit {
   /** Percent of one core; 100 is a whole core, and the machine has `cores` of them. */
   readonly serverPercent: number;
   readonly loadGeneratorPercent: number;
+  /** The server's own services (distributed shape): redis-server, the worker, PostgreSQL; empty otherwise. */
+  readonly companions: readonly CompanionCpu[];
   /** Every other process and the kernel's own work (softirq of the loopback network), percent of one core. */
   readonly otherPercent: number;
   readonly idlePercent: number;
@@ -74,17 +83,44 @@ export function cpuSplit(
   machine: MachineTicks,
   serverTicks: number,
   loadGeneratorTicks: number,
+  companionTicks: readonly { readonly name: string; readonly ticks: number }[] = [],
 ): CpuSplit {
   const cores = availableParallelism();
   const percentOf = (ticks: number) => (100 * ticks) / clockTicksPerSecond / elapsedSeconds;
   const busyPercent = percentOf(machine.busy);
+  const companions = companionTicks.map(({ name, ticks }) => ({ name, percent: percentOf(ticks) }));
+  const namedPercent =
+    percentOf(serverTicks) +
+    percentOf(loadGeneratorTicks) +
+    companions.reduce((sum, companion) => sum + companion.percent, 0);
   return {
     serverPercent: percentOf(serverTicks),
     loadGeneratorPercent: percentOf(loadGeneratorTicks),
-    otherPercent: Math.max(0, busyPercent - percentOf(serverTicks) - percentOf(loadGeneratorTicks)),
+    companions,
+    otherPercent: Math.max(0, busyPercent - namedPercent),
     idlePercent: Math.max(0, 100 * cores - busyPercent),
     cores,
   };
+}
+
+/** utime + stime of each of these processes that is alive now, in ticks, by pid. */
+export function ticksByPid(pids: readonly number[]): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const pid of pids) {
+    const value = processTicks(pid);
+    if (value !== undefined) ticks.set(pid, value);
+  }
+  return ticks;
+}
+
+/** CPU ticks used since `before` by the processes read then that are still alive (one gone counts 0). */
+export function ticksSince(before: ReadonlyMap<number, number>): number {
+  let sum = 0;
+  for (const [pid, ticks] of before) {
+    const now = processTicks(pid);
+    if (now !== undefined) sum += Math.max(0, now - ticks);
+  }
+  return sum;
 }
 
 export function ticksBetween(before: MachineTicks, after: MachineTicks): MachineTicks {

@@ -165,8 +165,8 @@ const INIT_DATA_DIR_JS = fileURLToPath(new URL('./init-data-dir.js', import.meta
 const INIT_TIMEOUT_MS = 120_000;
 
 /** Creates a migrated data dir in a process of its own (see init-data-dir.ts for why). */
-export async function prepareDataDir(dataDir: string): Promise<void> {
-  const child = new Child('data dir initialisation', process.execPath, [INIT_DATA_DIR_JS, dataDir]);
+export async function prepareDataDir(dataDir: string, env?: NodeJS.ProcessEnv): Promise<void> {
+  const child = new Child('data dir initialisation', process.execPath, [INIT_DATA_DIR_JS, dataDir], env);
   const timer = setTimeout(() => child.kill(), INIT_TIMEOUT_MS);
   try {
     const code = await child.exited;

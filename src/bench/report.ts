@@ -1,5 +1,7 @@
-// The human report of a throughput run: a header naming the machine and settings, one table row per
-// scenario, then what explains the figures (CPU split, group commit batches, statuses, RSS).
+// The human report of a throughput run: a header naming the machine, settings and load, then per shape one
+// table row per scenario and what explains the figures (CPU split, group commit batches, statuses, RSS), and
+// for the distributed shape the projector's figures.
+import { formatProjector } from './projector-report.js';
 import type { Judged } from './targets.js';
 import type { ThroughputReport } from './throughput.js';
 
@@ -21,13 +23,26 @@ export function formatThroughput(report: ThroughputReport): string {
     `machine: ${machine.cores} cores (${machine.cpuModel}), node ${machine.node}, ${machine.wrk}`,
     `load: wrk, ${settings.connections} connections, ${settings.threads} thread(s), ` +
       `${settings.durationSeconds} s measured after ${settings.warmupSeconds} s warm-up, per scenario`,
-    '',
-    row(COLUMNS.map((column) => column.title)),
-    row(COLUMNS.map((column) => '-'.repeat(column.width))),
-    ...report.scenarios.map((scenario) => row(cellsOf(scenario))),
-    '',
-    ...report.scenarios.flatMap(detailsOf),
+    `load average (1, 5, 15 min): ${loadAverageOf(report.loadAverage.start)} at the start, ` +
+      `${loadAverageOf(report.loadAverage.end)} at the end`,
   ];
+  for (const { shape, description } of report.shapes) {
+    const scenarios = report.scenarios.filter((scenario) => scenario.shape === shape);
+    lines.push(
+      '',
+      description,
+      '',
+      row(COLUMNS.map((column) => column.title)),
+      row(COLUMNS.map((column) => '-'.repeat(column.width))),
+      ...scenarios.map((scenario) => row(cellsOf(scenario))),
+      '',
+      ...scenarios.flatMap(detailsOf),
+    );
+    if (shape === 'distributed' && report.projector !== undefined) {
+      lines.push(...formatProjector(report.projector));
+    }
+  }
+  lines.push('');
   if (report.backgroundBusyPercent !== undefined) {
     lines.push(`machine busy before the run: ${report.backgroundBusyPercent.toFixed(0)}% of one core`);
   }
@@ -63,10 +78,19 @@ function detailsOf(scenario: Judged): string[] {
   ];
   if (scenario.cpu !== undefined) {
     const cpu = scenario.cpu;
+    const companions = cpu.companions.map(
+      (companion) => `, ${companion.name} ${companion.percent.toFixed(0)}`,
+    );
     parts.push(
-      `CPU (% of one core, ${cpu.cores} cores): server ${cpu.serverPercent.toFixed(0)}, ` +
+      `CPU (% of one core, ${cpu.cores} cores): server ${cpu.serverPercent.toFixed(0)}${companions.join('')}, ` +
         `wrk ${cpu.loadGeneratorPercent.toFixed(0)}, other ${cpu.otherPercent.toFixed(0)}, idle ${cpu.idlePercent.toFixed(0)}`,
     );
+    if (scenario.requestsPerSecond > 0) {
+      // A percent of one core per request/s is 10,000 µs per request.
+      const perRequest = (percent: number) => ((percent * 10_000) / scenario.requestsPerSecond).toFixed(0);
+      const each = cpu.companions.map((companion) => `, ${companion.name} ${perRequest(companion.percent)}`);
+      parts.push(`CPU µs per request: server ${perRequest(cpu.serverPercent)}${each.join('')}`);
+    }
   }
   const server = scenario.server;
   if (server !== undefined) {
@@ -82,6 +106,10 @@ function detailsOf(scenario: Judged): string[] {
   const lines = [`${scenario.label}: ${parts.join('; ')}`];
   for (const problem of scenario.problems) lines.push(`  PROBLEM: ${problem}`);
   return lines;
+}
+
+function loadAverageOf(averages: readonly number[]): string {
+  return averages.map((average) => average.toFixed(2)).join(' ');
 }
 
 export function mebibytes(bytes: number): string {

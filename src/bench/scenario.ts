@@ -1,7 +1,9 @@
 // One scenario: warm up, then a measured wrk run, with the CPU split and the server's own count of what it
-// answered taken around the measured run, and every way the run may have gone wrong named.
+// answered taken around the measured run, and every way the run may have gone wrong named. A probe lets the
+// shape under test settle after the warm-up and watch its own services during the measured run.
 
-import type { BenchOptions } from './options.js';
+import type { ChildEnvironment } from './child-env.js';
+import type { BenchOptions, Shape } from './options.js';
 import {
   type CpuSplit,
   cpuSplit,
@@ -10,13 +12,35 @@ import {
   processTicks,
   residentBytes,
   ticksBetween,
+  ticksByPid,
+  ticksSince,
 } from './proc.js';
 import type { Child } from './processes.js';
 import { countsBetween, readServerCounts, type ServerCounts } from './server-metrics.js';
 import { requestsPerSecond, runWrk, socketErrors, type WrkResult } from './wrk.js';
 
+/** Processes the server depends on, whose CPU the split names: the distributed shape's services. */
+export interface Companion {
+  readonly name: string;
+  readonly pids: readonly number[];
+}
+
+/** What the shape under test does around a scenario's runs; every step is optional. */
+export interface ScenarioProbe {
+  /** After the warm-up, before the measured run: e.g. wait until the projector has caught up. */
+  settle?(): Promise<void>;
+  /** Read just before the measured run. */
+  companions?(): Promise<readonly Companion[]>;
+  /** The measured run starts now. */
+  measuring?(): Promise<void>;
+  /** The measured run has ended (its CPU readings are taken); problems found, if any. */
+  measured?(): Promise<readonly string[]>;
+}
+
 export interface Scenario {
   readonly name: 'ceiling' | 'accepted' | 'rejected';
+  /** The shape measured; for the ceiling, the shape whose ratios it is the denominator of. */
+  readonly shape: Shape;
   readonly label: string;
   readonly server: Child;
   readonly baseUrl: string;
@@ -26,10 +50,12 @@ export interface Scenario {
   readonly expected?: { readonly status: string; readonly outcome: string };
   /** wrk counts anything outside 200-399 as non-2xx: all of them for refusals, none otherwise. */
   readonly expectsNon2xx: boolean;
+  readonly probe?: ScenarioProbe;
 }
 
 export interface ScenarioResult {
   readonly name: Scenario['name'];
+  readonly shape: Shape;
   readonly label: string;
   readonly requestsPerSecond: number;
   readonly latencyMsP50: number;
@@ -46,68 +72,107 @@ export interface ScenarioResult {
 
 let runCounter = 0;
 
-export async function runScenario(scenario: Scenario, options: BenchOptions): Promise<ScenarioResult> {
-  const url = `${scenario.baseUrl}${scenario.path}`;
-  const wrkRun = (durationSeconds: number) => {
+/** One wrk run of the scenario's request, each with a run tag of its own (so userIds never repeat). */
+export function wrkRunOf(
+  scenario: Pick<Scenario, 'name' | 'baseUrl' | 'path' | 'poolId'>,
+  options: BenchOptions,
+  env: ChildEnvironment,
+): (durationSeconds: number) => ReturnType<typeof runWrk> {
+  return (durationSeconds) => {
     runCounter++;
     return runWrk({
-      url,
+      url: `${scenario.baseUrl}${scenario.path}`,
       durationSeconds,
       connections: options.connections,
       threads: options.threads,
       poolId: scenario.poolId,
       runTag: `${scenario.name[0]}${runCounter}`,
+      env,
     });
   };
+}
+
+export async function runScenario(
+  scenario: Scenario,
+  options: BenchOptions,
+  env: ChildEnvironment,
+): Promise<ScenarioResult> {
+  const wrkRun = wrkRunOf(scenario, options, env);
+  const { probe } = scenario;
   const countsBefore = scenario.expected ? await readServerCounts(scenario.baseUrl) : undefined;
   if (options.warmupSeconds > 0) await wrkRun(options.warmupSeconds);
+  await probe?.settle?.();
+  const companions = (await probe?.companions?.()) ?? [];
+  const companionTicksBefore = companions.map((companion) => ticksByPid(companion.pids));
   const serverTicksBefore = processTicks(scenario.server.pid);
   const machineBefore = machineTicks();
+  await probe?.measuring?.();
   const startedAt = performance.now();
   const measured = await wrkRun(options.durationSeconds);
   const elapsedSeconds = (performance.now() - startedAt) / 1000;
   const serverTicksAfter = processTicks(scenario.server.pid);
   const machineAfter = machineTicks();
+  const companionTicks = companions.map((companion, index) => ({
+    name: companion.name,
+    ticks: ticksSince(companionTicksBefore[index] ?? new Map()),
+  }));
+  const probeProblems = (await probe?.measured?.()) ?? [];
   const countsAfter = countsBefore ? await readServerCounts(scenario.baseUrl) : undefined;
   const server = countsBefore && countsAfter ? countsBetween(countsBefore, countsAfter) : undefined;
   const result = measured.result;
+  const cpu = splitOf({
+    elapsedSeconds,
+    machineBefore,
+    machineAfter,
+    serverBefore: serverTicksBefore,
+    serverAfter: serverTicksAfter,
+    loadGenerator: measured.cpuTicks,
+    companions: companionTicks,
+  });
   return {
     name: scenario.name,
+    shape: scenario.shape,
     label: scenario.label,
     requestsPerSecond: requestsPerSecond(result),
     latencyMsP50: result.latencyUsP50 / 1000,
     latencyMsP99: result.latencyUsP99 / 1000,
     latencyMsMax: result.latencyUsMax / 1000,
     wrk: result,
-    cpu: splitOf(elapsedSeconds, machineBefore, machineAfter, serverTicksBefore, serverTicksAfter, measured),
+    cpu,
     serverRssBytes: residentBytes(scenario.server.pid),
     server,
-    problems: problemsOf(scenario, result, server),
+    problems: [...problemsOf(scenario, result, server), ...probeProblems],
   };
 }
 
-function splitOf(
-  elapsedSeconds: number,
-  machineBefore: MachineTicks | undefined,
-  machineAfter: MachineTicks | undefined,
-  serverBefore: number | undefined,
-  serverAfter: number | undefined,
-  measured: { cpuTicks: number | undefined },
-): CpuSplit | undefined {
+interface CpuReadings {
+  readonly elapsedSeconds: number;
+  readonly machineBefore: MachineTicks | undefined;
+  readonly machineAfter: MachineTicks | undefined;
+  readonly serverBefore: number | undefined;
+  readonly serverAfter: number | undefined;
+  /** wrk's CPU over the measured run, in ticks. */
+  readonly loadGenerator: number | undefined;
+  readonly companions: readonly { readonly name: string; readonly ticks: number }[];
+}
+
+function splitOf(readings: CpuReadings): CpuSplit | undefined {
+  const { machineBefore, machineAfter, serverBefore, serverAfter, loadGenerator } = readings;
   if (
     machineBefore === undefined ||
     machineAfter === undefined ||
     serverBefore === undefined ||
     serverAfter === undefined ||
-    measured.cpuTicks === undefined
+    loadGenerator === undefined
   ) {
     return undefined;
   }
   return cpuSplit(
-    elapsedSeconds,
+    readings.elapsedSeconds,
     ticksBetween(machineBefore, machineAfter),
     serverAfter - serverBefore,
-    measured.cpuTicks,
+    loadGenerator,
+    readings.companions,
   );
 }
 

@@ -1,28 +1,24 @@
-// The throughput run: both servers as child processes, then the ceiling, holds accepted and holds rejected,
-// each driven by the same wrk script, one after the other so that they never share the machine.
-import { mkdirSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+// The throughput run: the bare ceiling as a child process, then per shape (embedded, distributed or both)
+// the shape's processes, and the ceiling, holds accepted and holds rejected, each driven by the same wrk
+// script, one after the other so that they never share the machine. The ceiling is measured again just
+// before each shape, so a shape's ratios compare runs a few seconds apart on a machine whose load drifts.
+// The distributed shape ends with its projector draining a backlog.
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { BenchOptions } from './options.js';
+import { type ChildEnvironment, childEnvironment } from './child-env.js';
+import { DistributedShape } from './distributed-shape.js';
+import { startEmbeddedShape } from './embedded-shape.js';
+import type { BenchOptions, Shape } from './options.js';
 import { backgroundBusyPercent } from './proc.js';
-import {
-  Child,
-  freePort,
-  prepareDataDir,
-  removeTemporaryDir,
-  temporaryDir,
-  waitUntilReady,
-} from './processes.js';
-import { runScenario, type Scenario, type ScenarioResult } from './scenario.js';
+import { Child, freePort, removeTemporaryDir, temporaryDir, waitUntilReady } from './processes.js';
+import { measureBacklogDrain } from './projector-backlog-drain.js';
+import { runScenario, type Scenario, type ScenarioResult, wrkRunOf } from './scenario.js';
 import { ACCEPTED_EVENT_ID, createBenchEvents, POOL_ID, SOLD_OUT_EVENT_ID } from './setup-events.js';
-import { type Judged, judge } from './targets.js';
+import { ADMIN_TOKEN, exitProblems, profileFlags, type ShapeUnderTest } from './shape-under-test.js';
+import { type Judged, type JudgedProjector, judge, judgeProjector } from './targets.js';
 import { wrkVersion } from './wrk.js';
 
-const CLI_JS = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const BARE_SERVER_JS = fileURLToPath(new URL('./bare-server.js', import.meta.url));
-/** Fixed: the servers live only as long as the run, on 127.0.0.1, with a throwaway data dir. */
-const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 /** Sampled before starting: other work on the machine makes every figure noisy. */
 const BACKGROUND_SAMPLE_MS = 1_000;
 
@@ -39,49 +35,71 @@ export interface ThroughputReport {
     readonly warmupSeconds: number;
     readonly connections: number;
     readonly threads: number;
+    readonly shapes: readonly Shape[];
   };
   /** Percent of one core busy before the run started: anything high means noisy figures. */
   readonly backgroundBusyPercent: number | undefined;
+  /** The 1, 5 and 15 minute load averages when the run started and when it ended. */
+  readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
+  /** One line per shape measured: its processes and services. */
+  readonly shapes: readonly { readonly shape: Shape; readonly description: string }[];
   readonly scenarios: readonly Judged[];
+  /** Distributed shape: the projector under the accepted load and draining a backlog. */
+  readonly projector: JudgedProjector | undefined;
   /** Why the run is invalid (a server died, unexpected statuses); empty when valid. */
   readonly problems: readonly string[];
+}
+
+interface Measurements {
+  readonly results: ScenarioResult[];
+  readonly problems: string[];
+  readonly shapes: { shape: Shape; description: string }[];
+  projector: JudgedProjector | undefined;
 }
 
 export async function runThroughput(
   options: BenchOptions,
   log: (line: string) => void,
+  callerEnv: Readonly<Record<string, string | undefined>>,
 ): Promise<ThroughputReport> {
   const startedAt = new Date().toISOString();
+  const loadAtStart = loadavg();
   const background = await backgroundBusyPercent(BACKGROUND_SAMPLE_MS);
   if (background !== undefined && background > 25) {
     log(
       `warning: the machine is already ${background.toFixed(0)}% busy (of one core); figures will be noisy`,
     );
   }
+  const env = childEnvironment(callerEnv);
   const root = temporaryDir('boxoffice-bench-');
-  const results: ScenarioResult[] = [];
-  const problems: string[] = [];
-  let servers: Servers | undefined;
+  const measured: Measurements = { results: [], problems: [], shapes: [], projector: undefined };
+  let bare: Child | undefined;
   try {
-    servers = await startServers(options, join(root, 'data'), log);
-    await createBenchEvents(servers.serverUrl, ADMIN_TOKEN);
-    for (const scenario of scenariosOf(servers)) {
-      log(`${scenario.label}: ${options.warmupSeconds} s warm-up, ${options.durationSeconds} s measured…`);
-      const result = await runScenario(scenario, options);
-      results.push(result);
-      for (const problem of result.problems) log(`  problem: ${problem}`);
-      if (!scenario.server.alive) break;
+    const barePort = await freePort();
+    const profile = profileFlags(options.cpuProfileDir, 'bare-server');
+    bare = new Child(
+      'bare Fastify server',
+      process.execPath,
+      [...profile, BARE_SERVER_JS, String(barePort)],
+      env,
+    );
+    const bareUrl = `http://127.0.0.1:${barePort}`;
+    await waitUntilReady(bare, bareUrl);
+    for (const shape of options.shapes) {
+      await measureShape(shape, { child: bare, url: bareUrl }, options, { root, env, log }, measured);
+      if (!bare.alive) break;
     }
   } catch (error) {
-    problems.push(error instanceof Error ? error.message : String(error));
+    measured.problems.push(error instanceof Error ? error.message : String(error));
   } finally {
-    if (servers !== undefined) {
-      await Promise.all([servers.bare.stop(), servers.server.stop()]);
-      problems.push(...exitProblems(servers.bare), ...exitProblems(servers.server));
+    if (bare !== undefined) {
+      await bare.stop();
+      measured.problems.push(...exitProblems(bare));
     }
     removeTemporaryDir(root);
   }
-  const ceiling = results.find((result) => result.name === 'ceiling');
+  const ceilingOf = (shape: Shape) =>
+    measured.results.find((result) => result.name === 'ceiling' && result.shape === shape);
   return {
     startedAt,
     machine: machineOf(),
@@ -90,98 +108,124 @@ export async function runThroughput(
       warmupSeconds: options.warmupSeconds,
       connections: options.connections,
       threads: options.threads,
+      shapes: options.shapes,
     },
     backgroundBusyPercent: background,
-    scenarios: results.map((result) => judge(result, ceiling)),
-    problems,
+    loadAverage: { start: loadAtStart, end: loadavg() },
+    shapes: measured.shapes,
+    scenarios: measured.results.map((result) => judge(result, ceilingOf(result.shape))),
+    projector: measured.projector,
+    problems: measured.problems,
   };
 }
 
-interface Servers {
-  readonly bare: Child;
-  readonly bareUrl: string;
-  readonly server: Child;
-  readonly serverUrl: string;
+interface RunContext {
+  readonly root: string;
+  readonly env: ChildEnvironment;
+  readonly log: (line: string) => void;
 }
 
-/** Both servers, ready; the boxoffice one on a data dir created beforehand, as after a restart. */
-async function startServers(
+/** Starts the shape, runs its three scenarios (and for distributed the projector's drain), stops it. */
+async function measureShape(
+  shape: Shape,
+  bare: { child: Child; url: string },
   options: BenchOptions,
-  dataDir: string,
-  log: (line: string) => void,
-): Promise<Servers> {
-  log('creating a PGlite data dir, then starting the bare Fastify server and the boxoffice server…');
-  const [barePort, serverPort] = [await freePort(), await freePort()];
-  const bare = new Child('bare Fastify server', process.execPath, [
-    ...profileFlags(options, 'bare-server'),
-    BARE_SERVER_JS,
-    String(barePort),
-  ]);
-  await prepareDataDir(dataDir);
-  const server = new Child('boxoffice server', process.execPath, [
-    ...profileFlags(options, 'boxoffice-server'),
-    CLI_JS,
-    'serve',
-    ...['--port', String(serverPort), '--host', '127.0.0.1', '--data-dir', dataDir],
-    ...['--admin-token', ADMIN_TOKEN, '--log-level', 'warn'],
-  ]);
-  const servers = {
-    bare,
-    bareUrl: `http://127.0.0.1:${barePort}`,
-    server,
-    serverUrl: `http://127.0.0.1:${serverPort}`,
-  };
-  await Promise.all([waitUntilReady(bare, servers.bareUrl), waitUntilReady(server, servers.serverUrl)]);
-  return servers;
+  context: RunContext,
+  measured: Measurements,
+): Promise<void> {
+  const { root, env, log } = context;
+  let under: ShapeUnderTest | undefined;
+  try {
+    under =
+      shape === 'embedded'
+        ? await startEmbeddedShape(options, root, env, log)
+        : await DistributedShape.start(options, root, env, log);
+    measured.shapes.push({ shape, description: under.description });
+    await createBenchEvents(under.serverUrl, ADMIN_TOKEN);
+    for (const scenario of scenariosOf(bare, under)) {
+      log(
+        `${shape}: ${scenario.label}: ${options.warmupSeconds} s warm-up, ${options.durationSeconds} s measured…`,
+      );
+      const result = await runScenario(scenario, options, env);
+      measured.results.push(result);
+      for (const problem of result.problems) log(`  problem: ${problem}`);
+      if (!scenario.server.alive) return;
+    }
+    if (under instanceof DistributedShape)
+      measured.projector = await measureProjector(under, options, env, log);
+  } catch (error) {
+    measured.problems.push(error instanceof Error ? error.message : String(error));
+  } finally {
+    if (under !== undefined) measured.problems.push(...(await under.stop()));
+  }
 }
 
-function scenariosOf({ bare, bareUrl, server, serverUrl }: Servers): Scenario[] {
+async function measureProjector(
+  shape: DistributedShape,
+  options: BenchOptions,
+  env: ChildEnvironment,
+  log: (line: string) => void,
+): Promise<JudgedProjector> {
+  log(
+    `projector: worker stopped, ${options.durationSeconds} s of accepted holds to build a backlog, ` +
+      'then a fresh worker drains it…',
+  );
+  const load = wrkRunOf(
+    {
+      name: 'accepted',
+      baseUrl: shape.serverUrl,
+      path: `/v1/events/${ACCEPTED_EVENT_ID}/holds`,
+      poolId: POOL_ID,
+    },
+    options,
+    env,
+  );
+  try {
+    const { drain, problems } = await measureBacklogDrain(shape.drainServices(load), options.durationSeconds);
+    for (const problem of problems) log(`  problem: ${problem}`);
+    return judgeProjector(shape.projectorUnderLoad, drain, problems);
+  } catch (error) {
+    return judgeProjector(shape.projectorUnderLoad, undefined, [(error as Error).message]);
+  }
+}
+
+function scenariosOf(bare: { child: Child; url: string }, under: ShapeUnderTest): Scenario[] {
   return [
     {
       name: 'ceiling',
+      shape: under.shape,
       label: 'ceiling (bare Fastify)',
-      server: bare,
-      baseUrl: bareUrl,
+      server: bare.child,
+      baseUrl: bare.url,
       path: `/v1/events/${ACCEPTED_EVENT_ID}/holds`,
       poolId: POOL_ID,
       expectsNon2xx: false,
     },
     {
       name: 'accepted',
+      shape: under.shape,
       label: 'holds accepted',
-      server,
-      baseUrl: serverUrl,
+      server: under.server,
+      baseUrl: under.serverUrl,
       path: `/v1/events/${ACCEPTED_EVENT_ID}/holds`,
       poolId: POOL_ID,
       expected: { status: '201', outcome: 'ok' },
       expectsNon2xx: false,
+      probe: under.probeOf('accepted'),
     },
     {
       name: 'rejected',
+      shape: under.shape,
       label: 'holds rejected (sold out)',
-      server,
-      baseUrl: serverUrl,
+      server: under.server,
+      baseUrl: under.serverUrl,
       path: `/v1/events/${SOLD_OUT_EVENT_ID}/holds`,
       poolId: POOL_ID,
       expected: { status: '409', outcome: 'sold_out' },
       expectsNon2xx: true,
+      probe: under.probeOf('rejected'),
     },
   ];
-}
-
-/** A server must stop on SIGTERM, with status 0; anything else is a fault the run reports. */
-function exitProblems(child: Child): string[] {
-  const { exitCode, signalCode } = child.process;
-  if (exitCode === 0 || (exitCode === null && signalCode === null)) return [];
-  const how = signalCode === null ? `with status ${exitCode}` : `by ${signalCode}`;
-  return [`the ${child.name} ended ${how}:\n${child.describeOutput()}`];
-}
-
-function profileFlags(options: BenchOptions, name: string): string[] {
-  if (options.cpuProfileDir === undefined) return [];
-  const dir = resolve(options.cpuProfileDir);
-  mkdirSync(dir, { recursive: true });
-  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.${process.pid}.cpuprofile`];
 }
 
 function machineOf(): ThroughputReport['machine'] {

@@ -40,7 +40,12 @@ Flags of ceiling:
   --threads <n>         wrk threads (default 1: the server keeps a core to itself)
   --json                print a JSON report on stdout (the table goes to stderr)
   --strict              exit 3 when a target is missed
-  --cpu-prof <dir>      write V8 CPU profiles of both servers into <dir>
+  --shape <s>           embedded (default), distributed or both: distributed starts its own redis-server
+                        (AOF everysec), a throwaway database on --database-url, one API process and one
+                        projector worker, and also measures the projector's lag and drain rate
+  --database-url <url>  PostgreSQL server for the distributed shape's throwaway database
+                        (default postgres://postgres@127.0.0.1:5432/postgres; dropped afterwards)
+  --cpu-prof <dir>      write V8 CPU profiles of the servers (and projector workers) into <dir>
   --memory              instead: RSS of one 100,000-seat event after --holds processed holds
   --holds <n>           holds of the memory run (default 1000000)
   --memory-timeout <s>  bound of the memory run (default 900)

@@ -3,6 +3,7 @@
 // shares the two cores with the server, and the report shows how much it took.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { ChildEnvironment } from './child-env.js';
 import { waitedChildrenTicks } from './proc.js';
 import { Child } from './processes.js';
 
@@ -23,6 +24,7 @@ export interface WrkRun {
   readonly poolId: string;
   /** Unique per run: becomes part of every userId (see holds.lua). */
   readonly runTag: string;
+  readonly env: ChildEnvironment;
 }
 
 export interface WrkResult {
@@ -75,7 +77,7 @@ export function wrkArguments(run: WrkRun): string[] {
 }
 
 export async function runWrk(run: WrkRun): Promise<WrkOutcome> {
-  const child = new Child('wrk', 'sh', ['-c', WRAPPER, 'sh', ...wrkArguments(run)]);
+  const child = new Child('wrk', 'sh', ['-c', WRAPPER, 'sh', ...wrkArguments(run)], run.env);
   const timer = setTimeout(() => child.kill(), run.durationSeconds * 1000 + WRK_OVERRUN_MS);
   let code: number | null;
   try {

@@ -57,7 +57,8 @@ export const errorMessages: Record<ErrorCode, string> = {
   hold_confirmed: 'The hold is confirmed already.',
   idempotency_key_reused: 'This Idempotency-Key was used with a different request.',
   store_unavailable: 'The store could not record the change; nothing was changed. Retry.',
-  gate_unavailable: 'The gate (Redis) could not be reached; the request may or may not have been decided. Retry with the same Idempotency-Key.',
+  gate_unavailable:
+    'The gate (Redis) could not be reached; the request may or may not have been decided. Retry with the same Idempotency-Key.',
   not_ready: 'The service is not ready.',
   internal_error: 'Internal error.',
 };

@@ -3,6 +3,7 @@
 // fault, logged, and answered 500 without details.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { DomainError, type ErrorCode, errorMessages, type Rejection } from '../domain/errors.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 import { errorStatus } from './error-status.js';
 
 const FRAMEWORK_CODES: Readonly<Record<string, ErrorCode>> = {
@@ -44,6 +45,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (error instanceof SyntaxError || error.statusCode === 400) return sendError(reply, 'malformed_json');
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return sendError(reply, 'invalid_request', error.message);
+    }
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error, method: request.method, url: request.url }, 'store unavailable');
+      return sendError(reply, 'store_unavailable', 'The store did not answer; nothing was changed. Retry.');
     }
     request.log.error({ err: error, method: request.method, url: request.url }, 'unhandled error');
     return sendError(reply, 'internal_error');

@@ -24,11 +24,13 @@ Projects the event logs of Redis into PostgreSQL (distributed shape). Flags win 
   --metrics-port <port>         BOXOFFICE_METRICS_PORT        port of /metrics and /healthz (default 9464)
   --metrics-host <address>      BOXOFFICE_METRICS_HOST        address of /metrics (default 127.0.0.1)
   --consumer <name>             BOXOFFICE_PROJECTOR_CONSUMER  name in the consumer group (default host-pid)
+  --claim-idle-ms <ms>          BOXOFFICE_PROJECTOR_CLAIM_IDLE_MS  take over entries a dead worker left (30000)
   --log-level <level>           LOG_LEVEL                     pino log level (default info)
 `;
 
 const FLAGS = [
   'log-level',
+  'claim-idle-ms',
   'redis-url',
   'redis-cluster-nodes',
   'database-url',
@@ -76,7 +78,14 @@ export async function runWorker(args: string[]): Promise<number> {
     await store.close();
     throw error;
   }
-  const projector = new Projector({ redis, store, consumer: settings.consumer, metrics, logger });
+  const projector = new Projector({
+    redis,
+    store,
+    consumer: settings.consumer,
+    claimIdleMs: settings.claimIdleMs,
+    metrics,
+    logger,
+  });
   const running = projector.start();
   logger.info({ metrics: metricsUrlOf(server) }, 'projector worker started');
   await untilSignal();

@@ -91,7 +91,7 @@ function reportOf(
     sold: state.sold - (stored.tickets + delta.sold),
     held: state.held - (stored.heldItems + delta.held),
   };
-  const oversold = Math.max(gateOversold(state), storeOversold(state, stored));
+  const oversold = Math.max(gateOversold(state), storeOversold(state, stored, pending));
   return {
     eventId,
     capacity: state.capacity,
@@ -148,13 +148,30 @@ function gateOversold(state: EventState): number {
   return excess;
 }
 
-function storeOversold(state: EventState, stored: StoreAudit): number {
-  let excess = Math.max(0, stored.tickets + stored.heldItems - state.capacity);
+/** Oversell in the store's view, the entries not yet projected applied: what the store will hold. */
+function storeOversold(state: EventState, stored: StoreAudit, pending: readonly LogEntry[]): number {
+  const delta = effectOf(pending);
+  let excess = Math.max(0, stored.tickets + stored.heldItems + delta.sold + delta.held - state.capacity);
+  const byPool = poolEffectOf(pending);
   for (const pool of state.pools) {
+    const change = byPool.get(pool.id) ?? 0;
     excess = Math.max(
       excess,
-      (stored.soldByPool[pool.id] ?? 0) + (stored.heldByPool[pool.id] ?? 0) - pool.capacity,
+      (stored.soldByPool[pool.id] ?? 0) + (stored.heldByPool[pool.id] ?? 0) + change - pool.capacity,
     );
   }
   return excess;
+}
+
+/** Change of held + sold per pool that the entries bring: placements add, releases and expiries remove. */
+function poolEffectOf(entries: readonly LogEntry[]): Map<string, number> {
+  const byPool = new Map<string, number>();
+  for (const entry of entries) {
+    if (entry.type === 'hold_confirmed') continue;
+    const sign = entry.type === 'hold_placed' ? 1 : -1;
+    for (const item of entry.hold.items)
+      if (item.poolId !== undefined)
+        byPool.set(item.poolId, (byPool.get(item.poolId) ?? 0) + sign * item.quantity);
+  }
+  return byPool;
 }

@@ -10,8 +10,12 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('./sql/migrations/', import.meta.ur
 const MIGRATION_LOCK_KEY = 7_404_001;
 
 export async function migrate(driver: SqlDriver): Promise<number> {
+  // Under the lock too: two processes creating the table at once collide in PostgreSQL's catalog even
+  // with IF NOT EXISTS.
   await driver.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at_ms bigint NOT NULL)',
+    `BEGIN; SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY});
+     CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at_ms bigint NOT NULL);
+     COMMIT;`,
   );
   const applied = new Set(
     (await driver.query<{ name: string }>('SELECT name FROM schema_migrations')).map((row) => row.name),

@@ -200,7 +200,8 @@ export class SqlStore implements Store {
     // the store or as unreflected, never both, even while projectors commit.
     return this.#db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      const audit = await auditIn(tx, eventId);
+      // The snapshot starts with the first query, which must come before the tail is read (see auditStream).
+      await tx.query('SELECT 1');
       const entries = await tail();
       const ids = [...new Set(entries.map((entry) => entry.hold.id))];
       const rows =
@@ -217,7 +218,12 @@ export class SqlStore implements Store {
           ? status === undefined
           : status === undefined || status === 'held';
       });
-      return { ...audit, unreflected };
+      // Holds the store still shows held though their ending is decided: with several projectors, a new hold
+      // on the same seat may be stored first. Their seats are not counted as occupied twice meanwhile.
+      const ending = unreflected
+        .filter((entry) => entry.type !== 'hold_placed')
+        .map((entry) => entry.hold.id);
+      return { ...(await auditIn(tx, eventId, ending)), unreflected };
     });
   }
 
@@ -230,8 +236,12 @@ export class SqlStore implements Store {
   }
 }
 
-async function auditIn(db: SqlExecutor, eventId: string): Promise<StoreAudit> {
-  const [counts] = await db.query<Record<string, string>>(AUDIT_COUNTS, [eventId]);
+async function auditIn(
+  db: SqlExecutor,
+  eventId: string,
+  endingHoldIds: readonly string[] = [],
+): Promise<StoreAudit> {
+  const [counts] = await db.query<Record<string, string>>(AUDIT_COUNTS, [eventId, endingHoldIds]);
   const pools = await db.query<{ pool_id: string; sold: string; held: string }>(AUDIT_POOLS, [eventId]);
   // Null-prototype maps: a pool may be called `__proto__` or `constructor`.
   const soldByPool: Record<string, number> = Object.create(null);
@@ -257,7 +267,7 @@ WITH occupied AS (
   SELECT seat_id FROM tickets WHERE event_id = $1 AND seat_id IS NOT NULL
   UNION ALL
   SELECT item->>'seatId' FROM holds CROSS JOIN LATERAL jsonb_array_elements(items) AS item
-  WHERE event_id = $1 AND status = 'held' AND item ? 'seatId'
+  WHERE event_id = $1 AND status = 'held' AND item ? 'seatId' AND NOT (id = ANY($2::text[]))
 )
 SELECT
   (SELECT count(*) FROM tickets WHERE event_id = $1) AS tickets,

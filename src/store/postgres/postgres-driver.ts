@@ -20,33 +20,51 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work({
-        query: async <Row>(text: string, values: readonly unknown[] = []) =>
-          (await client.query(text, values as unknown[])).rows as Row[],
-      });
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    return this.#withClient(async (client) => {
+      try {
+        await client.query('BEGIN');
+        const result = await work({
+          query: async <Row>(text: string, values: readonly unknown[] = []) =>
+            (await client.query(text, values as unknown[])).rows as Row[],
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
+    });
   }
 
   async exec(script: string): Promise<void> {
+    await this.#withClient(async (client) => {
+      try {
+        await client.query(script);
+      } catch (error) {
+        // A failed multi-statement script may leave its connection inside an aborted transaction.
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * A checked-out connection has no pool listener: a connection that breaks while checked out (PostgreSQL
+   * stopped mid-transaction) emits 'error', which without a listener would end the process. Listened to
+   * here, the running query rejects instead, and the broken connection is destroyed, not reused.
+   */
+  async #withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
-      await client.query(script);
-    } catch (error) {
-      // A failed multi-statement script may leave its connection inside an aborted transaction.
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
+      return await work(client);
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   }
 

@@ -1,0 +1,238 @@
+// The distributed shape as real processes for tests: `boxoffice serve` and `boxoffice worker` children of
+// dist/cli/main.js, each with its own environment, ready once it answers (GET /readyz of an API process,
+// GET /healthz of a worker's metrics port), its output kept for failure messages. `kill9()` is SIGKILL: no
+// shutdown, no goodbye. A ProcessGroup kills whatever it started and is still running.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { unprojected } from '../../src/projector/unprojected.js';
+import { type HttpResult, httpClient } from './http.js';
+import { freePort } from './redis-server.js';
+
+export const ADMIN_TOKEN = 'process-test-admin-token-0123456789';
+export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+const CLI = resolve('dist/cli/main.js');
+/** A child that does not answer within this long has failed to start (two shared cores, cold Node). */
+const READY_TIMEOUT_MS = 30_000;
+const READY_POLL_MS = 100;
+/** A SIGTERM that does not end the child within this long is followed by SIGKILL. */
+const STOP_TIMEOUT_MS = 5_000;
+/** Output kept per child: the tail is what explains a failure. */
+const OUTPUT_CHARS_MAX = 64 * 1024;
+/** Variables of the parent that would change what a child does; each child gets only what it is given. */
+const INHERITED_SETTINGS = /^(BOXOFFICE_|REDIS_|DATABASE_URL$|PORT$|HOST$|LOG_LEVEL$)/;
+
+export interface Backends {
+  readonly redisUrl: string;
+  readonly databaseUrl: string;
+}
+
+export interface ChildService {
+  readonly name: string;
+  /** API process: its base URL; worker: the base URL of its metrics server. */
+  readonly url: string;
+  readonly pid: number;
+  running(): boolean;
+  output(): string;
+  kill9(): Promise<void>;
+  /** SIGTERM, then SIGKILL if it has not ended in time. */
+  stop(): Promise<void>;
+}
+
+/** The children of one suite. */
+export class ProcessGroup {
+  readonly #backends: Backends;
+  readonly #children: ChildService[] = [];
+
+  constructor(backends: Backends) {
+    this.#backends = backends;
+  }
+
+  /** `boxoffice serve` in the distributed shape, with no projector of its own. */
+  async api(name: string): Promise<ChildService> {
+    const port = await freePort();
+    const env = {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      REDIS_URL: this.#backends.redisUrl,
+      DATABASE_URL: this.#backends.databaseUrl,
+      BOXOFFICE_ADMIN_TOKEN: ADMIN_TOKEN,
+      BOXOFFICE_PROJECTOR: 'off',
+      LOG_LEVEL: 'warn',
+    };
+    return this.#start(name, ['serve'], env, `http://127.0.0.1:${port}`, '/readyz');
+  }
+
+  /** `boxoffice worker`: a projector with its consumer name in the group set to `name`. */
+  async worker(name: string, extra: Record<string, string> = {}): Promise<ChildService> {
+    const port = await freePort();
+    const env = {
+      ...extra,
+      REDIS_URL: this.#backends.redisUrl,
+      DATABASE_URL: this.#backends.databaseUrl,
+      BOXOFFICE_METRICS_PORT: String(port),
+      BOXOFFICE_PROJECTOR_CONSUMER: name,
+      LOG_LEVEL: 'warn',
+    };
+    return this.#start(name, ['worker'], env, `http://127.0.0.1:${port}`, '/healthz');
+  }
+
+  /** The output of every child, for a failure message. */
+  outputs(): string {
+    return this.#children
+      .map((child) => `--- ${child.name} (pid ${child.pid}) ---\n${child.output()}`)
+      .join('\n');
+  }
+
+  async killAll(): Promise<void> {
+    await Promise.all(this.#children.map((child) => child.kill9()));
+  }
+
+  async #start(
+    name: string,
+    args: readonly string[],
+    settings: Record<string, string>,
+    url: string,
+    readyPath: string,
+  ): Promise<ChildService> {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...parentEnv(), ...settings },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const service = serviceOf(name, child, url);
+    this.#children.push(service);
+    await untilReady(service, readyPath);
+    return service;
+  }
+}
+
+function parentEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !INHERITED_SETTINGS.test(name)));
+}
+
+function serviceOf(name: string, child: ChildProcess, url: string): ChildService {
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-OUTPUT_CHARS_MAX);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const signal = async (kind: NodeJS.Signals) => {
+    if (running()) child.kill(kind);
+    await exited;
+  };
+  return {
+    name,
+    url,
+    pid: child.pid ?? -1,
+    running,
+    output: () => output,
+    kill9: () => signal('SIGKILL'),
+    async stop() {
+      if (!running()) return;
+      child.kill('SIGTERM');
+      const ended = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS, false)]);
+      if (!ended) await signal('SIGKILL');
+    },
+  };
+}
+
+async function untilReady(service: ChildService, path: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (!service.running())
+      throw new Error(`${service.name} exited before it was ready:\n${service.output()}`);
+    const ready = await fetch(service.url + path).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) return;
+    if (Date.now() > deadline) throw new Error(`${service.name} not ready in time:\n${service.output()}`);
+    await sleep(READY_POLL_MS);
+  }
+}
+
+type Client = ReturnType<typeof httpClient>;
+
+/** API processes, workers and an HTTP client per API process, started together. */
+export interface Deployment {
+  readonly group: ProcessGroup;
+  readonly apis: readonly ChildService[];
+  readonly workers: readonly ChildService[];
+  /** clients[i] talks to apis[i]. */
+  readonly clients: readonly Client[];
+  close(): Promise<void>;
+}
+
+export async function deploy(
+  backends: Backends,
+  shape: {
+    readonly apis: number;
+    readonly workers: readonly string[];
+    /** Extra settings of every worker (e.g. a short claim idle time). */
+    readonly workerEnv?: Record<string, string>;
+  },
+): Promise<Deployment> {
+  const group = new ProcessGroup(backends);
+  try {
+    // Every process migrates the fresh database at once: the migration lock serialises them.
+    const [apis, workers] = await Promise.all([
+      Promise.all(Array.from({ length: shape.apis }, (_, i) => group.api(`api-${i + 1}`))),
+      Promise.all(shape.workers.map((name) => group.worker(name, shape.workerEnv))),
+    ]);
+    const clients = apis.map((api) => httpClient(api.url, 128));
+    return {
+      group,
+      apis,
+      workers,
+      clients,
+      async close() {
+        await Promise.all(clients.map((client) => client.close()));
+        await group.killAll();
+      },
+    };
+  } catch (error) {
+    await group.killAll();
+    throw error;
+  }
+}
+
+type Send = (
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<HttpResult>;
+
+/**
+ * The event's audit once the workers have projected and acknowledged every log entry (the projector group
+ * has nothing pending and nothing undelivered), so that no worker is committing while the audit reads.
+ */
+export async function projectedAudit(
+  send: Send,
+  redisUrl: string,
+  eventId: string,
+  timeoutMs = 20_000,
+): Promise<any> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => {});
+  try {
+    const deadline = Date.now() + timeoutMs;
+    let left = await unprojected(redis, eventId);
+    while (left > 0) {
+      if (Date.now() > deadline)
+        throw new Error(`${left} log entries of ${eventId} unprojected after ${timeoutMs} ms`);
+      await sleep(50);
+      left = await unprojected(redis, eventId);
+    }
+  } finally {
+    redis.disconnect();
+  }
+  const audit = await send('GET', `/v1/events/${eventId}/audit`, undefined, admin);
+  if (audit.status !== 200) throw new Error(`audit answered ${audit.status}: ${JSON.stringify(audit.body)}`);
+  return audit.body;
+}
