@@ -116,7 +116,7 @@ try {
     [
       `drained ${total} entries in ${seconds.toFixed(2)} s: ${Math.round(total / seconds)} entries/s`,
       `  workers ${WORKERS}, batch ≤ ${BATCH}, synchronous_commit ${flags['synchronous-commit']}` +
-      `  batches ${batchMs.length}; transaction p50 ${quantile(0.5).toFixed(1)} ms, p99 ${quantile(0.99).toFixed(1)} ms`,
+        `  batches ${batchMs.length}; transaction p50 ${quantile(0.5).toFixed(1)} ms, p99 ${quantile(0.99).toFixed(1)} ms`,
       `  lag at commit (age of the batch's oldest entry): first ${lags[0]?.toFixed(2)} s, max ${Math.max(...lags).toFixed(2)} s`,
       `  projector process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(0)}% of one core)`,
       cpuPerEntry(total, (cpu.user + cpu.system) / 1000, postgresCpu, redisCpu),

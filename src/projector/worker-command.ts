@@ -2,7 +2,6 @@
 // cluster) and PostgreSQL, migrates the schema, serves Prometheus metrics, projects until SIGTERM/SIGINT,
 // then finishes the batch in hand and exits 0.
 import { createServer, type Server } from 'node:http';
-import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
 import pino from 'pino';
