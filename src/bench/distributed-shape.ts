@@ -161,16 +161,10 @@ export class DistributedShape implements ShapeUnderTest {
         'worker',
         ...['--redis-url', (this.#redis as PrivateRedis).url],
         ...['--database-url', (this.#database as ThrowawayDatabase).url],
-        ...[
-          '--metrics-port',
-          String(port),
-          '--metrics-host',
-          '127.0.0.1',
-          '--consumer',
-          `bench-worker-${number}`,
-        ],
+        ...['--metrics-port', String(port), '--metrics-host', '127.0.0.1'],
+        ...['--consumer', `bench-worker-${number}`, '--log-level', 'warn'],
       ],
-      childEnvironment(this.#env, { BOXOFFICE_LOG_LEVEL: 'warn' }),
+      this.#env,
     );
     return { child, baseUrl: `http://127.0.0.1:${port}` };
   }

@@ -22,15 +22,17 @@ export function formatProjector(projector: JudgedProjector): string[] {
 }
 
 function describeUnderLoad(load: ProjectorUnderLoad): string {
-  const drained =
-    load.drainAfterRunMs === undefined
-      ? 'not drained within 60 s'
-      : `drained ${load.drainAfterRunMs.toFixed(0)} ms later`;
+  const tail =
+    load.backlogAtEndEntries === 0
+      ? 'none left unprojected at the end'
+      : `${count(load.backlogAtEndEntries)} entries left at the end, ` +
+        (load.drainAfterRunMs === undefined
+          ? 'not drained within 60 s'
+          : `drained ${load.drainAfterRunMs.toFixed(0)} ms later`);
   return (
     `${count(load.entriesProjected)} entries projected (${count(load.entriesPerSecond)}/s); ` +
     `lag gauge max ${load.lagSecondsMax.toFixed(3)} s and backlog max ${count(load.backlogEntriesMax)} entries ` +
-    `over ${load.samples} samples; ${count(load.backlogAtEndEntries)} entries left at the end, ${drained}; ` +
-    batches(load)
+    `over ${load.samples} samples; ${tail}; ${batches(load)}`
   );
 }
 
