@@ -34,6 +34,16 @@ local function record_ending(hold_id, status, at, hold_json)
   redis.call('HSET', KEYS[8], hold_id, status .. ' ' .. int(at) .. ' ' .. hold_json)
 end
 
+-- A live hold by id, or the refusal: not live here, or expired and waiting for the sweeper (confirming or
+-- releasing it now is refused, as by the memory gate; the sweeper ends it).
+local function live_hold(hold_id, now)
+  local hold_json = redis.call('HGET', KEYS[4], hold_id)
+  if not hold_json then return nil, nil, { 'reject', 'hold_not_found' } end
+  local hold = cjson.decode(hold_json)
+  if hold.expiresAtMs <= now then return nil, nil, { 'reject', 'hold_expired' } end
+  return hold_json, hold, nil
+end
+
 -- Moves a hold's items between states: seat bytes, pool/section counters.
 -- from/to are 'held', 'sold' or nil (available); byte is the seat map byte after the move.
 local function move_items(hold, offsets, from, to, byte)

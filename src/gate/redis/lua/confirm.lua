@@ -3,11 +3,8 @@
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
 local now = now_ms(ARGV[1])
 local hold_id = ARGV[2]
-local hold_json = redis.call('HGET', KEYS[4], hold_id)
-if not hold_json then return { 'reject', 'hold_not_found' } end
-local hold = cjson.decode(hold_json)
--- Expired but not yet swept: refused like the memory gate; the sweeper ends it.
-if hold.expiresAtMs <= now then return { 'reject', 'hold_expired' } end
+local hold_json, hold, refusal = live_hold(hold_id, now)
+if refusal then return refusal end
 local offsets = split_offsets(redis.call('HGET', KEYS[4], hold_id .. ':at'))
 move_items(hold, offsets, 'held', 'sold', 's')
 redis.call('HDEL', KEYS[4], hold_id, hold_id .. ':at')
