@@ -92,16 +92,18 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     audit: (eventId) => auditStream(eventId, gate, store),
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, logger);
+  const projectorMetrics = options.projector ? createProjectorMetrics(metrics.registry) : undefined;
   const projector = options.projector
     ? new Projector({
         redis,
         store,
         consumer: `${hostname()}-${process.pid}-api`,
         claimIdleMs: options.claimIdleMs,
-        metrics: createProjectorMetrics(metrics.registry),
+        metrics: projectorMetrics,
         logger,
       })
     : undefined;
+  if (projector !== undefined) projectorMetrics?.watchBacklog(() => projector.unprojected());
   return {
     app,
     gate,

@@ -10,6 +10,11 @@ export interface ProjectorMetrics {
   deadLettered(entries: number): void;
   /** A batch whose transaction failed (it is redelivered later). */
   failedBatch(): void;
+  /**
+   * Where to read the entries not yet projected, at scrape time: unlike the lag, which moves only when a
+   * batch commits, this shows a projector that has stopped altogether.
+   */
+  watchBacklog(unprojected: () => Promise<number>): void;
 }
 
 export function createProjectorMetrics(registry: Registry): ProjectorMetrics {
@@ -45,7 +50,22 @@ export function createProjectorMetrics(registry: Registry): ProjectorMetrics {
     help: 'Projector batches whose transaction failed; their entries are delivered again.',
     registers: [registry],
   });
+  let backlog: (() => Promise<number>) | undefined;
+  new Gauge({
+    name: 'boxoffice_projector_unprojected_entries',
+    help: 'Log entries of all events not yet projected into the store (pending or undelivered), read at scrape time.',
+    registers: [registry],
+    async collect() {
+      if (backlog === undefined) return;
+      // Redis unreachable: the scrape still succeeds and the gauge keeps its last value.
+      const value = await backlog().catch(() => undefined);
+      if (value !== undefined) this.set(value);
+    },
+  });
   return {
+    watchBacklog(unprojected) {
+      backlog = unprojected;
+    },
     committed(count, seconds) {
       batchEntries.observe(count);
       batchDuration.observe(seconds);

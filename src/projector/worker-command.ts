@@ -85,6 +85,7 @@ export async function runWorker(args: string[]): Promise<number> {
     metrics,
     logger,
   });
+  metrics.watchBacklog(() => projector.unprojected());
   const running = projector.start();
   logger.info({ metrics: metricsUrlOf(server) }, 'projector worker started');
   await untilSignal();

@@ -24,6 +24,9 @@ const INPUT_SERIES: Record<string, string> = {
   [`boxoffice_projector_lag_seconds${worker('w1')}`]: '0.5 0.5 2x7',
   [`boxoffice_projector_lag_seconds${worker('w2')}`]: '0.5x9',
   [`boxoffice_projector_dead_letters_total${worker('w1')}`]: '0x6 1 1 1',
+  // Projecting until 3m, then nothing stored while 500 entries wait: stalled from 5m, firing from 7m.
+  [`boxoffice_projector_entries_total${worker('w1')}`]: '0+100x3 300x6',
+  [`boxoffice_projector_unprojected_entries${worker('w1')}`]: '0x3 500x6',
   [`boxoffice_projector_failed_batches_total${worker('w1')}`]: '0+1x9',
   [`boxoffice_projector_failed_batches_total${worker('w2')}`]: '0x9',
   [`boxoffice_live_dropped_total${api('api-1', ',reason="slow_consumer"')}`]: '0+5x9', // 25 in 5 minutes
@@ -38,6 +41,7 @@ const FIRING_AT_8M: Record<string, string>[] = [
   { alertname: 'BoxofficeHttp5xxRate', severity: 'critical', job: 'boxoffice' },
   { alertname: 'BoxofficeCommitFailures', severity: 'critical', instance: 'api-1' },
   { alertname: 'BoxofficeProjectorLag', severity: 'warning', instance: 'w1' },
+  { alertname: 'BoxofficeProjectorStalled', severity: 'critical' },
   { alertname: 'BoxofficeProjectorDeadLetters', severity: 'critical' },
   { alertname: 'BoxofficeProjectorFailingBatches', severity: 'warning', instance: 'w1' },
   { alertname: 'BoxofficeLiveDrops', severity: 'warning', instance: 'api-1' },
