@@ -260,6 +260,45 @@ describe.runIf(postgresHere)('Redis gate rebuild from the store and the log', ()
     expect(await store.getOrder(`o${b.ok && b.kind === 'placed' ? b.hold.id.slice(1) : ''}`)).toBeDefined();
   });
 
+  it('asks the store about a made-up event once, not on every request', async () => {
+    const queries: string[] = [];
+    const counting = new Proxy(store, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          queries.push(String(property));
+          return value.apply(target, args);
+        };
+      },
+    });
+    const gate = new RedisGate({ redis, store: counting, useCommandTime: true });
+    for (let i = 0; i < 20; i++) {
+      const outcome = await gate.placeHold({
+        eventId: 'made-up',
+        request: { userId: 'u', quantity: 1 },
+        confirm: false,
+        nowMs: 0,
+      });
+      expect(outcome).toMatchObject({ ok: false, code: 'event_not_found' });
+    }
+    expect(queries).toEqual(['loadSnapshot']);
+    // Created here afterwards, it is found at once.
+    const s = spec({ id: 'made-up' } as Partial<EventSpec>);
+    await store.createEvent(s, Date.now());
+    await gate.createEvent(s);
+    expect(
+      (
+        await gate.placeHold({
+          eventId: 'made-up',
+          request: { userId: 'u', quantity: 1 },
+          confirm: false,
+          nowMs: Date.now(),
+        })
+      ).ok,
+    ).toBe(true);
+  });
+
   it('a forced rebuild (reconcile) repairs drifted counts from the store', async () => {
     const gate = new RedisGate({ redis, store, useCommandTime: true });
     const s = spec();

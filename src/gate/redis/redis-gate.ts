@@ -21,6 +21,14 @@ import { type RebuildResult, rebuildEvent } from './rebuild.js';
 import { defineScripts, type GateScripts, type RedisClient, type ScriptArg } from './scripts.js';
 import { SoldOutCache } from './sold-out-cache.js';
 
+/**
+ * An event id the store did not know is not asked about again for this long: requests naming made-up
+ * events must not each cost a rebuild attempt (several Redis calls and queries). An event created on
+ * another instance meanwhile is found after at most this long.
+ */
+const UNKNOWN_EVENT_TTL_MS = 1_000;
+/** Bound of that memory of unknown ids, oldest forgotten first. */
+const UNKNOWN_EVENTS_MAX = 10_000;
 /** Due holds one sweep call expires per event; a larger backlog takes several calls of the same sweep. */
 const SWEEP_BATCH = 500;
 const ALREADY_RESOLVED = Promise.resolve();
@@ -44,6 +52,8 @@ export class RedisGate implements Gate {
   readonly #scripts: GateScripts;
   readonly #layouts = new Map<string, EventLayout>();
   readonly #scriptKeys = new Map<string, readonly string[]>();
+  /** Event id → until when the store is not asked about it again (see UNKNOWN_EVENT_TTL_MS). */
+  readonly #unknown = new Map<string, number>();
   readonly #store: Store | undefined;
   readonly #useCommandTime: boolean;
   readonly #soldOut: SoldOutCache | undefined;
@@ -67,6 +77,7 @@ export class RedisGate implements Gate {
       layout.seatCount,
     ]);
     await this.#redis.sadd(EVENTS_KEY, spec.id);
+    this.#unknown.delete(spec.id);
     if (created === 1) this.#layouts.set(spec.id, layout);
     return created === 1;
   }
@@ -247,7 +258,14 @@ export class RedisGate implements Gate {
 
   async #rebuildMissing(eventId: string): Promise<boolean> {
     if (this.#store === undefined) return false;
-    return (await this.rebuild(eventId)) !== 'unknown';
+    const until = this.#unknown.get(eventId);
+    if (until !== undefined && until > Date.now()) return false;
+    this.#unknown.delete(eventId);
+    if ((await this.rebuild(eventId)) !== 'unknown') return true;
+    if (this.#unknown.size >= UNKNOWN_EVENTS_MAX)
+      this.#unknown.delete(this.#unknown.keys().next().value as string);
+    this.#unknown.set(eventId, Date.now() + UNKNOWN_EVENT_TTL_MS);
+    return false;
   }
 
   /** Runs a script; when Redis has lost the event, rebuilds it once and runs the script again. */
