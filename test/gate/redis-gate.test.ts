@@ -291,7 +291,7 @@ describe.runIf(postgresHere)('Redis gate rebuild from the store and the log', ()
       (
         await gate.placeHold({
           eventId: 'made-up',
-          request: { userId: 'u', quantity: 1 },
+          request: { userId: 'u', quantity: 1, poolId: 'ga' },
           confirm: false,
           nowMs: Date.now(),
         })
