@@ -38,6 +38,8 @@ export interface AppDeps {
   readonly logger?: FastifyBaseLogger;
   /** Durable changes as they happen; with it the app serves the live WebSocket and the seat map at `/`. */
   readonly feed?: ChangeFeed;
+  /** Live connections this instance serves at most (default LIVE_CONNECTIONS_MAX). */
+  readonly liveConnectionsMax?: number;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -93,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuditRoutes(app, deps);
   registerOperationRoutes(app, deps);
   if (deps.feed !== undefined) {
-    await registerLiveRoutes(app, deps, deps.feed);
+    await registerLiveRoutes(app, deps, deps.feed, deps.liveConnectionsMax);
     registerSeatMapPage(app);
   }
   return app;

@@ -49,6 +49,11 @@ export class EventChannel {
     this.#ready.catch(() => {});
   }
 
+  /** Connections served by this channel now. */
+  get size(): number {
+    return this.#connections.size;
+  }
+
   add(socket: LiveSocket): void {
     const connection: Connection = { socket, live: false, sendBufferBytesMax: LIVE_SEND_BUFFER_BYTES_MAX };
     this.#connections.set(socket, connection);

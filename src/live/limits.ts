@@ -20,6 +20,13 @@ export const LIVE_SEND_BUFFER_BYTES_MAX = 1024 * 1024;
  */
 export const LIVE_CLOSE_GRACE_MS = 1_000;
 
+/**
+ * Live connections one instance serves at most; the next one gets 503 `not_ready` before the upgrade and
+ * retries, on this instance or another. Each costs its snapshot (up to several MB for a stadium) and a
+ * share of every flush; 10,000 watchers of a 20,000-seat event stay within a few GB.
+ */
+export const LIVE_CONNECTIONS_MAX = 10_000;
+
 /** Clients only listen: anything they send is ignored, and a frame larger than this closes the socket. */
 export const LIVE_CLIENT_FRAME_BYTES_MAX = 1024;
 

@@ -40,6 +40,13 @@ export class LiveHub {
     channel.add(socket);
   }
 
+  /** Live connections on this instance, every event together. */
+  connectionCount(): number {
+    let count = 0;
+    for (const channel of this.#channels.values()) count += channel.size;
+    return count;
+  }
+
   /** The connection closed (idempotent: a dropped connection has left already). */
   leave(eventId: string, socket: LiveSocket): void {
     this.#channels.get(eventId)?.remove(socket);

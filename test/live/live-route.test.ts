@@ -1,8 +1,18 @@
 // The live route's edges and the seat-map page: unknown events are refused before the upgrade, a plain GET
 // is 400, the snapshot of a pool-only event, goodbye on shutdown, and the page's files at `/`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/http/app.js';
+import { EmbeddedFeed } from '../../src/live/embedded-feed.js';
 import { LIVE_CLIENT_FRAME_BYTES_MAX } from '../../src/live/limits.js';
-import { admin, eventBody, startEmbedded, type TestEmbedded, uniqueEventId } from '../support/embedded.js';
+import { createMetrics } from '../../src/metrics/metrics.js';
+import {
+  ADMIN_TOKEN,
+  admin,
+  eventBody,
+  startEmbedded,
+  type TestEmbedded,
+  uniqueEventId,
+} from '../support/embedded.js';
 import { listen } from '../support/http.js';
 import { LiveClient, liveUrl, waitFor } from './live-client.js';
 
@@ -122,5 +132,58 @@ describe('live route', () => {
     await own.dispose();
     for (const client of clients)
       expect(await client.closed).toEqual({ code: 1001, reason: 'server_closing' });
+  });
+});
+
+describe('live connections per instance', () => {
+  let bo: TestEmbedded;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    bo = await startEmbedded();
+    // The same parts, served by an app that allows two live connections.
+    const feed = new EmbeddedFeed();
+    bo.journal.onDurable(feed.publish);
+    app = await buildApp({
+      reservations: bo.reservations,
+      gate: bo.gate,
+      store: bo.store,
+      journal: bo.journal,
+      metrics: createMetrics(),
+      adminToken: ADMIN_TOKEN,
+      feed,
+      liveConnectionsMax: 2,
+    });
+    baseUrl = await listen(app);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await bo?.dispose();
+  });
+
+  it('refuses the upgrade past the bound with 503 not_ready, and admits again once one has left', async () => {
+    const eventId = uniqueEventId('cap');
+    await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: admin,
+      payload: eventBody(eventId, { pools: [{ id: 'ga', capacity: 5, price: 5 }] }),
+    });
+    const first = await LiveClient.open(liveUrl(baseUrl, eventId));
+    const second = await LiveClient.open(liveUrl(baseUrl, eventId));
+    await Promise.all([first.snapshot, second.snapshot]);
+    const refused = await LiveClient.open(liveUrl(baseUrl, eventId)).catch((error) => error);
+    expect(refused).toMatchObject({ status: 503 });
+    expect(JSON.parse((refused as { body: string }).body).error.code).toBe('not_ready');
+    first.socket.close();
+    await first.closed;
+    // A place freed by a client that left is given to the next one.
+    await waitFor(async () => {
+      const again = await LiveClient.open(liveUrl(baseUrl, eventId)).catch(() => undefined);
+      again?.socket.close();
+      return again !== undefined;
+    });
+    second.socket.close();
   });
 });

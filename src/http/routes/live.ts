@@ -4,7 +4,7 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { ChangeFeed } from '../../live/change-feed.js';
-import { LIVE_CLIENT_FRAME_BYTES_MAX } from '../../live/limits.js';
+import { LIVE_CLIENT_FRAME_BYTES_MAX, LIVE_CONNECTIONS_MAX } from '../../live/limits.js';
 import { LiveHub } from '../../live/live-hub.js';
 import { terminateAfterGrace } from '../../live/live-socket.js';
 import { createLiveMetrics } from '../../metrics/live-metrics.js';
@@ -20,6 +20,7 @@ export async function registerLiveRoutes(
   app: FastifyInstance,
   deps: AppDeps,
   feed: ChangeFeed,
+  connectionsMax: number = LIVE_CONNECTIONS_MAX,
 ): Promise<void> {
   const hub = new LiveHub({
     feed,
@@ -50,6 +51,12 @@ export async function registerLiveRoutes(
     preHandler: async (request, reply) => {
       if ((await deps.gate.eventState(request.params.eventId)) === undefined)
         return sendError(reply, 'event_not_found');
+      if (hub.connectionCount() >= connectionsMax)
+        return sendError(
+          reply,
+          'not_ready',
+          `This instance serves ${connectionsMax} live connections already; retry in a moment.`,
+        );
     },
     handler: async (_request, reply) =>
       sendError(reply, 'invalid_request', 'This route is a WebSocket: connect with an Upgrade request.'),
