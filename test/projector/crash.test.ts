@@ -1,13 +1,13 @@
 // A worker that dies between its commit and its XACK leaves its entries pending; after claimIdleMs another
 // worker claims them (XAUTOCLAIM) and projects them again, which changes nothing: no duplicate, no loss.
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../src/domain/log-entry.js';
 import { eventKeys, PROJECTOR_GROUP } from '../../src/gate/redis/keys.js';
 import { Projector } from '../../src/projector/projector.js';
 import { unprojected } from '../../src/projector/unprojected.js';
 import { uniqueEventId } from '../support/embedded.js';
-import { type RedisServer, startRedis } from '../support/redis-server.js';
+import type { RedisServer } from '../support/redis-server.js';
 import {
   appendEntries,
   type Database,
@@ -17,8 +17,8 @@ import {
   servicesAvailable,
   storeCounts,
   testMetrics,
-  throwawayDatabase,
   until,
+  useSuiteServices,
 } from './fixtures.js';
 
 const available = await servicesAvailable();
@@ -28,15 +28,8 @@ describe.skipIf(!available)('projector: a worker killed between commit and ackno
   let redis: Redis;
   let db: Database;
 
-  beforeAll(async () => {
-    server = await startRedis();
-    redis = new Redis(server.port, '127.0.0.1');
-    db = await throwawayDatabase();
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await server?.stop();
-    await db?.dispose();
+  useSuiteServices((services) => {
+    ({ server, redis, db } = services);
   });
 
   it('leaves its batch pending; another worker claims it and the store holds every entry once', async () => {

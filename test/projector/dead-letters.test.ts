@@ -1,15 +1,14 @@
 // Poison entries: one that cannot be decoded goes to the event's dead-letter stream at once; one the store
 // refuses (a second ticket for a seat) is isolated from its batch, delivered again after claimIdleMs, and
 // dead-lettered at maxDeliveries. The healthy entries of their batch land; the metrics count both.
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { newHold } from '../../src/domain/hold.js';
 import type { LogEntry } from '../../src/domain/log-entry.js';
 import { eventKeys } from '../../src/gate/redis/keys.js';
 import { Projector } from '../../src/projector/projector.js';
 import { unprojected } from '../../src/projector/unprojected.js';
 import { uniqueEventId } from '../support/embedded.js';
-import { type RedisServer, startRedis } from '../support/redis-server.js';
 import {
   appendToLog,
   type Database,
@@ -20,25 +19,17 @@ import {
   storeCounts,
   streamJsonOf,
   testMetrics,
-  throwawayDatabase,
+  useSuiteServices,
 } from './fixtures.js';
 
 const available = await servicesAvailable();
 
 describe.skipIf(!available)('projector: dead letters', () => {
-  let server: RedisServer;
   let redis: Redis;
   let db: Database;
 
-  beforeAll(async () => {
-    server = await startRedis();
-    redis = new Redis(server.port, '127.0.0.1');
-    db = await throwawayDatabase();
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await server?.stop();
-    await db?.dispose();
+  useSuiteServices((services) => {
+    ({ redis, db } = services);
   });
 
   it('moves poison entries to {ev:<id>}:dead, counted, while the healthy entries of their batch land', async () => {

@@ -1,8 +1,10 @@
 // What the projector suites share: a throwaway PostgreSQL database with its URL (the outage and worker tests
 // point other connections at it), the event logs written the way the Redis gate writes them (XADD of the
 // entry's JSON under `e`, the event id in the registry), a sale of known shape and the rows it must leave.
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { Registry } from 'prom-client';
+import { afterAll, beforeAll } from 'vitest';
 import { newHold } from '../../src/domain/hold.js';
 import type { LogEntry } from '../../src/domain/log-entry.js';
 import { orderOf } from '../../src/domain/order.js';
@@ -14,7 +16,7 @@ import { migrate } from '../../src/store/migrate.js';
 import { PostgresDriver } from '../../src/store/postgres/postgres-driver.js';
 import type { SqlDriver } from '../../src/store/sql-driver.js';
 import { SqlStore } from '../../src/store/sql-store.js';
-import { redisAvailable } from '../support/redis-server.js';
+import { type RedisServer, redisAvailable, startRedis } from '../support/redis-server.js';
 
 export const NOW = 1_800_000_000_000;
 const POSTGRES_URL = process.env.BOXOFFICE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -205,4 +207,25 @@ export async function until(check: () => Promise<boolean>, timeoutMs: number, wh
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
     await wait(25);
   }
+}
+
+export interface SuiteServices {
+  readonly server: RedisServer;
+  readonly redis: Redis;
+  readonly db: Database;
+}
+
+/** A private redis-server, a client on it and a throwaway database for the suite, handed to `receive`. */
+export function useSuiteServices(receive: (services: SuiteServices) => void): void {
+  let services: SuiteServices | undefined;
+  beforeAll(async () => {
+    const server = await startRedis();
+    services = { server, redis: new Redis(server.port, '127.0.0.1'), db: await throwawayDatabase() };
+    receive(services);
+  });
+  afterAll(async () => {
+    services?.redis.disconnect();
+    await services?.server.stop();
+    await services?.db.dispose();
+  });
 }

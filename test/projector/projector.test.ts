@@ -1,14 +1,13 @@
 // One projector worker against a private redis-server and a throwaway PostgreSQL database: every entry ends
 // in the store exactly once, is acknowledged, and is trimmed; trimming keeps what is pending or undelivered;
 // `unprojected` counts exactly what the group has not acknowledged.
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { EVENTS_KEY, eventKeys, PROJECTOR_GROUP } from '../../src/gate/redis/keys.js';
 import { ensureGroup, trimAcknowledged } from '../../src/projector/log-group.js';
 import { Projector } from '../../src/projector/projector.js';
 import { unprojected } from '../../src/projector/unprojected.js';
 import { uniqueEventId } from '../support/embedded.js';
-import { type RedisServer, startRedis } from '../support/redis-server.js';
 import {
   appendEntries,
   appendToLog,
@@ -19,26 +18,18 @@ import {
   servicesAvailable,
   storeCounts,
   testMetrics,
-  throwawayDatabase,
   until,
+  useSuiteServices,
 } from './fixtures.js';
 
 const available = await servicesAvailable();
 
 describe.skipIf(!available)('projector: one worker', () => {
-  let server: RedisServer;
   let redis: Redis;
   let db: Database;
 
-  beforeAll(async () => {
-    server = await startRedis();
-    redis = new Redis(server.port, '127.0.0.1');
-    db = await throwawayDatabase();
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await server?.stop();
-    await db?.dispose();
+  useSuiteServices((services) => {
+    ({ redis, db } = services);
   });
 
   it('projects every entry of every event exactly once, acknowledges and trims them', async () => {
