@@ -6,9 +6,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { unprojected } from '../../src/projector/unprojected.js';
 import { type HttpResult, httpClient } from './http.js';
-import { freePort } from './redis-server.js';
+import { type ThrowawayDatabase, throwawayDatabase } from './postgres.js';
+import { freePort, type RedisServer, startRedis } from './redis-server.js';
 
 export const ADMIN_TOKEN = 'process-test-admin-token-0123456789';
 export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -235,4 +237,35 @@ export async function projectedAudit(
   const audit = await send('GET', `/v1/events/${eventId}/audit`, undefined, admin);
   if (audit.status !== 200) throw new Error(`audit answered ${audit.status}: ${JSON.stringify(audit.body)}`);
   return audit.body;
+}
+
+export interface DeployedSale {
+  /** Private, with AOF everysec: fault tests kill and restart it. */
+  readonly redis: RedisServer;
+  readonly database: ThrowawayDatabase;
+  readonly deployment: Deployment;
+}
+
+/** For a suite: a private Redis, a throwaway database and the processes of `shape`, handed to `receive`. */
+export function useDeployment(
+  shape: Parameters<typeof deploy>[1],
+  receive: (sale: DeployedSale) => void,
+): void {
+  let sale: DeployedSale | undefined;
+  let backends: { redis?: RedisServer; database?: ThrowawayDatabase } = {};
+  beforeAll(async () => {
+    const [redis, database] = await Promise.all([startRedis({ appendOnly: true }), throwawayDatabase()]);
+    backends = { redis, database };
+    sale = {
+      redis,
+      database,
+      deployment: await deploy({ redisUrl: redis.url, databaseUrl: database.url }, shape),
+    };
+    receive(sale);
+  });
+  afterAll(async () => {
+    await sale?.deployment.close();
+    await backends.database?.drop();
+    await backends.redis?.stop();
+  });
 }

@@ -1,31 +1,20 @@
 // One of two API processes `kill -9`ed in the middle of a sale. The API processes keep no state of their own
 // (every decision and its log entry are in Redis before the reply), so the other process keeps selling and
 // every 2xx that either of them gave is still there; the only failures are requests to the dead process.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueEventId } from '../../support/embedded.js';
-import { postgresAvailable, type ThrowawayDatabase, throwawayDatabase } from '../../support/postgres.js';
-import { admin, type Deployment, deploy, projectedAudit } from '../../support/processes.js';
-import { type RedisServer, redisAvailable, startRedis } from '../../support/redis-server.js';
+import { postgresAvailable } from '../../support/postgres.js';
+import { admin, type Deployment, projectedAudit, useDeployment } from '../../support/processes.js';
+import { type RedisServer, redisAvailable } from '../../support/redis-server.js';
 import { checkAcknowledged, faultEventBody, SaleLoad } from './sale-load.js';
 
 const available = redisAvailable() && (await postgresAvailable());
 
 describe.runIf(available)('an API process killed during a sale', () => {
   let redis: RedisServer;
-  let database: ThrowawayDatabase;
   let deployment: Deployment;
-
-  beforeAll(async () => {
-    [redis, database] = await Promise.all([startRedis({ appendOnly: true }), throwawayDatabase()]);
-    deployment = await deploy(
-      { redisUrl: redis.url, databaseUrl: database.url },
-      { apis: 2, workers: ['worker-1'] },
-    );
-  });
-  afterAll(async () => {
-    await deployment?.close();
-    await database?.drop();
-    await redis?.stop();
+  useDeployment({ apis: 2, workers: ['worker-1'] }, (sale) => {
+    ({ redis, deployment } = sale);
   });
 
   it('keeps selling on the other process, and every 2xx from either survives', async () => {

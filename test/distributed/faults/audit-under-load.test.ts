@@ -3,28 +3,19 @@
 // consistent. (Each of three faults once made some of them inconsistent: a tail start read between two
 // acknowledgements, a trim between the tail's start and its read, and a released seat taken again and
 // stored before its release by the other worker.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueEventId } from '../../support/embedded.js';
-import { type ThrowawayDatabase, throwawayDatabase } from '../../support/postgres.js';
-import { admin, type Deployment, deploy } from '../../support/processes.js';
-import { type RedisServer, startRedis } from '../../support/redis-server.js';
+import { postgresAvailable } from '../../support/postgres.js';
+import { admin, type Deployment, useDeployment } from '../../support/processes.js';
+import { redisAvailable } from '../../support/redis-server.js';
 import { faultEventBody, SaleLoad } from './sale-load.js';
 
-describe('the audit under load', () => {
-  let redis: RedisServer;
-  let database: ThrowawayDatabase;
+const available = redisAvailable() && (await postgresAvailable());
+
+describe.runIf(available)('the audit under load', () => {
   let deployment: Deployment;
-  beforeAll(async () => {
-    [redis, database] = await Promise.all([startRedis({ appendOnly: true }), throwawayDatabase()]);
-    deployment = await deploy(
-      { redisUrl: redis.url, databaseUrl: database.url },
-      { apis: 2, workers: ['w1', 'w2'] },
-    );
-  });
-  afterAll(async () => {
-    await deployment?.close();
-    await database?.drop();
-    await redis?.stop();
+  useDeployment({ apis: 2, workers: ['w1', 'w2'] }, (sale) => {
+    ({ deployment } = sale);
   });
 
   it('is consistent at every instant', async () => {

@@ -3,11 +3,11 @@
 // writes each decision to its AOF before it replies, so every 2xx from before the kill is still there after
 // the AOF is replayed; the API processes and the worker reconnect by themselves and the sale goes on.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueEventId } from '../../support/embedded.js';
-import { postgresAvailable, type ThrowawayDatabase, throwawayDatabase } from '../../support/postgres.js';
-import { admin, type Deployment, deploy, projectedAudit } from '../../support/processes.js';
-import { type RedisServer, redisAvailable, startRedis } from '../../support/redis-server.js';
+import { postgresAvailable } from '../../support/postgres.js';
+import { admin, type Deployment, projectedAudit, useDeployment } from '../../support/processes.js';
+import { type RedisServer, redisAvailable } from '../../support/redis-server.js';
 import { checkAcknowledged, faultEventBody, SaleLoad } from './sale-load.js';
 
 const available = redisAvailable() && (await postgresAvailable());
@@ -17,20 +17,9 @@ const PROJECTION_TIMEOUT_MS = 60_000;
 
 describe.runIf(available)('Redis (AOF everysec) killed and restarted during a sale', () => {
   let redis: RedisServer;
-  let database: ThrowawayDatabase;
   let deployment: Deployment;
-
-  beforeAll(async () => {
-    [redis, database] = await Promise.all([startRedis({ appendOnly: true }), throwawayDatabase()]);
-    deployment = await deploy(
-      { redisUrl: redis.url, databaseUrl: database.url },
-      { apis: 2, workers: ['worker-1'] },
-    );
-  });
-  afterAll(async () => {
-    await deployment?.close();
-    await database?.drop();
-    await redis?.stop();
+  useDeployment({ apis: 2, workers: ['worker-1'] }, (sale) => {
+    ({ redis, deployment } = sale);
   });
 
   it('answers 503 gate_unavailable while down and keeps every 2xx from before the kill', async () => {
