@@ -95,6 +95,45 @@ describe.runIf(redisHere)('Redis gate', () => {
     expect(sent).toEqual(['evalsha', 'evalsha', 'evalsha', 'evalsha']);
   });
 
+  it('sweeps an event again only when something in it can be due', async () => {
+    const sweeper = new RedisGate({ redis, useCommandTime: true });
+    await redis.del(EVENTS_KEY);
+    const s = spec({ holdTtlSeconds: 60 });
+    await sweeper.createEvent(s);
+    const t0 = 1_900_000_000_000;
+    const hold = await sweeper.placeHold({
+      eventId: s.id,
+      request: { userId: 'u', quantity: 1, poolId: 'ga' },
+      confirm: false,
+      nowMs: t0,
+    });
+    if (!hold.ok || hold.kind !== 'placed') throw new Error('not placed');
+    const sent: string[] = [];
+    const send = redis.sendCommand.bind(redis);
+    redis.sendCommand = ((command: { name: string }, stream?: unknown) => {
+      sent.push(command.name);
+      return send(command as never, stream as never);
+    }) as typeof redis.sendCommand;
+    try {
+      expect((await sweeper.sweepExpired(t0 + 1_000)).expired).toBe(0);
+      // Nothing can be due before the hold's expiry: no script call, only the list of events.
+      sent.length = 0;
+      expect((await sweeper.sweepExpired(t0 + 5_000)).expired).toBe(0);
+      expect(sent).toEqual(['smembers']);
+      // At its expiry the event is swept again and the hold ends.
+      expect((await sweeper.sweepExpired(t0 + 60_000)).expired).toBe(1);
+      // A hold placed now expires a TTL from now at the earliest; until the recheck bound nothing runs.
+      sent.length = 0;
+      await sweeper.sweepExpired(t0 + 65_000);
+      expect(sent).toEqual(['smembers']);
+      await sweeper.sweepExpired(t0 + 70_001);
+      expect(sent.filter((name) => name === 'evalsha')).toHaveLength(1);
+    } finally {
+      redis.sendCommand = send;
+      await redis.sadd(EVENTS_KEY, s.id);
+    }
+  });
+
   it("takes time from Redis's clock unless told to use the command's", async () => {
     const s = spec();
     await gate.createEvent(s);

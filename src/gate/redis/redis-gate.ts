@@ -31,6 +31,8 @@ const UNKNOWN_EVENT_TTL_MS = 1_000;
 const UNKNOWN_EVENTS_MAX = 10_000;
 /** Due holds one sweep call expires per event; a larger backlog takes several calls of the same sweep. */
 const SWEEP_BATCH = 500;
+/** Longest an event goes unswept by this instance when nothing it knows of is due (see #nextSweepOf). */
+const SWEEP_RECHECK_MS = 10_000;
 const ALREADY_RESOLVED = Promise.resolve();
 
 export interface RedisGateOptions {
@@ -54,6 +56,10 @@ export class RedisGate implements Gate {
   readonly #scriptKeys = new Map<string, readonly string[]>();
   /** Event id → until when the store is not asked about it again (see UNKNOWN_EVENT_TTL_MS). */
   readonly #unknown = new Map<string, number>();
+  /** Event id → when this instance next sweeps it, in Redis's time (or the commands' time in tests). */
+  readonly #nextSweepMs = new Map<string, number>();
+  /** Redis's clock minus this process's, as of the last sweep. */
+  #redisClockOffsetMs = 0;
   readonly #store: Store | undefined;
   readonly #useCommandTime: boolean;
   readonly #soldOut: SoldOutCache | undefined;
@@ -155,16 +161,37 @@ export class RedisGate implements Gate {
   async sweepExpired(nowMs: number): Promise<Swept> {
     let expired = 0;
     for (const eventId of await this.eventIds()) {
+      const now = this.#useCommandTime ? nowMs : Date.now() + this.#redisClockOffsetMs;
+      if ((this.#nextSweepMs.get(eventId) ?? Number.NEGATIVE_INFINITY) > now) continue;
       for (;;) {
         const args = [this.#time(nowMs), SWEEP_BATCH, RESTOCK_CHANNEL];
-        const count = Number(await this.#scripts.sweep(this.#keys(eventId), args));
+        const [count = -1, nextExpiry = -1, redisNow = 0] = (
+          (await this.#scripts.sweep(this.#keys(eventId), args)) as number[]
+        ).map(Number);
         // -1: the event's keys are gone; the next request for it rebuilds them.
-        if (count <= 0) break;
+        if (count < 0) {
+          this.#nextSweepMs.delete(eventId);
+          break;
+        }
         expired += count;
-        if (count < SWEEP_BATCH) break;
+        if (count === SWEEP_BATCH) continue;
+        if (!this.#useCommandTime) this.#redisClockOffsetMs = redisNow - Date.now();
+        this.#nextSweepMs.set(eventId, this.#nextSweepOf(eventId, nextExpiry, redisNow));
+        break;
       }
     }
     return { ok: true, expired, durable: ALREADY_RESOLVED };
+  }
+
+  /**
+   * When the event next needs a sweep: at its earliest live expiry, and no later than one TTL from now, the
+   * earliest a hold placed after this sweep can expire (an event's TTL is fixed). Holds a rebuild on another
+   * instance brought back may expire sooner; SWEEP_RECHECK_MS bounds how long they can wait for this one.
+   */
+  #nextSweepOf(eventId: string, nextExpiry: number, redisNow: number): number {
+    const ttlMs = (this.#layouts.get(eventId)?.spec.holdTtlSeconds ?? 0) * 1000;
+    const bound = redisNow + Math.min(ttlMs, SWEEP_RECHECK_MS);
+    return nextExpiry < 0 ? bound : Math.min(nextExpiry, bound);
   }
 
   async getHold(holdId: string): Promise<Hold | undefined> {
@@ -247,6 +274,8 @@ export class RedisGate implements Gate {
    */
   async rebuild(eventId: string, force = false): Promise<RebuildResult> {
     if (this.#store === undefined) throw new Error('This gate has no store to rebuild from.');
+    // Restored holds may expire before the time this instance planned to sweep next.
+    this.#nextSweepMs.delete(eventId);
     return rebuildEvent(eventId, {
       redis: this.#redis,
       scripts: this.#scripts,

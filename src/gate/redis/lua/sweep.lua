@@ -1,7 +1,8 @@
 -- Expires the due holds of one event: pops them from the expiry set and ends each, in one step, so that
 -- every instance may sweep at once and a hold still expires exactly once.
--- ARGV: 1 now, 2 most holds per call, 3 restock channel. Returns the number expired (-1: event missing).
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+-- ARGV: 1 now, 2 most holds per call, 3 restock channel.
+-- Returns {-1} when the event is missing, else {expired, earliest remaining expiry (-1: none), now}.
+if redis.call('EXISTS', KEYS[1]) == 0 then return { -1 } end
 local now = now_ms(ARGV[1])
 local due = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
 local expired = 0
@@ -14,4 +15,7 @@ for _, hold_id in ipairs(due) do
     redis.call('ZREM', KEYS[5], hold_id)
   end
 end
-return expired
+local first = redis.call('ZRANGE', KEYS[5], 0, 0, 'WITHSCORES')
+local next_expiry = -1
+if first[2] then next_expiry = tonumber(first[2]) end
+return { expired, next_expiry, now }
