@@ -6,6 +6,7 @@ import pino from 'pino';
 import type { Config } from './config.js';
 import { assembleDistributed } from './distributed.js';
 import { assembleEmbedded } from './embedded.js';
+import { redisTargetOf } from './gate/redis/connect.js';
 import { acquireDataDirLock } from './store/pglite/data-dir-lock.js';
 
 export interface Running {
@@ -67,7 +68,7 @@ async function embedded(config: Config, logger: pino.Logger): Promise<Assembled>
 }
 
 async function distributed(config: Config, logger: pino.Logger): Promise<Assembled> {
-  const redis = { url: config.redisUrl || undefined, clusterNodes: config.redisClusterNodes };
+  const redis = redisTargetOf(config);
   const shape = await assembleDistributed({
     redis,
     databaseUrl: config.databaseUrl,

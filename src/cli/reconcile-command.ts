@@ -3,7 +3,7 @@
 // reports. Exit 0 when every audited event is consistent afterwards, 1 otherwise, 2 on bad usage.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
-import { connectRedis } from '../gate/redis/connect.js';
+import { connectRedis, redisTargetOf } from '../gate/redis/connect.js';
 import { RedisGate } from '../gate/redis/redis-gate.js';
 import { type AuditReport, auditStream } from '../service/audit.js';
 import { migrate } from '../store/migrate.js';
@@ -56,10 +56,7 @@ export async function runReconcile(args: string[]): Promise<number> {
     return 2;
   }
   const driver = new PostgresDriver(config.databaseUrl);
-  const redis = connectRedis(
-    { url: config.redisUrl || undefined, clusterNodes: config.redisClusterNodes },
-    'reconcile',
-  );
+  const redis = connectRedis(redisTargetOf(config), 'reconcile');
   try {
     await migrate(driver);
     const store = new SqlStore(driver);

@@ -1,7 +1,7 @@
 // The projector group's commands on one event's log stream. Each touches the keys of one event only, so in a
 // Redis Cluster each goes to the shard of that event; the two-command transactions share the hash tag.
-import type { Cluster, Redis } from 'ioredis';
 import { eventKeys, PROJECTOR_GROUP } from '../gate/redis/keys.js';
+import type { RedisClient } from '../gate/redis/scripts.js';
 import {
   autoClaimReplyOf,
   deliveriesOf,
@@ -14,7 +14,7 @@ import {
 } from './redis-replies.js';
 import { compareStreamIds, nextStreamId } from './stream-id.js';
 
-export type RedisClient = Redis | Cluster;
+export type { RedisClient } from '../gate/redis/scripts.js';
 
 /** Dead letters kept per event: enough to inspect any real incident; the metric counts every one. */
 export const DEAD_LETTERS_PER_EVENT_MAX = 100_000;

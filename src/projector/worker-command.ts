@@ -3,15 +3,14 @@
 // then finishes the batch in hand and exits 0.
 import { createServer, type Server } from 'node:http';
 import { parseArgs } from 'node:util';
-import { Cluster, Redis } from 'ioredis';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type Config, loadConfig } from '../config.js';
+import { connectRedis, redisTargetOf } from '../gate/redis/connect.js';
 import { createProjectorMetrics } from '../metrics/projector-metrics.js';
 import { migrate } from '../store/migrate.js';
 import { PostgresDriver } from '../store/postgres/postgres-driver.js';
 import { SqlStore } from '../store/sql-store.js';
-import type { RedisClient } from './log-group.js';
 import { Projector } from './projector.js';
 
 const USAGE = `Usage: boxoffice worker [flags]
@@ -63,7 +62,7 @@ export async function runWorker(args: string[]): Promise<number> {
     consumer: settings.consumer,
   });
   const store = await openStore(settings.databaseUrl);
-  const redis = connectRedis(settings);
+  const redis = connectRedis(redisTargetOf(settings), 'worker');
   redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'boxoffice_' });
@@ -109,17 +108,6 @@ async function openStore(databaseUrl: string): Promise<SqlStore> {
     throw error;
   }
   return new SqlStore(driver);
-}
-
-function connectRedis(settings: Config): RedisClient {
-  if (settings.redisClusterNodes.length > 0)
-    return new Cluster(
-      settings.redisClusterNodes.map((node) => {
-        const colon = node.lastIndexOf(':');
-        return { host: node.slice(0, colon), port: Number(node.slice(colon + 1)) };
-      }),
-    );
-  return new Redis(settings.redisUrl);
 }
 
 async function serveMetrics(registry: Registry, port: number, host: string): Promise<Server> {

@@ -2,7 +2,6 @@
 // point other connections at it), the event logs written the way the Redis gate writes them (XADD of the
 // entry's JSON under `e`, the event id in the registry), a sale of known shape and the rows it must leave.
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll } from 'vitest';
 import { newHold } from '../../src/domain/hold.js';
@@ -16,24 +15,14 @@ import { migrate } from '../../src/store/migrate.js';
 import { PostgresDriver } from '../../src/store/postgres/postgres-driver.js';
 import type { SqlDriver } from '../../src/store/sql-driver.js';
 import { SqlStore } from '../../src/store/sql-store.js';
+import { postgresAvailable, throwawayDatabase as throwawayPostgres } from '../support/postgres.js';
 import { type RedisServer, redisAvailable, startRedis } from '../support/redis-server.js';
 
 export const NOW = 1_800_000_000_000;
-const POSTGRES_URL = process.env.BOXOFFICE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Redis and PostgreSQL both there; under CI=true a missing one fails the run, elsewhere it skips loudly. */
 export async function servicesAvailable(): Promise<boolean> {
-  if (!redisAvailable()) return false;
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    if (process.env.CI === 'true') throw new Error(`PostgreSQL is not reachable at ${POSTGRES_URL}.`);
-    process.stderr.write(`\n!!! SKIPPING the projector suites: no PostgreSQL at ${POSTGRES_URL}\n\n`);
-    return false;
-  }
+  return redisAvailable() && (await postgresAvailable('the projector suites'));
 }
 
 export interface Database {
@@ -45,32 +34,19 @@ export interface Database {
 
 /** A migrated database of its own on the test PostgreSQL server, dropped by dispose(). */
 export async function throwawayDatabase(): Promise<Database> {
-  const name = `boxoffice_projector_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  const driver = new PostgresDriver(url.toString());
+  const database = await throwawayPostgres();
+  const driver = new PostgresDriver(database.url);
   await migrate(driver);
   const store = new SqlStore(driver);
   return {
-    url: url.toString(),
+    url: database.url,
     driver,
     store,
     async dispose() {
       await store.close();
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await database.drop();
     },
   };
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
 }
 
 export function eventSpec(id: string, seats = 200): EventSpec {

@@ -30,7 +30,10 @@ export async function throwawayDatabase(serverUrl = POSTGRES_URL): Promise<Throw
   };
 }
 
-export async function postgresAvailable(serverUrl = POSTGRES_URL): Promise<boolean> {
+export async function postgresAvailable(
+  suites = 'the distributed suites',
+  serverUrl = POSTGRES_URL,
+): Promise<boolean> {
   const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 2_000 });
   try {
     await client.connect();
@@ -39,7 +42,7 @@ export async function postgresAvailable(serverUrl = POSTGRES_URL): Promise<boole
   } catch {
     if (process.env.CI === 'true')
       throw new Error(`PostgreSQL is not reachable at ${serverUrl} (required under CI=true).`);
-    process.stderr.write(`\n!!! SKIPPING distributed suites: nothing answers at ${serverUrl}\n\n`);
+    process.stderr.write(`\n!!! SKIPPING ${suites}: nothing answers at ${serverUrl}\n\n`);
     return false;
   }
 }

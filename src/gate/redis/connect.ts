@@ -11,6 +11,14 @@ export interface RedisTarget {
   readonly clusterNodes?: readonly string[];
 }
 
+/** The Redis of a configuration: its URL, or its cluster nodes. */
+export function redisTargetOf(config: {
+  readonly redisUrl: string;
+  readonly redisClusterNodes: readonly string[];
+}): RedisTarget {
+  return { url: config.redisUrl || undefined, clusterNodes: config.redisClusterNodes };
+}
+
 const NODE_OPTIONS: RedisOptions = {
   autoResendUnfulfilledCommands: false,
   maxRetriesPerRequest: 1,

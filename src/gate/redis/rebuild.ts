@@ -31,6 +31,8 @@ export interface RebuildOptions {
 export async function rebuildEvent(eventId: string, options: RebuildOptions): Promise<RebuildResult> {
   const { redis } = options;
   const keys = eventKeys(eventId);
+  // The common case, at every start: the event is there; no lock needed to see that.
+  if (!options.force && (await redis.exists(keys.spec)) === 1) return 'present';
   const token = randomBytes(12).toString('base64url');
   const locked = await redis.set(keys.rebuildLock, token, 'PX', REBUILD_LOCK_MS, 'NX');
   if (locked === null) return waitForOtherRebuild(redis, keys.spec);
@@ -67,7 +69,7 @@ export async function rebuildEvent(eventId: string, options: RebuildOptions): Pr
         JSON.stringify(state.counts),
         JSON.stringify(state.users),
         JSON.stringify(state.holds),
-        JSON.stringify(state.idempotency.map(([, value, ttl]) => [null, value, ttl])),
+        JSON.stringify(state.idempotency.map(([, value, ttl]) => [value, ttl])),
       ],
     );
     await redis.sadd(EVENTS_KEY, eventId);

@@ -206,18 +206,14 @@ export class RedisGate implements Gate {
     return view?.state;
   }
 
-  /** The event's counts, its last log id and, from `tailFrom` on, its log entries, read in one step. */
-  async view(
-    eventId: string,
-    tailFrom = '',
-  ): Promise<{ state: EventState; lastLogId: string; tail: LogEntry[] } | undefined> {
+  /** The event's counts and, from `tailFrom` on, its log entries, read in one step. */
+  async view(eventId: string, tailFrom = ''): Promise<{ state: EventState; tail: LogEntry[] } | undefined> {
     const layout = await this.#layout(eventId);
     if (layout === undefined) return undefined;
     const reply = await this.#run('view', eventId, this.#keys(eventId), [tailFrom]);
     if (reply === undefined) return undefined;
     const counts = countsOf(reply[1] as unknown as readonly string[]);
-    const rows = (reply[3] ?? []) as unknown as [string, string[]][];
-    return { state: stateOf(layout, counts), lastLogId: String(reply[2]), tail: decodeRows(rows) };
+    return { state: stateOf(layout, counts), tail: decodeRows(reply[2]) };
   }
 
   async tailStart(eventId: string): Promise<string> {

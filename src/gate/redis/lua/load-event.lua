@@ -1,7 +1,7 @@
 -- Loads an event's gate state rebuilt from the store (after Redis lost the event's keys), unless another
 -- instance has done so first. ARGV: 1 spec json, 2 seat map, 3 counts json ({field: n}),
 -- 4 users json ({user: n}), 5 holds json ([[id, hold json, offsets, expires]]),
--- 6 idempotency json ([[key string, value, ttl ms]]): the idempotency keys are KEYS[9..].
+-- 6 idempotency json ([[value, ttl ms]]), one per idempotency key, the keys being KEYS[9..] in that order.
 -- Returns 1, or 0 when the event was there already.
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 for i = 2, 6 do redis.call('DEL', KEYS[i]) end
@@ -17,7 +17,7 @@ for _, h in ipairs(cjson.decode(ARGV[5])) do
   redis.call('ZADD', KEYS[5], h[4], h[1])
 end
 for i, record in ipairs(cjson.decode(ARGV[6])) do
-  redis.call('SET', KEYS[8 + i], record[2], 'PX', record[3])
+  redis.call('SET', KEYS[8 + i], record[1], 'PX', record[2])
 end
 if redis.call('EXISTS', KEYS[7]) == 0 then
   redis.call('XGROUP', 'CREATE', KEYS[7], 'projectors', '0', 'MKSTREAM')
