@@ -351,7 +351,7 @@ const hostile: BadCase[] = [
 // --- headers ------------------------------------------------------------------------------------------------
 
 const validUnknownPool = { userId: 'u-1', quantity: 1, poolId: 'nope' };
-function keyed(name: string, key: string | string[]): BadCase {
+function keyed(name: string, key: string): BadCase {
   return {
     name,
     method: 'POST',
@@ -385,7 +385,9 @@ const headers: BadCase[] = [
   keyed('Idempotency-Key with a control character', 'key\u0001'),
   keyed('Idempotency-Key empty', ''),
   keyed('Idempotency-Key with Latin-1', 'clé'),
-  keyed('Idempotency-Key given twice', ['key-a', 'key-b']),
+  // A real server receives a header sent twice joined by ", " (Node's http parser); inject is given that form
+  // directly because light-my-request's handling of array values changed between its releases.
+  keyed('Idempotency-Key given twice', 'key-a, key-b'),
   adminCall('create event without Authorization', undefined),
   adminCall('create event with a wrong token', 'Bearer wrong-token'),
   adminCall('create event with a token prefix', `Bearer ${token.slice(0, -1)}`),
