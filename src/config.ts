@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { HOLD_TTL_SECONDS_MAX, HOLD_TTL_SECONDS_MIN, MAX_PER_USER_MAX } from './domain/limits.js';
+import { SERVER_LIMITS_DEFAULT, type ServerLimits } from './http/server-limits.js';
 
 export interface Config {
   readonly port: number;
@@ -30,6 +31,8 @@ export interface Config {
   readonly consumer: string;
   /** Projectors take over entries another worker left unacknowledged this long (it is presumed dead). */
   readonly claimIdleMs: number;
+  /** Timeouts and the connection bound of the API's HTTP server. */
+  readonly serverLimits: ServerLimits;
   /** `embedded` (PGlite, memory gate) unless Redis and PostgreSQL are both given. */
   readonly shape: 'embedded' | 'distributed';
 }
@@ -156,6 +159,43 @@ const SETTINGS = {
     parse: integerIn(100, 600_000),
     about: 'projectors take over log entries another worker left unacknowledged this long (it died)',
   },
+  headersTimeoutMs: {
+    env: 'BOXOFFICE_HEADERS_TIMEOUT_MS',
+    flag: 'headers-timeout-ms',
+    fallback: String(SERVER_LIMITS_DEFAULT.headersTimeoutMs),
+    parse: integerIn(100, 300_000),
+    about:
+      'a request line and headers not received within this long get 408 `request_timeout` (cuts slow clients)',
+  },
+  requestTimeoutMs: {
+    env: 'BOXOFFICE_REQUEST_TIMEOUT_MS',
+    flag: 'request-timeout-ms',
+    fallback: String(SERVER_LIMITS_DEFAULT.requestTimeoutMs),
+    parse: integerIn(100, 600_000),
+    about: 'a whole request (body included) not received within this long gets 408; ≥ the headers timeout',
+  },
+  keepAliveTimeoutMs: {
+    env: 'BOXOFFICE_KEEP_ALIVE_TIMEOUT_MS',
+    flag: 'keep-alive-timeout-ms',
+    fallback: String(SERVER_LIMITS_DEFAULT.keepAliveTimeoutMs),
+    parse: integerIn(100, 600_000),
+    about:
+      'an idle keep-alive connection is closed after this long (keep a proxy’s upstream keep-alive below it)',
+  },
+  socketIdleTimeoutMs: {
+    env: 'BOXOFFICE_SOCKET_IDLE_TIMEOUT_MS',
+    flag: 'socket-idle-timeout-ms',
+    fallback: String(SERVER_LIMITS_DEFAULT.socketIdleTimeoutMs),
+    parse: integerIn(100, 3_600_000),
+    about: 'a connection on which nothing moves for this long is closed (live WebSockets excepted)',
+  },
+  connectionsMax: {
+    env: 'BOXOFFICE_CONNECTIONS_MAX',
+    flag: 'connections-max',
+    fallback: String(SERVER_LIMITS_DEFAULT.connectionsMax),
+    parse: integerIn(1, 1_000_000),
+    about: 'connections open at once, live WebSockets included; more are closed on arrival',
+  },
 } as const;
 
 export const settingFlags = Object.values(SETTINGS).map((setting) => setting.flag);
@@ -190,13 +230,22 @@ export function loadConfig(
     problems.push(
       'the distributed shape needs both Redis (REDIS_URL or REDIS_CLUSTER_NODES) and DATABASE_URL; give both, or neither for the embedded shape',
     );
+  if ((values.headersTimeoutMs as number) > (values.requestTimeoutMs as number))
+    problems.push('BOXOFFICE_HEADERS_TIMEOUT_MS must not be longer than BOXOFFICE_REQUEST_TIMEOUT_MS');
   if (problems.length > 0) throw new ConfigError(problems);
   const adminTokenGenerated = values.adminToken === '';
   if (adminTokenGenerated) values.adminToken = randomBytes(24).toString('base64url');
   const shape = redisGiven ? 'distributed' : 'embedded';
   if (values.consumer === '') values.consumer = `${hostname()}-${process.pid}`;
   const soldOutCache = values.soldOutCache === 'on';
-  return Object.freeze({ ...values, soldOutCache, shape, adminTokenGenerated }) as Config;
+  const serverLimits = Object.freeze({
+    headersTimeoutMs: values.headersTimeoutMs,
+    requestTimeoutMs: values.requestTimeoutMs,
+    keepAliveTimeoutMs: values.keepAliveTimeoutMs,
+    socketIdleTimeoutMs: values.socketIdleTimeoutMs,
+    connectionsMax: values.connectionsMax,
+  }) as ServerLimits;
+  return Object.freeze({ ...values, soldOutCache, shape, adminTokenGenerated, serverLimits }) as Config;
 }
 
 /** The README's configuration table, generated from SETTINGS so it cannot drift. */

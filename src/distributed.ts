@@ -9,6 +9,7 @@ import { RedisGate } from './gate/redis/redis-gate.js';
 import type { RedisClient } from './gate/redis/scripts.js';
 import { withUnavailableErrors } from './gate/redis/unavailable.js';
 import { buildApp } from './http/app.js';
+import type { ServerLimits } from './http/server-limits.js';
 import { RedisFeed } from './live/redis-feed.js';
 import { registerEventGauges } from './metrics/event-gauges.js';
 import { instrumentGate } from './metrics/instrumented-gate.js';
@@ -32,6 +33,8 @@ export interface DistributedOptions {
   readonly soldOutCache: boolean;
   readonly claimIdleMs?: number;
   readonly logger?: FastifyBaseLogger;
+  /** Timeouts and the connection bound of the HTTP server (default SERVER_LIMITS_DEFAULT). */
+  readonly serverLimits?: ServerLimits;
   /** Tests: decide with this clock instead of Redis's TIME. */
   readonly clock?: () => number;
 }
@@ -89,6 +92,7 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     adminToken: options.adminToken,
     logger,
     feed,
+    serverLimits: options.serverLimits,
     audit: (eventId) => auditStream(eventId, gate, store),
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, logger);

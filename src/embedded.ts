@@ -4,6 +4,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { EventDefaults } from './domain/event-spec.js';
 import { MemoryGate } from './gate/memory/memory-gate.js';
 import { buildApp } from './http/app.js';
+import type { ServerLimits } from './http/server-limits.js';
 import { GroupCommit } from './journal/group-commit.js';
 import { EmbeddedFeed } from './live/embedded-feed.js';
 import { registerEventGauges } from './metrics/event-gauges.js';
@@ -26,6 +27,8 @@ export interface EmbeddedOptions {
   readonly sweepIntervalMs: number;
   readonly clock?: () => number;
   readonly logger?: FastifyBaseLogger;
+  /** Timeouts and the connection bound of the HTTP server (default SERVER_LIMITS_DEFAULT). */
+  readonly serverLimits?: ServerLimits;
 }
 
 export interface Embedded {
@@ -71,6 +74,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     adminToken: options.adminToken,
     logger: options.logger,
     feed,
+    serverLimits: options.serverLimits,
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, options.logger);
   return {

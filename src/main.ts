@@ -55,6 +55,7 @@ async function embedded(config: Config, logger: pino.Logger): Promise<Assembled>
     defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },
     sweepIntervalMs: config.sweepIntervalMs,
     logger,
+    serverLimits: config.serverLimits,
   });
   return {
     app: shape.app,
@@ -79,6 +80,7 @@ async function distributed(config: Config, logger: pino.Logger): Promise<Assembl
     soldOutCache: config.soldOutCache,
     claimIdleMs: config.claimIdleMs,
     logger,
+    serverLimits: config.serverLimits,
   });
   const where =
     config.redisClusterNodes.length > 0 ? { redisCluster: config.redisClusterNodes } : { redis: 'REDIS_URL' };

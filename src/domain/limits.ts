@@ -27,6 +27,13 @@ export const HOLD_TTL_SECONDS_MAX = 3_600;
 export const EVENT_BODY_BYTES_MAX = 1024 * 1024;
 /** Body of a hold or order request: 50 seat ids of at most 50 characters fit many times over. */
 export const HOLD_BODY_BYTES_MAX = 16 * 1024;
+/**
+ * Nesting of a JSON body (objects and arrays). The deepest valid body, an event definition, nests 5 levels
+ * (event → sections → section → rows → row); 16 leaves room to grow. A body nested deeper is refused by a
+ * scan of its text before JSON.parse builds it: a megabyte of `[[[[` costs the parser, the
+ * prototype-poisoning check and the schema validator a walk each, and the stack.
+ */
+export const JSON_DEPTH_MAX = 16;
 /** A group commit writes at most this many log entries in one transaction; the rest form the next batch. */
 export const COMMIT_BATCH_ENTRIES_MAX = 2_000;
 /** Idempotency keys are remembered this long after their hold was placed (as with payment APIs). */

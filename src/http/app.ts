@@ -8,7 +8,8 @@ import Fastify, {
   LogController,
   type onResponseHookHandler,
 } from 'fastify';
-import { EVENT_BODY_BYTES_MAX } from '../domain/limits.js';
+import { DomainError } from '../domain/errors.js';
+import { HOLD_BODY_BYTES_MAX, JSON_DEPTH_MAX } from '../domain/limits.js';
 import type { Gate } from '../gate/gate.js';
 import type { Journal } from '../journal/journal.js';
 import type { ChangeFeed } from '../live/change-feed.js';
@@ -16,6 +17,8 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { AuditReport } from '../service/audit.js';
 import type { Reservations } from '../service/reservations.js';
 import type { Store } from '../store/store.js';
+import { jsonNestsDeeperThan, refuseBodiesWhereNoneIsTaken } from './body-rules.js';
+import { answerClientError } from './client-errors.js';
 import { installErrorHandling, sendError } from './error-handler.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerEventRoutes } from './routes/events.js';
@@ -25,6 +28,12 @@ import { registerOperationRoutes } from './routes/operations.js';
 import { registerReadRoutes } from './routes/reads.js';
 import { registerSeatMapPage } from './routes/seat-map-page.js';
 import { errorBody } from './schemas.js';
+import {
+  boundConnections,
+  SERVER_LIMITS_DEFAULT,
+  type ServerLimits,
+  serverTimeoutOptions,
+} from './server-limits.js';
 
 export interface AppDeps {
   readonly reservations: Reservations;
@@ -40,18 +49,24 @@ export interface AppDeps {
   readonly feed?: ChangeFeed;
   /** Live connections this instance serves at most (default LIVE_CONNECTIONS_MAX). */
   readonly liveConnectionsMax?: number;
+  /** Timeouts and the connection bound of the server (default SERVER_LIMITS_DEFAULT). */
+  readonly serverLimits?: ServerLimits;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const serverLimits = deps.serverLimits ?? SERVER_LIMITS_DEFAULT;
   const app = Fastify({
+    ...serverTimeoutOptions(serverLimits),
+    // Requests the HTTP parser refuses get the contract's error shape too.
+    clientErrorHandler: answerClientError,
     loggerInstance: deps.logger,
     // No log line per request: at 30k requests/s the log would cost more than the work.
     logController: new LogController({ disableRequestLogging: true }),
     // Requests share the app's logger instead of a pino child each (Fastify's default, to bind reqId): with
     // nothing logged per request, the child is pure cost on the hot path. Errors carry method and url.
     childLoggerFactory: (logger) => logger,
-    // The largest body is an event definition; hold routes set their own, much smaller, limit.
-    bodyLimit: EVENT_BODY_BYTES_MAX,
+    // Small unless a route says otherwise: event creation sets its own, larger, limit.
+    bodyLimit: HOLD_BODY_BYTES_MAX,
     // Venue names may be 200 characters (400 UTF-16 units); the router's default of 100 cut them off.
     routerOptions: { maxParamLength: 512 },
     // Errors the router raises before any route runs: the same error shape as everything else.
@@ -69,8 +84,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false },
     },
   });
+  boundConnections(app.server, serverLimits);
   installErrorHandling(app);
   installJsonOnlyParser(app);
+  refuseBodiesWhereNoneIsTaken(app);
   app.addSchema(errorBody);
   await app.register(swagger, {
     openapi: {
@@ -104,14 +121,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 /**
  * The API reads JSON only: a text/plain body is 415 like any other non-JSON type. Many clients send
  * `Content-Type: application/json` with no body on POST /confirm: an empty body is "no body" (the schema
- * then decides); anything else goes through Fastify's own parser, which keeps its prototype-poisoning
- * protection.
+ * then decides); anything nested too deep is refused unparsed; the rest goes through Fastify's own parser,
+ * which keeps its prototype-poisoning protection.
  */
 function installJsonOnlyParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') return done(null, undefined);
+    if (jsonNestsDeeperThan(body as string, JSON_DEPTH_MAX)) return done(new DomainError('json_too_deep'));
     return parseJson(request, body as string, done);
   });
 }

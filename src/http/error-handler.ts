@@ -1,6 +1,7 @@
 // The one place that writes error bodies: {"error": {"code", "message"}}. Domain refusals arrive as
 // DomainError; framework errors (validation, body parsing) are mapped to stable codes; anything else is a
-// fault, logged, and answered 500 without details.
+// fault, logged, and answered 500 without details. A 5xx body always carries the fixed message of its code:
+// the detail (an address, a constraint name) is logged, never sent.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { DomainError, type ErrorCode, errorMessages, type Rejection } from '../domain/errors.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
@@ -19,7 +20,8 @@ export function sendError(
   code: ErrorCode,
   message: string = errorMessages[code],
 ): FastifyReply {
-  return reply.code(errorStatus[code]).send({ error: { code, message } });
+  const status = errorStatus[code];
+  return reply.code(status).send({ error: { code, message: status >= 500 ? errorMessages[code] : message } });
 }
 
 export function sendRejection(reply: FastifyReply, rejection: Rejection): FastifyReply {
@@ -35,6 +37,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     if (error.validation !== undefined) return sendError(reply, 'invalid_request', error.message);
     const mapped = FRAMEWORK_CODES[error.code];
+    // The body was refused unread: closing the connection keeps it so (Node would read it to reuse it).
+    if (mapped === 'payload_too_large') reply.header('connection', 'close');
     if (mapped !== undefined)
       return sendError(
         reply,
@@ -48,7 +52,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     if (isStoreUnavailable(error)) {
       request.log.warn({ err: error, method: request.method, url: request.url }, 'store unavailable');
-      return sendError(reply, 'store_unavailable', 'The store did not answer; nothing was changed. Retry.');
+      return sendError(reply, 'store_unavailable');
     }
     request.log.error({ err: error, method: request.method, url: request.url }, 'unhandled error');
     return sendError(reply, 'internal_error');

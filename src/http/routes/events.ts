@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventDraft } from '../../domain/event-spec.js';
-import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../domain/limits.js';
+import { EVENT_BODY_BYTES_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../domain/limits.js';
 import { adminGuard } from '../admin-auth.js';
 import type { AppDeps } from '../app.js';
 import { sendError, sendRejection } from '../error-handler.js';
@@ -28,6 +28,8 @@ export function registerEventRoutes(
     '/v1/events',
     {
       onRequest: adminGuard(adminToken),
+      // The one large body: an event definition with up to 200,000 seats.
+      bodyLimit: EVENT_BODY_BYTES_MAX,
       schema: {
         summary: 'Create an event with pools of counted stock and/or sections of numbered seats (admin).',
         tags: ['events'],

@@ -8,16 +8,14 @@ const READY_TIMEOUT_MS = 2_000;
 export function registerOperationRoutes(app: FastifyInstance, { store, gate, metrics }: AppDeps): void {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+  // The body says only "not ready": why (an address, a database error) is for the log, not for callers.
+  app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
     try {
       await withTimeout(Promise.all([store.ping(), gate.eventIds()]), READY_TIMEOUT_MS);
       return { status: 'ready' };
     } catch (error) {
-      return sendError(
-        reply,
-        'not_ready',
-        `Not ready: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      request.log.warn({ err: error }, 'not ready');
+      return sendError(reply, 'not_ready');
     }
   });
 
