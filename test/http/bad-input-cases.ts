@@ -66,7 +66,19 @@ const parsing: BadCase[] = [
   holdRaw('JSON number instead of an object', '42', 'invalid_request'),
   holdRaw('JSON null instead of an object', 'null', 'invalid_request'),
   holdRaw('JSON true instead of an object', 'true', 'invalid_request'),
-  holdRaw('8000-deep nested arrays', `${'['.repeat(8000)}${']'.repeat(8000)}`, 'invalid_request'),
+  holdRaw('8000-deep nested arrays', `${'['.repeat(8000)}${']'.repeat(8000)}`, 'json_too_deep'),
+  holdRaw('hold with a field nested 17 deep', nestedHold(16), 'json_too_deep'),
+  // At the bound the body is parsed, and the schema refuses the unknown field.
+  holdRaw('hold with a field nested 16 deep', nestedHold(15), 'invalid_request'),
+  {
+    name: 'a megabyte of open brackets on a hold',
+    method: 'POST',
+    url: holds,
+    headers: JSON_TYPE,
+    raw: '['.repeat(1024 * 1024),
+    status: 413,
+    code: 'payload_too_large',
+  },
   holdRaw('quantity 1e400 (Infinity)', '{"userId":"u-1","quantity":1e400,"poolId":"ga"}', 'invalid_request'),
   // The API speaks JSON only: a text/plain body is refused before any parsing.
   holdRaw(
@@ -113,16 +125,39 @@ const parsing: BadCase[] = [
     status: 400,
     code: 'malformed_json',
   },
-  {
-    name: 'malformed JSON on confirm',
-    method: 'POST',
-    url: '/v1/holds/{held}/confirm',
-    headers: JSON_TYPE,
-    raw: '{"confirm":',
-    status: 400,
-    code: 'malformed_json',
-  },
+  // Routes that take no body refuse one from its headers, unread (issue: 1 MB of nested JSON on confirm).
+  noBody('malformed JSON on confirm', 'POST', '/v1/holds/{held}/confirm', '{"confirm":'),
+  noBody('an empty object on confirm', 'POST', '/v1/holds/{held}/confirm', '{}'),
+  noBody(
+    'a megabyte of nested JSON on confirm',
+    'POST',
+    '/v1/holds/{held}/confirm',
+    `${'['.repeat(512 * 1024)}${']'.repeat(512 * 1024)}`,
+  ),
+  noBody('a body without a content type on confirm', 'POST', '/v1/holds/{held}/confirm', 'x', {}),
+  noBody('a body on release', 'DELETE', '/v1/holds/{held}', '{}'),
+  noBody('a body on GET of an event', 'GET', '/v1/events/{ev}', '{}'),
+  noBody('a body on GET of the event list', 'GET', '/v1/events', '{"limit":1}'),
+  noBody('a chunked body on confirm', 'POST', '/v1/holds/{held}/confirm', '{}', {
+    ...JSON_TYPE,
+    'transfer-encoding': 'chunked',
+  }),
 ];
+
+function noBody(
+  name: string,
+  method: BadCase['method'],
+  url: string,
+  raw: string,
+  headers: BadCase['headers'] = JSON_TYPE,
+): BadCase {
+  return { name, method, url, raw, headers, status: 400, code: 'body_not_allowed' };
+}
+
+/** A valid hold with an extra field `x` that nests `levels` arrays inside the body's object. */
+function nestedHold(levels: number): string {
+  return `{"userId":"u-1","quantity":1,"poolId":"ga","x":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+}
 
 // --- prototype poisoning ------------------------------------------------------------------------------------
 
@@ -564,6 +599,9 @@ function eventDraft(extra: Record<string, unknown>) {
     ...extra,
   };
 }
+function nestedArrays(levels: number): unknown {
+  return levels === 0 ? [] : [nestedArrays(levels - 1)];
+}
 function badEvent(
   name: string,
   extra: Record<string, unknown>,
@@ -583,6 +621,7 @@ const rows = (n: number, seatsPerRow: number) =>
 const pool = (extra: Record<string, unknown>) => [{ id: 'ga', capacity: 10, price: 100, ...extra }];
 
 const events: BadCase[] = [
+  badEvent('a field nested 17 deep', { extra: nestedArrays(16) }, 400, 'json_too_deep'),
   badEvent('no pools and no sections', { pools: undefined }),
   badEvent('empty pools and sections', { pools: [], sections: [] }),
   badEvent('duplicate pool ids', { pools: [...pool({}), ...pool({})] }),

@@ -2,8 +2,10 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
 import { inject } from 'vitest';
 import { assembleEmbedded, type Embedded } from '../../src/embedded.js';
+import type { ServerLimits } from '../../src/http/server-limits.js';
 import { PgliteDriver } from '../../src/store/pglite/pglite-driver.js';
 import type { SqlDriver } from '../../src/store/sql-driver.js';
 
@@ -30,6 +32,9 @@ export interface StartOptions {
   /** Wraps the real PGlite driver (fault injection). */
   readonly wrapDriver?: (driver: SqlDriver) => SqlDriver;
   readonly sweepIntervalMs?: number;
+  /** Timeouts and connection bound of the server (small ones make timeout tests short). */
+  readonly serverLimits?: ServerLimits;
+  readonly logger?: FastifyBaseLogger;
 }
 
 export async function startEmbedded(options: StartOptions = {}): Promise<TestEmbedded> {
@@ -42,6 +47,8 @@ export async function startEmbedded(options: StartOptions = {}): Promise<TestEmb
     defaults: { holdTtlSeconds: 300, maxPerUser: 10 },
     sweepIntervalMs: options.sweepIntervalMs ?? 1000,
     clock: options.clock,
+    serverLimits: options.serverLimits,
+    logger: options.logger,
   });
   return {
     ...embedded,
