@@ -48,6 +48,22 @@ describe('config', () => {
     }
   });
 
+  it('bounds slow clients and connections by default, and refuses a headers timeout past the request timeout', () => {
+    expect(loadConfig({}).serverLimits).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      socketIdleTimeoutMs: 60_000,
+      connectionsMax: 15_000,
+    });
+    expect(() =>
+      loadConfig({ BOXOFFICE_HEADERS_TIMEOUT_MS: '20000', BOXOFFICE_REQUEST_TIMEOUT_MS: '10000' }),
+    ).toThrow(/HEADERS_TIMEOUT_MS must not be longer/);
+    expect(() =>
+      loadConfig({ BOXOFFICE_CONNECTIONS_MAX: '0', BOXOFFICE_KEEP_ALIVE_TIMEOUT_MS: 'x' }),
+    ).toThrow(/KEEP_ALIVE[\s\S]*CONNECTIONS_MAX/);
+  });
+
   it('is documented in the README by the table it generates', () => {
     expect(readFileSync('README.md', 'utf8')).toContain(configTable());
   });
