@@ -15,7 +15,8 @@ const CLOSE_GRACE_MS = 1_000;
 const PARSER_MESSAGES: Readonly<Record<string, string>> = {
   HPE_INVALID_CONTENT_LENGTH: 'The Content-Length header is not valid.',
   HPE_UNEXPECTED_CONTENT_LENGTH: 'A request must not have both Content-Length and Transfer-Encoding.',
-  HPE_INVALID_TRANSFER_ENCODING: 'The Transfer-Encoding header is not valid.',
+  // Node 20's llhttp reports Content-Length with Transfer-Encoding under this code.
+  HPE_INVALID_TRANSFER_ENCODING: 'The Transfer-Encoding header is not valid, or comes with Content-Length.',
   HPE_INVALID_METHOD: 'The request method is not valid.',
   HPE_INVALID_URL: 'The request line is not valid.',
   HPE_INVALID_CONSTANT: 'The request line is not valid.',
