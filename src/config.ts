@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { HOLD_TTL_SECONDS_MAX, HOLD_TTL_SECONDS_MIN, MAX_PER_USER_MAX } from './domain/limits.js';
+import { REDIS_PERSISTENCE_MODES, type RedisPersistenceMode } from './gate/redis/persistence.js';
 
 export interface Config {
   readonly port: number;
@@ -30,6 +31,8 @@ export interface Config {
   readonly consumer: string;
   /** Projectors take over entries another worker left unacknowledged this long (it is presumed dead). */
   readonly claimIdleMs: number;
+  /** Distributed shape: what Redis must promise about persistence (gate/redis/persistence.ts). */
+  readonly redisPersistence: RedisPersistenceMode;
   /** `embedded` (PGlite, memory gate) unless Redis and PostgreSQL are both given. */
   readonly shape: 'embedded' | 'distributed';
 }
@@ -155,6 +158,14 @@ const SETTINGS = {
     fallback: '30000',
     parse: integerIn(100, 600_000),
     about: 'projectors take over log entries another worker left unacknowledged this long (it died)',
+  },
+  redisPersistence: {
+    env: 'BOXOFFICE_REDIS_PERSISTENCE',
+    flag: 'redis-persistence',
+    fallback: 'aof',
+    parse: oneOf([...REDIS_PERSISTENCE_MODES]),
+    about:
+      'distributed shape: `aof` refuses a Redis that does not report `appendonly yes` (at start and at every reconnect); `managed` accepts one whose CONFIG is disabled; `volatile` accepts any, with a warning (tests, trials)',
   },
 } as const;
 
