@@ -157,13 +157,9 @@ async function guardPersistence(redis: RedisClient, options: DistributedOptions)
   const { logger } = options;
   const warning = await checkPersistence(redis, options.redisPersistence);
   if (warning !== undefined) logger?.warn(warning);
-  let first = true;
+  // The connection just checked was ready before the check's reply came: every 'ready' from now on is a
+  // reconnect.
   redis.on('ready', () => {
-    // The first 'ready' is the connection just checked.
-    if (first) {
-      first = false;
-      return;
-    }
     checkPersistence(redis, options.redisPersistence).then(
       (again) => {
         if (again !== undefined) logger?.warn(again);
