@@ -30,11 +30,27 @@ import {
   projectedAudit,
 } from '../../support/processes.js';
 import { type RedisServer, redisAvailable, startRedis } from '../../support/redis-server.js';
-import { faultEventBody, SaleLoad } from './sale-load.js';
+import { checkAcknowledged, faultEventBody, SaleLoad } from './sale-load.js';
 
 const run = promisify(execFile);
 const available = redisAvailable() && privatePostgresAvailable();
 const VOLATILE = { BOXOFFICE_REDIS_PERSISTENCE: 'volatile' };
+/** The figures of docs/fault-tests.md's compound-fault table, printed by each run. */
+async function report(
+  name: string,
+  client: Deployment['clients'][number],
+  loads: readonly SaleLoad[],
+  audit: Record<string, unknown>,
+): Promise<void> {
+  const holds = loads.flatMap((load) => [...load.acknowledged.values()]);
+  const { problems } = await checkAcknowledged(client, holds);
+  const { consistent, drift, doubleBooked, deadLetters, gateLost } = audit;
+  process.stderr.write(
+    `[${name}] acknowledged holds ${holds.length}, not read back as acknowledged ${problems.length}; ` +
+      `audit: ${JSON.stringify({ consistent, drift, doubleBooked, deadLetters, gateLost: gateLost !== undefined })}\n`,
+  );
+}
+
 /** Bound of every wait on a child process (two shared cores). */
 const WAIT_TIMEOUT_MS = 30_000;
 
@@ -141,6 +157,7 @@ describe.runIf(available)('compound faults on a Redis without persistence', () =
     // ...and its entries, acknowledged decisions Redis lost, are counted, so the audit is not consistent.
     expect(audit.deadLetters).toBeGreaterThan(0);
     expect(audit.consistent).toBe(false);
+    await report('fencing', client!, [load, after], audit);
     const dead = (await probe.xrange(eventKeys(eventId).deadLetters, '-', '+')) as [string, string[]][];
     expect(dead[0]?.[1].join(' ')).toContain('gate epoch 1');
   }, 180_000);
@@ -174,6 +191,7 @@ describe.runIf(available)('compound faults on a Redis without persistence', () =
       expect(confirm.body.error?.code).toBe('event_needs_reconcile');
       const audit = await client!.send('GET', `/v1/events/${eventId}/audit`, undefined, admin);
       expect(audit.status).toBe(200);
+      await report('volatile, before reconcile', client!, [load], audit.body);
       expect(audit.body).toMatchObject({
         consistent: false,
         gateLost: expect.stringContaining('Redis lost'),
@@ -201,6 +219,7 @@ describe.runIf(available)('compound faults on a Redis without persistence', () =
       throw new Error(`${error.message}: ${last}\n${deployment.group.outputs()}`);
     });
     const audit = await projectedAudit(client!.send, redis.url, eventId, WAIT_TIMEOUT_MS);
+    await report('volatile, after reconcile', client!, [load], audit);
     expect(audit).toMatchObject({ consistent: true, doubleBooked: 0, oversold: 0 });
     expect(audit.gateLost).toBeUndefined();
   }, 180_000);
