@@ -64,6 +64,14 @@ describe('config', () => {
     ).toThrow(/KEEP_ALIVE[\s\S]*CONNECTIONS_MAX/);
   });
 
+  it('requires an AOF Redis unless told otherwise, and knows only the three persistence modes', () => {
+    expect(loadConfig({}).redisPersistence).toBe('aof');
+    expect(loadConfig({ BOXOFFICE_REDIS_PERSISTENCE: 'volatile' }).redisPersistence).toBe('volatile');
+    expect(() => loadConfig({ BOXOFFICE_REDIS_PERSISTENCE: 'yes' })).toThrow(
+      /BOXOFFICE_REDIS_PERSISTENCE.*must be one of aof, managed, volatile/,
+    );
+  });
+
   it('is documented in the README by the table it generates', () => {
     expect(readFileSync('README.md', 'utf8')).toContain(configTable());
   });

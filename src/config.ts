@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { HOLD_TTL_SECONDS_MAX, HOLD_TTL_SECONDS_MIN, MAX_PER_USER_MAX } from './domain/limits.js';
 import { SERVER_LIMITS_DEFAULT, type ServerLimits } from './http/server-limits.js';
+import { REDIS_PERSISTENCE_MODES, type RedisPersistenceMode } from './gate/redis/persistence.js';
 
 export interface Config {
   readonly port: number;
@@ -33,6 +34,8 @@ export interface Config {
   readonly claimIdleMs: number;
   /** Timeouts and the connection bound of the API's HTTP server. */
   readonly serverLimits: ServerLimits;
+  /** Distributed shape: what Redis must promise about persistence (gate/redis/persistence.ts). */
+  readonly redisPersistence: RedisPersistenceMode;
   /** `embedded` (PGlite, memory gate) unless Redis and PostgreSQL are both given. */
   readonly shape: 'embedded' | 'distributed';
 }
@@ -195,6 +198,14 @@ const SETTINGS = {
     fallback: String(SERVER_LIMITS_DEFAULT.connectionsMax),
     parse: integerIn(1, 1_000_000),
     about: 'connections open at once, live WebSockets included; more are closed on arrival',
+  },
+  redisPersistence: {
+    env: 'BOXOFFICE_REDIS_PERSISTENCE',
+    flag: 'redis-persistence',
+    fallback: 'aof',
+    parse: oneOf([...REDIS_PERSISTENCE_MODES]),
+    about:
+      'distributed shape: `aof` refuses a Redis that does not report `appendonly yes` (at start and at every reconnect); `managed` accepts one whose CONFIG is disabled; `volatile` accepts any, with a warning (tests, trials)',
   },
 } as const;
 

@@ -5,6 +5,11 @@ import { hostname } from 'node:os';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { EventDefaults } from './domain/event-spec.js';
 import { connectRedis, connectSubscriber, type RedisTarget } from './gate/redis/connect.js';
+import {
+  checkPersistence,
+  RedisPersistenceError,
+  type RedisPersistenceMode,
+} from './gate/redis/persistence.js';
 import { RedisGate } from './gate/redis/redis-gate.js';
 import type { RedisClient } from './gate/redis/scripts.js';
 import { withUnavailableErrors } from './gate/redis/unavailable.js';
@@ -32,6 +37,13 @@ export interface DistributedOptions {
   readonly projector: boolean;
   readonly soldOutCache: boolean;
   readonly claimIdleMs?: number;
+  /** What Redis must promise about persistence; checked at start and at every reconnect. */
+  readonly redisPersistence: RedisPersistenceMode;
+  /**
+   * Called when Redis, on a reconnect, no longer keeps what this process acknowledges (the start refused
+   * such a Redis already): the serve command stops the process. Without it, the problem is only logged.
+   */
+  readonly onRedisUnsafe?: (problem: string) => void;
   readonly logger?: FastifyBaseLogger;
   /** Timeouts and the connection bound of the HTTP server (default SERVER_LIMITS_DEFAULT). */
   readonly serverLimits?: ServerLimits;
@@ -63,6 +75,14 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
   const logRedisError = (error: unknown) => logger?.warn({ err: error }, 'redis connection error');
   redis.on('error', logRedisError);
   subscriber?.on('error', logRedisError);
+  try {
+    await guardPersistence(redis, options);
+  } catch (error) {
+    redis.disconnect();
+    subscriber?.disconnect();
+    await driver.close();
+    throw error;
+  }
   const gate = new RedisGate({
     redis,
     store,
@@ -133,6 +153,33 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
   };
 }
 
+/**
+ * Refuses a Redis that can lose acknowledged writes (gate/redis/persistence.ts), now and at every reconnect:
+ * the Redis that answers after a reconnect may be another one, or restarted with other settings.
+ */
+async function guardPersistence(redis: RedisClient, options: DistributedOptions): Promise<void> {
+  const { logger } = options;
+  const warning = await checkPersistence(redis, options.redisPersistence);
+  if (warning !== undefined) logger?.warn(warning);
+  // The connection just checked was ready before the check's reply came: every 'ready' from now on is a
+  // reconnect.
+  redis.on('ready', () => {
+    checkPersistence(redis, options.redisPersistence).then(
+      (again) => {
+        if (again !== undefined) logger?.warn(again);
+      },
+      (error: unknown) => {
+        if (!(error instanceof RedisPersistenceError)) {
+          logger?.warn({ err: error }, 'could not check Redis persistence after a reconnect');
+          return;
+        }
+        logger?.fatal(error.message);
+        options.onRedisUnsafe?.(error.message);
+      },
+    );
+  });
+}
+
 /** At start: every event the store knows must be in Redis; an event whose keys are gone is rebuilt. */
 async function rebuildLostEvents(
   gate: RedisGate,
@@ -146,6 +193,11 @@ async function rebuildLostEvents(
       const result = await gate.rebuild(spec.id);
       if (result === 'rebuilt')
         logger?.warn({ eventId: spec.id }, 'event rebuilt in Redis from the store and the log');
+      if (result === 'lost')
+        logger?.error(
+          { eventId: spec.id },
+          'Redis lost this event: its sales are stopped until `boxoffice reconcile` (see the audit)',
+        );
     }
     cursor = page.nextCursor;
   } while (cursor !== undefined);

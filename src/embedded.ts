@@ -48,7 +48,9 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
   const store = new SqlStore(driver);
   const clock = options.clock ?? Date.now;
   const metrics = createMetrics();
-  const journal = new GroupCommit((entries) => store.appendEntries(entries), metrics.commits);
+  const journal = new GroupCommit(async (entries) => {
+    await store.appendEntries(entries);
+  }, metrics.commits);
   const gate = new MemoryGate(journal);
   gate.restore(await store.loadSnapshot(clock()));
   // Live clients are told of each batch once it is durable, so they never see a change a failed commit undid.

@@ -12,12 +12,15 @@ import { acquireDataDirLock } from './store/pglite/data-dir-lock.js';
 export interface Running {
   readonly app: FastifyInstance;
   readonly url: string;
+  /** Resolves with the reason when the server must stop serving (Redis no longer persists); else never. */
+  readonly failed: Promise<string>;
   stop(): Promise<void>;
 }
 
 interface Assembled {
   readonly app: FastifyInstance;
   readonly details: Record<string, unknown>;
+  readonly failed?: Promise<string>;
   start(): void;
   close(): Promise<void>;
 }
@@ -38,6 +41,7 @@ export async function startServer(config: Config): Promise<Running> {
   return {
     app: assembled.app,
     url,
+    failed: assembled.failed ?? new Promise<string>(() => {}),
     async stop() {
       await assembled.close();
       logger.info('boxoffice stopped');
@@ -70,6 +74,10 @@ async function embedded(config: Config, logger: pino.Logger): Promise<Assembled>
 
 async function distributed(config: Config, logger: pino.Logger): Promise<Assembled> {
   const redis = redisTargetOf(config);
+  let fail: (reason: string) => void = () => {};
+  const failed = new Promise<string>((resolve) => {
+    fail = resolve;
+  });
   const shape = await assembleDistributed({
     redis,
     databaseUrl: config.databaseUrl,
@@ -79,6 +87,8 @@ async function distributed(config: Config, logger: pino.Logger): Promise<Assembl
     projector: config.projector === 'in-process',
     soldOutCache: config.soldOutCache,
     claimIdleMs: config.claimIdleMs,
+    redisPersistence: config.redisPersistence,
+    onRedisUnsafe: (problem) => fail(problem),
     logger,
     serverLimits: config.serverLimits,
   });
@@ -86,7 +96,8 @@ async function distributed(config: Config, logger: pino.Logger): Promise<Assembl
     config.redisClusterNodes.length > 0 ? { redisCluster: config.redisClusterNodes } : { redis: 'REDIS_URL' };
   return {
     app: shape.app,
-    details: { ...where, projector: config.projector },
+    details: { ...where, projector: config.projector, redisPersistence: config.redisPersistence },
+    failed,
     start: () => shape.start(),
     close: () => shape.close(),
   };

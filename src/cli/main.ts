@@ -68,13 +68,17 @@ async function serve(args: string[]): Promise<number> {
   }
   const { startServer } = await import('../main.js');
   const running = await startServer(config);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+  const signalled = new Promise<undefined>((resolve) => {
+    const stop = () => resolve(undefined);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  // A Redis that came back unable to keep acknowledged writes: stop selling on it (exit 1).
+  const failure = await Promise.race([signalled, running.failed]);
   await running.stop();
-  return 0;
+  if (failure === undefined) return 0;
+  process.stderr.write(`boxoffice: ${failure}\n`);
+  return 1;
 }
 
 main(process.argv.slice(2)).then(
@@ -83,7 +87,8 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     // An operator's mistake gets its message; anything else is a fault and keeps its stack.
-    const operatorError = error instanceof Error && error.name === 'DataDirInUseError';
+    const operatorError =
+      error instanceof Error && ['DataDirInUseError', 'RedisPersistenceError'].includes(error.name);
     const text =
       error instanceof Error
         ? operatorError

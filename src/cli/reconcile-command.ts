@@ -14,7 +14,9 @@ const USAGE = `Usage: boxoffice reconcile [eventId] [--check]
 
 Distributed shape (REDIS_URL or REDIS_CLUSTER_NODES, and DATABASE_URL, or the same flags as serve).
 Rebuilds each event's gate state in Redis from PostgreSQL plus the log entries not yet projected, and
-prints the audit before and after. The event's sales pause for the moment of the reload.
+prints the audit before and after. The event's sales pause for the moment of the reload. A rebuild starts
+a new gate epoch (batches of older ones are refused by the store) and lifts the stop of an event whose
+state Redis lost (event_needs_reconcile): what Redis lost with it is not brought back.
   --check   only audit; change nothing
 Exit status: 0 consistent, 1 an event is inconsistent afterwards, 2 bad usage or configuration.
 `;
@@ -106,7 +108,8 @@ function print(eventId: string, label: string, report: AuditReport | undefined):
   }
   const { gate, store, unprojected, deadLetters, drift, oversold, doubleBooked, phantom, consistent } =
     report;
+  const lost = report.gateLost === undefined ? '' : ` | gate lost: ${report.gateLost}`;
   process.stdout.write(
-    `${eventId} ${label}: gate sold ${gate.sold} held ${gate.held} available ${gate.available} | store tickets ${store.tickets} held ${store.held} | unprojected ${unprojected} dead letters ${deadLetters} | drift sold ${drift.sold} held ${drift.held} | oversold ${oversold} double-booked ${doubleBooked} phantom ${phantom} | ${consistent ? 'consistent' : 'INCONSISTENT'}\n`,
+    `${eventId} ${label}: gate sold ${gate.sold} held ${gate.held} available ${gate.available} | store tickets ${store.tickets} held ${store.held} | unprojected ${unprojected} dead letters ${deadLetters} | drift sold ${drift.sold} held ${drift.held} | oversold ${oversold} double-booked ${doubleBooked} phantom ${phantom}${lost} | ${consistent ? 'consistent' : 'INCONSISTENT'}\n`,
   );
 }

@@ -31,6 +31,7 @@ export const ErrorCode = {
   idempotencyKeyReused: 'idempotency_key_reused',
   storeUnavailable: 'store_unavailable',
   gateUnavailable: 'gate_unavailable',
+  eventNeedsReconcile: 'event_needs_reconcile',
   notReady: 'not_ready',
   internalError: 'internal_error',
 } as const;
@@ -69,6 +70,8 @@ export const errorMessages: Record<ErrorCode, string> = {
   store_unavailable: 'The store did not answer or could not record the change; nothing was changed. Retry.',
   gate_unavailable:
     'The gate (Redis) could not be reached; the request may or may not have been decided. Retry with the same Idempotency-Key.',
+  event_needs_reconcile:
+    'Redis lost the state of this event; its sales are stopped until an operator runs `boxoffice reconcile`.',
   not_ready: 'The service is not ready.',
   internal_error: 'Internal error.',
 };

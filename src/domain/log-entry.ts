@@ -8,6 +8,12 @@ interface EntryBase {
   readonly atMs: number;
   /** The hold as it was when live: every entry carries it so that it can be undone and projected alone. */
   readonly hold: Hold;
+  /**
+   * Distributed shape: the generation of the event's gate state the entry was decided under. The store
+   * refuses entries of an older generation than its own (a rebuild started a new one). Absent in the
+   * embedded shape and in entries written before generations existed: never refused.
+   */
+  readonly epoch?: number;
 }
 
 export interface HoldPlaced extends EntryBase {

@@ -31,6 +31,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   idempotency_key_reused: 422,
   store_unavailable: 503,
   gate_unavailable: 503,
+  event_needs_reconcile: 503,
   not_ready: 503,
   internal_error: 500,
 };

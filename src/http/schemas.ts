@@ -336,6 +336,11 @@ export const auditView = {
     oversold: count,
     doubleBooked: count,
     phantom: count,
+    gateLost: {
+      type: 'string',
+      description:
+        'Distributed shape, only when Redis lost the event state: why; sales are stopped until `boxoffice reconcile`.',
+    },
     consistent: { type: 'boolean' },
   },
 } as const;

@@ -6,7 +6,8 @@
 // - otherwise some entry fails. The batch is cut in halves, recursively, so that healthy entries land and
 //   the failing ones are isolated. An isolated entry delivered maxDeliveries times goes to the event's
 //   dead-letter stream; below that it stays pending, and a claim delivers it again after claimIdleMs.
-// Entries that cannot be decoded go to the dead-letter stream at once: no retry can fix them.
+// Entries that cannot be decoded go to the dead-letter stream at once: no retry can fix them. So do entries
+// the store refuses for an older gate epoch (store/epoch-fence.ts): a later delivery would be refused too.
 
 import type { LogEntry } from '../domain/log-entry.js';
 import { decodeEntry, entryJsonOf } from '../gate/redis/log-stream.js';
@@ -88,8 +89,10 @@ export class BatchCommit {
   /** Commits and acknowledges; the store's error when the transaction failed. */
   async #tryCommit(entries: readonly DecodedEntry[]): Promise<{ error: unknown } | undefined> {
     const startedMs = performance.now();
+    let refused: ReadonlySet<LogEntry>;
     try {
-      await this.#options.store.appendEntries(entries.map((item) => item.entry));
+      const outcome = await this.#options.store.appendEntries(entries.map((item) => item.entry));
+      refused = new Set(outcome.refused);
     } catch (error) {
       return { error };
     }
@@ -100,8 +103,23 @@ export class BatchCommit {
     metrics?.lag((this.#options.clock() - oldestStreamIdMs(entries.map((item) => item.id))) / 1000);
     // Redis failing here leaves the entries pending: they are claimed and projected again, which changes
     // nothing in the store.
-    await this.#acknowledge(entries);
+    await this.#acknowledge(entries.filter((item) => !refused.has(item.entry)));
+    for (const item of entries) if (refused.has(item.entry)) await this.#refuseStale(item);
     return undefined;
+  }
+
+  /**
+   * An entry the store refused: decided under an older gate epoch than the event's (it was rebuilt since, so
+   * the rebuilt gate does not know it), and not shown by the store. It is an acknowledged decision that
+   * Redis lost; writing it now would put it behind the rebuild's snapshot. It goes to the dead-letter stream,
+   * where the audit counts it, never silently into the store.
+   */
+  async #refuseStale(item: DecodedEntry): Promise<void> {
+    const error = new Error(
+      `Refused by the store: decided under gate epoch ${item.entry.epoch}, before the event's gate state ` +
+        'was rebuilt; the rebuilt gate does not know it.',
+    );
+    await this.#deadLetter(item, entryJsonOf(item.fields ?? []) ?? '', error);
   }
 
   async #acknowledge(entries: readonly DecodedEntry[]): Promise<void> {

@@ -1,5 +1,6 @@
 // The audit: compares what the gate says, what the log has not yet made durable, and what the store holds,
 // and reports drift as numbers: gate = store + unprojected entries must hold to the unit, under load too.
+import { DomainError } from '../domain/errors.js';
 import { itemCount, type LogEntry } from '../domain/log-entry.js';
 import type { Availability, EventState } from '../domain/types.js';
 import type { Gate } from '../gate/gate.js';
@@ -22,6 +23,11 @@ export interface AuditReport {
   readonly oversold: number;
   readonly doubleBooked: number;
   readonly phantom: number;
+  /**
+   * Distributed shape: why the event's gate state cannot be trusted (Redis lost it; sales are stopped until
+   * `boxoffice reconcile`). Present only then, and the report is never consistent while it is.
+   */
+  readonly gateLost?: string;
   readonly consistent: boolean;
 }
 
@@ -70,13 +76,43 @@ export async function auditStream(
 ): Promise<AuditReport | undefined> {
   const start = await source.tailStart(eventId);
   let state: EventState | undefined;
-  const stored = await store.audit(eventId, async () => {
-    const view = await source.view(eventId, start);
-    state = view?.state;
-    return view?.tail ?? [];
-  });
+  let stored: StoreAudit;
+  try {
+    stored = await store.audit(eventId, async () => {
+      const view = await source.view(eventId, start);
+      state = view?.state;
+      return view?.tail ?? [];
+    });
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'event_needs_reconcile')
+      return lostReport(eventId, store, await source.deadLetters(eventId));
+    throw error;
+  }
   if (state === undefined) return undefined;
   return reportOf(eventId, state, stored.unreflected ?? [], stored, await source.deadLetters(eventId));
+}
+
+/**
+ * Redis lost the event's state: the gate has nothing to compare, so the report shows it empty, the store as
+ * it is, and the reason. Never consistent.
+ */
+async function lostReport(eventId: string, store: Store, deadLetters: number): Promise<AuditReport> {
+  const [stored, stats] = await Promise.all([store.audit(eventId), store.eventStats(eventId)]);
+  const capacity = stats?.capacity ?? 0;
+  return {
+    eventId,
+    capacity,
+    gate: { capacity, available: capacity, held: 0, sold: 0 },
+    store: { tickets: stored.tickets, orders: stored.orders, held: stored.heldItems },
+    unprojected: 0,
+    deadLetters,
+    drift: { sold: -stored.tickets, held: -stored.heldItems },
+    oversold: 0,
+    doubleBooked: stored.doubleBooked,
+    phantom: stored.phantom,
+    gateLost: stored.gateLost ?? 'Redis lost the gate state of this event.',
+    consistent: false,
+  };
 }
 
 function reportOf(
@@ -103,7 +139,9 @@ function reportOf(
     oversold,
     doubleBooked: stored.doubleBooked,
     phantom: stored.phantom,
+    ...(stored.gateLost === undefined ? {} : { gateLost: stored.gateLost }),
     consistent:
+      stored.gateLost === undefined &&
       drift.sold === 0 &&
       drift.held === 0 &&
       oversold === 0 &&

@@ -4,10 +4,20 @@ import { IDEMPOTENCY_RETENTION_MS } from '../domain/limits.js';
 import type { LogEntry } from '../domain/log-entry.js';
 import type { GateSnapshot, IdempotencySnapshot } from '../domain/snapshot.js';
 import type { EventSpec, Hold, Order, Ticket } from '../domain/types.js';
+import { fence, unreflected } from './epoch-fence.js';
 import { project } from './projection.js';
 import { type HoldRow, holdOf, type TicketRow, ticketOf } from './rows.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
-import type { EventRevenue, EventStats, LogTail, Page, Store, StoreAudit } from './store.js';
+import type {
+  EventRevenue,
+  EventStats,
+  GateStanding,
+  LogTail,
+  Page,
+  ProjectionOutcome,
+  Store,
+  StoreAudit,
+} from './store.js';
 
 const HOLD_COLUMNS = 'id, event_id, user_id, status, items, total, created_at_ms, expires_at_ms';
 const TICKET_COLUMNS = 'id, order_id, event_id, user_id, seat_id, pool_id, price';
@@ -36,8 +46,38 @@ export class SqlStore implements Store {
     return rows.length === 1;
   }
 
-  async appendEntries(entries: readonly LogEntry[]): Promise<void> {
-    await this.#db.transaction((tx) => project(tx, entries));
+  async appendEntries(entries: readonly LogEntry[]): Promise<ProjectionOutcome> {
+    return this.#db.transaction(async (tx) => {
+      const { current, stale } = await fence(tx, entries);
+      await project(tx, current);
+      return { refused: await unreflected(tx, stale) };
+    });
+  }
+
+  async gateStanding(eventId: string): Promise<GateStanding | undefined> {
+    const rows = await this.#db.query<{ gate_epoch: string; gate_lost: string | null }>(
+      'SELECT gate_epoch, gate_lost FROM events WHERE id = $1',
+      [eventId],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    const epoch = Number(row.gate_epoch);
+    return row.gate_lost === null ? { epoch } : { epoch, lost: row.gate_lost };
+  }
+
+  async beginGateEpoch(eventId: string): Promise<number | undefined> {
+    const rows = await this.#db.query<{ gate_epoch: string }>(
+      'UPDATE events SET gate_epoch = gate_epoch + 1, gate_lost = NULL WHERE id = $1 RETURNING gate_epoch',
+      [eventId],
+    );
+    return rows[0] === undefined ? undefined : Number(rows[0].gate_epoch);
+  }
+
+  async markGateLost(eventId: string, reason: string): Promise<void> {
+    await this.#db.query('UPDATE events SET gate_lost = coalesce(gate_lost, $2) WHERE id = $1', [
+      eventId,
+      reason,
+    ]);
   }
 
   async loadSnapshot(nowMs: number, eventId?: string): Promise<GateSnapshot> {
@@ -251,7 +291,9 @@ async function auditIn(
     heldByPool[row.pool_id] = Number(row.held);
   }
   const number = (key: string) => Number(counts?.[key] ?? 0);
+  const gateLost = counts?.gate_lost ?? undefined;
   return {
+    ...(gateLost === undefined || gateLost === null ? {} : { gateLost }),
     tickets: number('tickets'),
     orders: number('orders'),
     heldItems: number('held_items'),
@@ -278,7 +320,8 @@ SELECT
     WHERE o.event_id = $1 AND (h.id IS NULL OR h.status <> 'confirmed' OR h.quantity <> o.ticket_count
       OR o.ticket_count <> (SELECT count(*) FROM tickets t WHERE t.order_id = o.id)))
   + (SELECT count(*) FROM tickets t LEFT JOIN orders o ON o.id = t.order_id
-    WHERE t.event_id = $1 AND (o.id IS NULL OR o.event_id <> t.event_id)) AS phantom`;
+    WHERE t.event_id = $1 AND (o.id IS NULL OR o.event_id <> t.event_id)) AS phantom,
+  (SELECT gate_lost FROM events WHERE id = $1) AS gate_lost`;
 
 const AUDIT_POOLS = `
 SELECT pool_id, sum(sold) AS sold, sum(held) AS held FROM (

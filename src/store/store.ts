@@ -33,6 +33,8 @@ export interface StoreAudit {
   readonly phantom: number;
   readonly soldByPool: Readonly<Record<string, number>>;
   readonly heldByPool: Readonly<Record<string, number>>;
+  /** Why the event's gate state was found lost (sales stopped until reconcile); absent when sound. */
+  readonly gateLost?: string;
   /** Of the log tail given to audit(): the entries whose effect the store does not show yet. */
   readonly unreflected?: readonly LogEntry[];
 }
@@ -43,6 +45,24 @@ export interface StoreAudit {
  */
 export type LogTail = () => Promise<readonly LogEntry[]>;
 
+/** What projecting a batch did besides projecting it. */
+export interface ProjectionOutcome {
+  /**
+   * Entries refused because they were decided under an older gate epoch than the store's (their event was
+   * rebuilt since) and whose effect the store does not show: acknowledged decisions the rebuilt gate does
+   * not know. Stale entries the store already shows are dropped silently and are not listed.
+   */
+  readonly refused: readonly LogEntry[];
+}
+
+/** Where the store stands on an event's gate state (distributed shape). */
+export interface GateStanding {
+  /** The current generation: entries of an older one are refused. */
+  readonly epoch: number;
+  /** Why the gate state was found lost; sales stop until reconcile. */
+  readonly lost?: string;
+}
+
 export interface Page<T> {
   readonly items: readonly T[];
   readonly nextCursor?: string;
@@ -51,8 +71,20 @@ export interface Page<T> {
 export interface Store {
   /** false when an event with this id exists already. */
   createEvent(spec: EventSpec, nowMs: number): Promise<boolean>;
-  /** Projects log entries in one transaction. Idempotent: an entry applied twice changes nothing. */
-  appendEntries(entries: readonly LogEntry[]): Promise<void>;
+  /**
+   * Projects log entries in one transaction. Idempotent: an entry applied twice changes nothing. Entries of
+   * an older gate epoch than their event's are refused in the same transaction (store/epoch-fence.ts).
+   */
+  appendEntries(entries: readonly LogEntry[]): Promise<ProjectionOutcome>;
+  /** The event's gate epoch and lost flag; undefined when the store does not know the event. */
+  gateStanding(eventId: string): Promise<GateStanding | undefined>;
+  /**
+   * Starts a new gate epoch for the event (a rebuild, before it reads the snapshot) and clears its lost
+   * flag; waits for projection batches in flight. undefined when the store does not know the event.
+   */
+  beginGateEpoch(eventId: string): Promise<number | undefined>;
+  /** Records that Redis lost the event's gate state (the first reason is kept). */
+  markGateLost(eventId: string, reason: string): Promise<void>;
   /** What a gate needs back: of every event, or of one. */
   loadSnapshot(nowMs: number, eventId?: string): Promise<GateSnapshot>;
   listEvents(limit: number, cursor?: string): Promise<Page<EventSpec>>;

@@ -2,6 +2,8 @@
 // rather than a bug (500): the connection failed or broke, or PostgreSQL is shutting down, starting,
 // out of resources or refusing writes.
 
+import { DomainError } from '../domain/errors.js';
+
 /** SQLSTATE classes of an unavailable server: 08 connection, 53 resources, 57 operator intervention. */
 const OUTAGE_CLASSES = new Set(['08', '53', '57']);
 /** Read-only transaction (a replica, or default_transaction_read_only during maintenance). */
@@ -30,4 +32,19 @@ export function isStoreUnavailable(error: unknown): boolean {
   }
   if (error instanceof AggregateError) return error.errors.some(isStoreUnavailable);
   return CONNECTION_MESSAGES.some((text) => error.message.includes(text));
+}
+
+/**
+ * A store call made on behalf of another part (the Redis gate's rebuild): an outage of the store becomes
+ * DomainError('store_unavailable') right here, where its source is known, so that it is never reported as
+ * the other part's fault. Other errors stay what they are.
+ */
+export async function fromStore<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isStoreUnavailable(error))
+      throw new DomainError('store_unavailable', 'The store did not answer. Retry.');
+    throw error;
+  }
 }

@@ -280,6 +280,30 @@ describe.each(adapters)('store contract: $name', (adapter) => {
     await store.ping();
   });
 
+  it('refuses entries of an older gate epoch in the same transaction, naming those it does not show', async () => {
+    const eventId = uniqueEventId();
+    await store.createEvent(spec(eventId), NOW);
+    expect(await store.gateStanding(eventId)).toEqual({ epoch: 1 });
+    const inEpoch = (entry: LogEntry, epoch: number): LogEntry => ({ ...entry, epoch });
+    const shown = hold(eventId, 'u1', [{ poolId: 'ga', quantity: 1, price: 1000 }]);
+    expect(await store.appendEntries([inEpoch(placed(shown), 1)])).toEqual({ refused: [] });
+    await store.markGateLost(eventId, 'lost for the test');
+    expect(await store.gateStanding(eventId)).toEqual({ epoch: 1, lost: 'lost for the test' });
+    // A rebuild starts epoch 2 (and clears the lost flag); a batch decided in epoch 1 arrives afterwards.
+    expect(await store.beginGateEpoch(eventId)).toBe(2);
+    expect(await store.gateStanding(eventId)).toEqual({ epoch: 2 });
+    const unknown = hold(eventId, 'u2', [{ seatId: 'A-1-1', quantity: 1, price: 5000 }]);
+    const current = hold(eventId, 'u3', [{ poolId: 'ga', quantity: 2, price: 1000 }]);
+    const stale = [inEpoch(placed(shown), 1), inEpoch(placed(unknown), 1), inEpoch(confirmed(shown), 1)];
+    const outcome = await store.appendEntries([...stale, inEpoch(placed(current), 2)]);
+    // The placement the store shows changes nothing; the others are refused and not projected.
+    expect(outcome.refused).toEqual([stale[1], stale[2]]);
+    expect(await store.getHold(unknown.id)).toBeUndefined();
+    expect((await store.getHold(shown.id))?.status).toBe('held');
+    expect((await store.getHold(current.id))?.status).toBe('held');
+    expect(await store.beginGateEpoch('no-such-event')).toBeUndefined();
+  });
+
   it('finds nothing for unknown or malformed ids', async () => {
     expect(await store.getHold('h.nope.nope')).toBeUndefined();
     expect(await store.getOrder("o.'; DROP TABLE holds; --")).toBeUndefined();

@@ -5,11 +5,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventSpec } from '../../src/domain/types.js';
 import { EVENTS_KEY, eventKeys } from '../../src/gate/redis/keys.js';
 import { RedisGate } from '../../src/gate/redis/redis-gate.js';
+import { withUnavailableErrors } from '../../src/gate/redis/unavailable.js';
+import { auditStream } from '../../src/service/audit.js';
 import { migrate } from '../../src/store/migrate.js';
 import { PostgresDriver } from '../../src/store/postgres/postgres-driver.js';
 import { SqlStore } from '../../src/store/sql-store.js';
 import { postgresAvailable, type ThrowawayDatabase, throwawayDatabase } from '../support/postgres.js';
-import { type RedisServer, redisAvailable, startRedis, startRedisCluster } from '../support/redis-server.js';
+import {
+  freePort,
+  type RedisServer,
+  redisAvailable,
+  startRedis,
+  startRedisCluster,
+} from '../support/redis-server.js';
 
 const redisHere = redisAvailable();
 let counter = 0;
@@ -263,9 +271,10 @@ describe.runIf(postgresHere)('Redis gate rebuild from the store and the log', ()
     await store.appendEntries(rows.slice(0, 1).map(([, f]) => decodeEntry(entryJsonOf(f) as string)));
     const before = await gate.eventState(s.id);
     const seatsBefore = await gate.seatStates(s.id);
-    // Redis loses every key of the event except its log (an AOF-less restart would lose the log too).
+    // Redis loses the event's keys but its log and the marker in its counts (an AOF-less restart would lose
+    // those too: see the next test).
     const keys = eventKeys(s.id);
-    await redis.del(keys.spec, keys.seats, keys.counts, keys.holds, keys.expiry, keys.users);
+    await redis.del(keys.spec, keys.seats, keys.holds, keys.expiry, keys.users);
     const fresh = new RedisGate({ redis, store, useCommandTime: true });
     expect(await fresh.eventState(s.id)).toEqual(before);
     expect(await fresh.seatStates(s.id)).toEqual(seatsBefore);
@@ -290,6 +299,75 @@ describe.runIf(postgresHere)('Redis gate rebuild from the store and the log', ()
     expect(await store.getOrder(`o${b.ok && b.kind === 'placed' ? b.hold.id.slice(1) : ''}`)).toBeDefined();
   });
 
+  it('stops selling an event Redis lost whole, until a forced rebuild (reconcile) starts a new epoch', async () => {
+    const gate = withUnavailableErrors(new RedisGate({ redis, store, useCommandTime: true }));
+    const s = spec();
+    await store.createEvent(s, Date.now());
+    await gate.createEvent(s);
+    const place = () =>
+      gate.placeHold({
+        eventId: s.id,
+        request: { userId: 'a', quantity: 1, poolId: 'ga' },
+        confirm: false,
+        nowMs: Date.now(),
+      });
+    expect((await place()).ok).toBe(true);
+    // As after a restart without persistence: every key of the event is gone, its marker and log too.
+    const keys = eventKeys(s.id);
+    await redis.del(keys.spec, keys.seats, keys.counts, keys.holds, keys.expiry, keys.users, keys.log);
+    const fresh = new RedisGate({ redis, store, useCommandTime: true });
+    await expect(
+      withUnavailableErrors(fresh).placeHold({
+        eventId: s.id,
+        request: { userId: 'b', quantity: 1, poolId: 'ga' },
+        confirm: false,
+        nowMs: Date.now(),
+      }),
+    ).rejects.toMatchObject({ code: 'event_needs_reconcile' });
+    expect(await redis.exists(keys.spec)).toBe(0);
+    expect((await store.gateStanding(s.id))?.lost).toMatch(/Redis lost the gate state of epoch 1/);
+    const audit = await auditStream(s.id, fresh, store);
+    expect(audit).toMatchObject({ consistent: false, gateLost: expect.stringContaining('Redis lost') });
+    // Another instance, later: still refused (the flag is in the store), never rebuilt silently.
+    const other = new RedisGate({ redis, store, useCommandTime: true });
+    expect(await other.rebuild(s.id)).toBe('lost');
+    expect(await other.rebuild(s.id, true)).toBe('rebuilt');
+    expect(await store.gateStanding(s.id)).toEqual({ epoch: 2 });
+    expect(await redis.hget(keys.counts, 'epoch')).toBe('2');
+    expect(
+      (
+        await fresh.placeHold({
+          eventId: s.id,
+          request: { userId: 'b', quantity: 1, poolId: 'ga' },
+          confirm: false,
+          nowMs: Date.now() + 2_000,
+        })
+      ).ok,
+    ).toBe(true);
+    expect(await auditStream(s.id, fresh, store)).toMatchObject({ consistent: true });
+  });
+
+  it('answers store_unavailable, not gate_unavailable, when a rebuild cannot reach the store', async () => {
+    const s = spec();
+    await store.createEvent(s, Date.now());
+    const unreachable = new SqlStore(
+      new PostgresDriver(`postgres://postgres@127.0.0.1:${await freePort()}/none`),
+    );
+    try {
+      const gate = withUnavailableErrors(new RedisGate({ redis, store: unreachable, useCommandTime: true }));
+      await expect(
+        gate.placeHold({
+          eventId: s.id,
+          request: { userId: 'a', quantity: 1, poolId: 'ga' },
+          confirm: false,
+          nowMs: Date.now(),
+        }),
+      ).rejects.toMatchObject({ name: 'DomainError', code: 'store_unavailable' });
+    } finally {
+      await unreachable.close();
+    }
+  });
+
   it('asks the store about a made-up event once, not on every request', async () => {
     const queries: string[] = [];
     const counting = new Proxy(store, {
@@ -312,7 +390,7 @@ describe.runIf(postgresHere)('Redis gate rebuild from the store and the log', ()
       });
       expect(outcome).toMatchObject({ ok: false, code: 'event_not_found' });
     }
-    expect(queries).toEqual(['loadSnapshot']);
+    expect(queries).toEqual(['gateStanding']);
     // Created here afterwards, it is found at once.
     const s = spec({ id: 'made-up' } as Partial<EventSpec>);
     await store.createEvent(s, Date.now());

@@ -61,8 +61,9 @@ function placementsLate(store: Store, commits: string[][]): Pick<Store, 'appendE
   return {
     async appendEntries(entries: readonly LogEntry[]) {
       if (entries.some((entry) => entry.type === 'hold_placed')) await wait(100);
-      await store.appendEntries(entries);
+      const outcome = await store.appendEntries(entries);
       commits.push(entries.map((entry) => `${entry.type === 'hold_placed' ? 'p' : 'e'} ${entry.hold.id}`));
+      return outcome;
     },
     ping: () => store.ping(),
   };

@@ -160,7 +160,7 @@ describe.skipIf(!available)('projector: PostgreSQL unreachable', () => {
             throw Object.assign(new Error('could not extend file: No space left on device'), {
               code: '53100',
             });
-          await db.store.appendEntries(entries);
+          return db.store.appendEntries(entries);
         },
         ping: () => db.store.ping(),
       },

@@ -41,6 +41,8 @@ export async function startDistributed(options: DistributedStartOptions = {}): P
     projector: options.projector ?? true,
     soldOutCache: options.soldOutCache ?? true,
     clock: options.clock,
+    // Private test Redis servers run without AOF.
+    redisPersistence: 'volatile',
   });
   shape.start();
   return {

@@ -13,6 +13,7 @@ interface StreamedEntry {
   readonly hold: Hold;
   readonly idempotencyKey?: string;
   readonly fingerprint?: string;
+  readonly epoch?: number;
 }
 
 /** Decodes the JSON of one stream entry into a LogEntry; throws on anything that is not one. */
@@ -21,7 +22,10 @@ export function decodeEntry(json: string): LogEntry {
   if (typeof raw !== 'object' || raw === null || typeof raw.hold?.id !== 'string')
     throw new Error('Not a log entry.');
   const hold = normaliseHold(raw.hold);
-  const base = { eventId: raw.eventId, atMs: raw.atMs, hold };
+  const base =
+    typeof raw.epoch === 'number'
+      ? { eventId: raw.eventId, atMs: raw.atMs, hold, epoch: raw.epoch }
+      : { eventId: raw.eventId, atMs: raw.atMs, hold };
   switch (raw.type) {
     case 'hold_placed': {
       const entry: LogEntry = { type: 'hold_placed', ...base };

@@ -1,14 +1,17 @@
 // Rebuilds an event's gate state in Redis from the system of record: first the unprojected tail of the
 // event's log is projected into the store (idempotent), so the store holds every accepted change; then the
 // store's snapshot of the event is folded exactly as the memory gate folds it, and loaded in one script.
-// Used when Redis has lost an event's keys (a restart without AOF, a failover) and by `boxoffice reconcile`.
+// Every rebuild starts a new gate epoch in the store before it reads the snapshot (store/epoch-fence.ts).
+// Used when Redis has lost some of an event's keys and by `boxoffice reconcile`; when Redis lost the event
+// whole, it is marked lost instead (see rebuildEvent).
 import { randomBytes } from 'node:crypto';
 import type { GateSnapshot } from '../../domain/snapshot.js';
-import type { Hold } from '../../domain/types.js';
+import type { EventSpec, Hold } from '../../domain/types.js';
 import type { Store } from '../../store/store.js';
+import { fromStore } from '../../store/unavailable.js';
 import { EventBook, SEAT_HELD, SEAT_SOLD } from '../memory/event-book.js';
 import { restoreSnapshot } from '../memory/snapshot.js';
-import { EVENTS_KEY, eventKeys, idempotencyKeyOf } from './keys.js';
+import { EVENTS_KEY, type EventKeys, eventKeys, idempotencyKeyOf } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
 import { readTail } from './log-tail.js';
 import type { GateScripts, RedisClient } from './scripts.js';
@@ -16,62 +19,73 @@ import type { GateScripts, RedisClient } from './scripts.js';
 /** How long a rebuild may hold its lock; other instances wait for it at most this long. */
 const REBUILD_LOCK_MS = 30_000;
 const WAIT_STEP_MS = 50;
+/** Rounds of "wait for the other instance, then look again": the other may have found the event lost. */
+const REBUILD_ATTEMPTS_MAX = 3;
+/** The epoch of an event created in the gate: the store's default for a new event (migration 004). */
+export const FIRST_GATE_EPOCH = 1;
 
-export type RebuildResult = 'rebuilt' | 'present' | 'unknown';
+/**
+ * `lost`: Redis lost the event's state while the store knows the event (see rebuildEvent); nothing was
+ * loaded, the store's lost flag is set, and only a forced rebuild (reconcile) loads it again.
+ */
+export type RebuildResult = 'rebuilt' | 'present' | 'unknown' | 'lost';
 
 export interface RebuildOptions {
   readonly redis: RedisClient;
   readonly scripts: GateScripts;
   readonly store: Store;
   readonly nowMs: number;
-  /** Reload even when the keys are there (reconcile): decisions pause while the event is reloaded. */
+  /** Reload even when the keys are there, or lost (reconcile): decisions pause while the event is reloaded. */
   readonly force?: boolean;
 }
 
+/**
+ * When may an event be rebuilt without an operator? Its counts hash carries the `epoch` field from the
+ * moment create-event or load-event wrote the event into this Redis. Keys missing while that marker is there
+ * mean some keys went (deleted by hand, say) while the log stream lived on: its unprojected tail is read,
+ * so nothing acknowledged is lost, and the rebuild goes ahead. The marker missing while the store knows the
+ * event means Redis lost the event whole (a restart without persistence, a flush, a failover to an empty
+ * replica): the log's tail went with it, and nothing here can tell whether it held acknowledged decisions
+ * the store lacks. Rebuilding then would sell their seats again and hide the loss, so the event is marked
+ * lost in the store instead; its sales stop (`event_needs_reconcile`) and the audit says so until
+ * `boxoffice reconcile` rebuilds it on purpose.
+ */
 export async function rebuildEvent(eventId: string, options: RebuildOptions): Promise<RebuildResult> {
-  const { redis } = options;
+  for (let attempt = 1; ; attempt++) {
+    const result = await rebuildOnce(eventId, options);
+    if (result !== 'retry') return result;
+    if (attempt >= REBUILD_ATTEMPTS_MAX)
+      throw new Error('Another instance is rebuilding this event and has not finished.');
+  }
+}
+
+async function rebuildOnce(eventId: string, options: RebuildOptions): Promise<RebuildResult | 'retry'> {
+  const { redis, store } = options;
   const keys = eventKeys(eventId);
   // The common case, at every start: the event is there; no lock needed to see that.
   if (!options.force && (await redis.exists(keys.spec)) === 1) return 'present';
   const token = randomBytes(12).toString('base64url');
   const locked = await redis.set(keys.rebuildLock, token, 'PX', REBUILD_LOCK_MS, 'NX');
-  if (locked === null) return waitForOtherRebuild(redis, keys.spec);
+  if (locked === null) return waitForOtherRebuild(redis, keys);
   try {
     if (options.force) {
       // Without its definition every script of the event answers 'missing', and callers wait for this lock.
       await redis.del(keys.spec);
-    } else if ((await redis.exists(keys.spec)) === 1) {
-      return 'present';
+    } else {
+      if ((await redis.exists(keys.spec)) === 1) return 'present';
+      const lost = await lostState(eventId, options);
+      if (lost !== undefined) return lost;
     }
     const tail = await readTail(redis, eventId);
-    if (tail.length > 0) await options.store.appendEntries(tail);
-    const snapshot = await options.store.loadSnapshot(options.nowMs, eventId);
+    // Projected under the epoch the tail was written in, before the new one starts.
+    if (tail.length > 0) await fromStore(() => store.appendEntries(tail));
+    // From here on, batches of the old epoch are refused; those committed before are in the snapshot.
+    const epoch = await fromStore(() => store.beginGateEpoch(eventId));
+    if (epoch === undefined) return 'unknown';
+    const snapshot = await fromStore(() => store.loadSnapshot(options.nowMs, eventId));
     const spec = snapshot.events[0];
     if (spec === undefined) return 'unknown';
-    const layout = layoutOf(spec);
-    const state = foldSnapshot(layout, snapshot, options.nowMs);
-    const idempotencyKeys = state.idempotency.map((record) => record[0]);
-    await options.scripts.loadEvent(
-      [
-        keys.spec,
-        keys.seats,
-        keys.counts,
-        keys.holds,
-        keys.expiry,
-        keys.users,
-        keys.log,
-        keys.ended,
-        ...idempotencyKeys,
-      ],
-      [
-        JSON.stringify(spec),
-        state.seatMap,
-        JSON.stringify(state.counts),
-        JSON.stringify(state.users),
-        JSON.stringify(state.holds),
-        JSON.stringify(state.idempotency.map(([, value, ttl]) => [value, ttl])),
-      ],
-    );
+    await load(options, keys, spec, snapshot, epoch);
     await redis.sadd(EVENTS_KEY, eventId);
     return 'rebuilt';
   } finally {
@@ -80,10 +94,61 @@ export async function rebuildEvent(eventId: string, options: RebuildOptions): Pr
   }
 }
 
-async function waitForOtherRebuild(redis: RedisClient, specKey: string): Promise<RebuildResult> {
+/** 'unknown' or 'lost' when the event must not be rebuilt now; undefined when it may (see rebuildEvent). */
+async function lostState(eventId: string, options: RebuildOptions): Promise<RebuildResult | undefined> {
+  const standing = await fromStore(() => options.store.gateStanding(eventId));
+  if (standing === undefined) return 'unknown';
+  if (standing.lost !== undefined) return 'lost';
+  const marker = await options.redis.hget(eventKeys(eventId).counts, 'epoch');
+  if (marker !== null) return undefined;
+  const reason =
+    `Redis lost the gate state of epoch ${standing.epoch} (the event's keys and their marker are gone, ` +
+    `found at ${new Date(options.nowMs).toISOString()}); decisions it acknowledged that were not yet ` +
+    'projected are gone with it. Sales are stopped until `boxoffice reconcile`.';
+  await fromStore(() => options.store.markGateLost(eventId, reason));
+  return 'lost';
+}
+
+async function load(
+  options: RebuildOptions,
+  keys: EventKeys,
+  spec: EventSpec,
+  snapshot: GateSnapshot,
+  epoch: number,
+): Promise<void> {
+  const layout = layoutOf(spec);
+  const state = foldSnapshot(layout, snapshot, options.nowMs);
+  const idempotencyKeys = state.idempotency.map((record) => record[0]);
+  await options.scripts.loadEvent(
+    [
+      keys.spec,
+      keys.seats,
+      keys.counts,
+      keys.holds,
+      keys.expiry,
+      keys.users,
+      keys.log,
+      keys.ended,
+      ...idempotencyKeys,
+    ],
+    [
+      JSON.stringify(spec),
+      state.seatMap,
+      JSON.stringify(state.counts),
+      JSON.stringify(state.users),
+      JSON.stringify(state.holds),
+      JSON.stringify(state.idempotency.map(([, value, ttl]) => [value, ttl])),
+      epoch,
+    ],
+  );
+}
+
+/** 'present' once the other instance has loaded the event; 'retry' when it let go without loading it. */
+async function waitForOtherRebuild(redis: RedisClient, keys: EventKeys): Promise<RebuildResult | 'retry'> {
   const deadline = Date.now() + REBUILD_LOCK_MS;
   while (Date.now() < deadline) {
-    if ((await redis.exists(specKey)) === 1) return 'present';
+    if ((await redis.exists(keys.spec)) === 1) return 'present';
+    if ((await redis.exists(keys.rebuildLock)) === 0) return 'retry';
     await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
   }
   throw new Error('Another instance is rebuilding this event and has not finished.');

@@ -3,7 +3,7 @@
 // XADDs the decided entries to the event's log stream, so an accepted change is as durable as Redis's AOF:
 // `durable` is settled before the reply. Time comes from Redis unless the caller's clock is to be used.
 import type { Redis } from 'ioredis';
-import { type ErrorCode, type Rejection, reject } from '../../domain/errors.js';
+import { DomainError, type ErrorCode, type Rejection, reject } from '../../domain/errors.js';
 import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
 import { eventIdOf, newHoldId as newHoldIdFor, orderIdOf } from '../../domain/ids.js';
 import { IDEMPOTENCY_RETENTION_MS } from '../../domain/limits.js';
@@ -17,7 +17,7 @@ import { type EventLayout, layoutOf } from './layout.js';
 import { normaliseHold } from './log-stream.js';
 import { decodeRows, tailStart } from './log-tail.js';
 import { countsOf, stateOf } from './read-model.js';
-import { type RebuildResult, rebuildEvent } from './rebuild.js';
+import { FIRST_GATE_EPOCH, type RebuildResult, rebuildEvent } from './rebuild.js';
 import { defineScripts, type GateScripts, type RedisClient, type ScriptArg } from './scripts.js';
 import { SoldOutCache } from './sold-out-cache.js';
 
@@ -29,6 +29,12 @@ import { SoldOutCache } from './sold-out-cache.js';
 const UNKNOWN_EVENT_TTL_MS = 1_000;
 /** Bound of that memory of unknown ids, oldest forgotten first. */
 const UNKNOWN_EVENTS_MAX = 10_000;
+/**
+ * An event found lost (Redis lost its state, rebuild.ts) is refused without asking Redis and the store again
+ * for this long: a sale's worth of requests must not each cost a look-up. A reconcile on another instance
+ * is noticed after at most this long.
+ */
+const LOST_EVENT_TTL_MS = 1_000;
 /** Due holds one sweep call expires per event; a larger backlog takes several calls of the same sweep. */
 const SWEEP_BATCH = 500;
 /** Longest an event goes unswept by this instance when nothing it knows of is due (see #nextSweepOf). */
@@ -56,6 +62,8 @@ export class RedisGate implements Gate {
   readonly #scriptKeys = new Map<string, readonly string[]>();
   /** Event id → until when the store is not asked about it again (see UNKNOWN_EVENT_TTL_MS). */
   readonly #unknown = new Map<string, number>();
+  /** Event id → until when it is refused as lost without asking again (see LOST_EVENT_TTL_MS). */
+  readonly #lost = new Map<string, number>();
   /** Event id → when this instance next sweeps it, in Redis's time (or the commands' time in tests). */
   readonly #nextSweepMs = new Map<string, number>();
   /** Redis's clock minus this process's, as of the last sweep. */
@@ -81,6 +89,7 @@ export class RedisGate implements Gate {
     const created = await this.#scripts.createEvent(this.#keys(spec.id), [
       JSON.stringify(spec),
       layout.seatCount,
+      FIRST_GATE_EPOCH,
     ]);
     await this.#redis.sadd(EVENTS_KEY, spec.id);
     this.#unknown.delete(spec.id);
@@ -272,6 +281,7 @@ export class RedisGate implements Gate {
     if (this.#store === undefined) throw new Error('This gate has no store to rebuild from.');
     // Restored holds may expire before the time this instance planned to sweep next.
     this.#nextSweepMs.delete(eventId);
+    if (force) this.#lost.delete(eventId);
     return rebuildEvent(eventId, {
       redis: this.#redis,
       scripts: this.#scripts,
@@ -281,12 +291,26 @@ export class RedisGate implements Gate {
     });
   }
 
+  /**
+   * Rebuilds an event whose keys are missing: true when it is there now, false when the store does not know
+   * it either. Throws `event_needs_reconcile` when Redis lost it (see rebuild.ts).
+   */
   async #rebuildMissing(eventId: string): Promise<boolean> {
     if (this.#store === undefined) return false;
+    const lostUntil = this.#lost.get(eventId);
+    if (lostUntil !== undefined && lostUntil > Date.now()) throw needsReconcile();
+    this.#lost.delete(eventId);
     const until = this.#unknown.get(eventId);
     if (until !== undefined && until > Date.now()) return false;
     this.#unknown.delete(eventId);
-    if ((await this.rebuild(eventId)) !== 'unknown') return true;
+    const result = await this.rebuild(eventId);
+    if (result === 'lost') {
+      // Bounded like #unknown: lost events are events the store knows, but stay careful.
+      if (this.#lost.size >= UNKNOWN_EVENTS_MAX) this.#lost.delete(this.#lost.keys().next().value as string);
+      this.#lost.set(eventId, Date.now() + LOST_EVENT_TTL_MS);
+      throw needsReconcile();
+    }
+    if (result !== 'unknown') return true;
     if (this.#unknown.size >= UNKNOWN_EVENTS_MAX)
       this.#unknown.delete(this.#unknown.keys().next().value as string);
     this.#unknown.set(eventId, Date.now() + UNKNOWN_EVENT_TTL_MS);
@@ -334,6 +358,10 @@ export class RedisGate implements Gate {
   #time(nowMs: number): number {
     return this.#useCommandTime ? nowMs : 0;
   }
+}
+
+function needsReconcile(): DomainError {
+  return new DomainError('event_needs_reconcile');
 }
 
 function listenForRestocks(subscriber: Redis, cache: SoldOutCache): void {

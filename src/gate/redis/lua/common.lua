@@ -1,7 +1,9 @@
 -- Shared by every script of the Redis gate (prepended at load time). Keys of one event, in this order:
 -- KEYS[1] spec, KEYS[2] seats, KEYS[3] counts, KEYS[4] holds, KEYS[5] expiry, KEYS[6] users, KEYS[7] log,
 -- KEYS[8] ended (hash: hold id → '<status> <at ms> <hold json>' until a projector has stored the ending).
--- Seat map bytes: '0' free, 'h' held, 's' sold. Counts fields: p:<pool>:held|sold, s:<section>:held|sold.
+-- Seat map bytes: '0' free, 'h' held, 's' sold. Counts fields: p:<pool>:held|sold, s:<section>:held|sold,
+-- restock (a counter), epoch (the generation of the event's gate state; its presence marks that this Redis
+-- holds the event's state since create-event or load-event wrote it: see rebuild.ts).
 
 -- Time comes from Redis, so that every instance shares one clock; tests may pass an explicit time.
 local function now_ms(given)
@@ -21,8 +23,13 @@ local function entry_json(kind, event_id, at, hold_json, extra)
     ',"hold":' .. hold_json .. (extra or '') .. '}'
 end
 
+-- Every entry carries the generation (epoch) of the event's gate state it was decided under: the store
+-- refuses entries of an older one (a rebuild started a new one). The counts hash keeps it, written by
+-- create-event and load-event; an event created before epochs existed is in epoch 1, as the store says.
 local function append(kind, event_id, at, hold_json, extra)
-  redis.call('XADD', KEYS[7], '*', 'e', entry_json(kind, event_id, at, hold_json, extra))
+  local epoch = redis.call('HGET', KEYS[3], 'epoch') or '1'
+  local tail = (extra or '') .. ',"epoch":' .. epoch
+  redis.call('XADD', KEYS[7], '*', 'e', entry_json(kind, event_id, at, hold_json, tail))
 end
 
 local function section_of(seat_id)

@@ -1,13 +1,14 @@
 -- Loads an event's gate state rebuilt from the store (after Redis lost the event's keys), unless another
 -- instance has done so first. ARGV: 1 spec json, 2 seat map, 3 counts json ({field: n}),
 -- 4 users json ({user: n}), 5 holds json ([[id, hold json, offsets, expires]]),
--- 6 idempotency json ([[value, ttl ms]]), one per idempotency key, the keys being KEYS[9..] in that order.
+-- 6 idempotency json ([[value, ttl ms]]), one per idempotency key, the keys being KEYS[9..] in that order,
+-- 7 gate epoch (the new one the store has just started).
 -- Returns 1, or 0 when the event was there already.
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 for i = 2, 6 do redis.call('DEL', KEYS[i]) end
 redis.call('SET', KEYS[1], ARGV[1])
 if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2]) end
-redis.call('HSET', KEYS[3], 'restock', 0)
+redis.call('HSET', KEYS[3], 'restock', 0, 'epoch', ARGV[7])
 for field, n in pairs(cjson.decode(ARGV[3])) do
   if n ~= 0 then redis.call('HSET', KEYS[3], field, int(n)) end
 end
