@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { HOLD_TTL_SECONDS_MAX, HOLD_TTL_SECONDS_MIN, MAX_PER_USER_MAX } from './domain/limits.js';
-import { SERVER_LIMITS_DEFAULT, type ServerLimits } from './http/server-limits.js';
 import { REDIS_PERSISTENCE_MODES, type RedisPersistenceMode } from './gate/redis/persistence.js';
+import { SERVER_LIMITS_DEFAULT, type ServerLimits } from './http/server-limits.js';
 
 export interface Config {
   readonly port: number;
