@@ -9,7 +9,8 @@ import { type HoldRow, holdOf, type TicketRow, ticketOf } from './rows.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import type { EventRevenue, EventStats, LogTail, Page, Store, StoreAudit } from './store.js';
 
-const HOLD_COLUMNS = 'id, event_id, user_id, status, items, total, created_at_ms, expires_at_ms';
+const HOLD_COLUMNS =
+  'id, event_id, user_id, status, items, total, created_at_ms, expires_at_ms, order_token';
 const TICKET_COLUMNS = 'id, order_id, event_id, user_id, seat_id, pool_id, price';
 
 export class SqlStore implements Store {
@@ -54,12 +55,13 @@ export class SqlStore implements Store {
     );
     const idempotency = await this.#db.query<{
       event_id: string;
+      user_id: string;
       idempotency_key: string;
       id: string;
       fingerprint: string;
       created_at_ms: string;
     }>(
-      `SELECT event_id, idempotency_key, id, fingerprint, created_at_ms FROM holds
+      `SELECT event_id, user_id, idempotency_key, id, fingerprint, created_at_ms FROM holds
        WHERE idempotency_key IS NOT NULL AND created_at_ms > $1 AND ($2 = '' OR event_id = $2)
        ORDER BY created_at_ms, id`,
       [nowMs - IDEMPOTENCY_RETENTION_MS, only],
@@ -70,6 +72,7 @@ export class SqlStore implements Store {
       idempotency: idempotency.map(
         (row): IdempotencySnapshot => ({
           eventId: row.event_id,
+          userId: row.user_id,
           key: row.idempotency_key,
           holdId: row.id,
           fingerprint: row.fingerprint,

@@ -7,8 +7,9 @@ import type { GateSnapshot } from '../../domain/snapshot.js';
 import type { Hold } from '../../domain/types.js';
 import type { Store } from '../../store/store.js';
 import { EventBook, SEAT_HELD, SEAT_SOLD } from '../memory/event-book.js';
+import type { IdempotencyLimits } from '../memory/idempotency-book.js';
 import { restoreSnapshot } from '../memory/snapshot.js';
-import { EVENTS_KEY, eventKeys, idempotencyKeyOf } from './keys.js';
+import { EVENTS_KEY, eventKeys, idempotencyKeysOf } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
 import { readTail } from './log-tail.js';
 import type { GateScripts, RedisClient } from './scripts.js';
@@ -26,6 +27,8 @@ export interface RebuildOptions {
   readonly nowMs: number;
   /** Reload even when the keys are there (reconcile): decisions pause while the event is reloaded. */
   readonly force?: boolean;
+  /** The bounds of the gate's idempotency records; the folded records are kept within them. */
+  readonly idempotencyLimits?: IdempotencyLimits;
 }
 
 export async function rebuildEvent(eventId: string, options: RebuildOptions): Promise<RebuildResult> {
@@ -49,8 +52,7 @@ export async function rebuildEvent(eventId: string, options: RebuildOptions): Pr
     const spec = snapshot.events[0];
     if (spec === undefined) return 'unknown';
     const layout = layoutOf(spec);
-    const state = foldSnapshot(layout, snapshot, options.nowMs);
-    const idempotencyKeys = state.idempotency.map((record) => record[0]);
+    const state = foldSnapshot(layout, snapshot, options.nowMs, options.idempotencyLimits);
     await options.scripts.loadEvent(
       [
         keys.spec,
@@ -61,7 +63,7 @@ export async function rebuildEvent(eventId: string, options: RebuildOptions): Pr
         keys.users,
         keys.log,
         keys.ended,
-        ...idempotencyKeys,
+        ...idempotencyKeysOf(eventId),
       ],
       [
         JSON.stringify(spec),
@@ -69,7 +71,7 @@ export async function rebuildEvent(eventId: string, options: RebuildOptions): Pr
         JSON.stringify(state.counts),
         JSON.stringify(state.users),
         JSON.stringify(state.holds),
-        JSON.stringify(state.idempotency.map(([, value, ttl]) => [value, ttl])),
+        JSON.stringify(state.idempotency),
       ],
     );
     await redis.sadd(EVENTS_KEY, eventId);
@@ -95,13 +97,18 @@ interface FoldedState {
   readonly users: Record<string, number>;
   /** [hold id, hold json, seat offsets, expiry]. */
   readonly holds: [string, string, string, number][];
-  /** [redis key, `<hold id>\n<fingerprint>`, ttl ms]. */
-  readonly idempotency: [string, string, number][];
+  /** [buyer, key, `<hold id>\n<fingerprint>`, placed at ms], oldest first, within the bounds. */
+  readonly idempotency: [string, string, string, number][];
 }
 
 /** The event's state as the memory gate would hold it after replaying the snapshot, in Redis's encoding. */
-export function foldSnapshot(layout: EventLayout, snapshot: GateSnapshot, nowMs: number): FoldedState {
-  const book = new EventBook(layout.spec);
+export function foldSnapshot(
+  layout: EventLayout,
+  snapshot: GateSnapshot,
+  nowMs: number,
+  idempotencyLimits?: IdempotencyLimits,
+): FoldedState {
+  const book = new EventBook(layout.spec, idempotencyLimits);
   const live = new Map<string, Hold>();
   restoreSnapshot(snapshot, {
     addEvent: () => {},
@@ -135,15 +142,8 @@ export function foldSnapshot(layout: EventLayout, snapshot: GateSnapshot, nowMs:
     holds.push([hold.id, json, offsets.join(','), hold.expiresAtMs]);
   }
   const idempotency: FoldedState['idempotency'] = [];
-  for (const [key, record] of book.idempotency) {
-    const ttl = record.expiresAtMs - nowMs;
-    if (ttl > 0)
-      idempotency.push([
-        idempotencyKeyOf(layout.spec.id, key),
-        `${record.holdId}\n${record.fingerprint}`,
-        ttl,
-      ]);
-  }
+  for (const [buyer, key, record] of book.idempotency.records(nowMs))
+    idempotency.push([buyer, key, `${record.holdId}\n${record.fingerprint}`, record.placedAtMs]);
   return {
     seatMap: bytes.toString('latin1'),
     counts,

@@ -90,3 +90,72 @@ local function end_hold(hold_id, hold_json, kind, at)
   local epoch = redis.call('HINCRBY', KEYS[3], 'restock', 1)
   redis.call('PUBLISH', ARGV[#ARGV], hold.eventId .. ' ' .. int(epoch))
 end
+
+-- Idempotency records, bounded as the memory gate bounds them (gate/memory/idempotency-book.ts). Only the
+-- scripts that keep them pass KEYS[9] (hash `<buyer>\n<key>` → `<hold id>\n<fingerprint>`), KEYS[10] (zset
+-- of the same members by placement ms, oldest first) and KEYS[11] (hash buyer → the buyer's keys, oldest
+-- first, '\n'-joined). A key is the buyer's own: the same key from another buyer is another member.
+local IDEM_PRUNE_BATCH = 16 -- records past retention dropped per placement: more than one, so they never pile up
+
+local function idem_split(text)
+  local parts = {}
+  if text then
+    for part in string.gmatch(text, '[^\n]+') do parts[#parts + 1] = part end
+  end
+  return parts
+end
+
+local function idem_set_buyer_keys(buyer, keys)
+  if #keys == 0 then redis.call('HDEL', KEYS[11], buyer) else redis.call('HSET', KEYS[11], buyer, table.concat(keys, '\n')) end
+end
+
+-- Forgets one record, given as `<buyer>\n<key>`.
+local function idem_forget(member)
+  local sep = string.find(member, '\n', 1, true)
+  local buyer, key = string.sub(member, 1, sep - 1), string.sub(member, sep + 1)
+  redis.call('HDEL', KEYS[9], member)
+  redis.call('ZREM', KEYS[10], member)
+  local kept = {}
+  for _, k in ipairs(idem_split(redis.call('HGET', KEYS[11], buyer))) do
+    if k ~= key then kept[#kept + 1] = k end
+  end
+  idem_set_buyer_keys(buyer, kept)
+end
+
+-- The buyer's record of a key (`<hold id>\n<fingerprint>`), or nil when unknown or past its retention.
+local function idem_find(buyer, key, now, retention)
+  local member = buyer .. '\n' .. key
+  local record = redis.call('HGET', KEYS[9], member)
+  if not record then return nil end
+  local at = tonumber(redis.call('ZSCORE', KEYS[10], member))
+  if at + retention <= now then
+    idem_forget(member)
+    return nil
+  end
+  return record
+end
+
+-- Records a key as the buyer's newest, then forgets what the bounds leave no room for: the buyer's oldest
+-- beyond per_buyer, records past retention, the event's oldest beyond per_event.
+local function idem_remember(buyer, key, record, at, retention, per_buyer, per_event)
+  local member = buyer .. '\n' .. key
+  redis.call('HSET', KEYS[9], member, record)
+  redis.call('ZADD', KEYS[10], at, member)
+  local keys = {}
+  for _, k in ipairs(idem_split(redis.call('HGET', KEYS[11], buyer))) do
+    if k ~= key then keys[#keys + 1] = k end
+  end
+  keys[#keys + 1] = key
+  while #keys > per_buyer do
+    local oldest = buyer .. '\n' .. table.remove(keys, 1)
+    redis.call('HDEL', KEYS[9], oldest)
+    redis.call('ZREM', KEYS[10], oldest)
+  end
+  idem_set_buyer_keys(buyer, keys)
+  local expired = redis.call('ZRANGEBYSCORE', KEYS[10], '-inf', at - retention, 'LIMIT', 0, IDEM_PRUNE_BATCH)
+  for _, old in ipairs(expired) do idem_forget(old) end
+  local excess = redis.call('ZCARD', KEYS[10]) - per_event
+  if excess > 0 then
+    for _, old in ipairs(redis.call('ZRANGE', KEYS[10], 0, excess - 1)) do idem_forget(old) end
+  end
+end
