@@ -33,9 +33,9 @@ export interface EventKeys {
   readonly deadLetters: string;
   /** String, short-lived: held by the instance rebuilding the event's keys from the store. */
   readonly rebuildLock: string;
-  /** Hash: `<buyer>\n<Idempotency-Key>` → `<hold id>\n<fingerprint>` (see lua/common.lua, idem_*). */
+  /** Hash: `<buyer>\n<Idempotency-Key>` → `<hold id>\n<fingerprint>\n<placed at ms>` (lua/common.lua, idem_*). */
   readonly idempotency: string;
-  /** Sorted set: the same `<buyer>\n<key>` members scored by placement time (epoch ms), oldest first. */
+  /** Sorted set: the same `<buyer>\n<key>` members in the order they were recorded, oldest first. */
   readonly idempotencyAge: string;
   /** Hash: buyer → that buyer's keys, oldest first, newline-separated (at most the per-buyer bound). */
   readonly idempotencyByBuyer: string;

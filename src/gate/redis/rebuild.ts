@@ -97,8 +97,8 @@ interface FoldedState {
   readonly users: Record<string, number>;
   /** [hold id, hold json, seat offsets, expiry]. */
   readonly holds: [string, string, string, number][];
-  /** [buyer, key, `<hold id>\n<fingerprint>`, placed at ms], oldest first, within the bounds. */
-  readonly idempotency: [string, string, string, number][];
+  /** [buyer, key, hold id, fingerprint, placed at ms], oldest first, within the bounds. */
+  readonly idempotency: [string, string, string, string, number][];
 }
 
 /** The event's state as the memory gate would hold it after replaying the snapshot, in Redis's encoding. */
@@ -143,7 +143,7 @@ export function foldSnapshot(
   }
   const idempotency: FoldedState['idempotency'] = [];
   for (const [buyer, key, record] of book.idempotency.records(nowMs))
-    idempotency.push([buyer, key, `${record.holdId}\n${record.fingerprint}`, record.placedAtMs]);
+    idempotency.push([buyer, key, record.holdId, record.fingerprint, record.placedAtMs]);
   return {
     seatMap: bytes.toString('latin1'),
     counts,

@@ -1,8 +1,8 @@
 -- Loads an event's gate state rebuilt from the store (after Redis lost the event's keys), unless another
 -- instance has done so first. ARGV: 1 spec json, 2 seat map, 3 counts json ({field: n}),
 -- 4 users json ({user: n}), 5 holds json ([[id, hold json, offsets, expires]]),
--- 6 idempotency json ([[buyer, key, `<hold id>\n<fingerprint>`, placed at ms]], oldest first, already within
--- the bounds), kept in KEYS[9..11] as place.lua keeps them.
+-- 6 idempotency json ([[buyer, key, hold id, fingerprint, placed at ms]], oldest first, already within the
+-- bounds), kept in KEYS[9..11] as place.lua keeps them.
 -- Returns 1, or 0 when the event was there already.
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 for i = 2, 6 do redis.call('DEL', KEYS[i]) end
@@ -21,8 +21,7 @@ end
 local buyer_keys = {}
 for _, record in ipairs(cjson.decode(ARGV[6])) do
   local buyer, key = record[1], record[2]
-  redis.call('HSET', KEYS[9], buyer .. '\n' .. key, record[3])
-  redis.call('ZADD', KEYS[10], record[4], buyer .. '\n' .. key)
+  idem_write(buyer .. '\n' .. key, record[3], record[4], record[5])
   buyer_keys[buyer] = buyer_keys[buyer] or {}
   table.insert(buyer_keys[buyer], key)
 end

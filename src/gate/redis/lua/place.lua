@@ -16,11 +16,9 @@ local idem, fingerprint, retention = ARGV[9], ARGV[10], tonumber(ARGV[11])
 local kind, quantity = ARGV[14], tonumber(ARGV[15])
 
 if idem ~= '' then
-  local known = idem_find(user_id, idem, now, retention)
-  if known then
-    local sep = string.find(known, '\n', 1, true)
-    if string.sub(known, sep + 1) ~= fingerprint then return { 'reject', 'idempotency_key_reused' } end
-    local known_id = string.sub(known, 1, sep - 1)
+  local known_id, known_fingerprint = idem_find(user_id, idem, now, retention)
+  if known_id then
+    if known_fingerprint ~= fingerprint then return { 'reject', 'idempotency_key_reused' } end
     return { 'replayed', known_id, redis.call('HGET', KEYS[4], known_id) or false }
   end
 end
@@ -123,7 +121,7 @@ local hold = { items = items }
 redis.call('HINCRBY', KEYS[6], user_id, quantity)
 local extra = nil
 if idem ~= '' then
-  idem_remember(user_id, idem, hold_id .. '\n' .. fingerprint, now, retention, tonumber(ARGV[12]), tonumber(ARGV[13]))
+  idem_remember(user_id, idem, hold_id, fingerprint, now, retention, tonumber(ARGV[12]), tonumber(ARGV[13]))
   extra = ',"idempotencyKey":' .. cjson.encode(idem) .. ',"fingerprint":' .. cjson.encode(fingerprint)
 end
 append('hold_placed', event_id, now, hold_json, extra)
