@@ -41,8 +41,11 @@ export class IdempotencyBook {
   readonly #limits: IdempotencyLimits;
   /** (buyer, key) → record; Map order is insertion order, which is placement order: oldest first. */
   readonly #records = new Map<string, Stored>();
-  /** Buyer → that buyer's (buyer, key) strings, oldest first. */
-  readonly #byBuyer = new Map<string, Set<string>>();
+  /**
+   * Buyer → that buyer's (buyer, key) strings, oldest first: the string itself for a buyer with one key (the
+   * common case, and no container to pay for), an array beyond.
+   */
+  readonly #byBuyer = new Map<string, string | string[]>();
 
   constructor(limits: IdempotencyLimits = IDEMPOTENCY_LIMITS) {
     this.#limits = limits;
@@ -63,14 +66,18 @@ export class IdempotencyBook {
   remember(buyer: string, key: string, record: IdempotencyRecord): void {
     const id = buyerKeyOf(buyer, key);
     this.#forget(id);
-    this.#records.set(id, { ...record, buyer });
-    let keys = this.#byBuyer.get(buyer);
-    if (keys === undefined) {
-      keys = new Set();
-      this.#byBuyer.set(buyer, keys);
-    }
-    keys.add(id);
-    while (keys.size > this.#limits.keysPerBuyer) this.#forget(keys.values().next().value as string);
+    this.#records.set(id, {
+      holdId: record.holdId,
+      fingerprint: record.fingerprint,
+      placedAtMs: record.placedAtMs,
+      buyer,
+    });
+    const keys = this.#byBuyer.get(buyer);
+    if (keys === undefined) this.#byBuyer.set(buyer, id);
+    else if (typeof keys === 'string') this.#byBuyer.set(buyer, [keys, id]);
+    else keys.push(id);
+    const count = typeof keys === 'object' ? keys.length : keys === undefined ? 1 : 2;
+    if (count > this.#limits.keysPerBuyer) this.#forget(this.#oldestOf(buyer));
     while (this.#records.size > this.#limits.keysPerEvent)
       this.#forget(this.#records.keys().next().value as string);
   }
@@ -97,12 +104,21 @@ export class IdempotencyBook {
     }
   }
 
+  #oldestOf(buyer: string): string {
+    const keys = this.#byBuyer.get(buyer) as string | string[];
+    return typeof keys === 'string' ? keys : (keys[0] as string);
+  }
+
   #forget(id: string): void {
     const record = this.#records.get(id);
     if (record === undefined) return;
     this.#records.delete(id);
     const keys = this.#byBuyer.get(record.buyer);
-    keys?.delete(id);
-    if (keys?.size === 0) this.#byBuyer.delete(record.buyer);
+    if (typeof keys === 'string' || keys === undefined) {
+      this.#byBuyer.delete(record.buyer);
+      return;
+    }
+    keys.splice(keys.indexOf(id), 1);
+    if (keys.length === 1) this.#byBuyer.set(record.buyer, keys[0] as string);
   }
 }
