@@ -46,8 +46,8 @@ export const IDEMPOTENCY_KEYS_PER_BUYER_MAX = 16;
 /**
  * Idempotency keys remembered per event, all buyers together; beyond it the oldest are forgotten first.
  * The design point is 200,000 people pressing "buy" at once, each with a request in flight, so each keeps
- * their newest key through the rush. At the measured cost per key (docs/benchmarks.md: ~0.3 KB in the
- * memory gate, ~0.3 KB in Redis) a full event holds about 60 MB of keys, whatever the traffic.
+ * their newest key through the rush. At the measured cost per key (docs/benchmarks.md: ~0.9 KB in the memory
+ * gate, ~0.43 KB in Redis) a full event holds at most ~180 MiB (embedded) or ~82 MiB (Redis) of keys.
  */
 export const IDEMPOTENCY_KEYS_PER_EVENT_MAX = 200_000;
 /** Pages of list endpoints. */
