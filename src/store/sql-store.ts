@@ -9,8 +9,7 @@ import { type HoldRow, holdOf, type TicketRow, ticketOf } from './rows.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import type { EventRevenue, EventStats, LogTail, Page, Store, StoreAudit } from './store.js';
 
-const HOLD_COLUMNS =
-  'id, event_id, user_id, status, items, total, created_at_ms, expires_at_ms, order_token';
+const HOLD_COLUMNS = 'id, event_id, user_id, status, items, total, created_at_ms, expires_at_ms, order_token';
 const TICKET_COLUMNS = 'id, order_id, event_id, user_id, seat_id, pool_id, price';
 
 export class SqlStore implements Store {
