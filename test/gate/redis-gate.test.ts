@@ -280,6 +280,10 @@ describe.runIf(postgresHere)('Redis gate rebuild from the store and the log', ()
       nowMs: now,
     });
     expect(retry).toMatchObject({ ok: true, kind: 'replayed', holdId: a.hold.id });
+    // The rebuilt key is still a's own: c sending it is a new request of c's.
+    const other = await place('c', { quantity: 1, poolId: 'ga' }, 'key-a');
+    expect(other).toMatchObject({ ok: true, kind: 'placed', hold: { userId: 'c' } });
+    if (other.ok && other.kind === 'placed') await fresh.releaseHold(other.hold.id, now);
     expect(await place('a', { seats: ['A-1-1', 'A-1-4'] })).toMatchObject({
       ok: false,
       code: 'limit_exceeded',
