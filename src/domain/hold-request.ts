@@ -1,7 +1,11 @@
 // Which of the three shapes a hold request has. The schema checks types and bounds; this checks the
 // combination, which JSON Schema expresses badly (oneOf errors are unreadable for clients).
+import { createHash } from 'node:crypto';
 import { type Rejection, reject } from './errors.js';
 import type { EventSpec, HoldRequest } from './types.js';
+
+/** 132 bits of SHA-256 in base64url: two different requests under one key never collide in practice. */
+const FINGERPRINT_LENGTH = 22;
 
 export type HoldTarget =
   | { readonly kind: 'pool'; readonly poolId: string; readonly quantity: number }
@@ -33,9 +37,13 @@ export function targetOf(request: HoldRequest, spec: EventSpec): HoldTarget | Re
   return reject('invalid_request', 'This event has several pools or seats: name a poolId or a sectionId.');
 }
 
-/** A canonical text of what was asked, to tell a retry from a different request under one key. */
+/**
+ * A digest of what was asked, to tell a retry from a different request under one key. A digest, not the
+ * canonical text itself: the gates remember one per Idempotency-Key, and a request naming 50 seats is
+ * about 1 KB of text, where the digest is 22 characters whatever was asked.
+ */
 export function fingerprintOf(request: HoldRequest, kind: 'hold' | 'order'): string {
-  return JSON.stringify([
+  const canonical = JSON.stringify([
     kind,
     request.userId,
     request.quantity ?? null,
@@ -43,4 +51,5 @@ export function fingerprintOf(request: HoldRequest, kind: 'hold' | 'order'): str
     request.sectionId ?? null,
     request.seats ?? null,
   ]);
+  return createHash('sha256').update(canonical).digest('base64url').slice(0, FINGERPRINT_LENGTH);
 }

@@ -1,4 +1,4 @@
-import { newHoldId } from './ids.js';
+import { newHoldId, newOrderToken } from './ids.js';
 import type { Hold, HoldItem } from './types.js';
 
 /** A new live hold of items for a user, expiring ttlSeconds after nowMs. */
@@ -20,5 +20,6 @@ export function newHold(
     total,
     createdAtMs: nowMs,
     expiresAtMs: nowMs + ttlSeconds * 1000,
+    orderToken: newOrderToken(),
   };
 }

@@ -1,6 +1,9 @@
 // Ids that clients see. Hold ids are random (a guessable id would let anyone release another's hold) and
 // carry their event id, so any gate, including a sharded one, can route a hold to its event.
-// Order and ticket ids are derived from the hold id: confirming twice yields the same order by construction.
+// The order a hold becomes has a random part of its own, drawn when the hold is placed and kept with the
+// hold (its `orderToken`, in the log entry and in the store): confirming twice, replaying the log or
+// rebuilding a gate yields the same order id, and neither id can be computed from the other. Ticket ids
+// extend the order id.
 import { randomFillSync } from 'node:crypto';
 
 const RANDOM_BYTES = 12;
@@ -31,12 +34,29 @@ export function eventIdOf(id: string): string | undefined {
   return id.slice(first + 1, last);
 }
 
-export function orderIdOf(holdId: string): string {
-  return `o${holdId.slice(1)}`;
+/** The random part of the order id of a hold, drawn at placement, independent of the hold id. */
+export function newOrderToken(): string {
+  return randomToken();
 }
 
-export function ticketIdOf(holdId: string, index: number): string {
-  return `t${holdId.slice(1)}.${index}`;
+/** What an order id is derived from: the hold and the order token it was placed with. */
+export interface OrderIdSource {
+  readonly id: string;
+  readonly eventId: string;
+  readonly orderToken?: string;
+}
+
+/**
+ * The id of the order a hold becomes. Holds placed before order tokens existed have none: their orders keep
+ * the id they were given then (the hold's random part), so stored orders stay reachable.
+ */
+export function orderIdOf(hold: OrderIdSource): string {
+  if (hold.orderToken === undefined) return `o${hold.id.slice(1)}`;
+  return `o.${hold.eventId}.${hold.orderToken}`;
+}
+
+export function ticketIdOf(orderId: string, index: number): string {
+  return `t${orderId.slice(1)}.${index}`;
 }
 
 export function newEventId(): string {

@@ -3,12 +3,12 @@ import type { Hold, Order, Ticket } from './types.js';
 
 /** The order a hold becomes when confirmed: one ticket per seat and per unit of counted stock. */
 export function orderOf(hold: Hold, nowMs: number): Order {
-  const orderId = orderIdOf(hold.id);
+  const orderId = orderIdOf(hold);
   const tickets: Ticket[] = [];
   for (const item of hold.items) {
     for (let unit = 0; unit < item.quantity; unit++) {
       const base = {
-        id: ticketIdOf(hold.id, tickets.length),
+        id: ticketIdOf(orderId, tickets.length),
         orderId,
         eventId: hold.eventId,
         userId: hold.userId,

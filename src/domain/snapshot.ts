@@ -4,6 +4,8 @@ import type { EventSpec, Hold } from './types.js';
 
 export interface IdempotencySnapshot {
   readonly eventId: string;
+  /** The buyer who sent the key: keys are looked up under (event, buyer, key). */
+  readonly userId: string;
   readonly key: string;
   readonly holdId: string;
   readonly fingerprint: string;

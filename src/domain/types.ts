@@ -51,6 +51,12 @@ export interface Hold {
   readonly createdAtMs: number;
   readonly expiresAtMs: number;
   readonly orderId?: string;
+  /**
+   * The random part of the id of the order this hold becomes (domain/ids.ts). Internal: never shown to
+   * clients, so that a hold id does not give its order id before the order exists. Absent on holds placed
+   * before order tokens existed.
+   */
+  readonly orderToken?: string;
 }
 
 export interface Ticket {

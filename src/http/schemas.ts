@@ -119,7 +119,14 @@ export const holdBody = {
 
 export const idempotencyHeaders = {
   type: 'object',
-  properties: { 'idempotency-key': { type: 'string', pattern: '^[\\x21-\\x7E]{1,128}$' } },
+  properties: {
+    'idempotency-key': {
+      type: 'string',
+      pattern: '^[\\x21-\\x7E]{1,128}$',
+      description:
+        "Retry key of this buyer (userId) on this event: the same key and body return the first answer. Another buyer's key of the same text is another key. Remembered 1 hour, the newest 16 per buyer and 200,000 per event.",
+    },
+  },
 } as const;
 
 export const eventParams = { type: 'object', required: ['eventId'], properties: { eventId: id } } as const;

@@ -87,7 +87,7 @@ export class Reservations {
     const hold = outcome.hold ?? (await this.#endedHold(outcome.holdId));
     if (hold === undefined)
       throw new Error(`Idempotency key names hold ${outcome.holdId}, which the store lacks.`);
-    const order = confirm ? await this.#orderOf(hold.id) : undefined;
+    const order = confirm ? await this.#orderOf(hold) : undefined;
     return { created: false, hold, order };
   }
 
@@ -101,7 +101,7 @@ export class Reservations {
     if (outcome.code !== 'hold_not_found') return this.#count('confirm', outcome);
     const stored = await this.#endedHold(holdId);
     if (stored?.status === 'confirmed') {
-      const order = await this.#orderOf(holdId);
+      const order = await this.#orderOf(stored);
       if (order !== undefined) return { created: false, order };
     }
     return this.#count('confirm', endingRejection(stored));
@@ -138,10 +138,10 @@ export class Reservations {
   }
 
   /** The order of a confirmed hold: from the store, or derived from the gate's record of its ending. */
-  async #orderOf(holdId: string): Promise<Order | undefined> {
-    const stored = await this.#store.getOrder(orderIdOf(holdId));
+  async #orderOf(hold: Hold): Promise<Order | undefined> {
+    const stored = await this.#store.getOrder(orderIdOf(hold));
     if (stored !== undefined) return stored;
-    const recent = await this.#recentEnding?.(holdId);
+    const recent = await this.#recentEnding?.(hold.id);
     return recent?.hold.status === 'confirmed' ? orderOf(recent.hold, recent.atMs) : undefined;
   }
 

@@ -18,12 +18,12 @@ import type { SqlExecutor } from './sql-driver.js';
 
 const UPSERT_HOLDS = `
 INSERT INTO holds (id, event_id, user_id, status, items, quantity, total, created_at_ms, expires_at_ms,
-                   ended_at_ms, idempotency_key, fingerprint)
+                   ended_at_ms, idempotency_key, fingerprint, order_token)
 SELECT id, event_id, user_id, status, items, quantity, total, created_at_ms, expires_at_ms, ended_at_ms,
-       idempotency_key, fingerprint
+       idempotency_key, fingerprint, order_token
 FROM jsonb_to_recordset($1::jsonb) AS b(id text, event_id text, user_id text, status text, items jsonb,
      quantity integer, total bigint, created_at_ms bigint, expires_at_ms bigint, ended_at_ms bigint,
-     idempotency_key text, fingerprint text)
+     idempotency_key text, fingerprint text, order_token text)
 ON CONFLICT (id) DO UPDATE SET
   status = CASE WHEN holds.status = 'held' THEN excluded.status ELSE holds.status END,
   ended_at_ms = CASE WHEN holds.status = 'held' THEN excluded.ended_at_ms ELSE holds.ended_at_ms END,
@@ -59,6 +59,7 @@ interface HoldRow {
   ended_at_ms: number | null;
   idempotency_key: string | null;
   fingerprint: string | null;
+  order_token: string | null;
 }
 
 interface Rows {
@@ -112,6 +113,8 @@ function holdRowOf(holds: Map<string, HoldRow>, entry: LogEntry): HoldRow {
       ended_at_ms: null,
       idempotency_key: null,
       fingerprint: null,
+      // Every entry carries the whole hold, token included, so whichever entry inserts the row records it.
+      order_token: hold.orderToken ?? null,
     };
     holds.set(hold.id, row);
   }

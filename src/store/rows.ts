@@ -11,6 +11,7 @@ export interface HoldRow {
   total: string | number;
   created_at_ms: string | number;
   expires_at_ms: string | number;
+  order_token: string | null;
 }
 
 export interface TicketRow {
@@ -33,8 +34,9 @@ export function holdOf(row: HoldRow): Hold {
     total: Number(row.total),
     createdAtMs: Number(row.created_at_ms),
     expiresAtMs: Number(row.expires_at_ms),
+    ...(row.order_token === null ? {} : { orderToken: row.order_token }),
   };
-  return row.status === 'confirmed' ? { ...base, orderId: orderIdOf(row.id) } : base;
+  return row.status === 'confirmed' ? { ...base, orderId: orderIdOf(base) } : base;
 }
 
 export function ticketOf(row: TicketRow): Ticket {

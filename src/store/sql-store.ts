@@ -1,6 +1,6 @@
 // The one Store implementation, over any SqlDriver. Queries are plain SQL shared by PGlite and PostgreSQL.
 import { capacityOf } from '../domain/event-spec.js';
-import { IDEMPOTENCY_RETENTION_MS } from '../domain/limits.js';
+import { IDEMPOTENCY_KEYS_PER_EVENT_MAX, IDEMPOTENCY_RETENTION_MS } from '../domain/limits.js';
 import type { LogEntry } from '../domain/log-entry.js';
 import type { GateSnapshot, IdempotencySnapshot } from '../domain/snapshot.js';
 import type { EventSpec, Hold, Order, Ticket } from '../domain/types.js';
@@ -19,7 +19,7 @@ import type {
   StoreAudit,
 } from './store.js';
 
-const HOLD_COLUMNS = 'id, event_id, user_id, status, items, total, created_at_ms, expires_at_ms';
+const HOLD_COLUMNS = 'id, event_id, user_id, status, items, total, created_at_ms, expires_at_ms, order_token';
 const TICKET_COLUMNS = 'id, order_id, event_id, user_id, seat_id, pool_id, price';
 
 export class SqlStore implements Store {
@@ -94,15 +94,22 @@ export class SqlStore implements Store {
     );
     const idempotency = await this.#db.query<{
       event_id: string;
+      user_id: string;
       idempotency_key: string;
       id: string;
       fingerprint: string;
       created_at_ms: string;
     }>(
-      `SELECT event_id, idempotency_key, id, fingerprint, created_at_ms FROM holds
-       WHERE idempotency_key IS NOT NULL AND created_at_ms > $1 AND ($2 = '' OR event_id = $2)
+      // The newest keys of each event within the gates' bound, not every key of the last hour: the gates
+      // would forget the rest at once, and a restart should not load more than they keep.
+      `SELECT event_id, user_id, idempotency_key, id, fingerprint, created_at_ms FROM (
+         SELECT event_id, user_id, idempotency_key, id, fingerprint, created_at_ms,
+           row_number() OVER (PARTITION BY event_id ORDER BY created_at_ms DESC, id DESC) AS newest
+         FROM holds
+         WHERE idempotency_key IS NOT NULL AND created_at_ms > $1 AND ($2 = '' OR event_id = $2)
+       ) AS recent WHERE newest <= $3
        ORDER BY created_at_ms, id`,
-      [nowMs - IDEMPOTENCY_RETENTION_MS, only],
+      [nowMs - IDEMPOTENCY_RETENTION_MS, only, IDEMPOTENCY_KEYS_PER_EVENT_MAX],
     );
     return {
       events: events.map((row) => row.spec),
@@ -110,6 +117,7 @@ export class SqlStore implements Store {
       idempotency: idempotency.map(
         (row): IdempotencySnapshot => ({
           eventId: row.event_id,
+          userId: row.user_id,
           key: row.idempotency_key,
           holdId: row.id,
           fingerprint: row.fingerprint,

@@ -67,7 +67,7 @@ async function eventRows(driver: SqlDriver, eventId: string) {
   const holds = await driver.query(
     `SELECT id, event_id, user_id, status, items, quantity, total::float8 AS total,
        created_at_ms::float8 AS created_at_ms, expires_at_ms::float8 AS expires_at_ms,
-       ended_at_ms::float8 AS ended_at_ms, idempotency_key, fingerprint
+       ended_at_ms::float8 AS ended_at_ms, idempotency_key, fingerprint, order_token
      FROM holds WHERE event_id = $1 ORDER BY id COLLATE "C"`,
     [eventId],
   );
@@ -106,16 +106,20 @@ function expectedRows(held: { hold: Hold; fate: Fate; key: string | undefined }[
       ended_at_ms: ending(fate),
       idempotency_key: key ?? null,
       fingerprint: key === undefined ? null : `fp-${key}`,
+      order_token: h.orderToken ?? null,
     })),
-    orders: orders.map((o) => ({
-      id: o.id,
-      hold_id: o.holdId,
-      event_id: o.eventId,
-      user_id: o.userId,
-      total: o.total,
-      ticket_count: o.tickets.length,
-      created_at_ms: o.createdAtMs,
-    })),
+    orders: orders
+      .map((o) => ({
+        id: o.id,
+        hold_id: o.holdId,
+        event_id: o.eventId,
+        user_id: o.userId,
+        total: o.total,
+        ticket_count: o.tickets.length,
+        created_at_ms: o.createdAtMs,
+      }))
+      // Order ids have a random part of their own: their order is not their holds' order.
+      .sort((a, b) => (a.id < b.id ? -1 : 1)),
     tickets: orders
       .flatMap((o) => o.tickets)
       .map((t) => ({
@@ -194,6 +198,8 @@ describe.each(adapters)('store contract: $name', (adapter) => {
     });
     const order = await store.getOrder(orderOf(b, NOW).id);
     expect(order).toMatchObject({ holdId: b.id, total: 10_000, userId: 'u2' });
+    // The hold keeps the random part of its order's id: read back, it names the same order.
+    expect(await store.getHold(b.id)).toMatchObject({ orderId: order?.id, orderToken: b.orderToken });
     expect(order?.tickets.map((ticket) => ticket.seatId)).toEqual(['A-1-1', 'A-1-2']);
     expect(await store.getTicket(order?.tickets[0]?.id as string)).toMatchObject({
       seatId: 'A-1-1',
@@ -237,7 +243,7 @@ describe.each(adapters)('store contract: $name', (adapter) => {
       ].sort(),
     );
     expect(snapshot.idempotency.filter((record) => record.eventId === eventId)).toEqual([
-      { eventId, key: 'key-c', holdId: c.id, fingerprint: 'fp-key-c', createdAtMs: NOW },
+      { eventId, userId: 'u3', key: 'key-c', holdId: c.id, fingerprint: 'fp-key-c', createdAtMs: NOW },
     ]);
   });
 

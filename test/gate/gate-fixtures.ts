@@ -4,6 +4,7 @@
 import { Cluster, Redis } from 'ioredis';
 import type { LogEntry } from '../../src/domain/log-entry.js';
 import type { Gate } from '../../src/gate/gate.js';
+import type { IdempotencyLimits } from '../../src/gate/memory/idempotency-book.js';
 import { MemoryGate } from '../../src/gate/memory/memory-gate.js';
 import { eventKeys } from '../../src/gate/redis/keys.js';
 import { decodeEntry, entryJsonOf } from '../../src/gate/redis/log-stream.js';
@@ -24,6 +25,13 @@ export interface GateFixture {
   peer(): Gate | undefined;
   /** The event's durable log entries, oldest first. */
   log(eventId: string): Promise<LogEntry[]>;
+  /** A gate on the same state whose idempotency bounds are these (small, to see them act). */
+  bounded(limits: IdempotencyLimits): Gate;
+  /**
+   * How many Idempotency-Keys the event remembers. Redis: every structure that keeps them is counted, and
+   * they must agree, so that none of them grows unseen.
+   */
+  idempotencyRecords(eventId: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -40,9 +48,18 @@ export const memoryGate: GateKind = {
       written.push(...entries);
     });
     const gate = new MemoryGate(journal);
+    const bounded: MemoryGate[] = [];
     return {
       gate,
       peer: () => undefined,
+      bounded(limits) {
+        const other = new MemoryGate(journal, limits);
+        bounded.push(other);
+        return other;
+      },
+      async idempotencyRecords(eventId) {
+        return [gate, ...bounded].reduce((sum, g) => sum + g.idempotencyRecords(eventId), 0);
+      },
       async log(eventId) {
         await journal.sync();
         return written.filter((entry) => entry.eventId === eventId);
@@ -57,6 +74,17 @@ export async function readLog(redis: RedisClient, eventId: string): Promise<LogE
   return rows.map(([, fields]) => decodeEntry(entryJsonOf(fields) as string));
 }
 
+async function countIdempotencyRecords(redis: RedisClient, eventId: string): Promise<number> {
+  const keys = eventKeys(eventId);
+  const records = await redis.hlen(keys.idempotency);
+  const aged = await redis.zcard(keys.idempotencyAge);
+  const lists = Object.values(await redis.hgetall(keys.idempotencyByBuyer));
+  const listed = lists.reduce((sum, list) => sum + list.split('\n').length, 0);
+  if (aged !== records || listed !== records)
+    throw new Error(`idempotency structures disagree: ${records} records, ${aged} aged, ${listed} listed`);
+  return records;
+}
+
 function redisFixture(
   clients: RedisClient[],
   options: Partial<RedisGateOptions>,
@@ -67,6 +95,9 @@ function redisFixture(
     gate: gates[0] as Gate,
     peer: () => gates[1],
     log: (eventId) => readLog(clients[0] as RedisClient, eventId),
+    bounded: (limits) =>
+      new RedisGate({ redis: clients[0] as RedisClient, useCommandTime: true, idempotencyLimits: limits }),
+    idempotencyRecords: (eventId) => countIdempotencyRecords(clients[0] as RedisClient, eventId),
     async close() {
       for (const client of clients) client.disconnect();
       await stop();

@@ -257,6 +257,127 @@ for (const kind of gateKinds()) {
       expect((await gate.eventState(s.id))?.pools[0]?.held).toBe(0);
     });
 
+    it("scopes a key to its buyer: another buyer's replay gets its own outcome, never the first buyer's hold", async () => {
+      const s = await event();
+      const request = { userId: 'victim', quantity: 2, poolId: 'ga' };
+      const victim = placed(await gate.placeHold(command(s.id, request, { idempotencyKey: 'k-shared' })));
+      // Same key, same body but another userId: a new request of that buyer, not a replay.
+      const thief = placed(
+        await gate.placeHold(command(s.id, { ...request, userId: 'thief' }, { idempotencyKey: 'k-shared' })),
+      );
+      expect(thief.hold.id).not.toBe(victim.hold.id);
+      expect(thief.hold.userId).toBe('thief');
+      // Another body under the same key is not "reused" either: the thief learns nothing about the key.
+      const other = await gate.placeHold(
+        command(s.id, { userId: 'thief2', quantity: 1, poolId: 'vip' }, { idempotencyKey: 'k-shared' }),
+      );
+      expect(other).toMatchObject({ ok: true, kind: 'placed' });
+      // The victim's retry still replays the victim's hold.
+      const retry = await gate.placeHold(command(s.id, request, { idempotencyKey: 'k-shared' }));
+      expect(retry).toMatchObject({ ok: true, kind: 'replayed', holdId: victim.hold.id });
+      // A key claimed first by someone else does not block its owner.
+      placed(
+        await gate.placeHold(command(s.id, { ...request, userId: 'thief' }, { idempotencyKey: 'k-next' })),
+      );
+      const owner = await gate.placeHold(command(s.id, request, { idempotencyKey: 'k-next' }));
+      expect(owner).toMatchObject({ ok: true, kind: 'placed', hold: { userId: 'victim' } });
+    });
+
+    it('forgets the oldest keys beyond the per-buyer and per-event bounds, and keys past retention', async () => {
+      const bounded = fixture.bounded({ retentionMs: 60_000, keysPerBuyer: 3, keysPerEvent: 5 });
+      const s = spec({ maxPerUser: 50, pools: [{ id: 'ga', name: 'GA', capacity: 100, price: 1 }] });
+      expect(await bounded.createEvent(s)).toBe(true);
+      const place = async (userId: string, key: string, nowMs = T0) =>
+        bounded.placeHold(
+          command(s.id, { userId, quantity: 1, poolId: 'ga' }, { idempotencyKey: key, nowMs }),
+        );
+      const kind = async (userId: string, key: string, nowMs = T0) => {
+        const outcome = await place(userId, key, nowMs);
+        return outcome.ok ? outcome.kind : outcome.code;
+      };
+      for (const key of ['k1', 'k2', 'k3', 'k4']) expect(await kind('u1', key)).toBe('placed');
+      // u1's fourth key pushed out u1's oldest: retrying it is a new request; the newest three replay.
+      expect(await fixture.idempotencyRecords(s.id)).toBe(3);
+      expect(await kind('u1', 'k4')).toBe('replayed');
+      expect(await kind('u1', 'k2')).toBe('replayed');
+      expect(await kind('u1', 'k1')).toBe('placed'); // now u1 keeps k3, k4, k1
+      expect(await kind('u1', 'k2')).toBe('placed'); // and now k4, k1, k2
+      // Other buyers fill the event's bound; the event's oldest key (u1's k4) goes first.
+      expect(await kind('u2', 'k1')).toBe('placed');
+      expect(await kind('u3', 'k1')).toBe('placed');
+      expect(await fixture.idempotencyRecords(s.id)).toBe(5);
+      expect(await kind('u4', 'k1')).toBe('placed');
+      expect(await fixture.idempotencyRecords(s.id)).toBe(5);
+      expect(await kind('u1', 'k1')).toBe('replayed');
+      expect(await kind('u1', 'k4')).toBe('placed');
+      // Past the retention a key is forgotten: the same request is then a new one.
+      expect(await kind('u3', 'k1', T0 + 59_999)).toBe('replayed');
+      expect(await kind('u3', 'k1', T0 + 60_000)).toBe('placed');
+    });
+
+    it('still holds the per-user limit when a retry comes after its key was forgotten', async () => {
+      const bounded = fixture.bounded({ retentionMs: 60_000, keysPerBuyer: 2, keysPerEvent: 100 });
+      const s = spec({ maxPerUser: 6 });
+      expect(await bounded.createEvent(s)).toBe(true);
+      const request = { userId: 'u1', quantity: 4, poolId: 'ga' };
+      const first = placed(await bounded.placeHold(command(s.id, request, { idempotencyKey: 'k1' })));
+      for (const key of ['k2', 'k3']) {
+        const other = placed(
+          await bounded.placeHold(command(s.id, { ...request, quantity: 1 }, { idempotencyKey: key })),
+        );
+        await bounded.releaseHold(other.hold.id, T0);
+      }
+      // k1 is forgotten: its retry is a new request, refused because u1 still holds the first 4.
+      const retry = await bounded.placeHold(command(s.id, request, { idempotencyKey: 'k1' }));
+      expect(code(retry)).toBe('limit_exceeded');
+      expect(await bounded.getHold(first.hold.id)).toBeDefined();
+      expect((await bounded.eventState(s.id))?.pools[0]).toMatchObject({ held: 4 });
+    });
+
+    it('keeps a bounded number of keys however many keyed hold+release cycles run', async () => {
+      const bounded = fixture.bounded({ retentionMs: 3_600_000, keysPerBuyer: 4, keysPerEvent: 50 });
+      const s = spec({ maxPerUser: 50 });
+      expect(await bounded.createEvent(s)).toBe(true);
+      const counts: number[] = [];
+      for (let cycle = 0; cycle < 300; cycle++) {
+        const userId = `u${cycle % 20}`;
+        const outcome = placed(
+          await bounded.placeHold(
+            command(s.id, { userId, quantity: 1, poolId: 'ga' }, { idempotencyKey: `fresh-${cycle}` }),
+          ),
+        );
+        await bounded.releaseHold(outcome.hold.id, T0);
+        if (cycle % 50 === 49) counts.push(await fixture.idempotencyRecords(s.id));
+      }
+      // 20 buyers × 4 keys would be 80: the event's bound of 50 holds, and stays flat.
+      expect(counts).toEqual([50, 50, 50, 50, 50, 50]);
+    });
+
+    it('gives orders and tickets ids from which the hold id cannot be computed', async () => {
+      const s = await event();
+      const direct = placed(
+        await gate.placeHold(command(s.id, { userId: 'u1', seats: ['A-1-1', 'A-1-2'] }, { confirm: true })),
+      );
+      const held = placed(await gate.placeHold(command(s.id, { userId: 'u2', quantity: 2, poolId: 'ga' })));
+      const confirmed = await gate.confirmHold(held.hold.id, T0 + 1);
+      if (!confirmed.ok) throw new Error('not confirmed');
+      const log = await fixture.log(s.id);
+      for (const [hold, order] of [
+        [direct.hold, direct.order],
+        [held.hold, confirmed.order],
+      ] as const) {
+        const randomPart = hold.id.slice(hold.id.lastIndexOf('.') + 1);
+        expect(order?.id.startsWith(`o.${s.id}.`)).toBe(true);
+        expect(order?.id).not.toContain(randomPart);
+        for (const ticket of order?.tickets ?? []) expect(ticket.id).not.toContain(randomPart);
+        // Every reader of the log derives the same order as the gate answered.
+        const logged = log.find((e) => e.type === 'hold_confirmed' && e.hold.id === hold.id);
+        expect(logged?.type === 'hold_confirmed' ? logged.order : undefined).toEqual(order);
+      }
+      expect(direct.hold.orderId).toBe(direct.order?.id);
+      expect(confirmed.order.id).not.toBe(direct.order?.id);
+    });
+
     it('places a direct order in one step', async () => {
       const s = await event();
       const outcome = placed(

@@ -144,6 +144,11 @@ describe('hold lifecycle', () => {
     // Keys are per event: the same key on another event is a new request.
     const other = await newEvent();
     expect((await hold(other, body, headers)).statusCode).toBe(201);
+    // Keys are per buyer: another userId replaying the key and body gets a hold of its own, never u1's.
+    const replayed = await hold(eventId, { ...body, userId: 'u2' }, headers);
+    expect(replayed.statusCode).toBe(201);
+    expect(replayed.json()).toMatchObject({ userId: 'u2', status: 'held' });
+    expect(replayed.json().id).not.toBe(first.json().id);
   });
 
   it('books in one step with POST /orders, idempotently', async () => {
@@ -199,6 +204,21 @@ describe('restart', () => {
       payload: { userId: 'u1', seats: ['A-1-1'] },
       headers: { 'idempotency-key': 'k' },
     });
+    const confirmedBefore = await first.app.inject({
+      method: 'POST',
+      url: `/v1/events/${eventId}/holds`,
+      payload: { userId: 'u4', seats: ['A-1-2'] },
+    });
+    const orderBefore = await first.app.inject({
+      method: 'POST',
+      url: `/v1/holds/${confirmedBefore.json().id}/confirm`,
+    });
+    expect(orderBefore.statusCode).toBe(201);
+    const confirmedAfter = await first.app.inject({
+      method: 'POST',
+      url: `/v1/events/${eventId}/holds`,
+      payload: { userId: 'u5', seats: ['A-1-3'] },
+    });
     const sold = await first.app.inject({
       method: 'POST',
       url: `/v1/events/${eventId}/orders`,
@@ -242,6 +262,29 @@ describe('restart', () => {
       });
       expect(retry.statusCode).toBe(200);
       expect(retry.json().id).toBe(held.json().id);
+      // The rebuilt keys are still u1's own: u3 sending the same key and body is a new request (seat taken).
+      const replayedByOther = await second.app.inject({
+        method: 'POST',
+        url: `/v1/events/${eventId}/holds`,
+        payload: { userId: 'u3', seats: ['A-1-1'] },
+        headers: { 'idempotency-key': 'k' },
+      });
+      expect(replayedByOther.json().error.code).toBe('seat_unavailable');
+      // Order ids survive the restart: confirming again answers the same order, and a hold placed before
+      // the restart becomes an order whose id is its own random part, not the hold id with another prefix.
+      const confirm = (holdId: string) =>
+        second.app.inject({ method: 'POST', url: `/v1/holds/${holdId}/confirm` });
+      const again = await confirm(confirmedBefore.json().id);
+      expect(again.statusCode).toBe(200);
+      expect(again.json().orderId).toBe(orderBefore.json().orderId);
+      const late = await confirm(confirmedAfter.json().id);
+      expect(late.statusCode).toBe(201);
+      const holdId: string = confirmedAfter.json().id;
+      expect(late.json().orderId).not.toBe(`o${holdId.slice(1)}`);
+      expect(late.json().orderId).not.toContain(holdId.slice(holdId.lastIndexOf('.') + 1));
+      expect((await confirm(holdId)).json().orderId).toBe(late.json().orderId);
+      const stored = await second.app.inject({ method: 'GET', url: `/v1/orders/${late.json().orderId}` });
+      expect(stored.json()).toMatchObject({ holdId, orderId: late.json().orderId });
       // The remaining 50 s of TTL run out, not a fresh 60 s.
       clock.advance((TTL_SECONDS - 10) * 1000);
       expect(await second.sweeper.sweepOnce()).toBe(1);
@@ -250,7 +293,7 @@ describe('restart', () => {
         url: `/v1/events/${eventId}/audit`,
         headers: admin,
       });
-      expect(audit.json()).toMatchObject({ consistent: true, gate: { held: 0, sold: 4 } });
+      expect(audit.json()).toMatchObject({ consistent: true, gate: { held: 0, sold: 6 } });
     } finally {
       await second.close();
       rmSync(dirname(dataDir), { recursive: true, force: true });

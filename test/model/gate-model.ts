@@ -56,6 +56,7 @@ export class SaleModel {
   readonly seats = new Map<string, { holdId: string; sold: boolean }>();
   readonly holds = new Map<string, ModelHold>();
   readonly userItems = new Map<string, number>();
+  /** `<user>\n<key>` → what it placed. Runs stay far inside the gates' bounds (6 keys, minutes of time). */
   readonly idempotency = new Map<string, { fingerprint: string; holdId: string }>();
 
   userCount(userId: string): number {

@@ -98,7 +98,8 @@ export class ModelRun {
 
   #expectedPlacement({ request, key, confirm }: PlaceModelCommand): ExpectedPlacement {
     if (key !== undefined) {
-      const known = this.model.idempotency.get(key);
+      // Keys are the buyer's own: the same key from another user is another key.
+      const known = this.model.idempotency.get(`${request.userId}\n${key}`);
       if (known !== undefined) {
         const same = known.fingerprint === fingerprintOf(request, confirm ? 'order' : 'hold');
         return same ? { replayOf: known.holdId } : { code: 'idempotency_key_reused' };
@@ -143,7 +144,7 @@ export class ModelRun {
     this.model.place(hold.id, request.userId, items, nowMs);
     if (confirm) this.model.end(hold.id, 'confirmed');
     if (key !== undefined)
-      this.model.idempotency.set(key, {
+      this.model.idempotency.set(`${request.userId}\n${key}`, {
         fingerprint: fingerprintOf(request, confirm ? 'order' : 'hold'),
         holdId: hold.id,
       });

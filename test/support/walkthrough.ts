@@ -60,6 +60,13 @@ export async function walkthrough(target: WalkthroughTarget, eventId: string): P
   expect(stats.json()).toMatchObject({ sold: 2, held: 2, available: 106, revenue: 9000, orders: 1 });
   const order = await app.inject({ method: 'GET', url: `/v1/orders/${confirmed.json().orderId}` });
   expect(order.json()).toMatchObject({ holdId, total: 9000 });
+  // Once stored, the same order still; and its id is not the hold id with another prefix.
+  const stored = await app.inject({ method: 'POST', url: `/v1/holds/${holdId}/confirm` });
+  expect(stored.json().orderId).toBe(confirmed.json().orderId);
+  expect(confirmed.json().orderId).not.toBe(`o${holdId.slice(1)}`);
+  expect((await app.inject({ method: 'GET', url: `/v1/holds/${holdId}` })).json().orderId).toBe(
+    confirmed.json().orderId,
+  );
 
   const audit = await app.inject({ method: 'GET', url: `/v1/events/${eventId}/audit`, headers: admin });
   expect(audit.statusCode).toBe(200);

@@ -2,7 +2,6 @@
 // state is always the fold of the accepted log, and a failed commit can be undone entry by entry.
 
 import { capacityOf, seatIdOf } from '../../domain/event-spec.js';
-import { IDEMPOTENCY_RETENTION_MS } from '../../domain/limits.js';
 import type { LogEntry } from '../../domain/log-entry.js';
 import { itemCount } from '../../domain/log-entry.js';
 import type {
@@ -13,6 +12,7 @@ import type {
   SeatState,
   SeatStatus,
 } from '../../domain/types.js';
+import { IdempotencyBook, type IdempotencyLimits } from './idempotency-book.js';
 
 export const SEAT_FREE = 0;
 export const SEAT_HELD = 1;
@@ -48,12 +48,6 @@ export interface SectionLayout {
   readonly counts: Counts;
 }
 
-export interface IdempotencyRecord {
-  readonly holdId: string;
-  readonly fingerprint: string;
-  readonly expiresAtMs: number;
-}
-
 export class EventBook {
   readonly spec: EventSpec;
   readonly capacity: number;
@@ -65,12 +59,13 @@ export class EventBook {
   /** Row of each seat, to keep the row's free count without a search. */
   readonly seatRow: MutableRow[] = [];
   readonly itemsByUser = new Map<string, number>();
-  readonly idempotency = new Map<string, IdempotencyRecord>();
+  readonly idempotency: IdempotencyBook;
   held = 0;
   sold = 0;
 
-  constructor(spec: EventSpec) {
+  constructor(spec: EventSpec, idempotencyLimits?: IdempotencyLimits) {
     this.spec = spec;
+    this.idempotency = new IdempotencyBook(idempotencyLimits);
     this.capacity = capacityOf(spec);
     for (const pool of spec.pools) {
       this.pools.set(pool.id, {
@@ -128,10 +123,10 @@ export class EventBook {
         this.held += count;
         this.#addUserItems(hold.userId, count);
         if (entry.idempotencyKey !== undefined && entry.fingerprint !== undefined) {
-          this.idempotency.set(entry.idempotencyKey, {
+          this.idempotency.remember(hold.userId, entry.idempotencyKey, {
             holdId: hold.id,
             fingerprint: entry.fingerprint,
-            expiresAtMs: hold.createdAtMs + IDEMPOTENCY_RETENTION_MS,
+            placedAtMs: hold.createdAtMs,
           });
         }
         return;
@@ -158,7 +153,9 @@ export class EventBook {
         this.#moveItems(hold.items, 'held', 'available', SEAT_FREE);
         this.held -= count;
         this.#addUserItems(hold.userId, -count);
-        if (entry.idempotencyKey !== undefined) this.idempotency.delete(entry.idempotencyKey);
+        // A key the placement pushed out of the bounds stays forgotten: a retry of it is then a new request.
+        if (entry.idempotencyKey !== undefined)
+          this.idempotency.forget(hold.userId, entry.idempotencyKey, hold.id);
         return;
       case 'hold_confirmed':
         this.#moveItems(hold.items, 'sold', 'held', SEAT_HELD);
@@ -171,14 +168,6 @@ export class EventBook {
         this.held += count;
         this.#addUserItems(hold.userId, count);
         return;
-    }
-  }
-
-  /** Forgets idempotency keys past their retention; Map order is insertion order, so it stops early. */
-  pruneIdempotency(nowMs: number): void {
-    for (const [key, record] of this.idempotency) {
-      if (record.expiresAtMs > nowMs) return;
-      this.idempotency.delete(key);
     }
   }
 

@@ -14,6 +14,7 @@ import type { Journal, Undo } from '../../journal/journal.js';
 import type { Confirmed, Gate, PlaceCommand, PlaceOutcome, Released, Swept } from '../gate.js';
 import { EventBook, SEAT_FREE } from './event-book.js';
 import { ExpiryHeap } from './expiry-heap.js';
+import { IDEMPOTENCY_LIMITS, type IdempotencyLimits } from './idempotency-book.js';
 import { restoreSnapshot } from './snapshot.js';
 
 /** Stale heap items tolerated beyond twice the live holds before a rebuild, so small events never rebuild. */
@@ -24,18 +25,21 @@ export class MemoryGate implements Gate {
   readonly #live = new Map<string, Hold>();
   readonly #expiry = new ExpiryHeap();
   readonly #journal: Journal;
+  readonly #idempotencyLimits: IdempotencyLimits;
   readonly #undo: Undo = (entries) => {
     for (const entry of entries) this.#undoEntry(entry);
   };
 
-  constructor(journal: Journal) {
+  /** idempotencyLimits: the bounds of remembered Idempotency-Keys; tests shrink them to see them act. */
+  constructor(journal: Journal, idempotencyLimits: IdempotencyLimits = IDEMPOTENCY_LIMITS) {
     this.#journal = journal;
+    this.#idempotencyLimits = idempotencyLimits;
   }
 
   /** Loads the state kept by the store; called once at start, before any request. */
   restore(snapshot: GateSnapshot): void {
     restoreSnapshot(snapshot, {
-      addEvent: (spec) => this.#books.set(spec.id, new EventBook(spec)),
+      addEvent: (spec) => this.#books.set(spec.id, new EventBook(spec, this.#idempotencyLimits)),
       apply: (entry) => this.#apply(entry),
       book: (eventId) => this.#books.get(eventId),
     });
@@ -43,7 +47,7 @@ export class MemoryGate implements Gate {
 
   async createEvent(spec: EventSpec): Promise<boolean> {
     if (this.#books.has(spec.id)) return false;
-    this.#books.set(spec.id, new EventBook(spec));
+    this.#books.set(spec.id, new EventBook(spec, this.#idempotencyLimits));
     return true;
   }
 
@@ -61,7 +65,8 @@ export class MemoryGate implements Gate {
     const fingerprint =
       idempotencyKey === undefined ? undefined : fingerprintOf(request, command.confirm ? 'order' : 'hold');
     if (idempotencyKey !== undefined) {
-      const known = book.idempotency.get(idempotencyKey);
+      // Keys are the buyer's own: another buyer sending the same key is another request.
+      const known = book.idempotency.find(request.userId, idempotencyKey, nowMs);
       if (known !== undefined) {
         if (known.fingerprint !== fingerprint) return reject('idempotency_key_reused');
         // The original may still be in flight: the retry answers only once it is durable.
@@ -160,7 +165,7 @@ export class MemoryGate implements Gate {
       this.#apply(entry);
       entries.push(entry);
     }
-    for (const book of this.#books.values()) book.pruneIdempotency(nowMs);
+    for (const book of this.#books.values()) book.idempotency.prune(nowMs);
     const durable = entries.length === 0 ? Promise.resolve() : this.#journal.append(entries, this.#undo);
     return { ok: true, expired: entries.length, durable };
   }
@@ -179,6 +184,11 @@ export class MemoryGate implements Gate {
 
   async eventIds(): Promise<string[]> {
     return [...this.#books.keys()];
+  }
+
+  /** How many Idempotency-Keys the event remembers: what its bounds hold flat. */
+  idempotencyRecords(eventId: string): number {
+    return this.#books.get(eventId)?.idempotency.size ?? 0;
   }
 
   /** A live hold, or why it is not: not found (not live here), or expired and waiting for the sweeper. */

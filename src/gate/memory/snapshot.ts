@@ -1,6 +1,5 @@
 // Rebuilds the memory gate from what the store kept (domain/snapshot.ts).
 
-import { IDEMPOTENCY_RETENTION_MS } from '../../domain/limits.js';
 import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
@@ -16,10 +15,11 @@ interface RestoreTarget {
 export function restoreSnapshot(snapshot: GateSnapshot, target: RestoreTarget): void {
   for (const spec of snapshot.events) target.addEvent(spec);
   for (const record of snapshot.idempotency) {
-    target.book(record.eventId)?.idempotency.set(record.key, {
+    // Oldest first, through the same bounds as when the keys were first remembered.
+    target.book(record.eventId)?.idempotency.remember(record.userId, record.key, {
       holdId: record.holdId,
       fingerprint: record.fingerprint,
-      expiresAtMs: record.createdAtMs + IDEMPOTENCY_RETENTION_MS,
+      placedAtMs: record.createdAtMs,
     });
   }
   for (const stored of snapshot.holds) {

@@ -33,6 +33,12 @@ export interface EventKeys {
   readonly deadLetters: string;
   /** String, short-lived: held by the instance rebuilding the event's keys from the store. */
   readonly rebuildLock: string;
+  /** Hash: `<buyer>\n<Idempotency-Key>` → `<hold id>\n<fingerprint>\n<placed at ms>` (lua/common.lua, idem_*). */
+  readonly idempotency: string;
+  /** Sorted set: the same `<buyer>\n<key>` members in the order they were recorded, oldest first. */
+  readonly idempotencyAge: string;
+  /** Hash: buyer → that buyer's keys, oldest first, newline-separated (at most the per-buyer bound). */
+  readonly idempotencyByBuyer: string;
 }
 
 export function eventKeys(eventId: string): EventKeys {
@@ -48,12 +54,16 @@ export function eventKeys(eventId: string): EventKeys {
     log: `${tag}:log`,
     deadLetters: `${tag}:dead`,
     rebuildLock: `${tag}:rebuild`,
+    idempotency: `${tag}:idem`,
+    idempotencyAge: `${tag}:idem-age`,
+    idempotencyByBuyer: `${tag}:idem-buyers`,
   };
 }
 
-/** One idempotency key of an event: a string `<hold id>\n<fingerprint>` that expires after the retention. */
-export function idempotencyKeyOf(eventId: string, key: string): string {
-  return `{ev:${eventId}}:idem:${key}`;
+/** The keys after the event's eight that the scripts keeping idempotency records take, as KEYS[9..11]. */
+export function idempotencyKeysOf(eventId: string): readonly string[] {
+  const keys = eventKeys(eventId);
+  return [keys.idempotency, keys.idempotencyAge, keys.idempotencyByBuyer];
 }
 
 /** Pub/sub channel on which scripts announce that stock came back (release or expiry) to lift sold-out. */

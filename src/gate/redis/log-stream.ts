@@ -65,5 +65,6 @@ export function normaliseHold(raw: Hold): Hold {
     total: raw.total,
     createdAtMs: raw.createdAtMs,
     expiresAtMs: raw.expiresAtMs,
+    ...(raw.orderToken === undefined ? {} : { orderToken: raw.orderToken }),
   };
 }

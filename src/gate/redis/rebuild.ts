@@ -10,8 +10,9 @@ import type { EventSpec, Hold } from '../../domain/types.js';
 import type { Store } from '../../store/store.js';
 import { fromStore } from '../../store/unavailable.js';
 import { EventBook, SEAT_HELD, SEAT_SOLD } from '../memory/event-book.js';
+import type { IdempotencyLimits } from '../memory/idempotency-book.js';
 import { restoreSnapshot } from '../memory/snapshot.js';
-import { EVENTS_KEY, type EventKeys, eventKeys, idempotencyKeyOf } from './keys.js';
+import { EVENTS_KEY, type EventKeys, eventKeys, idempotencyKeysOf } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
 import { readTail } from './log-tail.js';
 import type { GateScripts, RedisClient } from './scripts.js';
@@ -37,6 +38,8 @@ export interface RebuildOptions {
   readonly nowMs: number;
   /** Reload even when the keys are there, or lost (reconcile): decisions pause while the event is reloaded. */
   readonly force?: boolean;
+  /** The bounds of the gate's idempotency records; the folded records are kept within them. */
+  readonly idempotencyLimits?: IdempotencyLimits;
 }
 
 /**
@@ -117,8 +120,7 @@ async function load(
   epoch: number,
 ): Promise<void> {
   const layout = layoutOf(spec);
-  const state = foldSnapshot(layout, snapshot, options.nowMs);
-  const idempotencyKeys = state.idempotency.map((record) => record[0]);
+  const state = foldSnapshot(layout, snapshot, options.nowMs, options.idempotencyLimits);
   await options.scripts.loadEvent(
     [
       keys.spec,
@@ -129,7 +131,9 @@ async function load(
       keys.users,
       keys.log,
       keys.ended,
-      ...idempotencyKeys,
+      keys.idempotency,
+      keys.idempotencyAge,
+      keys.idempotencyByBuyer,
     ],
     [
       JSON.stringify(spec),
@@ -137,7 +141,7 @@ async function load(
       JSON.stringify(state.counts),
       JSON.stringify(state.users),
       JSON.stringify(state.holds),
-      JSON.stringify(state.idempotency.map(([, value, ttl]) => [value, ttl])),
+      JSON.stringify(state.idempotency),
       epoch,
     ],
   );
@@ -160,13 +164,18 @@ interface FoldedState {
   readonly users: Record<string, number>;
   /** [hold id, hold json, seat offsets, expiry]. */
   readonly holds: [string, string, string, number][];
-  /** [redis key, `<hold id>\n<fingerprint>`, ttl ms]. */
-  readonly idempotency: [string, string, number][];
+  /** [buyer, key, hold id, fingerprint, placed at ms], oldest first, within the bounds. */
+  readonly idempotency: [string, string, string, string, number][];
 }
 
 /** The event's state as the memory gate would hold it after replaying the snapshot, in Redis's encoding. */
-export function foldSnapshot(layout: EventLayout, snapshot: GateSnapshot, nowMs: number): FoldedState {
-  const book = new EventBook(layout.spec);
+export function foldSnapshot(
+  layout: EventLayout,
+  snapshot: GateSnapshot,
+  nowMs: number,
+  idempotencyLimits?: IdempotencyLimits,
+): FoldedState {
+  const book = new EventBook(layout.spec, idempotencyLimits);
   const live = new Map<string, Hold>();
   restoreSnapshot(snapshot, {
     addEvent: () => {},
@@ -200,15 +209,8 @@ export function foldSnapshot(layout: EventLayout, snapshot: GateSnapshot, nowMs:
     holds.push([hold.id, json, offsets.join(','), hold.expiresAtMs]);
   }
   const idempotency: FoldedState['idempotency'] = [];
-  for (const [key, record] of book.idempotency) {
-    const ttl = record.expiresAtMs - nowMs;
-    if (ttl > 0)
-      idempotency.push([
-        idempotencyKeyOf(layout.spec.id, key),
-        `${record.holdId}\n${record.fingerprint}`,
-        ttl,
-      ]);
-  }
+  for (const [buyer, key, record] of book.idempotency.records(nowMs))
+    idempotency.push([buyer, key, record.holdId, record.fingerprint, record.placedAtMs]);
   return {
     seatMap: bytes.toString('latin1'),
     counts,

@@ -5,14 +5,14 @@
 import type { Redis } from 'ioredis';
 import { DomainError, type ErrorCode, type Rejection, reject } from '../../domain/errors.js';
 import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
-import { eventIdOf, newHoldId as newHoldIdFor, orderIdOf } from '../../domain/ids.js';
-import { IDEMPOTENCY_RETENTION_MS } from '../../domain/limits.js';
+import { eventIdOf, newHoldId as newHoldIdFor, newOrderToken, orderIdOf } from '../../domain/ids.js';
 import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { EventSpec, EventState, Hold, SeatState, SeatStatus } from '../../domain/types.js';
 import type { Store } from '../../store/store.js';
 import type { Confirmed, Gate, PlaceCommand, PlaceOutcome, Released, Swept } from '../gate.js';
-import { EVENTS_KEY, eventKeys, idempotencyKeyOf, RESTOCK_CHANNEL } from './keys.js';
+import { IDEMPOTENCY_LIMITS, type IdempotencyLimits } from '../memory/idempotency-book.js';
+import { EVENTS_KEY, eventKeys, idempotencyKeysOf, RESTOCK_CHANNEL } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
 import { normaliseHold } from './log-stream.js';
 import { decodeRows, tailStart } from './log-tail.js';
@@ -51,6 +51,8 @@ export interface RedisGateOptions {
   readonly soldOutCache?: boolean;
   /** A connection of its own for pub/sub (a subscribed connection can send nothing else). */
   readonly subscriber?: Redis;
+  /** The bounds of remembered Idempotency-Keys; tests shrink them to see them act. */
+  readonly idempotencyLimits?: IdempotencyLimits;
 }
 
 type Reply = readonly (string | number | null)[];
@@ -71,12 +73,14 @@ export class RedisGate implements Gate {
   readonly #store: Store | undefined;
   readonly #useCommandTime: boolean;
   readonly #soldOut: SoldOutCache | undefined;
+  readonly #idempotencyLimits: IdempotencyLimits;
 
   constructor(options: RedisGateOptions) {
     this.#redis = options.redis;
     this.#scripts = defineScripts(options.redis);
     this.#store = options.store;
     this.#useCommandTime = options.useCommandTime ?? false;
+    this.#idempotencyLimits = options.idempotencyLimits ?? IDEMPOTENCY_LIMITS;
     if (options.soldOutCache === true && options.subscriber !== undefined) {
       const cache = new SoldOutCache();
       this.#soldOut = cache;
@@ -107,9 +111,11 @@ export class RedisGate implements Gate {
     if (shortCircuit && this.#soldOut?.isSoldOut(eventId, targetKey(target))) return reject('sold_out');
     const fingerprint =
       idempotencyKey === undefined ? '' : fingerprintOf(request, command.confirm ? 'order' : 'hold');
+    const limits = this.#idempotencyLimits;
     const args: ScriptArg[] = [
       this.#time(command.nowMs),
       newHoldIdFor(eventId),
+      newOrderToken(),
       eventId,
       request.userId,
       layout.spec.holdTtlSeconds * 1000,
@@ -117,10 +123,12 @@ export class RedisGate implements Gate {
       command.confirm ? 1 : 0,
       idempotencyKey ?? '',
       fingerprint,
-      IDEMPOTENCY_RETENTION_MS,
+      limits.retentionMs,
+      limits.keysPerBuyer,
+      limits.keysPerEvent,
       ...targetArgs(layout, target),
     ];
-    const keys = [...this.#keys(eventId), idempotencyKeyOf(eventId, idempotencyKey ?? '')];
+    const keys = [...this.#keys(eventId), ...idempotencyKeysOf(eventId)];
     const reply = await this.#run('place', eventId, keys, args);
     if (reply === undefined) return reject('event_not_found');
     switch (reply[0]) {
@@ -265,7 +273,7 @@ export class RedisGate implements Gate {
     const atMs = Number(record.slice(first + 1, second));
     const hold = normaliseHold(JSON.parse(record.slice(second + 1)));
     const ended: Hold =
-      status === 'confirmed' ? { ...hold, status, orderId: orderIdOf(hold.id) } : { ...hold, status };
+      status === 'confirmed' ? { ...hold, status, orderId: orderIdOf(hold) } : { ...hold, status };
     return { hold: ended, atMs };
   }
 
@@ -288,6 +296,7 @@ export class RedisGate implements Gate {
       store: this.#store,
       nowMs: Date.now(),
       force,
+      idempotencyLimits: this.#idempotencyLimits,
     });
   }
 

@@ -97,3 +97,87 @@ local function end_hold(hold_id, hold_json, kind, at)
   local epoch = redis.call('HINCRBY', KEYS[3], 'restock', 1)
   redis.call('PUBLISH', ARGV[#ARGV], hold.eventId .. ' ' .. int(epoch))
 end
+
+-- Idempotency records, bounded as the memory gate bounds them (gate/memory/idempotency-book.ts). Only the
+-- scripts that keep them pass KEYS[9] (hash `<buyer>\n<key>` → `<hold id>\n<fingerprint>\n<placed at ms>`),
+-- KEYS[10] (zset of the same members in the order they were recorded: each scores one more than the newest,
+-- as equal scores would sort by name) and KEYS[11] (hash buyer → the buyer's keys, oldest first,
+-- '\n'-joined). A key is the buyer's own: the same key from another buyer is another member.
+local IDEM_PRUNE_BATCH = 16 -- records past retention dropped per placement: more than one, so they never pile up
+
+local function idem_split(text)
+  local parts = {}
+  if text then
+    for part in string.gmatch(text, '[^\n]+') do parts[#parts + 1] = part end
+  end
+  return parts
+end
+
+local function idem_set_buyer_keys(buyer, keys)
+  if #keys == 0 then
+    redis.call('HDEL', KEYS[11], buyer)
+  else
+    redis.call('HSET', KEYS[11], buyer, table.concat(keys, '\n'))
+  end
+end
+
+-- Writes one record as the newest of the event (not touching the buyer's list).
+local function idem_write(member, hold_id, fingerprint, at)
+  local newest = redis.call('ZRANGE', KEYS[10], -1, -1, 'WITHSCORES')
+  local order = newest[2] and tonumber(newest[2]) + 1 or 1
+  redis.call('HSET', KEYS[9], member, hold_id .. '\n' .. fingerprint .. '\n' .. int(at))
+  redis.call('ZADD', KEYS[10], order, member)
+end
+
+-- Forgets one record, given as `<buyer>\n<key>`.
+local function idem_forget(member)
+  local sep = string.find(member, '\n', 1, true)
+  local buyer, key = string.sub(member, 1, sep - 1), string.sub(member, sep + 1)
+  redis.call('HDEL', KEYS[9], member)
+  redis.call('ZREM', KEYS[10], member)
+  local kept = {}
+  for _, k in ipairs(idem_split(redis.call('HGET', KEYS[11], buyer))) do
+    if k ~= key then kept[#kept + 1] = k end
+  end
+  idem_set_buyer_keys(buyer, kept)
+end
+
+-- The buyer's record of a key: hold id, fingerprint; nil when unknown or past its retention.
+local function idem_find(buyer, key, now, retention)
+  local member = buyer .. '\n' .. key
+  local parts = idem_split(redis.call('HGET', KEYS[9], member))
+  if #parts == 0 then return nil end
+  if tonumber(parts[3]) + retention <= now then
+    idem_forget(member)
+    return nil
+  end
+  return parts[1], parts[2]
+end
+
+-- Records a key as the buyer's newest, then forgets what the bounds leave no room for: the buyer's oldest
+-- beyond per_buyer, the oldest records past retention, the event's oldest beyond per_event.
+local function idem_remember(buyer, key, hold_id, fingerprint, at, retention, per_buyer, per_event)
+  local member = buyer .. '\n' .. key
+  idem_write(member, hold_id, fingerprint, at)
+  local keys = {}
+  for _, k in ipairs(idem_split(redis.call('HGET', KEYS[11], buyer))) do
+    if k ~= key then keys[#keys + 1] = k end
+  end
+  keys[#keys + 1] = key
+  while #keys > per_buyer do
+    local oldest = buyer .. '\n' .. table.remove(keys, 1)
+    redis.call('HDEL', KEYS[9], oldest)
+    redis.call('ZREM', KEYS[10], oldest)
+  end
+  idem_set_buyer_keys(buyer, keys)
+  -- Recording order is placement order, so the records past retention are the oldest ones.
+  for _, old in ipairs(redis.call('ZRANGE', KEYS[10], 0, IDEM_PRUNE_BATCH - 1)) do
+    local parts = idem_split(redis.call('HGET', KEYS[9], old))
+    if tonumber(parts[3]) + retention > at then break end
+    idem_forget(old)
+  end
+  local excess = redis.call('ZCARD', KEYS[10]) - per_event
+  if excess > 0 then
+    for _, old in ipairs(redis.call('ZRANGE', KEYS[10], 0, excess - 1)) do idem_forget(old) end
+  end
+end

@@ -1,11 +1,12 @@
 -- Loads an event's gate state rebuilt from the store (after Redis lost the event's keys), unless another
 -- instance has done so first. ARGV: 1 spec json, 2 seat map, 3 counts json ({field: n}),
 -- 4 users json ({user: n}), 5 holds json ([[id, hold json, offsets, expires]]),
--- 6 idempotency json ([[value, ttl ms]]), one per idempotency key, the keys being KEYS[9..] in that order,
--- 7 gate epoch (the new one the store has just started).
+-- 6 idempotency json ([[buyer, key, hold id, fingerprint, placed at ms]], oldest first, already within the
+-- bounds), kept in KEYS[9..11] as place.lua keeps them, 7 gate epoch (the new one the store has just started).
 -- Returns 1, or 0 when the event was there already.
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 for i = 2, 6 do redis.call('DEL', KEYS[i]) end
+for i = 9, 11 do redis.call('DEL', KEYS[i]) end
 redis.call('SET', KEYS[1], ARGV[1])
 if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2]) end
 redis.call('HSET', KEYS[3], 'restock', 0, 'epoch', ARGV[7])
@@ -17,9 +18,14 @@ for _, h in ipairs(cjson.decode(ARGV[5])) do
   redis.call('HSET', KEYS[4], h[1], h[2], h[1] .. ':at', h[3])
   redis.call('ZADD', KEYS[5], h[4], h[1])
 end
-for i, record in ipairs(cjson.decode(ARGV[6])) do
-  redis.call('SET', KEYS[8 + i], record[1], 'PX', record[2])
+local buyer_keys = {}
+for _, record in ipairs(cjson.decode(ARGV[6])) do
+  local buyer, key = record[1], record[2]
+  idem_write(buyer .. '\n' .. key, record[3], record[4], record[5])
+  buyer_keys[buyer] = buyer_keys[buyer] or {}
+  table.insert(buyer_keys[buyer], key)
 end
+for buyer, keys in pairs(buyer_keys) do idem_set_buyer_keys(buyer, keys) end
 if redis.call('EXISTS', KEYS[7]) == 0 then
   redis.call('XGROUP', 'CREATE', KEYS[7], 'projectors', '0', 'MKSTREAM')
 end

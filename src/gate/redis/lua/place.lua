@@ -1,25 +1,24 @@
 -- Places a hold (or, with confirm, a direct order) in one atomic step: idempotency, availability, the
--- user's limit, the state change and the XADD of its log entries. KEYS[9]: the idempotency key's string.
--- ARGV: 1 now, 2 hold id, 3 event id, 4 user id, 5 ttl ms, 6 max per user, 7 confirm (1/0),
--- 8 idempotency key ('' none), 9 fingerprint, 10 retention ms, 11 kind (pool|section|seats), 12 quantity,
--- then by kind — pool: 13 pool id, 14 capacity (-1: no such pool), 15 price;
--- section: 13 section id, 14 capacity (-1: no such section), 15 price, 16 rows, then per row start, count, id;
--- seats: 13 n, then per seat: id, offset (-1: no such seat), price.
+-- user's limit, the state change and the XADD of its log entries. KEYS[9..11]: the idempotency records.
+-- ARGV: 1 now, 2 hold id, 3 order token, 4 event id, 5 user id, 6 ttl ms, 7 max per user, 8 confirm (1/0),
+-- 9 idempotency key ('' none), 10 fingerprint, 11 retention ms, 12 keys per buyer, 13 keys per event,
+-- 14 kind (pool|section|seats), 15 quantity,
+-- then by kind — pool: 16 pool id, 17 capacity (-1: no such pool), 18 price;
+-- section: 16 section id, 17 capacity (-1: no such section), 18 price, 19 rows, then per row start, count, id;
+-- seats: 16 n, then per seat: id, offset (-1: no such seat), price.
 -- Returns {'missing'} | {'reject', code, detail, restock epoch, available} | {'replayed', hold id, hold json|false}
 -- | {'placed', hold json, now}.
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
 local now = now_ms(ARGV[1])
-local hold_id, event_id, user_id = ARGV[2], ARGV[3], ARGV[4]
-local confirm = ARGV[7] == '1'
-local idem, fingerprint = ARGV[8], ARGV[9]
-local kind, quantity = ARGV[11], tonumber(ARGV[12])
+local hold_id, order_token, event_id, user_id = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local confirm = ARGV[8] == '1'
+local idem, fingerprint, retention = ARGV[9], ARGV[10], tonumber(ARGV[11])
+local kind, quantity = ARGV[14], tonumber(ARGV[15])
 
 if idem ~= '' then
-  local known = redis.call('GET', KEYS[9])
-  if known then
-    local sep = string.find(known, '\n', 1, true)
-    if string.sub(known, sep + 1) ~= fingerprint then return { 'reject', 'idempotency_key_reused' } end
-    local known_id = string.sub(known, 1, sep - 1)
+  local known_id, known_fingerprint = idem_find(user_id, idem, now, retention)
+  if known_id then
+    if known_fingerprint ~= fingerprint then return { 'reject', 'idempotency_key_reused' } end
     return { 'replayed', known_id, redis.call('HGET', KEYS[4], known_id) or false }
   end
 end
@@ -31,19 +30,19 @@ end
 
 local items, offsets = {}, {}
 if kind == 'pool' then
-  local pool_id, capacity, price = ARGV[13], tonumber(ARGV[14]), tonumber(ARGV[15])
+  local pool_id, capacity, price = ARGV[16], tonumber(ARGV[17]), tonumber(ARGV[18])
   if capacity < 0 then return { 'reject', 'pool_not_found' } end
   local free, epoch = free_of('p:' .. pool_id, capacity)
   if free < quantity then return { 'reject', 'sold_out', '', epoch, free } end
   items[1] = { poolId = pool_id, quantity = quantity, price = price }
 elseif kind == 'section' then
-  local section_id, capacity, price, row_count = ARGV[13], tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])
+  local section_id, capacity, price, row_count = ARGV[16], tonumber(ARGV[17]), tonumber(ARGV[18]), tonumber(ARGV[19])
   if capacity < 0 then return { 'reject', 'section_not_found' } end
   local free, epoch = free_of('s:' .. section_id, capacity)
   if free < quantity then return { 'reject', 'sold_out', '', epoch, free } end
   local rows = {}
   for r = 1, row_count do
-    local base = 16 + (r - 1) * 3
+    local base = 19 + (r - 1) * 3
     rows[r] = { start = tonumber(ARGV[base + 1]), count = tonumber(ARGV[base + 2]), id = ARGV[base + 3] }
   end
   local first, last = rows[1], rows[row_count]
@@ -89,9 +88,9 @@ elseif kind == 'section' then
     offsets[i] = seat.offset
   end
 else
-  local n = tonumber(ARGV[13])
+  local n = tonumber(ARGV[16])
   for i = 1, n do
-    local base = 13 + (i - 1) * 3
+    local base = 16 + (i - 1) * 3
     local seat_id, offset, price = ARGV[base + 1], tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3])
     if offset < 0 then return { 'reject', 'seat_not_found', seat_id } end
     if redis.call('GETRANGE', KEYS[2], offset, offset) ~= '0' then
@@ -108,20 +107,21 @@ else
 end
 
 local used = tonumber(redis.call('HGET', KEYS[6], user_id) or '0')
-if used + quantity > tonumber(ARGV[6]) then return { 'reject', 'limit_exceeded' } end
+if used + quantity > tonumber(ARGV[7]) then return { 'reject', 'limit_exceeded' } end
 
 local total = 0
 for _, item in ipairs(items) do total = total + item.price * item.quantity end
-local expires = now + tonumber(ARGV[5])
+local expires = now + tonumber(ARGV[6])
 local hold_json = '{"id":' .. cjson.encode(hold_id) .. ',"eventId":' .. cjson.encode(event_id) ..
   ',"userId":' .. cjson.encode(user_id) .. ',"status":"held","items":' .. cjson.encode(items) ..
-  ',"total":' .. int(total) .. ',"createdAtMs":' .. int(now) .. ',"expiresAtMs":' .. int(expires) .. '}'
+  ',"total":' .. int(total) .. ',"createdAtMs":' .. int(now) .. ',"expiresAtMs":' .. int(expires) ..
+  ',"orderToken":' .. cjson.encode(order_token) .. '}'
 local hold = { items = items }
 
 redis.call('HINCRBY', KEYS[6], user_id, quantity)
 local extra = nil
 if idem ~= '' then
-  redis.call('SET', KEYS[9], hold_id .. '\n' .. fingerprint, 'PX', ARGV[10])
+  idem_remember(user_id, idem, hold_id, fingerprint, now, retention, tonumber(ARGV[12]), tonumber(ARGV[13]))
   extra = ',"idempotencyKey":' .. cjson.encode(idem) .. ',"fingerprint":' .. cjson.encode(fingerprint)
 end
 append('hold_placed', event_id, now, hold_json, extra)
