@@ -55,6 +55,10 @@ async function embedded(config: Config, logger: pino.Logger): Promise<Assembled>
     defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },
     sweepIntervalMs: config.sweepIntervalMs,
     logger,
+  }).catch((error: unknown) => {
+    // A refused store leaves the directory as it found it, lock included.
+    releaseLock();
+    throw error;
   });
   return {
     app: shape.app,

@@ -4,6 +4,9 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, settingFlags } from '../config.js';
 
+/** Errors that explain themselves in one line (what is wrong, where, what to do): printed without a stack. */
+const OPERATOR_ERRORS = new Set(['DataDirInUseError', 'StoreDamagedError']);
+
 const USAGE = `Usage: boxoffice <command> [flags]
 
 Commands:
@@ -83,7 +86,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     // An operator's mistake gets its message; anything else is a fault and keeps its stack.
-    const operatorError = error instanceof Error && error.name === 'DataDirInUseError';
+    const operatorError = error instanceof Error && OPERATOR_ERRORS.has(error.name);
     const text =
       error instanceof Error
         ? operatorError

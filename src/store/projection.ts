@@ -14,6 +14,7 @@
 import type { LogEntry } from '../domain/log-entry.js';
 import { itemCount, statusAfter } from '../domain/log-entry.js';
 import type { HoldStatus } from '../domain/types.js';
+import { countedWrite } from './integrity/counters.js';
 import type { SqlExecutor } from './sql-driver.js';
 
 const UPSERT_HOLDS = `
@@ -67,12 +68,35 @@ interface Rows {
   readonly tickets: Map<string, object>;
 }
 
-export async function project(tx: SqlExecutor, entries: readonly LogEntry[]): Promise<void> {
+export interface Projection {
+  readonly holds: string;
+  readonly orders: string;
+  readonly tickets: string;
+}
+
+export const PLAIN_PROJECTION: Projection = {
+  holds: UPSERT_HOLDS,
+  orders: INSERT_ORDERS,
+  tickets: INSERT_TICKETS,
+};
+
+/** The same writes, each also adding the rows it inserted to the event's integrity counters (embedded). */
+export const COUNTED_PROJECTION: Projection = {
+  holds: countedWrite(UPSERT_HOLDS, 'holds'),
+  orders: countedWrite(INSERT_ORDERS, 'orders'),
+  tickets: countedWrite(INSERT_TICKETS, 'tickets'),
+};
+
+export async function project(
+  tx: SqlExecutor,
+  entries: readonly LogEntry[],
+  statements: Projection = PLAIN_PROJECTION,
+): Promise<void> {
   const rows = rowsOf(entries);
   // Order matters: orders reference holds and tickets reference orders.
-  if (rows.holds.size > 0) await tx.query(UPSERT_HOLDS, [jsonSortedById(rows.holds)]);
-  if (rows.orders.size > 0) await tx.query(INSERT_ORDERS, [jsonSortedById(rows.orders)]);
-  if (rows.tickets.size > 0) await tx.query(INSERT_TICKETS, [jsonSortedById(rows.tickets)]);
+  if (rows.holds.size > 0) await tx.query(statements.holds, [jsonSortedById(rows.holds)]);
+  if (rows.orders.size > 0) await tx.query(statements.orders, [jsonSortedById(rows.orders)]);
+  if (rows.tickets.size > 0) await tx.query(statements.tickets, [jsonSortedById(rows.tickets)]);
 }
 
 /** One row per hold (its status after this batch), one per order, one per ticket. */
