@@ -46,8 +46,19 @@ export async function checkIntegrity(
   try {
     return await driver.transaction((tx) => compare(tx, witnesses));
   } catch (error) {
-    return { events: [], mismatches: [], unreadable: (error as Error).message.split('\n')[0] };
+    const message = (error as Error).message.split('\n')[0] ?? '';
+    return { events: [], mismatches: [], unreadable: await withRelationName(driver, message) };
   }
+}
+
+/** PostgreSQL names a damaged file by its path (base/5/16409); the operator knows it as a table. */
+async function withRelationName(driver: SqlDriver, message: string): Promise<string> {
+  const fileNode = /base\/\d+\/(\d+)/.exec(message)?.[1];
+  if (fileNode === undefined) return message;
+  const rows = await driver
+    .query<{ relname: string }>('SELECT relname FROM pg_class WHERE relfilenode = $1', [Number(fileNode)])
+    .catch(() => []);
+  return rows[0] === undefined ? message : `${rows[0].relname}: ${message}`;
 }
 
 export function isIntact(verdict: IntegrityVerdict): boolean {
