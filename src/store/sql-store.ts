@@ -5,7 +5,7 @@ import type { LogEntry } from '../domain/log-entry.js';
 import type { GateSnapshot, IdempotencySnapshot } from '../domain/snapshot.js';
 import type { EventSpec, Hold, Order, Ticket } from '../domain/types.js';
 import { countedEventInsert } from './integrity/counters.js';
-import { COUNTED_PROJECTION, PLAIN_PROJECTION, type Projection, project } from './projection.js';
+import { type Projection, project } from './projection.js';
 import { type HoldRow, holdOf, type TicketRow, ticketOf } from './rows.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import type { EventRevenue, EventStats, LogTail, Page, Store, StoreAudit } from './store.js';
@@ -31,7 +31,7 @@ export class SqlStore implements Store {
   constructor(driver: SqlDriver, options: SqlStoreOptions = {}) {
     this.#db = driver;
     this.#insertEvent = options.integrityCounters ? countedEventInsert(INSERT_EVENT) : INSERT_EVENT;
-    this.#projection = options.integrityCounters ? COUNTED_PROJECTION : PLAIN_PROJECTION;
+    this.#projection = options.integrityCounters ? 'counted' : 'plain';
   }
 
   async createEvent(spec: EventSpec, nowMs: number): Promise<boolean> {

@@ -37,14 +37,27 @@ export async function ensureIntegrityCounters(driver: SqlDriver): Promise<boolea
   return true;
 }
 
-/** Wraps an INSERT into holds, orders or tickets so that the rows it inserts are added to their counter. */
-export function countedWrite(write: string, column: keyof EventCounts): string {
-  // xmax = 0 tells a row this statement inserted from one ON CONFLICT DO UPDATE changed. Sorted by event:
+/**
+ * The projection's three writes (each an INSERT … ON CONFLICT of one JSON parameter, $1 to $3) as one
+ * statement that also adds the rows they inserted to their events' counters. One statement, not three
+ * plus three: PGlite pays per statement (docs/benchmarks.md, "Integrity counters").
+ */
+export function countedWrite(writes: { holds: string; orders: string; tickets: string }): string {
+  // xmax = 0 tells a row this statement inserted from one ON CONFLICT DO UPDATE changed; DO NOTHING
+  // returns inserted rows only. The tables have no foreign keys (002), so the order in which PostgreSQL runs
+  // the three is free; a second ticket for a seat still fails the whole statement. Sorted by event:
   // transactions touching several counter rows lock them in one order.
-  return `WITH written AS (${write} RETURNING event_id, (xmax = 0) AS inserted)
-INSERT INTO event_integrity AS c (event_id, ${column})
-SELECT event_id, count(*) FROM written WHERE inserted GROUP BY event_id ORDER BY event_id
-ON CONFLICT (event_id) DO UPDATE SET ${column} = c.${column} + excluded.${column}`;
+  return `WITH h AS (${writes.holds} RETURNING event_id, (xmax = 0) AS inserted),
+o AS (${writes.orders} RETURNING event_id),
+t AS (${writes.tickets} RETURNING event_id),
+written AS (
+  SELECT event_id, 1 AS holds, 0 AS orders, 0 AS tickets FROM h WHERE inserted
+  UNION ALL SELECT event_id, 0, 1, 0 FROM o
+  UNION ALL SELECT event_id, 0, 0, 1 FROM t)
+INSERT INTO event_integrity AS c (event_id, holds, orders, tickets)
+SELECT event_id, sum(holds), sum(orders), sum(tickets) FROM written GROUP BY event_id ORDER BY event_id
+ON CONFLICT (event_id) DO UPDATE
+SET holds = c.holds + excluded.holds, orders = c.orders + excluded.orders, tickets = c.tickets + excluded.tickets`;
 }
 
 /** Wraps the INSERT of an event (RETURNING id) so that its counter row is created with it. */
