@@ -13,7 +13,8 @@ Commands:
   serve      run the reservation server: embedded (one process, PGlite) by default; distributed when
              REDIS_URL (or REDIS_CLUSTER_NODES) and DATABASE_URL are set
   worker     run a projector worker (distributed shape): event logs in Redis → PostgreSQL
-  reconcile  rebuild Redis gate state from PostgreSQL plus the unprojected log, with audits (distributed)
+  reconcile  rebuild Redis gate state from PostgreSQL plus the unprojected log, with audits (distributed);
+             \`reconcile --check\` checks the embedded store's integrity (\`reconcile --help\`)
   bench      load-test an on-sale and audit it (contention, pool-rush, seat-rush, mix), or measure the
              ceiling ratios (the default); \`bench --help\` lists scenarios, flags and exit codes
   help       show this text
