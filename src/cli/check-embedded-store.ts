@@ -8,6 +8,7 @@ import { StoreDamagedError } from '../store/integrity/store-damaged.js';
 import { reportOf } from '../store/integrity/verdict-text.js';
 import { acquireDataDirLock } from '../store/pglite/data-dir-lock.js';
 import { PgliteDriver } from '../store/pglite/pglite-driver.js';
+import { prepareDataDir } from '../store/pglite/store-marker.js';
 
 export const EMBEDDED_REPAIR_UNAVAILABLE =
   'The embedded shape cannot rebuild a damaged store: it keeps no record apart from the store to rebuild it from. ' +
@@ -15,6 +16,12 @@ export const EMBEDDED_REPAIR_UNAVAILABLE =
 
 /** Exit status: 0 intact, 1 damaged or unreadable. */
 export async function checkEmbeddedStore(dataDir: string): Promise<number> {
+  try {
+    prepareDataDir(dataDir, false);
+  } catch (error) {
+    process.stdout.write(`${dataDir}: ${(error as Error).message}\n`);
+    return 1;
+  }
   const releaseLock = acquireDataDirLock(dataDir);
   try {
     let driver: PgliteDriver;

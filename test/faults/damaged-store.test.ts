@@ -249,6 +249,14 @@ describe('a damaged embedded data dir', () => {
     );
   }, 60_000);
 
+  it('explains a data dir that is a file of garbage in one line', async () => {
+    const file = join(root, 'garbage');
+    writeFileSync(file, 'garbage\n');
+    const outcome = await serveOnce(file, eventId);
+    expectOneLineRefusal(outcome, file, /cannot be used: it is a file, not a directory/);
+    expect(readFileSync(file, 'utf8')).toBe('garbage\n');
+  }, 60_000);
+
   it('reports an intact store as intact with reconcile --check', async () => {
     const check = await reconcileCheck(copy());
     expect(check.stderr).toBe('');

@@ -7,7 +7,7 @@
 // projector workers would queue on one counter row per event, and its check is the audit against the log.
 // So the table is made here, for PGlite, and not by a migration that PostgreSQL would run too.
 import type { SqlDriver, SqlExecutor } from '../sql-driver.js';
-import type { EventCounts, IntegrityWitness } from './integrity-check.js';
+import type { IntegrityWitness } from './integrity-check.js';
 
 const CREATE_AND_SEED = `
 CREATE TABLE event_integrity (

@@ -2,7 +2,7 @@
 // PG_VERSION, on top of whatever files are there: a store that lost that one file would come back empty and
 // sell every seat again. So boxoffice writes its own marker when it creates a store, and a directory that
 // has the marker, or any files at all, but no PG_VERSION is refused untouched.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StoreDamagedError, whatToDo } from '../integrity/store-damaged.js';
 
@@ -15,6 +15,31 @@ const OWN_FILES = new Set(['boxoffice.lock', STORE_MARKER_FILE]);
 interface StoreMarker {
   readonly format: number;
   readonly createdAt: string;
+}
+
+/**
+ * Makes sure dataDir is a directory this process can use (creating it when create is true), or says in
+ * one line why not: a path that is a file, or one the process may not write, is an operator's mistake.
+ */
+export function prepareDataDir(dataDir: string, create: boolean): void {
+  try {
+    if (create) mkdirSync(dataDir, { recursive: true });
+    if (!statSync(dataDir).isDirectory())
+      throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'it is a file, not a directory'
+        : code === 'ENOENT'
+          ? 'it does not exist'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'this process may not write there'
+            : (error as Error).message;
+    throw new StoreDamagedError(
+      `The data directory ${dataDir} cannot be used: ${why}. Set BOXOFFICE_DATA_DIR (or --data-dir) to a directory of the store.`,
+    );
+  }
 }
 
 /** 'new': empty or absent, PGlite may create a store; 'existing': a store to open. Throws otherwise. */
