@@ -2,7 +2,7 @@
 // per event, changing nothing. Repair is not offered: the rows a damaged PGlite store lost can be rebuilt
 // only from a record kept apart from it, and the embedded shape keeps none yet, so the way back is a
 // restore of the data directory from a backup.
-import { countersWitness } from '../store/integrity/counters.js';
+import { countersWitness, hasIntegrityCounters } from '../store/integrity/counters.js';
 import { checkIntegrity, type IntegrityWitness, isIntact } from '../store/integrity/integrity-check.js';
 import { StoreDamagedError } from '../store/integrity/store-damaged.js';
 import { reportOf } from '../store/integrity/verdict-text.js';
@@ -34,10 +34,7 @@ export async function checkEmbeddedStore(dataDir: string): Promise<number> {
     }
     try {
       const witnesses: IntegrityWitness[] = [];
-      const [found] = await driver.query<{ present: boolean }>(
-        "SELECT to_regclass('event_integrity') IS NOT NULL AS present",
-      );
-      if (found?.present) witnesses.push(countersWitness);
+      if (await hasIntegrityCounters(driver)) witnesses.push(countersWitness);
       else
         process.stdout.write(
           'no integrity counters yet (a store written before they existed): only the seat index is checked; `serve` starts them\n',

@@ -1,5 +1,6 @@
 // Projects a batch of log entries into holds, orders and tickets: one statement per table, each taking the
 // whole batch as one JSON parameter (PGlite pays per statement and per parameter, not per row of a set).
+// The embedded shape writes the three and its integrity counters in one statement (integrity/counters.ts).
 //
 // Commutative per hold, so that entries may arrive in any order and any number of times (several projector
 // workers share one stream; a worker may commit a hold's ending before another commits its placement):

@@ -29,10 +29,7 @@ FROM events e;`;
  * created them. A store whose counter table exists keeps it, however empty: emptiness is for the check.
  */
 export async function ensureIntegrityCounters(driver: SqlDriver): Promise<boolean> {
-  const [found] = await driver.query<{ present: boolean }>(
-    "SELECT to_regclass('event_integrity') IS NOT NULL AS present",
-  );
-  if (found?.present) return false;
+  if (await hasIntegrityCounters(driver)) return false;
   await driver.exec(`BEGIN; ${CREATE_AND_SEED} COMMIT;`);
   return true;
 }
@@ -58,6 +55,13 @@ INSERT INTO event_integrity AS c (event_id, holds, orders, tickets)
 SELECT event_id, sum(holds), sum(orders), sum(tickets) FROM written GROUP BY event_id ORDER BY event_id
 ON CONFLICT (event_id) DO UPDATE
 SET holds = c.holds + excluded.holds, orders = c.orders + excluded.orders, tickets = c.tickets + excluded.tickets`;
+}
+
+export async function hasIntegrityCounters(db: SqlExecutor): Promise<boolean> {
+  const [found] = await db.query<{ present: boolean }>(
+    "SELECT to_regclass('event_integrity') IS NOT NULL AS present",
+  );
+  return found?.present === true;
 }
 
 /** Wraps the INSERT of an event (RETURNING id) so that its counter row is created with it. */

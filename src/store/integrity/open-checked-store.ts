@@ -7,7 +7,7 @@ import { PgliteDriver } from '../pglite/pglite-driver.js';
 import { ensureMarker } from '../pglite/store-marker.js';
 import type { SqlDriver } from '../sql-driver.js';
 import { SqlStore } from '../sql-store.js';
-import { countersWitness, ensureIntegrityCounters } from './counters.js';
+import { countersWitness, ensureIntegrityCounters, hasIntegrityCounters } from './counters.js';
 import { checkIntegrity, isIntact } from './integrity-check.js';
 import { firstLine, StoreDamagedError, whatToDo } from './store-damaged.js';
 import { refusalOf } from './verdict-text.js';
@@ -23,10 +23,15 @@ export async function openCheckedStore(options: CheckedStoreOptions): Promise<Sq
   const driver = options.driver ?? (await PgliteDriver.open(options.dataDir));
   const where = options.dataDir ?? 'memory';
   try {
+    // A store with counters is checked before a migration may write to it; one made before they existed
+    // gets them from its contents once migrated, and its seat index is checked then.
+    const hadCounters = await hasIntegrityCounters(driver);
+    if (hadCounters) await refuseIfDamaged(driver, where);
     await migrate(driver);
-    await ensureIntegrityCounters(driver);
-    const verdict = await checkIntegrity(driver, [countersWitness]);
-    if (!isIntact(verdict)) throw new StoreDamagedError(refusalOf(where, verdict));
+    if (!hadCounters) {
+      await ensureIntegrityCounters(driver);
+      await refuseIfDamaged(driver, where);
+    }
     // A store made before the marker existed is adopted once it has passed its check.
     if (options.dataDir !== undefined) ensureMarker(options.dataDir, Date.now());
   } catch (error) {
@@ -34,6 +39,11 @@ export async function openCheckedStore(options: CheckedStoreOptions): Promise<Sq
     throw explainStartFault(where, error);
   }
   return new SqlStore(driver, { integrityCounters: true });
+}
+
+async function refuseIfDamaged(driver: SqlDriver, where: string): Promise<void> {
+  const verdict = await checkIntegrity(driver, [countersWitness]);
+  if (!isIntact(verdict)) throw new StoreDamagedError(refusalOf(where, verdict));
 }
 
 /** Any fault of the store during start-up as a one-line refusal (a refusal already is one). */

@@ -9,7 +9,7 @@ export class StoreDamagedError extends Error {
 /** The last sentence of every refusal: where to look and how to get the data back. */
 export function whatToDo(dataDir: string): string {
   return (
-    `Nothing was changed. \`boxoffice reconcile --check --data-dir ${dataDir}\` reports every event; ` +
+    `No row was written. \`boxoffice reconcile --check --data-dir ${dataDir}\` reports every event; ` +
     'restore the data directory from a backup (the embedded shape cannot rebuild a damaged store yet).'
   );
 }
@@ -18,5 +18,8 @@ export function whatToDo(dataDir: string): string {
 export function firstLine(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   // Emscripten's advice on rebuilding the engine is no help to an operator.
-  return (text.split('\n')[0] ?? '').replace(' Build with -sASSERTIONS for more info.', '').trim();
+  return (text.split('\n')[0] ?? '')
+    .replace(' Build with -sASSERTIONS for more info.', '')
+    .replace(/\.$/, '')
+    .trim();
 }

@@ -39,7 +39,7 @@ export class PgliteDriver implements SqlDriver {
     } catch (error) {
       await db?.close().catch(() => {});
       throw new StoreDamagedError(
-        `PGlite could not open the store in ${dataDir} (${firstLine(error)}): its files are damaged or were not written by PGlite. Nothing was changed; restore the data directory from a backup.`,
+        `PGlite could not open the store in ${dataDir} (${firstLine(error)}): its files are damaged or were not written by PGlite. No row was written; restore the data directory from a backup.`,
       );
     }
     if (found === 'new') writeMarker(dataDir, Date.now());
