@@ -12,15 +12,14 @@ import { instrumentGate } from './metrics/instrumented-gate.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { Reservations } from './service/reservations.js';
 import { Sweeper } from './service/sweeper.js';
-import { migrate } from './store/migrate.js';
-import { PgliteDriver } from './store/pglite/pglite-driver.js';
+import { explainStartFault, openCheckedStore } from './store/integrity/open-checked-store.js';
 import type { SqlDriver } from './store/sql-driver.js';
-import { SqlStore } from './store/sql-store.js';
+import type { SqlStore } from './store/sql-store.js';
 
 export interface EmbeddedOptions {
   /** PGlite data directory; undefined keeps the store in memory (tests only: nothing survives). */
   readonly dataDir?: string;
-  /** A driver to use instead of opening dataDir (tests wrap the real one to inject faults). */
+  /** A driver to use instead of opening dataDir (tests wrap the real one to inject faults); dataDir then only names it. */
   readonly driver?: SqlDriver;
   readonly adminToken: string;
   readonly defaults: EventDefaults;
@@ -43,16 +42,19 @@ export interface Embedded {
 }
 
 export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedded> {
-  const driver = options.driver ?? (await PgliteDriver.open(options.dataDir));
-  await migrate(driver);
-  const store = new SqlStore(driver);
+  // Refuses, in one line, a data dir that is not a store or whose contents fail the integrity check.
+  const store = await openCheckedStore({ dataDir: options.dataDir, driver: options.driver });
   const clock = options.clock ?? Date.now;
   const metrics = createMetrics();
   const journal = new GroupCommit(async (entries) => {
     await store.appendEntries(entries);
   }, metrics.commits);
   const gate = new MemoryGate(journal);
-  gate.restore(await store.loadSnapshot(clock()));
+  const snapshot = await store.loadSnapshot(clock()).catch(async (error: unknown) => {
+    await store.close().catch(() => {});
+    throw explainStartFault(options.dataDir ?? 'memory', error);
+  });
+  gate.restore(snapshot);
   // Live clients are told of each batch once it is durable, so they never see a change a failed commit undid.
   const feed = new EmbeddedFeed((error) => options.logger?.warn({ err: error }, 'live feed listener failed'));
   journal.onDurable(feed.publish);

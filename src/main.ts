@@ -1,5 +1,4 @@
 // Composition root: config → adapters → app → listen. The only place that picks the shape and its adapters.
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -8,6 +7,7 @@ import { assembleDistributed } from './distributed.js';
 import { assembleEmbedded } from './embedded.js';
 import { redisTargetOf } from './gate/redis/connect.js';
 import { acquireDataDirLock } from './store/pglite/data-dir-lock.js';
+import { prepareDataDir } from './store/pglite/store-marker.js';
 
 export interface Running {
   readonly app: FastifyInstance;
@@ -51,7 +51,7 @@ export async function startServer(config: Config): Promise<Running> {
 
 async function embedded(config: Config, logger: pino.Logger): Promise<Assembled> {
   const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  prepareDataDir(dataDir, true);
   const releaseLock = acquireDataDirLock(dataDir);
   const shape = await assembleEmbedded({
     dataDir,
@@ -60,6 +60,10 @@ async function embedded(config: Config, logger: pino.Logger): Promise<Assembled>
     sweepIntervalMs: config.sweepIntervalMs,
     logger,
     serverLimits: config.serverLimits,
+  }).catch((error: unknown) => {
+    // A refused store leaves the directory as it found it, lock included.
+    releaseLock();
+    throw error;
   });
   return {
     app: shape.app,

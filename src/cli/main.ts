@@ -4,13 +4,17 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, settingFlags } from '../config.js';
 
+/** Errors that explain themselves in one line (what is wrong, where, what to do): printed without a stack. */
+const OPERATOR_ERRORS = new Set(['DataDirInUseError', 'StoreDamagedError', 'RedisPersistenceError']);
+
 const USAGE = `Usage: boxoffice <command> [flags]
 
 Commands:
   serve      run the reservation server: embedded (one process, PGlite) by default; distributed when
              REDIS_URL (or REDIS_CLUSTER_NODES) and DATABASE_URL are set
   worker     run a projector worker (distributed shape): event logs in Redis → PostgreSQL
-  reconcile  rebuild Redis gate state from PostgreSQL plus the unprojected log, with audits (distributed)
+  reconcile  rebuild Redis gate state from PostgreSQL plus the unprojected log, with audits (distributed);
+             \`reconcile --check\` checks the embedded store's integrity (\`reconcile --help\`)
   bench      load-test an on-sale and audit it (contention, pool-rush, seat-rush, mix), or measure the
              ceiling ratios (the default); \`bench --help\` lists scenarios, flags and exit codes
   help       show this text
@@ -87,8 +91,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     // An operator's mistake gets its message; anything else is a fault and keeps its stack.
-    const operatorError =
-      error instanceof Error && ['DataDirInUseError', 'RedisPersistenceError'].includes(error.name);
+    const operatorError = error instanceof Error && OPERATOR_ERRORS.has(error.name);
     const text =
       error instanceof Error
         ? operatorError

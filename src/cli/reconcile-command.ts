@@ -1,6 +1,8 @@
 // `boxoffice reconcile [eventId]`: rebuilds the Redis gate state of one event, or of every event, from the
 // store plus the unprojected tail of its log, and prints the audit before and after. With --check it only
 // reports. Exit 0 when every audited event is consistent afterwards, 1 otherwise, 2 on bad usage.
+// In the embedded shape only --check exists: the store's integrity check (check-embedded-store.ts).
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { connectRedis, redisTargetOf } from '../gate/redis/connect.js';
@@ -9,6 +11,7 @@ import { type AuditReport, auditStream } from '../service/audit.js';
 import { migrate } from '../store/migrate.js';
 import { PostgresDriver } from '../store/postgres/postgres-driver.js';
 import { SqlStore } from '../store/sql-store.js';
+import { checkEmbeddedStore, EMBEDDED_REPAIR_UNAVAILABLE } from './check-embedded-store.js';
 
 const USAGE = `Usage: boxoffice reconcile [eventId] [--check]
 
@@ -19,6 +22,10 @@ a new gate epoch (batches of older ones are refused by the store) and lifts the 
 state Redis lost (event_needs_reconcile): what Redis lost with it is not brought back.
   --check   only audit; change nothing
 Exit status: 0 consistent, 1 an event is inconsistent afterwards, 2 bad usage or configuration.
+
+Embedded shape (BOXOFFICE_DATA_DIR or --data-dir; the server must be stopped): --check runs the store's
+integrity check (the one every start runs) and prints one line per event. Exit status: 0 intact,
+1 damaged (restore the data directory from a backup), 2 bad usage or without --check.
 `;
 
 export async function runReconcile(args: string[]): Promise<number> {
@@ -32,6 +39,7 @@ export async function runReconcile(args: string[]): Promise<number> {
         'redis-url': { type: 'string' },
         'redis-cluster-nodes': { type: 'string' },
         'database-url': { type: 'string' },
+        'data-dir': { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -52,10 +60,11 @@ export async function runReconcile(args: string[]): Promise<number> {
     return 2;
   }
   if (config.shape !== 'distributed') {
-    process.stderr.write(
-      `reconcile needs the distributed shape: set REDIS_URL (or REDIS_CLUSTER_NODES) and DATABASE_URL.\n`,
-    );
-    return 2;
+    if (!parsed.values.check) {
+      process.stderr.write(EMBEDDED_REPAIR_UNAVAILABLE);
+      return 2;
+    }
+    return checkEmbeddedStore(resolve(config.dataDir));
   }
   const driver = new PostgresDriver(config.databaseUrl);
   const redis = connectRedis(redisTargetOf(config), 'reconcile');

@@ -1,5 +1,6 @@
 // Projects a batch of log entries into holds, orders and tickets: one statement per table, each taking the
 // whole batch as one JSON parameter (PGlite pays per statement and per parameter, not per row of a set).
+// The embedded shape writes the three and its integrity counters in one statement (integrity/counters.ts).
 //
 // Commutative per hold, so that entries may arrive in any order and any number of times (several projector
 // workers share one stream; a worker may commit a hold's ending before another commits its placement):
@@ -14,6 +15,7 @@
 import type { LogEntry } from '../domain/log-entry.js';
 import { itemCount, statusAfter } from '../domain/log-entry.js';
 import type { HoldStatus } from '../domain/types.js';
+import { countedWrite } from './integrity/counters.js';
 import type { SqlExecutor } from './sql-driver.js';
 
 const UPSERT_HOLDS = `
@@ -68,8 +70,29 @@ interface Rows {
   readonly tickets: Map<string, object>;
 }
 
-export async function project(tx: SqlExecutor, entries: readonly LogEntry[]): Promise<void> {
+/** `counted`: the same rows, written with the integrity counters of their events (embedded shape). */
+export type Projection = 'plain' | 'counted';
+
+/** All three writes and the counters in one statement: PGlite pays per statement (counters.ts). */
+const COUNTED_WRITE = countedWrite({
+  holds: UPSERT_HOLDS,
+  orders: INSERT_ORDERS.replace('$1', '$2'),
+  tickets: INSERT_TICKETS.replace('$1', '$3'),
+});
+
+export async function project(
+  tx: SqlExecutor,
+  entries: readonly LogEntry[],
+  projection: Projection = 'plain',
+): Promise<void> {
   const rows = rowsOf(entries);
+  if (projection === 'counted') {
+    // Every entry carries its hold: no holds, no entries.
+    if (rows.holds.size === 0) return;
+    const values = [rows.holds, rows.orders, rows.tickets].map(jsonSortedById);
+    await tx.query(COUNTED_WRITE, values);
+    return;
+  }
   // Order matters: orders reference holds and tickets reference orders.
   if (rows.holds.size > 0) await tx.query(UPSERT_HOLDS, [jsonSortedById(rows.holds)]);
   if (rows.orders.size > 0) await tx.query(INSERT_ORDERS, [jsonSortedById(rows.orders)]);

@@ -5,7 +5,8 @@ import type { LogEntry } from '../domain/log-entry.js';
 import type { GateSnapshot, IdempotencySnapshot } from '../domain/snapshot.js';
 import type { EventSpec, Hold, Order, Ticket } from '../domain/types.js';
 import { fence, unreflected } from './epoch-fence.js';
-import { project } from './projection.js';
+import { countedEventInsert } from './integrity/counters.js';
+import { type Projection, project } from './projection.js';
 import { type HoldRow, holdOf, type TicketRow, ticketOf } from './rows.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import type {
@@ -21,35 +22,45 @@ import type {
 
 const HOLD_COLUMNS = 'id, event_id, user_id, status, items, total, created_at_ms, expires_at_ms, order_token';
 const TICKET_COLUMNS = 'id, order_id, event_id, user_id, seat_id, pool_id, price';
+const INSERT_EVENT = `INSERT INTO events (id, name, venue, starts_at_ms, capacity, spec, created_at_ms)
+  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) ON CONFLICT (id) DO NOTHING RETURNING id`;
+
+export interface SqlStoreOptions {
+  /**
+   * Keep the per-event integrity counters in step with every write (integrity/counters.ts): the embedded
+   * shape, whose start-up check compares them with the tables. The table must exist (ensureIntegrityCounters).
+   */
+  readonly integrityCounters?: boolean;
+}
 
 export class SqlStore implements Store {
   readonly #db: SqlDriver;
+  readonly #insertEvent: string;
+  readonly #projection: Projection;
 
-  constructor(driver: SqlDriver) {
+  constructor(driver: SqlDriver, options: SqlStoreOptions = {}) {
     this.#db = driver;
+    this.#insertEvent = options.integrityCounters ? countedEventInsert(INSERT_EVENT) : INSERT_EVENT;
+    this.#projection = options.integrityCounters ? 'counted' : 'plain';
   }
 
   async createEvent(spec: EventSpec, nowMs: number): Promise<boolean> {
-    const rows = await this.#db.query(
-      `INSERT INTO events (id, name, venue, starts_at_ms, capacity, spec, created_at_ms)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [
-        spec.id,
-        spec.name,
-        spec.venue,
-        Date.parse(spec.startsAt),
-        capacityOf(spec),
-        JSON.stringify(spec),
-        nowMs,
-      ],
-    );
+    const rows = await this.#db.query(this.#insertEvent, [
+      spec.id,
+      spec.name,
+      spec.venue,
+      Date.parse(spec.startsAt),
+      capacityOf(spec),
+      JSON.stringify(spec),
+      nowMs,
+    ]);
     return rows.length === 1;
   }
 
   async appendEntries(entries: readonly LogEntry[]): Promise<ProjectionOutcome> {
     return this.#db.transaction(async (tx) => {
       const { current, stale } = await fence(tx, entries);
-      await project(tx, current);
+      await project(tx, current, this.#projection);
       return { refused: await unreflected(tx, stale) };
     });
   }

@@ -42,6 +42,7 @@ export async function startEmbedded(options: StartOptions = {}): Promise<TestEmb
   const dataDir = options.dataDir ?? (fresh?.dataDir as string);
   const real = await PgliteDriver.open(dataDir);
   const embedded = await assembleEmbedded({
+    dataDir,
     driver: options.wrapDriver ? options.wrapDriver(real) : real,
     adminToken: ADMIN_TOKEN,
     defaults: { holdTtlSeconds: 300, maxPerUser: 10 },

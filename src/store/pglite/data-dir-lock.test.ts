@@ -1,13 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { acquireDataDirLock, DataDirInUseError } from './data-dir-lock.js';
 
 describe('data directory lock', () => {
   const dir = mkdtempSync(join(tmpdir(), 'boxoffice-lock-'));
   const lock = join(dir, 'boxoffice.lock');
   afterEach(() => rmSync(lock, { force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('takes a free directory and gives it back', () => {
     const release = acquireDataDirLock(dir);

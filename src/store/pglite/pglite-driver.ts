@@ -1,7 +1,14 @@
 // PGlite: real Postgres compiled to WASM, in this process. PGlite is one connection that runs one query or
 // transaction at a time; its own mutex serialises callers, so no pool is needed here.
 import { PGlite } from '@electric-sql/pglite';
+import { firstLine, StoreDamagedError } from '../integrity/store-damaged.js';
 import type { SqlDriver, SqlExecutor } from '../sql-driver.js';
+import { inspectDataDir, writeMarker } from './store-marker.js';
+
+export interface OpenOptions {
+  /** false: an empty or absent directory is refused instead of getting a new store (`reconcile --check`). */
+  readonly create?: boolean;
+}
 
 export class PgliteDriver implements SqlDriver {
   readonly #db: PGlite;
@@ -10,10 +17,32 @@ export class PgliteDriver implements SqlDriver {
     this.#db = db;
   }
 
-  /** Opens (creating when absent) the data directory; `undefined` keeps everything in memory. */
-  static async open(dataDir: string | undefined): Promise<PgliteDriver> {
-    const db = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
-    await db.waitReady;
+  /**
+   * Opens the store in dataDir, creating it when the directory is empty or absent; `undefined` keeps
+   * everything in memory. A directory with files but no store is refused before PGlite sees it (PGlite would
+   * run initdb over it), and a store PGlite cannot start on is reported in one line, not as a WASM abort.
+   */
+  static async open(dataDir: string | undefined, options: OpenOptions = {}): Promise<PgliteDriver> {
+    if (dataDir === undefined) {
+      const db = new PGlite();
+      await db.waitReady;
+      return new PgliteDriver(db);
+    }
+    const found = inspectDataDir(dataDir);
+    if (found === 'new' && options.create === false) {
+      throw new StoreDamagedError(`There is no store in ${dataDir}: the directory is empty or absent.`);
+    }
+    let db: PGlite | undefined;
+    try {
+      db = new PGlite(dataDir);
+      await db.waitReady;
+    } catch (error) {
+      await db?.close().catch(() => {});
+      throw new StoreDamagedError(
+        `PGlite could not open the store in ${dataDir} (${firstLine(error)}): its files are damaged or were not written by PGlite. No row was written; restore the data directory from a backup.`,
+      );
+    }
+    if (found === 'new') writeMarker(dataDir, Date.now());
     return new PgliteDriver(db);
   }
 
