@@ -68,6 +68,8 @@ export class EventBook {
   readonly idempotency = new Map<string, IdempotencyRecord>();
   held = 0;
   sold = 0;
+  /** Counts every apply and undo: a seat map read at one value is current until it moves (seatMap()). */
+  version = 0;
 
   constructor(spec: EventSpec) {
     this.spec = spec;
@@ -120,6 +122,7 @@ export class EventBook {
   isFree = (index: number): boolean => this.seatState[index] === SEAT_FREE;
 
   apply(entry: LogEntry): void {
+    this.version++;
     const hold = entry.hold;
     const count = itemCount(hold);
     switch (entry.type) {
@@ -151,6 +154,8 @@ export class EventBook {
 
   /** The exact inverse of apply(entry), valid when entry was the last entry applied. */
   undo(entry: LogEntry): void {
+    // Forward, never back: an undone change followed by another must not reuse a version already handed out.
+    this.version++;
     const hold = entry.hold;
     const count = itemCount(hold);
     switch (entry.type) {
