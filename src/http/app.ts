@@ -23,6 +23,7 @@ import { registerHoldRoutes } from './routes/holds.js';
 import { registerLiveRoutes } from './routes/live.js';
 import { registerOperationRoutes } from './routes/operations.js';
 import { registerReadRoutes } from './routes/reads.js';
+import { registerSeatMapRoutes } from './routes/seat-map.js';
 import { registerSeatMapPage } from './routes/seat-map-page.js';
 import { errorBody } from './schemas.js';
 
@@ -90,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     route.onResponse = [...[route.onResponse ?? []].flat(), onResponse];
   });
   registerEventRoutes(app, deps);
+  registerSeatMapRoutes(app, deps);
   registerHoldRoutes(app, deps);
   registerReadRoutes(app, deps);
   registerAuditRoutes(app, deps);

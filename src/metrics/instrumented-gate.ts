@@ -7,15 +7,7 @@
 // 0.05-0.2 µs on top of a memory gate's ~2 µs placeHold.
 import type { Rejection } from '../domain/errors.js';
 import type { EventSpec, EventState, Hold, SeatState } from '../domain/types.js';
-import type {
-  Confirmed,
-  Gate,
-  PlaceCommand,
-  PlaceOutcome,
-  Released,
-  SeatMap,
-  Swept,
-} from '../gate/gate.js';
+import type { Confirmed, Gate, PlaceCommand, PlaceOutcome, Released, SeatMap, Swept } from '../gate/gate.js';
 import type { Metrics } from './metrics.js';
 
 type Recorder = (seconds: number) => void;

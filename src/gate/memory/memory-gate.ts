@@ -2,6 +2,8 @@
 // interleave between the availability check and the state change, which is what makes oversell impossible
 // here. The decided entries go to the journal in the same synchronous step, so the log order is the
 // decision order, and a failed commit undoes exactly the entries decided after the last durable one.
+
+import { randomBytes } from 'node:crypto';
 import { pickBestAvailable } from '../../domain/best-available.js';
 import { type Rejection, reject } from '../../domain/errors.js';
 import { newHold } from '../../domain/hold.js';
@@ -24,7 +26,6 @@ import {
   type Swept,
 } from '../gate.js';
 import { EventBook, SEAT_FREE, SEAT_HELD, SEAT_SOLD } from './event-book.js';
-import { randomBytes } from 'node:crypto';
 import { ExpiryHeap } from './expiry-heap.js';
 import { restoreSnapshot } from './snapshot.js';
 
