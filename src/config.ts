@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { HOLD_TTL_SECONDS_MAX, HOLD_TTL_SECONDS_MIN, MAX_PER_USER_MAX } from './domain/limits.js';
+import { LIVE_CONNECTIONS_MAX, LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT } from './live/limits.js';
 
 export interface Config {
   readonly port: number;
@@ -30,6 +31,8 @@ export interface Config {
   readonly consumer: string;
   /** Projectors take over entries another worker left unacknowledged this long (it is presumed dead). */
   readonly claimIdleMs: number;
+  /** Live WebSocket connections one client address may hold on this instance. */
+  readonly liveConnectionsPerAddress: number;
   /** `embedded` (PGlite, memory gate) unless Redis and PostgreSQL are both given. */
   readonly shape: 'embedded' | 'distributed';
 }
@@ -155,6 +158,13 @@ const SETTINGS = {
     fallback: '30000',
     parse: integerIn(100, 600_000),
     about: 'projectors take over log entries another worker left unacknowledged this long (it died)',
+  },
+  liveConnectionsPerAddress: {
+    env: 'BOXOFFICE_LIVE_CONNECTIONS_PER_ADDRESS',
+    flag: 'live-connections-per-address',
+    fallback: String(LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT),
+    parse: integerIn(1, LIVE_CONNECTIONS_MAX),
+    about: `live WebSocket connections one client address may hold on one instance (1–${LIVE_CONNECTIONS_MAX}); the next upgrade is 429 \`too_many_connections\``,
   },
 } as const;
 

@@ -32,6 +32,8 @@ export interface DistributedOptions {
   readonly soldOutCache: boolean;
   readonly claimIdleMs?: number;
   readonly logger?: FastifyBaseLogger;
+  /** Live connections one client address may hold (default LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT). */
+  readonly liveConnectionsPerAddress?: number;
   /** Tests: decide with this clock instead of Redis's TIME. */
   readonly clock?: () => number;
 }
@@ -89,6 +91,7 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     adminToken: options.adminToken,
     logger,
     feed,
+    liveConnectionsPerAddress: options.liveConnectionsPerAddress,
     audit: (eventId) => auditStream(eventId, gate, store),
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, logger);

@@ -26,6 +26,8 @@ export interface EmbeddedOptions {
   readonly sweepIntervalMs: number;
   readonly clock?: () => number;
   readonly logger?: FastifyBaseLogger;
+  /** Live connections one client address may hold (default LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT). */
+  readonly liveConnectionsPerAddress?: number;
 }
 
 export interface Embedded {
@@ -71,6 +73,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     adminToken: options.adminToken,
     logger: options.logger,
     feed,
+    liveConnectionsPerAddress: options.liveConnectionsPerAddress,
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, options.logger);
   return {

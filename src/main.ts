@@ -54,6 +54,7 @@ async function embedded(config: Config, logger: pino.Logger): Promise<Assembled>
     adminToken: config.adminToken,
     defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },
     sweepIntervalMs: config.sweepIntervalMs,
+    liveConnectionsPerAddress: config.liveConnectionsPerAddress,
     logger,
   });
   return {
@@ -78,6 +79,7 @@ async function distributed(config: Config, logger: pino.Logger): Promise<Assembl
     projector: config.projector === 'in-process',
     soldOutCache: config.soldOutCache,
     claimIdleMs: config.claimIdleMs,
+    liveConnectionsPerAddress: config.liveConnectionsPerAddress,
     logger,
   });
   const where =

@@ -41,6 +41,8 @@ export interface AppDeps {
   readonly feed?: ChangeFeed;
   /** Live connections this instance serves at most (default LIVE_CONNECTIONS_MAX). */
   readonly liveConnectionsMax?: number;
+  /** Live connections one client address may hold here (default LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT). */
+  readonly liveConnectionsPerAddress?: number;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -97,7 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuditRoutes(app, deps);
   registerOperationRoutes(app, deps);
   if (deps.feed !== undefined) {
-    await registerLiveRoutes(app, deps, deps.feed, deps.liveConnectionsMax);
+    await registerLiveRoutes(app, deps, deps.feed, deps.liveConnectionsMax, deps.liveConnectionsPerAddress);
     registerSeatMapPage(app);
   }
   return app;

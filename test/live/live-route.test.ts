@@ -69,7 +69,7 @@ describe('live route', () => {
       available: 10,
       held: 0,
       sold: 0,
-      seats: [],
+      seatStates: '',
       pools: [{ id: 'ga', capacity: 10, available: 10, held: 0, sold: 0 }],
     });
     expect(snapshot.event.pools[0]?.id).toBe('ga');
