@@ -37,9 +37,9 @@ export class LiveClient {
   }
 
   /** Opens a connection; rejects with the HTTP status when the server refuses the upgrade. */
-  static open(url: string): Promise<LiveClient> {
+  static open(url: string, options: WebSocket.ClientOptions = {}): Promise<LiveClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
+      const socket = new WebSocket(url, options);
       socket.once('open', () => resolve(new LiveClient(socket)));
       socket.once('unexpected-response', (_request, response) => {
         let body = '';
