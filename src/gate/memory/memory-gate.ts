@@ -43,7 +43,10 @@ const EXPIRY_SLACK_ITEMS = 4_096;
 
 export class MemoryGate implements Gate {
   readonly #books = new Map<string, EventBook>();
-  /** The last seat map built per event: every reader of one version shares it (see seatMap()). */
+  /**
+   * The last seat map built per event: every reader of one version shares it (see seatMap()). One byte per
+   * seat, the size of the book's own seat states, so it needs no bound beyond the events there are.
+   */
   readonly #seatMaps = new Map<string, { readonly bookVersion: number; readonly map: SeatMap }>();
   /**
    * Part of every seat-map version: a book's counter starts afresh when the process restarts, and a version

@@ -33,6 +33,11 @@ const UNKNOWN_EVENTS_MAX = 10_000;
 const SWEEP_BATCH = 500;
 /** Longest an event goes unswept by this instance when nothing it knows of is due (see #nextSweepOf). */
 const SWEEP_RECHECK_MS = 10_000;
+/**
+ * Seat maps remembered per instance, oldest forgotten first: at most 200 KB each (200,000 seats), so at most
+ * ~50 MB, and more events than this are seldom watched at once. A forgotten one costs one full read.
+ */
+const SEAT_MAPS_CACHED_MAX = 256;
 const ALREADY_RESOLVED = Promise.resolve();
 
 export interface RedisGateOptions {
@@ -257,7 +262,9 @@ export class RedisGate implements Gate {
     const version = String(reply[1]);
     if (reply[2] === null && known?.version === version) return known;
     const map = { version, states: Buffer.from(String(reply[2] ?? ''), 'latin1') };
-    // Only events that exist are remembered (bounded by the events there are).
+    this.#seatMaps.delete(eventId);
+    if (this.#seatMaps.size >= SEAT_MAPS_CACHED_MAX)
+      this.#seatMaps.delete(this.#seatMaps.keys().next().value as string);
     this.#seatMaps.set(eventId, map);
     return map;
   }
