@@ -16,6 +16,8 @@ trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$run/redis" --appendonly yes --appendfsync everysec --save '' &
 pids+=($!)
 sleep 0.5
+# Behind nginx every client has nginx's address: nginx bounds live connections per client instead.
+export BOXOFFICE_LIVE_CONNECTIONS_PER_ADDRESS=10000
 BOXOFFICE_PROJECTOR=off PORT=8081 node dist/cli/main.js serve & pids+=($!)
 BOXOFFICE_PROJECTOR=off PORT=8082 node dist/cli/main.js serve & pids+=($!)
 node dist/cli/main.js worker --metrics-port 9464 & pids+=($!)

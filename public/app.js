@@ -112,7 +112,7 @@
       connectedAtMs = performance.now();
       placedSamples.length = 0;
       drawEvent(message.event);
-      applySeatChanges(message.seats);
+      applySeatChanges(snapshotSeats(message));
       showCounts(message);
       setConnection('live', 'Live');
     } else if (message.type === 'availability') {
@@ -191,6 +191,20 @@
       line.append(seat);
     }
     return line;
+  }
+
+  const STATUS_OF_CHARACTER = { 0: 'available', h: 'held', s: 'sold' };
+
+  /** The snapshot's `seatStates`, one character per seat in the definition's seat order, as seat changes. */
+  function snapshotSeats(snapshot) {
+    const seats = [];
+    for (const section of snapshot.event.sections)
+      for (const row of section.rows)
+        for (let n = 1; n <= row.seats; n++) {
+          const status = STATUS_OF_CHARACTER[snapshot.seatStates[seats.length]] ?? 'available';
+          seats.push({ id: `${section.id}-${row.id}-${n}`, status });
+        }
+    return seats;
   }
 
   function applySeatChanges(changes) {

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { HOLD_TTL_SECONDS_MAX, HOLD_TTL_SECONDS_MIN, MAX_PER_USER_MAX } from './domain/limits.js';
 import { REDIS_PERSISTENCE_MODES, type RedisPersistenceMode } from './gate/redis/persistence.js';
 import { SERVER_LIMITS_DEFAULT, type ServerLimits } from './http/server-limits.js';
+import { LIVE_CONNECTIONS_MAX, LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT } from './live/limits.js';
 
 export interface Config {
   readonly port: number;
@@ -36,6 +37,8 @@ export interface Config {
   readonly serverLimits: ServerLimits;
   /** Distributed shape: what Redis must promise about persistence (gate/redis/persistence.ts). */
   readonly redisPersistence: RedisPersistenceMode;
+  /** Live WebSocket connections one client address may hold on this instance. */
+  readonly liveConnectionsPerAddress: number;
   /** `embedded` (PGlite, memory gate) unless Redis and PostgreSQL are both given. */
   readonly shape: 'embedded' | 'distributed';
 }
@@ -206,6 +209,13 @@ const SETTINGS = {
     parse: oneOf([...REDIS_PERSISTENCE_MODES]),
     about:
       'distributed shape: `aof` refuses a Redis that does not report `appendonly yes` (at start and at every reconnect); `managed` accepts one whose CONFIG is disabled; `volatile` accepts any, with a warning (tests, trials)',
+  },
+  liveConnectionsPerAddress: {
+    env: 'BOXOFFICE_LIVE_CONNECTIONS_PER_ADDRESS',
+    flag: 'live-connections-per-address',
+    fallback: String(LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT),
+    parse: integerIn(1, LIVE_CONNECTIONS_MAX),
+    about: `live WebSocket connections one client address may hold on one instance (1–${LIVE_CONNECTIONS_MAX}); the next upgrade is 429 \`too_many_connections\``,
   },
 } as const;
 

@@ -47,6 +47,8 @@ export interface DistributedOptions {
   readonly logger?: FastifyBaseLogger;
   /** Timeouts and the connection bound of the HTTP server (default SERVER_LIMITS_DEFAULT). */
   readonly serverLimits?: ServerLimits;
+  /** Live connections one client address may hold (default LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT). */
+  readonly liveConnectionsPerAddress?: number;
   /** Tests: decide with this clock instead of Redis's TIME. */
   readonly clock?: () => number;
 }
@@ -113,6 +115,7 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     logger,
     feed,
     serverLimits: options.serverLimits,
+    liveConnectionsPerAddress: options.liveConnectionsPerAddress,
     audit: (eventId) => auditStream(eventId, gate, store),
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, logger);

@@ -28,6 +28,8 @@ export interface EmbeddedOptions {
   readonly logger?: FastifyBaseLogger;
   /** Timeouts and the connection bound of the HTTP server (default SERVER_LIMITS_DEFAULT). */
   readonly serverLimits?: ServerLimits;
+  /** Live connections one client address may hold (default LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT). */
+  readonly liveConnectionsPerAddress?: number;
 }
 
 export interface Embedded {
@@ -79,6 +81,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     logger: options.logger,
     feed,
     serverLimits: options.serverLimits,
+    liveConnectionsPerAddress: options.liveConnectionsPerAddress,
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, options.logger);
   return {

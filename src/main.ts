@@ -58,6 +58,7 @@ async function embedded(config: Config, logger: pino.Logger): Promise<Assembled>
     adminToken: config.adminToken,
     defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },
     sweepIntervalMs: config.sweepIntervalMs,
+    liveConnectionsPerAddress: config.liveConnectionsPerAddress,
     logger,
     serverLimits: config.serverLimits,
   }).catch((error: unknown) => {
@@ -93,6 +94,7 @@ async function distributed(config: Config, logger: pino.Logger): Promise<Assembl
     claimIdleMs: config.claimIdleMs,
     redisPersistence: config.redisPersistence,
     onRedisUnsafe: (problem) => fail(problem),
+    liveConnectionsPerAddress: config.liveConnectionsPerAddress,
     logger,
     serverLimits: config.serverLimits,
   });

@@ -29,6 +29,8 @@ export const ErrorCode = {
   holdReleased: 'hold_released',
   holdConfirmed: 'hold_confirmed',
   idempotencyKeyReused: 'idempotency_key_reused',
+  seatListTooLarge: 'seat_list_too_large',
+  tooManyConnections: 'too_many_connections',
   storeUnavailable: 'store_unavailable',
   gateUnavailable: 'gate_unavailable',
   eventNeedsReconcile: 'event_needs_reconcile',
@@ -67,6 +69,9 @@ export const errorMessages: Record<ErrorCode, string> = {
   hold_released: 'The hold was released.',
   hold_confirmed: 'The hold is confirmed already.',
   idempotency_key_reused: 'This Idempotency-Key was used with a different request.',
+  seat_list_too_large:
+    'Too many seats for one JSON answer: read GET /v1/events/{id}/seat-states (one byte per seat) with GET /v1/events/{id}/seat-layout, or ask for one section with ?sectionId=.',
+  too_many_connections: 'This client address has as many live connections as it may; close one first.',
   store_unavailable: 'The store did not answer or could not record the change; nothing was changed. Retry.',
   gate_unavailable:
     'The gate (Redis) could not be reached; the request may or may not have been decided. Retry with the same Idempotency-Key.',

@@ -60,3 +60,9 @@ export const IDEMPOTENCY_KEYS_PER_EVENT_MAX = 200_000;
 /** Pages of list endpoints. */
 export const PAGE_SIZE_DEFAULT = 100;
 export const PAGE_SIZE_MAX = 1_000;
+/**
+ * Seats one JSON answer of GET /v1/events/:id/seats lists at most: ~40 bytes of JSON per seat make 10,000 seats
+ * ~400 KB and tens of ms of CPU, about the cost of any other large answer here, and a section of a real venue
+ * fits. A whole stadium (200,000 seats, 8 MB, 1-2 s of CPU per call) is read in the compact form instead.
+ */
+export const SEAT_LIST_SEATS_MAX = 10_000;

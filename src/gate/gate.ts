@@ -46,6 +46,22 @@ export interface Swept extends Accepted {
   readonly expired: number;
 }
 
+/**
+ * Every seat's status in the event's seat order (definition order: sections, rows, seats 1..n), one byte per
+ * seat: SEAT_BYTE_AVAILABLE, SEAT_BYTE_HELD or SEAT_BYTE_SOLD. `version` changes whenever a seat may have
+ * changed, so a reader can reuse whatever it derived from an earlier read of the same version; a gate hands
+ * out the same `states` object for as long as the version holds. Never modify `states`.
+ */
+export interface SeatMap {
+  readonly version: string;
+  readonly states: Buffer;
+}
+
+/** The seat-map bytes: printable, so that `curl` shows the map, and the Redis gate's own encoding. */
+export const SEAT_BYTE_AVAILABLE = 0x30; // '0'
+export const SEAT_BYTE_HELD = 0x68; // 'h'
+export const SEAT_BYTE_SOLD = 0x73; // 's'
+
 export interface Gate {
   /** false when an event with this id exists already. */
   createEvent(spec: EventSpec): Promise<boolean>;
@@ -59,5 +75,7 @@ export interface Gate {
   getHold(holdId: string): Promise<Hold | undefined>;
   eventState(eventId: string): Promise<EventState | undefined>;
   seatStates(eventId: string, sectionId?: string): Promise<SeatState[] | undefined>;
+  /** The whole event's seat map with its version, or undefined for an unknown event. */
+  seatMap(eventId: string): Promise<SeatMap | undefined>;
   eventIds(): Promise<string[]>;
 }

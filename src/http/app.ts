@@ -26,6 +26,7 @@ import { registerHoldRoutes } from './routes/holds.js';
 import { registerLiveRoutes } from './routes/live.js';
 import { registerOperationRoutes } from './routes/operations.js';
 import { registerReadRoutes } from './routes/reads.js';
+import { registerSeatMapRoutes } from './routes/seat-map.js';
 import { registerSeatMapPage } from './routes/seat-map-page.js';
 import { errorBody } from './schemas.js';
 import {
@@ -51,6 +52,8 @@ export interface AppDeps {
   readonly liveConnectionsMax?: number;
   /** Timeouts and the connection bound of the server (default SERVER_LIMITS_DEFAULT). */
   readonly serverLimits?: ServerLimits;
+  /** Live connections one client address may hold here (default LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT). */
+  readonly liveConnectionsPerAddress?: number;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -107,12 +110,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     route.onResponse = [...[route.onResponse ?? []].flat(), onResponse];
   });
   registerEventRoutes(app, deps);
+  registerSeatMapRoutes(app, deps);
   registerHoldRoutes(app, deps);
   registerReadRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerOperationRoutes(app, deps);
   if (deps.feed !== undefined) {
-    await registerLiveRoutes(app, deps, deps.feed, deps.liveConnectionsMax);
+    await registerLiveRoutes(app, deps, deps.feed, deps.liveConnectionsMax, deps.liveConnectionsPerAddress);
     registerSeatMapPage(app);
   }
   return app;

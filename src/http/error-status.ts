@@ -29,6 +29,8 @@ export const errorStatus: Record<ErrorCode, number> = {
   hold_released: 409,
   hold_confirmed: 409,
   idempotency_key_reused: 422,
+  seat_list_too_large: 422,
+  too_many_connections: 429,
   store_unavailable: 503,
   gate_unavailable: 503,
   event_needs_reconcile: 503,

@@ -351,3 +351,50 @@ export const auditView = {
     consistent: { type: 'boolean' },
   },
 } as const;
+
+const layoutRow = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    start: {
+      ...count,
+      description: "offset of the row's seat 1 in the seat map; seat n is at start + n - 1",
+    },
+    seats: count,
+  },
+} as const;
+
+export const seatLayoutView = {
+  type: 'object',
+  description:
+    'Where each seat is in the seat map: sections, then rows, then seats 1..n, in the order the event defined them. Seat ids are `<section>-<row>-<n>`.',
+  properties: {
+    eventId: { type: 'string' },
+    seatCount: count,
+    sections: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          price: { type: 'integer' },
+          start: { ...count, description: "offset of the section's first seat in the seat map" },
+          count,
+          rows: { type: 'array', items: layoutRow },
+        },
+      },
+    },
+  },
+} as const;
+
+export const seatStatesView = {
+  description:
+    "One byte per seat, in the layout's seat order (of the section with `?sectionId=`): `0` available, `h` held, `s` sold. `ETag` names the event's seat-map version; send it back in `If-None-Match` for a 304.",
+  content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+} as const;
+
+export const notModified = {
+  description: 'Not modified: the `If-None-Match` ETag is current.',
+  type: 'null',
+} as const;

@@ -7,12 +7,20 @@
 export const LIVE_FLUSH_INTERVAL_MS = 100;
 
 /**
- * A client whose unsent bytes exceed its snapshot plus this bound is dropped as a slow consumer. 1 MiB is
- * many seconds of changes for a reader that keeps up (a flush of the busiest event is tens of KB), yet
- * 1,000 stalled clients cost at most 1 GiB beyond their snapshots before they are dropped. The snapshot is
- * allowed on top because a 200,000-seat snapshot alone is several MB and must not count as falling behind.
+ * A client whose queued bytes (`bufferedAmount`: its snapshot, the flushes kept for it while the snapshot
+ * was read, and every flush since, as far as the kernel has not taken them) pass this bound is dropped as
+ * a slow consumer. The snapshot counts: a 200,000-seat one is ~0.25 MB and the largest an event definition
+ * allows ~1.3 MB, which leaves 0.7-1.7 MiB for changes, many seconds of the busiest event (a flush is tens
+ * of KB) for a reader that keeps up. Messages are shared Buffers, so stalled clients cost bookkeeping, not
+ * copies, before they are dropped.
  */
-export const LIVE_SEND_BUFFER_BYTES_MAX = 1024 * 1024;
+export const LIVE_SEND_BUFFER_BYTES_MAX = 2 * 1024 * 1024;
+
+/**
+ * A shared snapshot is given to joiners with the flushes made since it was read. Once those pass half the
+ * snapshot's size, or this floor, reading a fresh one is cheaper for the next joiner than sending them.
+ */
+export const LIVE_SNAPSHOT_FOLLOW_UPS_BYTES_MIN = 64 * 1024;
 
 /**
  * A dropped or closed client gets a close frame and this long to answer it; then its socket is destroyed.
@@ -22,10 +30,18 @@ export const LIVE_CLOSE_GRACE_MS = 1_000;
 
 /**
  * Live connections one instance serves at most; the next one gets 503 `not_ready` before the upgrade and
- * retries, on this instance or another. Each costs its snapshot (up to several MB for a stadium) and a
- * share of every flush; 10,000 watchers of a 20,000-seat event stay within a few GB.
+ * retries, on this instance or another. Snapshots and flushes are shared, so each costs its bookkeeping
+ * (measured ~6 KB each with 2,000 stalled sockets on a 200,000-seat event, test/live/memory.test.ts) and its
+ * socket's kernel buffers: 10,000 stay well within a GB.
  */
 export const LIVE_CONNECTIONS_MAX = 10_000;
+
+/**
+ * Default of BOXOFFICE_LIVE_CONNECTIONS_PER_ADDRESS: live connections one client address may hold on one
+ * instance. A page needs one; a household or an office behind one NAT address has a few dozen people at
+ * most on one on-sale, and 20 keeps one address from taking more than 0.2% of LIVE_CONNECTIONS_MAX.
+ */
+export const LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT = 20;
 
 /** Clients only listen: anything they send is ignored, and a frame larger than this closes the socket. */
 export const LIVE_CLIENT_FRAME_BYTES_MAX = 1024;

@@ -3,7 +3,8 @@
 import { LIVE_CLOSE_GRACE_MS } from './limits.js';
 
 export interface LiveSocket {
-  send(text: string): void;
+  /** Sends a text frame; a Buffer is queued by reference, so one message shared by many sockets is one copy. */
+  send(message: Buffer, options: { readonly binary: false }): void;
   /** Bytes accepted by send() and not yet handed to the kernel. */
   readonly bufferedAmount: number;
   /** 1 while open (the WebSocket readyState). */
@@ -25,6 +26,11 @@ export const CloseCode = {
   slowConsumer: { code: 1008, reason: 'slow_consumer' },
   /** The gate or the change feed could not be read (Redis unreachable): try again later. */
   notReady: { code: 1013, reason: 'not_ready' },
+  /**
+   * Its address passed the per-address bound between the check before the upgrade and the join (concurrent
+   * upgrades): close one connection first.
+   */
+  tooManyConnections: { code: 1008, reason: 'too_many_connections' },
 } as const;
 
 /**

@@ -1,7 +1,9 @@
-// The messages of GET /v1/events/:eventId/live (docs/live.md). Each is serialised once per event and flush
-// and the same text is sent to every connection of the event.
+// The messages of GET /v1/events/:eventId/live (docs/live.md). Each is serialised once, into a Buffer that
+// every connection of the event is sent by reference (`ws` copies a string per send, never a Buffer): a
+// snapshot once per event version, a flush once per flush.
 import type { LogEntry } from '../domain/log-entry.js';
 import type { Availability, EventSpec, EventState, SeatState, SeatStatus } from '../domain/types.js';
+import type { SeatMap } from '../gate/gate.js';
 
 type PartCounts = Availability & { readonly id: string };
 
@@ -20,11 +22,15 @@ export interface Activity {
   expired: number;
 }
 
-/** First message of every connection: the event's definition, its counts and every seat's status. */
+/**
+ * First message of every connection: the event's definition, its counts and every seat's status as one
+ * character per seat in seat order (the event's sections, rows, seats 1..n): `0` available, `h` held,
+ * `s` sold, as GET /v1/events/:id/seat-states serves it. 200,000 seats are 200 KB, not 8 MB of objects.
+ */
 export interface SnapshotMessage extends Counts {
   readonly type: 'snapshot';
   readonly event: EventSpec;
-  readonly seats: readonly SeatState[];
+  readonly seatStates: string;
 }
 
 /** Counts after the changes of one flush (read from the gate at flush time, so never behind them). */
@@ -42,22 +48,27 @@ export interface SeatsMessage {
 
 export type LiveMessage = SnapshotMessage | AvailabilityMessage | SeatsMessage;
 
-export function snapshotText(state: EventState, seats: readonly SeatState[]): string {
-  const message: SnapshotMessage = { type: 'snapshot', ...countsOf(state), event: state.spec, seats };
-  return JSON.stringify(message);
+export function snapshotBytes(state: EventState, seats: SeatMap): Buffer {
+  const message: SnapshotMessage = {
+    type: 'snapshot',
+    ...countsOf(state),
+    event: state.spec,
+    seatStates: seats.states.toString('latin1'),
+  };
+  return Buffer.from(JSON.stringify(message));
 }
 
-export function availabilityText(state: EventState, activity: Activity): string {
+export function availabilityBytes(state: EventState, activity: Activity): Buffer {
   const message: AvailabilityMessage = { type: 'availability', ...countsOf(state), activity };
-  return JSON.stringify(message);
+  return Buffer.from(JSON.stringify(message));
 }
 
-export function seatsText(eventId: string, changes: ReadonlyMap<string, SeatStatus>): string {
+export function seatsBytes(eventId: string, changes: ReadonlyMap<string, SeatStatus>): Buffer {
   const list: SeatState[] = new Array(changes.size);
   let i = 0;
   for (const [id, status] of changes) list[i++] = { id, status };
   const message: SeatsMessage = { type: 'seats', eventId, changes: list };
-  return JSON.stringify(message);
+  return Buffer.from(JSON.stringify(message));
 }
 
 /** The status a seat has after an entry of its hold. */

@@ -17,6 +17,7 @@ const fixedGate: Gate = {
   getHold: async () => undefined,
   eventState: async () => undefined,
   seatStates: async () => [{ id: 'A-1-1', status: 'sold' }],
+  seatMap: async () => ({ version: 'v1', states: Buffer.from('s') }),
   eventIds: async () => {
     throw new Error('gate unreachable');
   },
@@ -43,6 +44,7 @@ describe('instrumentGate', () => {
     expect(await gate.getHold('h')).toBeUndefined();
     expect(await gate.eventState('e1')).toBeUndefined();
     expect(await gate.seatStates('e1')).toEqual([{ id: 'A-1-1', status: 'sold' }]);
+    expect((await gate.seatMap('e1'))?.version).toBe('v1');
     await expect(gate.eventIds()).rejects.toThrow('gate unreachable');
 
     const exposition = await metrics.registry.metrics();
@@ -55,6 +57,7 @@ describe('instrumentGate', () => {
       'getHold',
       'eventState',
       'seatStates',
+      'seatMap',
       'eventIds',
     ])
       expect(countOf(exposition, operation), operation).toBe(1);

@@ -7,7 +7,7 @@
 // 0.05-0.2 µs on top of a memory gate's ~2 µs placeHold.
 import type { Rejection } from '../domain/errors.js';
 import type { EventSpec, EventState, Hold, SeatState } from '../domain/types.js';
-import type { Confirmed, Gate, PlaceCommand, PlaceOutcome, Released, Swept } from '../gate/gate.js';
+import type { Confirmed, Gate, PlaceCommand, PlaceOutcome, Released, SeatMap, Swept } from '../gate/gate.js';
 import type { Metrics } from './metrics.js';
 
 type Recorder = (seconds: number) => void;
@@ -26,6 +26,7 @@ class InstrumentedGate implements Gate {
   readonly #getHold: Recorder;
   readonly #eventState: Recorder;
   readonly #seatStates: Recorder;
+  readonly #seatMap: Recorder;
   readonly #eventIds: Recorder;
 
   constructor(gate: Gate, metrics: Pick<Metrics, 'gateCallRecorder'>) {
@@ -38,6 +39,7 @@ class InstrumentedGate implements Gate {
     this.#getHold = metrics.gateCallRecorder('getHold');
     this.#eventState = metrics.gateCallRecorder('eventState');
     this.#seatStates = metrics.gateCallRecorder('seatStates');
+    this.#seatMap = metrics.gateCallRecorder('seatMap');
     this.#eventIds = metrics.gateCallRecorder('eventIds');
   }
 
@@ -79,6 +81,11 @@ class InstrumentedGate implements Gate {
   seatStates(eventId: string, sectionId?: string): Promise<SeatState[] | undefined> {
     const startedMs = performance.now();
     return timed(this.#seatStates, startedMs, this.#gate.seatStates(eventId, sectionId));
+  }
+
+  seatMap(eventId: string): Promise<SeatMap | undefined> {
+    const startedMs = performance.now();
+    return timed(this.#seatMap, startedMs, this.#gate.seatMap(eventId));
   }
 
   eventIds(): Promise<string[]> {

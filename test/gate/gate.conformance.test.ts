@@ -153,6 +153,32 @@ for (const kind of gateKinds()) {
       expect((await gate.eventState(s.id))?.sections[0]).toMatchObject({ available: 9, held: 2 });
     });
 
+    it('reads the seat map as one byte per seat in seat order, with a version that moves with every change', async () => {
+      const s = await event({ maxPerUser: 20 });
+      const fresh = await gate.seatMap(s.id);
+      expect(fresh?.states.toString('latin1')).toBe('00000000000');
+      // Unchanged: the same object, so whatever a reader derived from it (a serialisation) is reused.
+      expect(await gate.seatMap(s.id)).toBe(fresh);
+      const held = placed(await gate.placeHold(command(s.id, { userId: 'u1', seats: ['A-1-2', 'A-2-6'] })));
+      const afterHold = await gate.seatMap(s.id);
+      expect(afterHold?.version).not.toBe(fresh?.version);
+      expect(afterHold?.states.toString('latin1')).toBe('0h00000000h');
+      expect(await gate.seatMap(s.id)).toBe(afterHold);
+      // Another instance reads the same bytes under the same version (an ETag that any instance honours).
+      const peerMap = await fixture.peer()?.seatMap(s.id);
+      if (peerMap !== undefined) expect(peerMap).toEqual(afterHold);
+      await gate.confirmHold(held.hold.id, T0);
+      const afterConfirm = await gate.seatMap(s.id);
+      expect(afterConfirm?.states.toString('latin1')).toBe('0s00000000s');
+      const other = placed(await gate.placeHold(command(s.id, { userId: 'u2', seats: ['A-1-1'] })));
+      await gate.releaseHold(other.hold.id, T0);
+      const afterRelease = await gate.seatMap(s.id);
+      expect(afterRelease?.states.toString('latin1')).toBe('0s00000000s');
+      const versions = [fresh, afterHold, afterConfirm, afterRelease].map((map) => map?.version);
+      expect(new Set(versions).size).toBe(4);
+      expect(await gate.seatMap('no-such-event')).toBeUndefined();
+    });
+
     it('chooses best available seats: adjacent, no stranded single seat, then scattered', async () => {
       const s = await event({ maxPerUser: 20 });
       // Row 1 has 5 seats: taking 4 from its start would strand seat 5, so the pick goes to row 2.

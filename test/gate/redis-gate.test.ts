@@ -102,6 +102,18 @@ describe.runIf(redisHere)('Redis gate', () => {
     expect(sent).toEqual(['evalsha', 'evalsha', 'evalsha', 'evalsha']);
   });
 
+  it('reads the seat map in one round trip, which carries the bytes only when the version moved', async () => {
+    const s = spec();
+    await gate.createEvent(s);
+    const first = await gate.seatMap(s.id);
+    let second: Awaited<ReturnType<RedisGate['seatMap']>>;
+    const sent = await commandsSentBy(redis, async () => {
+      second = await gate.seatMap(s.id);
+    });
+    expect(sent).toEqual(['evalsha']);
+    expect(second).toBe(first);
+  });
+
   it('sweeps an event again only when something in it can be due', async () => {
     const sweeper = new RedisGate({ redis, useCommandTime: true });
     await redis.del(EVENTS_KEY);
@@ -429,6 +441,21 @@ describe.runIf(postgresHere)('Redis gate rebuild from the store and the log', ()
     expect(await gate.rebuild(s.id, true)).toBe('rebuilt');
     expect((await gate.eventState(s.id))?.pools[0]).toMatchObject({ held: 0, sold: 1, available: 2 });
     expect(await gate.rebuild('no-such-event')).toBe('unknown');
+  });
+
+  it('gives the seat map a new version when a rebuild reloads it, even without a new log entry', async () => {
+    const gate = new RedisGate({ redis, store, useCommandTime: true });
+    const s = spec();
+    await store.createEvent(s, Date.now());
+    await gate.createEvent(s);
+    // Drift outside any script: the bytes change, the log (and so the version) does not.
+    await redis.setrange(eventKeys(s.id).seats, 0, 's');
+    const drifted = await gate.seatMap(s.id);
+    expect(drifted?.states.toString('latin1').startsWith('s')).toBe(true);
+    expect(await gate.rebuild(s.id, true)).toBe('rebuilt');
+    const repaired = await gate.seatMap(s.id);
+    expect(repaired?.version).not.toBe(drifted?.version);
+    expect(repaired?.states.toString('latin1')).toBe('0'.repeat(repaired?.states.length ?? 0));
   });
 });
 

@@ -471,6 +471,14 @@ const queries: BadCase[] = [
   invalidGet('seats sectionId with a dash', '/v1/events/{ev}/seats?sectionId=A-1'),
   invalidGet('seats sectionId with NUL', '/v1/events/{ev}/seats?sectionId=%00'),
   get('seats of an unknown section', '/v1/events/{ev}/seats?sectionId=Z', 404, 'section_not_found'),
+  invalidGet('seat-states unknown query parameter', '/v1/events/{ev}/seat-states?status=held'),
+  invalidGet('seat-states sectionId with a dash', '/v1/events/{ev}/seat-states?sectionId=A-1'),
+  get(
+    'seat-states of an unknown section',
+    '/v1/events/{ev}/seat-states?sectionId=Z',
+    404,
+    'section_not_found',
+  ),
 ];
 
 // --- unknown and malformed ids in paths ---------------------------------------------------------------------
@@ -479,6 +487,8 @@ const notFound = (name: string, url: string, code: string) => get(name, url, 404
 const ids: BadCase[] = [
   notFound('unknown event', '/v1/events/nope', 'event_not_found'),
   notFound('seats of an unknown event', '/v1/events/nope/seats', 'event_not_found'),
+  notFound('seat-states of an unknown event', '/v1/events/nope/seat-states', 'event_not_found'),
+  notFound('seat-layout of an unknown event', '/v1/events/nope/seat-layout', 'event_not_found'),
   notFound('tickets of an unknown event', '/v1/events/nope/tickets', 'event_not_found'),
   notFound('stats of an unknown event', '/v1/events/nope/stats', 'event_not_found'),
   get('audit of an unknown event', '/v1/events/nope/audit', 404, 'event_not_found', admin),

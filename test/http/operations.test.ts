@@ -29,6 +29,8 @@ describe('operations', () => {
         'GET /v1/events',
         'GET /v1/events/{eventId}',
         'GET /v1/events/{eventId}/seats',
+        'GET /v1/events/{eventId}/seat-layout',
+        'GET /v1/events/{eventId}/seat-states',
         'POST /v1/events/{eventId}/holds',
         'POST /v1/events/{eventId}/orders',
         'GET /v1/holds/{holdId}',
@@ -45,6 +47,9 @@ describe('operations', () => {
     const holdBody =
       document.paths['/v1/events/{eventId}/holds'].post.requestBody.content['application/json'].schema;
     expect(holdBody.properties.quantity).toMatchObject({ type: 'integer', minimum: 1, maximum: 50 });
+    const states = document.paths['/v1/events/{eventId}/seat-states'].get.responses;
+    expect(Object.keys(states['200'].content)).toEqual(['application/octet-stream']);
+    expect(states['304']).toBeDefined();
     expect((await bo.app.inject({ method: 'GET', url: '/docs/' })).statusCode).toBe(200);
   });
 

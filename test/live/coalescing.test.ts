@@ -59,7 +59,7 @@ describe('live updates: coalescing', () => {
     const client = await LiveClient.open(liveUrl(baseUrl, eventId));
     const snapshot = await client.snapshot;
     const watchingSince = performance.now();
-    expect(snapshot.seats).toHaveLength(SEAT_HOLDS);
+    expect(snapshot.seatStates).toHaveLength(SEAT_HOLDS);
     expect(snapshot).toMatchObject({ eventId, available: SEAT_HOLDS + 1_000, held: 0, sold: 0 });
 
     const total = SEAT_HOLDS + POOL_HOLDS;

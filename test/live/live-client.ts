@@ -30,16 +30,16 @@ export class LiveClient {
       }
       this.counts = message;
       if (message.type === 'snapshot') {
-        for (const seat of message.seats) this.seats.set(seat.id, seat.status);
+        for (const seat of decodeSeats(message)) this.seats.set(seat.id, seat.status);
         gotSnapshot(message);
       }
     });
   }
 
   /** Opens a connection; rejects with the HTTP status when the server refuses the upgrade. */
-  static open(url: string): Promise<LiveClient> {
+  static open(url: string, options: WebSocket.ClientOptions = {}): Promise<LiveClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
+      const socket = new WebSocket(url, options);
       socket.once('open', () => resolve(new LiveClient(socket)));
       socket.once('unexpected-response', (_request, response) => {
         let body = '';
@@ -66,6 +66,21 @@ export class LiveClient {
   close(): void {
     this.socket.close();
   }
+}
+
+const STATUS_OF_BYTE: Readonly<Record<string, string>> = { '0': 'available', h: 'held', s: 'sold' };
+
+/** A snapshot's seats as GET /seats lists them: one character per seat in the definition's seat order. */
+export function decodeSeats(snapshot: SnapshotMessage): { id: string; status: string }[] {
+  const seats: { id: string; status: string }[] = [];
+  for (const section of snapshot.event.sections)
+    for (const row of section.rows)
+      for (let n = 1; n <= row.seats; n++) {
+        const character = snapshot.seatStates[seats.length] as string;
+        seats.push({ id: `${section.id}-${row.id}-${n}`, status: STATUS_OF_BYTE[character] ?? '?' });
+      }
+  if (seats.length !== snapshot.seatStates.length) throw new Error('seatStates does not fit the layout');
+  return seats;
 }
 
 /** Polls condition every 20 ms until it holds; fails after timeoutMs. */

@@ -69,7 +69,7 @@ describe('live route', () => {
       available: 10,
       held: 0,
       sold: 0,
-      seats: [],
+      seatStates: '',
       pools: [{ id: 'ga', capacity: 10, available: 10, held: 0, sold: 0 }],
     });
     expect(snapshot.event.pools[0]?.id).toBe('ga');
@@ -185,5 +185,85 @@ describe('live connections per instance', () => {
       return again !== undefined;
     });
     second.socket.close();
+  });
+});
+
+describe('live connections per client address', () => {
+  let bo: TestEmbedded;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    bo = await startEmbedded();
+    const feed = new EmbeddedFeed();
+    bo.journal.onDurable(feed.publish);
+    app = await buildApp({
+      reservations: bo.reservations,
+      gate: bo.gate,
+      store: bo.store,
+      journal: bo.journal,
+      metrics: createMetrics(),
+      adminToken: ADMIN_TOKEN,
+      feed,
+      liveConnectionsPerAddress: 2,
+    });
+    baseUrl = await listen(app);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await bo?.dispose();
+  });
+
+  const from = (address: string) => ({ localAddress: address });
+
+  it('refuses a third connection from one address with 429 too_many_connections, not one from another', async () => {
+    const eventId = uniqueEventId('addr');
+    await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: admin,
+      payload: eventBody(eventId, { pools: [{ id: 'ga', capacity: 5, price: 5 }] }),
+    });
+    const url = liveUrl(baseUrl, eventId);
+    const [first, second] = await Promise.all([
+      LiveClient.open(url, from('127.0.0.1')),
+      LiveClient.open(url, from('127.0.0.1')),
+    ]);
+    await Promise.all([first?.snapshot, second?.snapshot]);
+    const refused = await LiveClient.open(url, from('127.0.0.1')).catch((error) => error);
+    expect(refused).toMatchObject({ status: 429 });
+    expect(JSON.parse((refused as { body: string }).body).error.code).toBe('too_many_connections');
+    const other = await LiveClient.open(url, from('127.0.0.2'));
+    await other.snapshot;
+    first?.socket.close();
+    await first?.closed;
+    await waitFor(async () => {
+      const again = await LiveClient.open(url, from('127.0.0.1')).catch(() => undefined);
+      again?.socket.close();
+      return again !== undefined;
+    });
+    second?.socket.close();
+    other.socket.close();
+  });
+
+  it('keeps at most the bound open when many upgrades from one address arrive together', async () => {
+    const eventId = uniqueEventId('burst');
+    await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: admin,
+      payload: eventBody(eventId, { pools: [{ id: 'ga', capacity: 5, price: 5 }] }),
+    });
+    const url = liveUrl(baseUrl, eventId);
+    const attempts = await Promise.all(
+      Array.from({ length: 10 }, () => LiveClient.open(url, from('127.0.0.3')).catch(() => undefined)),
+    );
+    const opened = attempts.filter((client) => client !== undefined);
+    // Upgrades that passed the check together are closed at the join (1008 too_many_connections).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stillOpen = opened.filter((client) => client.socket.readyState === 1);
+    expect(stillOpen.length).toBeLessThanOrEqual(2);
+    expect(stillOpen.length).toBeGreaterThan(0);
+    for (const client of opened) client.socket.close();
   });
 });

@@ -189,7 +189,7 @@ describe.skipIf(!withRedis)('live updates across instances: Redis gate and Redis
     expect(await gateA.createEvent(spec)).toBe(true);
     const baseUrlB = await startInstance();
     const client = await LiveClient.open(liveUrl(baseUrlB, eventId));
-    expect((await client.snapshot).seats).toHaveLength(10);
+    expect((await client.snapshot).seatStates).toHaveLength(10);
 
     const request = { userId: 'u-1', seats: ['A-1-3', 'A-1-4'] };
     const placed = await gateA.placeHold({ eventId, request, confirm: false, nowMs: Date.now() });

@@ -88,5 +88,25 @@ export async function walkthrough(target: WalkthroughTarget, eventId: string): P
   );
   expect(statuses['A-1-3']).toBe('held');
   expect(statuses['A-1-1']).toBe('available');
+
+  // The compact form says the same, one byte per seat in layout order, and a 304 while nothing changed.
+  const layout = (await app.inject({ method: 'GET', url: `/v1/events/${eventId}/seat-layout` })).json();
+  const states = await app.inject({ method: 'GET', url: `/v1/events/${eventId}/seat-states` });
+  expect(states.rawPayload.length).toBe(layout.seatCount);
+  const byte = (seatId: string) => {
+    const [section, row, n] = seatId.split('-');
+    const start = layout.sections
+      .find((s: { id: string }) => s.id === section)
+      .rows.find((r: { id: string }) => r.id === row).start;
+    return String.fromCharCode(states.rawPayload[start + Number(n) - 1] as number);
+  };
+  expect(byte('A-1-3')).toBe('h');
+  expect(byte('A-1-1')).toBe('0');
+  const unchanged = await app.inject({
+    method: 'GET',
+    url: `/v1/events/${eventId}/seat-states`,
+    headers: { 'if-none-match': String(states.headers.etag) },
+  });
+  expect(unchanged.statusCode).toBe(304);
   return holdId;
 }

@@ -62,6 +62,8 @@ export class EventBook {
   readonly idempotency: IdempotencyBook;
   held = 0;
   sold = 0;
+  /** Counts every apply and undo: a seat map read at one value is current until it moves (seatMap()). */
+  version = 0;
 
   constructor(spec: EventSpec, idempotencyLimits?: IdempotencyLimits) {
     this.spec = spec;
@@ -115,6 +117,7 @@ export class EventBook {
   isFree = (index: number): boolean => this.seatState[index] === SEAT_FREE;
 
   apply(entry: LogEntry): void {
+    this.version++;
     const hold = entry.hold;
     const count = itemCount(hold);
     switch (entry.type) {
@@ -146,6 +149,8 @@ export class EventBook {
 
   /** The exact inverse of apply(entry), valid when entry was the last entry applied. */
   undo(entry: LogEntry): void {
+    // Forward, never back: an undone change followed by another must not reuse a version already handed out.
+    this.version++;
     const hold = entry.hold;
     const count = itemCount(hold);
     switch (entry.type) {

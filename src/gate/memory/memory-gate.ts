@@ -2,6 +2,8 @@
 // interleave between the availability check and the state change, which is what makes oversell impossible
 // here. The decided entries go to the journal in the same synchronous step, so the log order is the
 // decision order, and a failed commit undoes exactly the entries decided after the last durable one.
+
+import { randomBytes } from 'node:crypto';
 import { pickBestAvailable } from '../../domain/best-available.js';
 import { type Rejection, reject } from '../../domain/errors.js';
 import { newHold } from '../../domain/hold.js';
@@ -11,17 +13,47 @@ import { orderOf } from '../../domain/order.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
 import type { EventSpec, EventState, Hold, HoldItem, SeatState } from '../../domain/types.js';
 import type { Journal, Undo } from '../../journal/journal.js';
-import type { Confirmed, Gate, PlaceCommand, PlaceOutcome, Released, Swept } from '../gate.js';
-import { EventBook, SEAT_FREE } from './event-book.js';
+import {
+  type Confirmed,
+  type Gate,
+  type PlaceCommand,
+  type PlaceOutcome,
+  type Released,
+  SEAT_BYTE_AVAILABLE,
+  SEAT_BYTE_HELD,
+  SEAT_BYTE_SOLD,
+  type SeatMap,
+  type Swept,
+} from '../gate.js';
+import { EventBook, SEAT_FREE, SEAT_HELD, SEAT_SOLD } from './event-book.js';
 import { ExpiryHeap } from './expiry-heap.js';
 import { IDEMPOTENCY_LIMITS, type IdempotencyLimits } from './idempotency-book.js';
 import { restoreSnapshot } from './snapshot.js';
+
+/** EventBook's seat states (SEAT_FREE, SEAT_HELD, SEAT_SOLD) as seat-map bytes. */
+const SEAT_BYTES: readonly number[] = (() => {
+  const bytes: number[] = [];
+  bytes[SEAT_FREE] = SEAT_BYTE_AVAILABLE;
+  bytes[SEAT_HELD] = SEAT_BYTE_HELD;
+  bytes[SEAT_SOLD] = SEAT_BYTE_SOLD;
+  return bytes;
+})();
 
 /** Stale heap items tolerated beyond twice the live holds before a rebuild, so small events never rebuild. */
 const EXPIRY_SLACK_ITEMS = 4_096;
 
 export class MemoryGate implements Gate {
   readonly #books = new Map<string, EventBook>();
+  /**
+   * The last seat map built per event: every reader of one version shares it (see seatMap()). One byte per
+   * seat, the size of the book's own seat states, so it needs no bound beyond the events there are.
+   */
+  readonly #seatMaps = new Map<string, { readonly bookVersion: number; readonly map: SeatMap }>();
+  /**
+   * Part of every seat-map version: a book's counter starts afresh when the process restarts, and a version
+   * handed out before the restart must not name a different map after it.
+   */
+  readonly #instance = randomBytes(6).toString('base64url');
   readonly #live = new Map<string, Hold>();
   readonly #expiry = new ExpiryHeap();
   readonly #journal: Journal;
@@ -180,6 +212,18 @@ export class MemoryGate implements Gate {
 
   async seatStates(eventId: string, sectionId?: string): Promise<SeatState[] | undefined> {
     return this.#books.get(eventId)?.seatStates(sectionId);
+  }
+
+  async seatMap(eventId: string): Promise<SeatMap | undefined> {
+    const book = this.#books.get(eventId);
+    if (book === undefined) return undefined;
+    const cached = this.#seatMaps.get(eventId);
+    if (cached !== undefined && cached.bookVersion === book.version) return cached.map;
+    const states = Buffer.allocUnsafe(book.seatState.length);
+    for (let i = 0; i < states.length; i++) states[i] = SEAT_BYTES[book.seatState[i] as number] as number;
+    const map = { version: `${this.#instance}.${book.version}`, states };
+    this.#seatMaps.set(eventId, { bookVersion: book.version, map });
+    return map;
   }
 
   async eventIds(): Promise<string[]> {

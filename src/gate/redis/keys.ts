@@ -14,7 +14,8 @@ export interface EventKeys {
   readonly spec: string;
   /** String: one byte per seat in definition order ('0' free, 'h' held, 's' sold). */
   readonly seats: string;
-  /** Hash: `p:<pool>:held`, `p:<pool>:sold`, `s:<section>:held`, `s:<section>:sold`, `restock` epoch. */
+  /** Hash: `p:<pool>:held`, `p:<pool>:sold`, `s:<section>:held`, `s:<section>:sold`, `restock` epoch,
+   * `loaded`: Redis's time of the last rebuild (part of the seat map's version, see lua/seat-map.lua). */
   readonly counts: string;
   /** Hash: hold id → hold JSON, and `<hold id>:at` → seat offsets; live (held) holds only. */
   readonly holds: string;

@@ -10,7 +10,7 @@ import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { EventSpec, EventState, Hold, SeatState, SeatStatus } from '../../domain/types.js';
 import type { Store } from '../../store/store.js';
-import type { Confirmed, Gate, PlaceCommand, PlaceOutcome, Released, Swept } from '../gate.js';
+import type { Confirmed, Gate, PlaceCommand, PlaceOutcome, Released, SeatMap, Swept } from '../gate.js';
 import { IDEMPOTENCY_LIMITS, type IdempotencyLimits } from '../memory/idempotency-book.js';
 import { EVENTS_KEY, eventKeys, idempotencyKeysOf, RESTOCK_CHANNEL } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
@@ -39,6 +39,11 @@ const LOST_EVENT_TTL_MS = 1_000;
 const SWEEP_BATCH = 500;
 /** Longest an event goes unswept by this instance when nothing it knows of is due (see #nextSweepOf). */
 const SWEEP_RECHECK_MS = 10_000;
+/**
+ * Seat maps remembered per instance, oldest forgotten first: at most 200 KB each (200,000 seats), so at most
+ * ~50 MB, and more events than this are seldom watched at once. A forgotten one costs one full read.
+ */
+const SEAT_MAPS_CACHED_MAX = 256;
 const ALREADY_RESOLVED = Promise.resolve();
 
 export interface RedisGateOptions {
@@ -61,6 +66,8 @@ export class RedisGate implements Gate {
   readonly #redis: RedisClient;
   readonly #scripts: GateScripts;
   readonly #layouts = new Map<string, EventLayout>();
+  /** The last seat map read per event: readers of one version share it (see seatMap()). */
+  readonly #seatMaps = new Map<string, SeatMap>();
   readonly #scriptKeys = new Map<string, readonly string[]>();
   /** Event id → until when the store is not asked about it again (see UNKNOWN_EVENT_TTL_MS). */
   readonly #unknown = new Map<string, number>();
@@ -261,6 +268,24 @@ export class RedisGate implements Gate {
     return seats;
   }
 
+  /**
+   * One round trip: the script compares the version this instance holds with the event's and sends the
+   * bytes only when they differ, so a thousand reads of an unchanged map move a thousand short replies.
+   */
+  async seatMap(eventId: string): Promise<SeatMap | undefined> {
+    const known = this.#seatMaps.get(eventId);
+    const reply = await this.#run('seatMap', eventId, this.#keys(eventId), [known?.version ?? '']);
+    if (reply === undefined) return undefined;
+    const version = String(reply[1]);
+    if (reply[2] === null && known?.version === version) return known;
+    const map = { version, states: Buffer.from(String(reply[2] ?? ''), 'latin1') };
+    this.#seatMaps.delete(eventId);
+    if (this.#seatMaps.size >= SEAT_MAPS_CACHED_MAX)
+      this.#seatMaps.delete(this.#seatMaps.keys().next().value as string);
+    this.#seatMaps.set(eventId, map);
+    return map;
+  }
+
   /** A hold that ended here and whose ending the store may not show yet, with its final status. */
   async recentEnding(holdId: string): Promise<{ hold: Hold; atMs: number } | undefined> {
     const eventId = eventIdOf(holdId);
@@ -328,7 +353,7 @@ export class RedisGate implements Gate {
 
   /** Runs a script; when Redis has lost the event, rebuilds it once and runs the script again. */
   async #run(
-    name: 'place' | 'confirm' | 'release' | 'view',
+    name: 'place' | 'confirm' | 'release' | 'view' | 'seatMap',
     eventId: string,
     keys: readonly string[],
     args: ScriptArg[],

@@ -16,6 +16,7 @@ const FILES = {
   createEvent: 'create-event.lua',
   loadEvent: 'load-event.lua',
   view: 'view.lua',
+  seatMap: 'seat-map.lua',
 } as const;
 
 export type ScriptName = keyof typeof FILES;

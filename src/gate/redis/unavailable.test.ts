@@ -14,6 +14,7 @@ function failingGate(error: unknown): Gate {
     getHold: fail,
     eventState: fail,
     seatStates: fail,
+    seatMap: fail,
     eventIds: fail,
   };
 }

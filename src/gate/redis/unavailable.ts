@@ -65,6 +65,7 @@ export function withUnavailableErrors(gate: Gate): Gate {
     getHold: guard(gate.getHold),
     eventState: guard(gate.eventState),
     seatStates: guard(gate.seatStates),
+    seatMap: guard(gate.seatMap),
     eventIds: guard(gate.eventIds),
   };
 }

@@ -4,16 +4,7 @@ import { EVENT_BODY_BYTES_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../do
 import { adminGuard } from '../admin-auth.js';
 import type { AppDeps } from '../app.js';
 import { sendError, sendRejection } from '../error-handler.js';
-import {
-  createEventBody,
-  errors,
-  eventList,
-  eventParams,
-  eventView,
-  pageQuery,
-  seatList,
-  seatsQuery,
-} from '../schemas.js';
+import { createEventBody, errors, eventList, eventParams, eventView, pageQuery } from '../schemas.js';
 import { eventJson, eventSummaryJson } from '../views.js';
 
 interface EventParams {
@@ -82,27 +73,6 @@ export function registerEventRoutes(
       const state = await gate.eventState(request.params.eventId);
       if (state === undefined) return sendError(reply, 'event_not_found');
       return eventJson(state);
-    },
-  );
-
-  app.get<{ Params: EventParams; Querystring: { sectionId?: string } }>(
-    '/v1/events/:eventId/seats',
-    {
-      schema: {
-        summary: 'Status of every numbered seat (optionally of one section).',
-        tags: ['events'],
-        params: eventParams,
-        querystring: seatsQuery,
-        response: { 200: seatList, ...errors(400, 404) },
-      },
-    },
-    async (request, reply) => {
-      const { eventId } = request.params;
-      const { sectionId } = request.query;
-      const seats = await gate.seatStates(eventId, sectionId);
-      if (seats !== undefined) return { seats };
-      if ((await gate.eventState(eventId)) === undefined) return sendError(reply, 'event_not_found');
-      return sendError(reply, 'section_not_found');
     },
   );
 }

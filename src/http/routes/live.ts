@@ -4,7 +4,11 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { ChangeFeed } from '../../live/change-feed.js';
-import { LIVE_CLIENT_FRAME_BYTES_MAX, LIVE_CONNECTIONS_MAX } from '../../live/limits.js';
+import {
+  LIVE_CLIENT_FRAME_BYTES_MAX,
+  LIVE_CONNECTIONS_MAX,
+  LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT,
+} from '../../live/limits.js';
 import { LiveHub } from '../../live/live-hub.js';
 import { terminateAfterGrace } from '../../live/live-socket.js';
 import { createLiveMetrics } from '../../metrics/live-metrics.js';
@@ -21,12 +25,14 @@ export async function registerLiveRoutes(
   deps: AppDeps,
   feed: ChangeFeed,
   connectionsMax: number = LIVE_CONNECTIONS_MAX,
+  connectionsPerAddressMax: number = LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT,
 ): Promise<void> {
   const hub = new LiveHub({
     feed,
     gate: deps.gate,
     metrics: createLiveMetrics(deps.metrics.registry),
     onError: (error) => app.log.warn({ err: error }, 'live updates: a read failed'),
+    connectionsPerAddressMax,
   });
   await app.register(websocket, {
     // Clients only listen; a large frame from one is a misuse and closes it (1009).
@@ -57,13 +63,20 @@ export async function registerLiveRoutes(
           'not_ready',
           `This instance serves ${connectionsMax} live connections already; retry in a moment.`,
         );
+      // request.ip is the peer's address (or the forwarded one, where the app trusts a proxy).
+      if (!hub.admits(request.ip))
+        return sendError(
+          reply,
+          'too_many_connections',
+          `This address has ${connectionsPerAddressMax} live connections open here already; close one first.`,
+        );
     },
     handler: async (_request, reply) =>
       sendError(reply, 'invalid_request', 'This route is a WebSocket: connect with an Upgrade request.'),
     wsHandler: (socket, request) => {
       const { eventId } = request.params;
       socket.on('close', () => hub.leave(eventId, socket));
-      hub.join(eventId, socket);
+      hub.join(eventId, socket, request.ip);
     },
   });
 }

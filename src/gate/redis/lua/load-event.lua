@@ -10,6 +10,9 @@ for i = 9, 11 do redis.call('DEL', KEYS[i]) end
 redis.call('SET', KEYS[1], ARGV[1])
 if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2]) end
 redis.call('HSET', KEYS[3], 'restock', 0, 'epoch', ARGV[7])
+-- Part of the seat map's version (seat-map.lua): a reload may change seats without a new log entry.
+local now = redis.call('TIME')
+redis.call('HSET', KEYS[3], 'loaded', now[1] .. '.' .. now[2])
 for field, n in pairs(cjson.decode(ARGV[3])) do
   if n ~= 0 then redis.call('HSET', KEYS[3], field, int(n)) end
 end
