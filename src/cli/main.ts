@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `boxoffice` command: `serve` runs the server, `worker` a projector, `reconcile` rebuilds gate state,
 // `bench` load-tests.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, settingFlags } from '../config.js';
 
@@ -14,6 +15,7 @@ Commands:
   bench      load-test an on-sale and audit it (contention, pool-rush, seat-rush, mix), or measure the
              ceiling ratios (the default); \`bench --help\` lists scenarios, flags and exit codes
   help       show this text
+  version    print the version (also --version, -v)
 
 Flags of serve (each also read from its environment variable; see README):
   ${settingFlags.map((flag) => `--${flag}`).join(' ')}
@@ -36,6 +38,11 @@ async function main(argv: string[]): Promise<number> {
       const { runBench } = await import('../bench/bench.js');
       return runBench(rest);
     }
+    case 'version':
+    case '--version':
+    case '-v':
+      process.stdout.write(`boxoffice ${packageVersion()}\n`);
+      return 0;
     case 'help':
     case '--help':
     case '-h':
@@ -45,6 +52,12 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
       return 2;
   }
+}
+
+/** package.json sits two levels above this file both in src/cli and in dist/cli; it is the one version. */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return String(manifest.version);
 }
 
 async function serve(args: string[]): Promise<number> {
