@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, settingFlags } from '../config.js';
+import { operatorMessage } from './operator-error.js';
 
 const USAGE = `Usage: boxoffice <command> [flags]
 
@@ -95,14 +96,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    // An operator's mistake gets its message; anything else is a fault and keeps its stack.
-    const operatorError = error instanceof Error && error.name === 'DataDirInUseError';
     const text =
-      error instanceof Error
-        ? operatorError
-          ? error.message
-          : (error.stack ?? error.message)
-        : String(error);
+      operatorMessage(error) ?? (error instanceof Error ? (error.stack ?? error.message) : String(error));
     process.stderr.write(`boxoffice: ${text}\n`);
     process.exitCode = 1;
   },

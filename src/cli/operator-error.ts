@@ -1,0 +1,18 @@
+// Start-up failures an operator fixes by changing the set-up (a data dir in use, a database that does not
+// exist, a login PostgreSQL refuses): one line that says what to change. Anything else is a fault and keeps
+// its stack.
+
+/** PostgreSQL's SQLSTATE codes of a connection that names a missing database or a refused login. */
+const MISSING_DATABASE = '3D000';
+const LOGIN_REFUSED = new Set(['28000', '28P01']);
+
+export function operatorMessage(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if (error.name === 'DataDirInUseError') return error.message;
+  const code = (error as { code?: unknown }).code;
+  if (code === MISSING_DATABASE)
+    return `${error.message} (DATABASE_URL): create it first (createdb, or CREATE DATABASE), or correct DATABASE_URL`;
+  if (typeof code === 'string' && LOGIN_REFUSED.has(code))
+    return `PostgreSQL refused the login of DATABASE_URL: ${error.message}`;
+  return undefined;
+}
