@@ -15,7 +15,7 @@ interface Manifest {
   apiVersion: string;
   kind: string;
   metadata: { name: string; labels?: Record<string, string> };
-  // biome-ignore lint/suspicious/noExplicitAny: manifests are checked by the schema validators, then read freely
+  /** Checked by the schema validators first, then read freely. */
   spec: any;
   data?: Record<string, string>;
 }
