@@ -9,7 +9,8 @@ describe('private load-test server', () => {
     await server?.stop();
   });
 
-  it('listens on the port it is given', async () => {
+  /** A fresh data dir is initialised on start: tens of seconds on a busy two-core machine. */
+  it('listens on the port it is given', { timeout: 120_000 }, async () => {
     const port = await freePort();
     server = await openTarget(undefined, undefined, port, {}, () => {});
     expect(server.baseUrl).toBe(`http://127.0.0.1:${port}`);
