@@ -30,12 +30,18 @@ const compose = parse(readFileSync('compose.yaml', 'utf8'), { merge: true }) as 
 };
 const services = compose.services;
 
+function service(name: string): Service {
+  const found = services[name];
+  if (found === undefined) throw new Error(`compose.yaml has no service ${name}`);
+  return found;
+}
+
 function validator() {
   const ajv = new Ajv2019.default({ strict: false, allErrors: true });
   // The schema names its draft as http://…/schema# where Ajv knows https://…/schema: the draft is the same.
   // Its old-style `id` labels (draft 4 spelling) name nothing that is referenced, so they are dropped.
   const { $schema: _draft, ...schema } = COMPOSE_SCHEMA;
-  return ajv.compile(withoutIdLabels(schema));
+  return ajv.compile(withoutIdLabels(schema) as Record<string, unknown>);
 }
 
 function withoutIdLabels(node: unknown): unknown {
@@ -75,15 +81,15 @@ describe('compose.yaml', () => {
     expect(Object.keys(services).sort()).toEqual(
       ['api-1', 'api-2', 'grafana', 'nginx', 'postgres', 'prometheus', 'redis', 'worker'].sort(),
     );
-    expect(services.redis.command?.join(' ')).toContain('--appendonly yes');
+    expect(service('redis').command?.join(' ')).toContain('--appendonly yes');
     for (const name of ['api-1', 'api-2']) {
-      expect(services[name].command).toEqual(['serve']);
-      expect(services[name].environment).toMatchObject({ BOXOFFICE_PROJECTOR: 'off' });
-      expect(services[name].environment?.REDIS_URL).toMatch(/^redis:\/\/redis:/);
+      expect(service(name).command).toEqual(['serve']);
+      expect(service(name).environment).toMatchObject({ BOXOFFICE_PROJECTOR: 'off' });
+      expect(service(name).environment?.REDIS_URL).toMatch(/^redis:\/\/redis:/);
     }
-    expect(services.worker.command).toEqual(['worker']);
-    expect(services.prometheus.volumes).toContain('./deploy/alerts.yml:/etc/prometheus/alerts.yml:ro');
-    expect(services.grafana.volumes?.some((volume) => volume.startsWith('./deploy/grafana:'))).toBe(true);
+    expect(service('worker').command).toEqual(['worker']);
+    expect(service('prometheus').volumes).toContain('./deploy/alerts.yml:/etc/prometheus/alerts.yml:ro');
+    expect(service('grafana').volumes?.some((volume) => volume.startsWith('./deploy/grafana:'))).toBe(true);
   });
 
   it('health-checks every service and starts each after what it needs is healthy', () => {
@@ -95,9 +101,9 @@ describe('compose.yaml', () => {
       }
     }
     for (const name of ['api-1', 'api-2', 'worker']) {
-      expect(Object.keys(services[name].depends_on ?? {}).sort()).toEqual(['postgres', 'redis']);
+      expect(Object.keys(service(name).depends_on ?? {}).sort()).toEqual(['postgres', 'redis']);
     }
-    expect(services['api-1'].healthcheck?.test.join(' ')).toContain('/readyz');
+    expect(service('api-1').healthcheck?.test.join(' ')).toContain('/readyz');
   });
 
   it('takes secrets only from .env: none in compose.yaml, .env ignored by git, .env.example lists them', () => {
@@ -122,7 +128,7 @@ describe('compose.yaml', () => {
   it('mounts only files that exist', () => {
     for (const service of Object.values(services)) {
       for (const volume of service.volumes ?? []) {
-        const source = volume.split(':')[0];
+        const source = volume.split(':')[0] ?? '';
         if (source.startsWith('./')) expect(existsSync(resolve(source)), source).toBe(true);
       }
     }

@@ -28,7 +28,7 @@ function instructions(text: string): Instruction[] {
     .map((line) => line.trim())
     .filter((line) => line !== '')
     .map((line) => {
-      const [keyword, ...rest] = line.split(/\s+/);
+      const [keyword = '', ...rest] = line.split(/\s+/);
       return { keyword: keyword.toUpperCase(), args: rest.join(' ') };
     });
 }
@@ -38,10 +38,9 @@ function stagesOf(all: Instruction[]): { preamble: Instruction[]; stages: Stage[
   const stages: Stage[] = [];
   for (const instruction of all) {
     if (instruction.keyword === 'FROM') {
-      const [from, as, name] = instruction.args.split(/\s+/);
+      const [from = '', as, name] = instruction.args.split(/\s+/);
       stages.push({ from, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
-    } else if (stages.length === 0) preamble.push(instruction);
-    else stages[stages.length - 1].instructions.push(instruction);
+    } else (stages.at(-1)?.instructions ?? preamble).push(instruction);
   }
   return { preamble, stages };
 }
@@ -51,27 +50,32 @@ function stagesOf(all: Instruction[]): { preamble: Instruction[]; stages: Stage[
 const BASE_IMAGE_REFERENCE = '${BASE_IMAGE}';
 
 const { preamble, stages } = stagesOf(instructions(readFileSync('Dockerfile', 'utf8')));
-const runtime = stages[stages.length - 1];
-const all = (stage: Stage, keyword: string) =>
-  stage.instructions.filter((instruction) => instruction.keyword === keyword).map((i) => i.args);
+const runtime = stage(stages.at(-1)?.name ?? '');
+
+function stage(name: string): Stage {
+  const found = stages.find((candidate) => candidate.name === name);
+  if (found === undefined) throw new Error(`the Dockerfile has no stage named "${name}"`);
+  return found;
+}
+
+const all = (of: Stage, keyword: string) =>
+  of.instructions.filter((instruction) => instruction.keyword === keyword).map((i) => i.args);
 
 describe('Dockerfile', () => {
   it('takes the base image as a build argument, in every stage', () => {
     expect(preamble.map((i) => i.keyword)).toEqual(['ARG']);
-    expect(preamble[0].args).toMatch(/^BASE_IMAGE=\S+/);
-    for (const stage of stages) expect(stage.from).toBe(BASE_IMAGE_REFERENCE);
+    expect(preamble[0]?.args).toMatch(/^BASE_IMAGE=\S+/);
+    for (const { from } of stages) expect(from).toBe(BASE_IMAGE_REFERENCE);
   });
 
   it('builds in one stage and runs from another that has only production dependencies', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    const build = stages.find((stage) => stage.name === 'build');
-    expect(all(build as Stage, 'RUN').join('\n')).toContain('npm run build');
+    expect(all(stage('build'), 'RUN').join('\n')).toContain('npm run build');
     expect(runtime.name).toBe('runtime');
     const copies = all(runtime, 'COPY');
     expect(copies).toContain('--from=build /src/dist ./dist');
     const depsStage = copies.find((args) => args.endsWith('./node_modules'))?.match(/--from=(\S+)/)?.[1];
-    const deps = stages.find((stage) => stage.name === depsStage);
-    expect(all(deps as Stage, 'RUN').join('\n')).toMatch(/npm ci .*--omit=dev/);
+    expect(all(stage(depsStage ?? ''), 'RUN').join('\n')).toMatch(/npm ci .*--omit=dev/);
     const fromContext = copies.filter((args) => !args.startsWith('--from='));
     expect(fromContext.join('\n')).not.toMatch(/\bsrc\b|tsconfig|test/);
     expect(all(runtime, 'RUN').join('\n')).not.toContain('npm');
@@ -88,7 +92,7 @@ describe('Dockerfile', () => {
     expect(dataDir).toBeDefined();
     expect(all(runtime, 'VOLUME').join(' ')).toContain(`"${dataDir}"`);
     expect(env).toMatch(/HOST=0\.0\.0\.0/);
-    const entrypoint = JSON.parse(all(runtime, 'ENTRYPOINT')[0]);
+    const entrypoint = JSON.parse(all(runtime, 'ENTRYPOINT')[0] ?? '[]');
     expect(entrypoint.slice(0, 2)).toEqual(['/usr/bin/tini', '--']);
     expect(all(runtime, 'RUN').join('\n')).toMatch(/apt-get install .*\btini\b/);
     expect(all(runtime, 'STOPSIGNAL')).toEqual(['SIGTERM']);
@@ -99,8 +103,8 @@ describe('Dockerfile', () => {
       .split('\n')
       .filter((line) => line !== '' && !line.startsWith('#'));
     for (const needed of ['node_modules', 'dist', '.env', 'data', '.git']) expect(ignored).toContain(needed);
-    for (const stage of stages) {
-      for (const args of all(stage, 'COPY').filter((copy) => !copy.startsWith('--from='))) {
+    for (const each of stages) {
+      for (const args of all(each, 'COPY').filter((copy) => !copy.startsWith('--from='))) {
         const sources = args.split(/\s+/).slice(0, -1);
         for (const source of sources) {
           expect(existsSync(source), source).toBe(true);

@@ -107,10 +107,11 @@ describe('deploy/k8s', () => {
     expect(worker.spec.template.spec.containers[0].args).toEqual(['worker']);
     const monitor = one('ServiceMonitor', 'boxoffice');
     const ports = monitor.spec.endpoints.map((endpoint: { port: string }) => endpoint.port);
-    for (const [name, port, job] of [
+    const scraped: [name: string, port: string, job: string][] = [
       ['boxoffice-api', 'http', 'boxoffice'],
       ['boxoffice-worker', 'metrics', 'boxoffice-worker'],
-    ]) {
+    ];
+    for (const [name, port, job] of scraped) {
       const service = one('Service', name);
       expect(selects(monitor.spec.selector.matchLabels, service.metadata.labels)).toBe(true);
       expect(service.metadata.labels?.[monitor.spec.jobLabel]).toBe(job);

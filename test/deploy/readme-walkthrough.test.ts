@@ -58,7 +58,7 @@ describe('README walkthrough', () => {
     expect(out).toMatch(/^hold: h\.arena-night\.\S+$/m);
     expect(out).toMatch(/^order: \S+$/m);
     const lines = out.trim().split('\n');
-    const audit = JSON.parse(lines[lines.length - 1]);
+    const audit = JSON.parse(lines[lines.length - 1] ?? '');
     expect(audit).toMatchObject({ oversold: 0, doubleBooked: 0, consistent: true });
   });
 });

@@ -9,8 +9,8 @@ const UNIT = 'deploy/systemd/boxoffice.service';
 const text = readFileSync(UNIT, 'utf8');
 const settings = new Map<string, string[]>();
 for (const line of text.split('\n')) {
-  const match = line.match(/^([A-Za-z]+)=(.*)$/);
-  if (match) settings.set(match[1], [...(settings.get(match[1]) ?? []), match[2]]);
+  const [, key, value] = line.match(/^([A-Za-z]+)=(.*)$/) ?? [];
+  if (key !== undefined && value !== undefined) settings.set(key, [...(settings.get(key) ?? []), value]);
 }
 
 function verifierAvailable(): boolean {

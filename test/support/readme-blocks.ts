@@ -6,5 +6,5 @@ import { resolve } from 'node:path';
 export function readmeBlocks(marker: string): string[] {
   const readme = readFileSync(resolve('README.md'), 'utf8');
   const pattern = new RegExp(`<!-- ${marker} -->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\``, 'g');
-  return [...readme.matchAll(pattern)].map((match) => match[1]);
+  return [...readme.matchAll(pattern)].map((match) => match[1] ?? '');
 }
