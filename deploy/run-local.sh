@@ -1,26 +1,46 @@
 #!/usr/bin/env bash
 # The distributed shape on one machine: Redis (AOF everysec), PostgreSQL, two API processes, one projector
-# worker, nginx on :8080 in front. Needs redis-server, a PostgreSQL at DATABASE_URL, nginx; `npm run build` first.
-# Stop everything with Ctrl-C.
+# worker, nginx in front. Needs redis-server, psql, a PostgreSQL at DATABASE_URL, nginx; `npm run build` first.
+# Every port comes from the environment (defaults in brackets): HTTP_PORT [8080] (nginx), API_PORT_1 [8081]
+# and API_PORT_2 [8082] (the API processes), METRICS_PORT [9464] (the worker), REDIS_PORT [6380].
+# RUN_DIR [deploy/run] holds Redis's AOF and nginx's files. The database of DATABASE_URL is created when it
+# does not exist. Stop everything with Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+HTTP_PORT="${HTTP_PORT:-8080}"
+API_PORT_1="${API_PORT_1:-8081}"
+API_PORT_2="${API_PORT_2:-8082}"
+METRICS_PORT="${METRICS_PORT:-9464}"
+REDIS_PORT="${REDIS_PORT:-6380}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/boxoffice}"
-export REDIS_PORT="${REDIS_PORT:-6380}"
 export REDIS_URL="redis://127.0.0.1:${REDIS_PORT}"
 export BOXOFFICE_ADMIN_TOKEN="${BOXOFFICE_ADMIN_TOKEN:-change-me-0123456789abcdef}"
-run=deploy/run
+run="${RUN_DIR:-deploy/run}"
 mkdir -p "$run/redis"
-psql "${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE ${DATABASE_URL##*/}" 2>/dev/null || true
+run="$(cd "$run" && pwd)"
+
+database="${DATABASE_URL##*/}"
+database="${database%%\?*}"
+server="${DATABASE_URL%/*}/postgres"
+if [ "$(psql "$server" -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'")" != 1 ]; then
+  psql "$server" -qc "CREATE DATABASE \"$database\""
+  echo "created database $database" >&2
+fi
+
+# deploy/nginx.conf with this run's ports.
+sed -e "s/127.0.0.1:8081/127.0.0.1:${API_PORT_1}/" -e "s/127.0.0.1:8082/127.0.0.1:${API_PORT_2}/" \
+  -e "s/listen 127.0.0.1:8080;/listen 127.0.0.1:${HTTP_PORT};/" deploy/nginx.conf > "$run/nginx.conf"
+
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$run/redis" --appendonly yes --appendfsync everysec --save '' &
 pids+=($!)
-sleep 0.5
 # Behind nginx every client has nginx's address: nginx bounds live connections per client instead.
 export BOXOFFICE_LIVE_CONNECTIONS_PER_ADDRESS=10000
-BOXOFFICE_PROJECTOR=off PORT=8081 node dist/cli/main.js serve & pids+=($!)
-BOXOFFICE_PROJECTOR=off PORT=8082 node dist/cli/main.js serve & pids+=($!)
-node dist/cli/main.js worker --metrics-port 9464 & pids+=($!)
-nginx -p "$PWD/$run" -c "$PWD/deploy/nginx.conf" -g 'daemon off;' & pids+=($!)
-echo "boxoffice on http://127.0.0.1:8080 (admin token: $BOXOFFICE_ADMIN_TOKEN)" >&2
+for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+BOXOFFICE_PROJECTOR=off PORT="$API_PORT_1" node dist/cli/main.js serve & pids+=($!)
+BOXOFFICE_PROJECTOR=off PORT="$API_PORT_2" node dist/cli/main.js serve & pids+=($!)
+node dist/cli/main.js worker --metrics-port "$METRICS_PORT" & pids+=($!)
+nginx -p "$run" -c "$run/nginx.conf" -g 'daemon off;' & pids+=($!)
+echo "boxoffice on http://127.0.0.1:${HTTP_PORT} (admin token: $BOXOFFICE_ADMIN_TOKEN)" >&2
 wait

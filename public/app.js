@@ -59,8 +59,26 @@
     for (const event of events) page.select.add(new Option(`${event.name} — ${event.venue}`, event.id));
     if (wanted !== '' && !events.some((event) => event.id === wanted))
       page.select.add(new Option(wanted, wanted));
-    page.select.value = wanted;
-    if (wanted !== '') watch(wanted);
+    // Without ?event=, open the only event or the soonest, so the page is never empty when there is one.
+    const shown = wanted !== '' ? wanted : eventToOpen(events);
+    page.select.value = shown;
+    if (shown !== '') watch(shown);
+  }
+
+  /** The soonest event that has not started; when all have started, the one that started last. */
+  function eventToOpen(events) {
+    const now = Date.now();
+    let upcoming;
+    let latestStarted;
+    for (const event of events) {
+      const startsAt = Date.parse(event.startsAt);
+      if (startsAt >= now) {
+        if (upcoming === undefined || startsAt < Date.parse(upcoming.startsAt)) upcoming = event;
+      } else if (latestStarted === undefined || startsAt > Date.parse(latestStarted.startsAt)) {
+        latestStarted = event;
+      }
+    }
+    return (upcoming ?? latestStarted)?.id ?? '';
   }
 
   function watch(id) {

@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { assembleDistributed } from './distributed.js';
 import { assembleEmbedded } from './embedded.js';
 import { redisTargetOf } from './gate/redis/connect.js';
+import { closeConnectionsOnStop } from './http/close-connections-on-stop.js';
 import { acquireDataDirLock } from './store/pglite/data-dir-lock.js';
 import { prepareDataDir } from './store/pglite/store-marker.js';
 
@@ -29,6 +30,7 @@ export async function startServer(config: Config): Promise<Running> {
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'adminToken'] });
   const assembled =
     config.shape === 'distributed' ? await distributed(config, logger) : await embedded(config, logger);
+  closeConnectionsOnStop(assembled.app);
   assembled.start();
   const url = await assembled.app.listen({ port: config.port, host: config.host });
   logger.info({ url, shape: config.shape, ...assembled.details }, 'boxoffice listening');

@@ -17,6 +17,7 @@ tally; see docs/load-testing.md.
 Flags of the load-test scenarios:
   --url <url>           target server; default: a private server on 127.0.0.1 with a temporary data dir.
                         Load goes to 127.0.0.1 only, unless you name another server here.
+  --port <n>            port of the private server (default: a free one); not with --url
   --admin-token <t>     admin token of --url (or BOXOFFICE_ADMIN_TOKEN): creates the event, reads the audit
   --event <id>          load this existing event of --url instead of creating one
   --seats <n>           numbered seats of the created event (contention: 1; seat-rush: 1000; mix: 200);

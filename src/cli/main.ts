@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 // The `boxoffice` command: `serve` runs the server, `worker` a projector, `reconcile` rebuilds gate state,
 // `bench` load-tests.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, settingFlags } from '../config.js';
-
-/** Errors that explain themselves in one line (what is wrong, where, what to do): printed without a stack. */
-const OPERATOR_ERRORS = new Set(['DataDirInUseError', 'StoreDamagedError', 'RedisPersistenceError']);
+import { operatorMessage } from './operator-error.js';
 
 const USAGE = `Usage: boxoffice <command> [flags]
 
@@ -18,6 +17,7 @@ Commands:
   bench      load-test an on-sale and audit it (contention, pool-rush, seat-rush, mix), or measure the
              ceiling ratios (the default); \`bench --help\` lists scenarios, flags and exit codes
   help       show this text
+  version    print the version (also --version, -v)
 
 Flags of serve (each also read from its environment variable; see README):
   ${settingFlags.map((flag) => `--${flag}`).join(' ')}
@@ -40,6 +40,11 @@ async function main(argv: string[]): Promise<number> {
       const { runBench } = await import('../bench/bench.js');
       return runBench(rest);
     }
+    case 'version':
+    case '--version':
+    case '-v':
+      process.stdout.write(`boxoffice ${packageVersion()}\n`);
+      return 0;
     case 'help':
     case '--help':
     case '-h':
@@ -49,6 +54,12 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
       return 2;
   }
+}
+
+/** package.json sits two levels above this file both in src/cli and in dist/cli; it is the one version. */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return String(manifest.version);
 }
 
 async function serve(args: string[]): Promise<number> {
@@ -90,14 +101,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    // An operator's mistake gets its message; anything else is a fault and keeps its stack.
-    const operatorError = error instanceof Error && OPERATOR_ERRORS.has(error.name);
     const text =
-      error instanceof Error
-        ? operatorError
-          ? error.message
-          : (error.stack ?? error.message)
-        : String(error);
+      operatorMessage(error) ?? (error instanceof Error ? (error.stack ?? error.message) : String(error));
     process.stderr.write(`boxoffice: ${text}\n`);
     process.exitCode = 1;
   },

@@ -1,5 +1,5 @@
-// throughput.svg: requests per second and p99 latency per second of a run, as two stacked panels sharing
-// the time axis. Hand-written SVG: a few polylines and labels need no chart library.
+// throughput.svg: requests per second by outcome (accepted, refused, failed) and the p99 latency of each
+// second of a run, as two stacked panels sharing the time axis. Hand-written SVG: a few polylines and labels need no chart library.
 import type { SecondOfRun } from './recorder.js';
 
 const WIDTH = 900;
@@ -28,11 +28,14 @@ export function throughputSvg(timeline: readonly SecondOfRun[], title: string): 
   const seconds = timeline.map((second) => second.second);
   const panels: Panel[] = [
     {
-      title: 'requests per second',
+      // Accepted, refused and failed apart: in a rush most answers are cheap refusals (sold out), and a single
+      // total line would show their rate as if it were capacity.
+      title: 'requests per second, by outcome',
       top: TITLE_HEIGHT,
       series: [
-        { name: 'requests-per-second', color: '#1f77b4', values: timeline.map((second) => second.requests) },
-        { name: 'errors-per-second', color: '#d62728', values: timeline.map((second) => second.errors) },
+        { name: 'accepted-per-second', color: '#2ca02c', values: timeline.map((second) => second.ok) },
+        { name: 'refused-per-second', color: '#7f7f7f', values: timeline.map((second) => second.refused) },
+        { name: 'failed-per-second', color: '#d62728', values: timeline.map((second) => second.errors) },
       ],
     },
     {

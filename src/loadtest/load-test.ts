@@ -87,7 +87,7 @@ export async function runLoadTest(
 
 async function runWithServer(options: LoadTestOptions, interrupted: AbortSignal, io: LoadTestIo) {
   const log = (line: string) => io.stderr.write(`${line}\n`);
-  const server = await openTarget(options.url, options.adminToken, io.env, log);
+  const server = await openTarget(options.url, options.adminToken, options.port, io.env, log);
   const target = new HttpTarget(server.baseUrl, options.connections);
   try {
     return await loadAndJudge(options, server, target, interrupted, io);

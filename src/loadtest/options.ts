@@ -27,6 +27,8 @@ export interface LoadTestOptions {
   readonly scenario: ScenarioName;
   /** Target server; undefined starts a private server on 127.0.0.1 with a temporary data dir. */
   readonly url: string | undefined;
+  /** Port of the private server; undefined picks a free one. Only without `url`. */
+  readonly port: number | undefined;
   readonly adminToken: string | undefined;
   /** An existing event to load instead of creating one. */
   readonly eventId: string | undefined;
@@ -68,6 +70,7 @@ const BOUNDS = {
   capacity: { min: 0, max: POOL_CAPACITY_MAX },
   'hold-ttl': { min: HOLD_TTL_SECONDS_MIN, max: HOLD_TTL_SECONDS_MAX },
   seed: { min: 0, max: 2 ** 32 - 1 },
+  port: { min: 1, max: 65_535 },
 } as const;
 
 /** A run of the defaults lasts seconds to a minute on a small machine: 10,000 requests or 60 s. */
@@ -108,6 +111,7 @@ export function parseLoadTestArgs(
   const options: LoadTestOptions = {
     scenario,
     url: urlOf(text('url')),
+    port: text('port') === undefined ? undefined : number('port', 0),
     // The private server gets a token of its own; only the server of --url needs the operator's.
     adminToken: text('url') === undefined ? undefined : (text('admin-token') ?? env.BOXOFFICE_ADMIN_TOKEN),
     eventId: text('event'),
@@ -133,6 +137,9 @@ function checkCombinations(options: LoadTestOptions, given: (flag: string) => bo
     throw new UsageError(
       '--url needs --admin-token (or BOXOFFICE_ADMIN_TOKEN) to create the event and read the audit.',
     );
+  }
+  if (options.port !== undefined && options.url !== undefined) {
+    throw new UsageError("--port is the private server's; the server of --url has its port in the URL.");
   }
   if (given('admin-token') && options.url === undefined) {
     throw new UsageError('--admin-token belongs to --url: the private server has a token of its own.');

@@ -37,6 +37,8 @@ const SERVER_SETTING_VARIABLES =
 export async function openTarget(
   url: string | undefined,
   adminToken: string | undefined,
+  /** Port of the private server; undefined picks a free one. */
+  port: number | undefined,
   env: Readonly<Record<string, string | undefined>>,
   log: (line: string) => void,
 ): Promise<TargetServer> {
@@ -46,16 +48,16 @@ export async function openTarget(
   const serverEnv = Object.fromEntries(
     Object.entries(env).filter(([name]) => !SERVER_SETTING_VARIABLES.test(name)),
   );
-  return startPrivateServer(serverEnv, log);
+  return startPrivateServer(serverEnv, port ?? (await freePort()), log);
 }
 
 async function startPrivateServer(
   env: NodeJS.ProcessEnv,
+  port: number,
   log: (line: string) => void,
 ): Promise<TargetServer> {
   const root = temporaryDir('boxoffice-loadtest-');
   const token = randomBytes(24).toString('base64url');
-  const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   log(`starting a private boxoffice server on ${baseUrl} (temporary data dir)…`);
   const server = new Child(

@@ -39,11 +39,11 @@ function timeline(seconds: number): SecondOfRun[] {
 }
 
 describe('throughput.svg', () => {
-  it('is well-formed XML with the throughput, error and p99 series', () => {
+  it('is well-formed XML with the accepted, refused, failed and p99 series', () => {
     const svg = throughputSvg(timeline(12), 'mix <run> & "quotes"');
     expect(xmlProblems(svg)).toEqual([]);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    for (const series of ['requests-per-second', 'errors-per-second', 'p99-ms']) {
+    for (const series of ['accepted-per-second', 'refused-per-second', 'failed-per-second', 'p99-ms']) {
       const points = svg.match(new RegExp(`data-series="${series}"[^>]*points="([^"]*)"`))?.[1];
       expect(points?.split(' ')).toHaveLength(12);
     }
@@ -52,10 +52,23 @@ describe('throughput.svg', () => {
 
   it('draws the highest point at the top of its panel, on a round axis', () => {
     const svg = throughputSvg(timeline(3), 'run');
-    expect(svg).toContain('>1,500<'); // requests peak at 1,200: the axis ends at 2,000 with ticks of 500
+    expect(svg).toContain('>750<'); // the busiest outcome peaks at 900: the axis ends at 1,000, ticks of 250
+    expect(svg).not.toContain('>1,500<'); // no series adds accepted and refused together
     expect(niceCeiling(1_200)).toBe(2_000);
     expect(niceCeiling(4.5)).toBe(5);
     expect(niceCeiling(0)).toBe(1);
+  });
+
+  it('plots accepted and refused requests as separate lines: a rise in refusals leaves accepted flat', () => {
+    const svg = throughputSvg(timeline(5), 'run');
+    const heights = (series: string) =>
+      (svg.match(new RegExp(`data-series="${series}"[^>]*points="([^"]*)"`))?.[1] ?? '')
+        .split(' ')
+        .map((point) => Number(point.split(',')[1]));
+    expect(new Set(heights('accepted-per-second')).size).toBe(1);
+    const refused = heights('refused-per-second');
+    expect(refused[4]).toBeLessThan(refused[0] ?? 0); // higher on the page: more refusals
+    expect(new Set(heights('failed-per-second')).size).toBe(2); // 3 failures in second 2, none elsewhere
   });
 
   it('stays well-formed for an empty or one-second run', () => {

@@ -87,3 +87,15 @@ describe('event layout and flows', () => {
     expect(confirmed).toBeLessThan(0.65);
   });
 });
+
+describe('--port', () => {
+  it('sets the private server port, within 1–65535, and only without --url', () => {
+    expect(parseLoadTestArgs('mix', ['--port', '18181'], {})).toMatchObject({ url: undefined, port: 18_181 });
+    expect(parseLoadTestArgs('mix', [], {})).toMatchObject({ port: undefined });
+    for (const bad of ['0', '65536', 'http']) {
+      expect(() => parseLoadTestArgs('mix', ['--port', bad], {})).toThrow(UsageError);
+    }
+    const url = ['--url', 'http://10.0.0.5:8080', '--admin-token', TOKEN];
+    expect(() => parseLoadTestArgs('mix', [...url, '--port', '18181'], {})).toThrow(/--port/);
+  });
+});

@@ -1,4 +1,4 @@
-// The live seat map at `/`: three static files from public/, read once at start and served from memory.
+// The live seat map at `/`: its static files from public/, read once at start and served from memory.
 // public/ sits at the package root, three levels above this file both in src/http/routes and in
 // dist/http/routes.
 import { readFileSync } from 'node:fs';
@@ -10,6 +10,9 @@ const PAGE_FILES = [
   { url: '/', file: 'index.html', type: 'text/html; charset=utf-8' },
   { url: '/app.js', file: 'app.js', type: 'text/javascript; charset=utf-8' },
   { url: '/style.css', file: 'style.css', type: 'text/css; charset=utf-8' },
+  { url: '/favicon.svg', file: 'favicon.svg', type: 'image/svg+xml' },
+  // Browsers ask for /favicon.ico whatever the page links; the same picture answers, so there is no 404.
+  { url: '/favicon.ico', file: 'favicon.svg', type: 'image/svg+xml' },
 ] as const;
 
 /** The page loads nothing but its own files and talks only to this origin (HTTP and WebSocket). */
