@@ -73,7 +73,7 @@ describe.runIf(available)('boxoffice reconcile', () => {
     expect(audit.json()).toMatchObject({ consistent: true, gate: { sold: 6, held: 4 } });
   });
 
-  it('refuses to run without the distributed shape', async () => {
+  it('refuses to rebuild in the embedded shape, and says why (only --check works there)', async () => {
     const { code, stdout } = await run(process.execPath, ['dist/cli/main.js', 'reconcile'], {
       env: { PATH: process.env.PATH },
     }).then(
@@ -81,6 +81,6 @@ describe.runIf(available)('boxoffice reconcile', () => {
       (e: { code: number; stderr: string }) => ({ code: e.code, stdout: e.stderr }),
     );
     expect(code).toBe(2);
-    expect(stdout).toContain('needs the distributed shape');
+    expect(stdout).toContain('The embedded shape cannot rebuild a damaged store');
   });
 });
