@@ -15,6 +15,8 @@ import { instrumentGate } from './metrics/instrumented-gate.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createProjectorMetrics } from './metrics/projector-metrics.js';
 import { Projector } from './projector/projector.js';
+import type { CallerIdentity, RateLimitSettings } from './ratelimit/rate-limits.js';
+import { RedisRateCounter } from './ratelimit/redis-counter.js';
 import { auditStream } from './service/audit.js';
 import { Reservations } from './service/reservations.js';
 import { Sweeper } from './service/sweeper.js';
@@ -32,6 +34,9 @@ export interface DistributedOptions {
   readonly soldOutCache: boolean;
   readonly claimIdleMs?: number;
   readonly logger?: FastifyBaseLogger;
+  /** Rate limits, counted in Redis: one count shared by every API process; none when absent. */
+  readonly rateLimits?: RateLimitSettings & CallerIdentity;
+  readonly trustProxy?: false | number;
   /** Tests: decide with this clock instead of Redis's TIME. */
   readonly clock?: () => number;
 }
@@ -90,6 +95,14 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     logger,
     feed,
     audit: (eventId) => auditStream(eventId, gate, store),
+    rateLimits: options.rateLimits && {
+      ...options.rateLimits,
+      counter: new RedisRateCounter(redis),
+      onCounterError: warnAtMostEvery(COUNTER_WARNING_INTERVAL_MS, (error) =>
+        logger?.warn({ err: error }, 'rate-limit counter unavailable; requests pass unlimited'),
+      ),
+    },
+    trustProxy: options.trustProxy,
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, logger);
   const projectorMetrics = options.projector ? createProjectorMetrics(metrics.registry) : undefined;
@@ -126,6 +139,19 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
       redis.disconnect();
       await store.close();
     },
+  };
+}
+
+/** While Redis is down every request would warn; one line per interval says the same. */
+const COUNTER_WARNING_INTERVAL_MS = 10_000;
+
+function warnAtMostEvery(intervalMs: number, warn: (error: unknown) => void): (error: unknown) => void {
+  let lastMs = 0;
+  return (error) => {
+    const now = Date.now();
+    if (now - lastMs < intervalMs) return;
+    lastMs = now;
+    warn(error);
   };
 }
 

@@ -9,6 +9,8 @@ import { EmbeddedFeed } from './live/embedded-feed.js';
 import { registerEventGauges } from './metrics/event-gauges.js';
 import { instrumentGate } from './metrics/instrumented-gate.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { MemoryRateCounter } from './ratelimit/memory-counter.js';
+import type { CallerIdentity, RateLimitSettings } from './ratelimit/rate-limits.js';
 import { Reservations } from './service/reservations.js';
 import { Sweeper } from './service/sweeper.js';
 import { migrate } from './store/migrate.js';
@@ -26,6 +28,9 @@ export interface EmbeddedOptions {
   readonly sweepIntervalMs: number;
   readonly clock?: () => number;
   readonly logger?: FastifyBaseLogger;
+  /** Rate limits, counted in this process; none when absent. */
+  readonly rateLimits?: RateLimitSettings & CallerIdentity;
+  readonly trustProxy?: false | number;
 }
 
 export interface Embedded {
@@ -71,6 +76,8 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     adminToken: options.adminToken,
     logger: options.logger,
     feed,
+    rateLimits: options.rateLimits && { ...options.rateLimits, counter: new MemoryRateCounter({ clock }) },
+    trustProxy: options.trustProxy,
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, options.logger);
   return {

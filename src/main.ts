@@ -55,6 +55,7 @@ async function embedded(config: Config, logger: pino.Logger): Promise<Assembled>
     defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },
     sweepIntervalMs: config.sweepIntervalMs,
     logger,
+    ...limitsOf(config),
   });
   return {
     app: shape.app,
@@ -79,6 +80,7 @@ async function distributed(config: Config, logger: pino.Logger): Promise<Assembl
     soldOutCache: config.soldOutCache,
     claimIdleMs: config.claimIdleMs,
     logger,
+    ...limitsOf(config),
   });
   const where =
     config.redisClusterNodes.length > 0 ? { redisCluster: config.redisClusterNodes } : { redis: 'REDIS_URL' };
@@ -87,5 +89,17 @@ async function distributed(config: Config, logger: pino.Logger): Promise<Assembl
     details: { ...where, projector: config.projector },
     start: () => shape.start(),
     close: () => shape.close(),
+  };
+}
+
+/** The rate limits and proxy trust of a configuration, as both shapes take them. */
+function limitsOf(config: Config) {
+  return {
+    rateLimits: {
+      perIp: config.rateLimitPerIp,
+      perBuyer: config.rateLimitPerBuyer,
+      perKey: config.rateLimitPerKey,
+    },
+    trustProxy: config.trustProxy,
   };
 }

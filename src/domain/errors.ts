@@ -24,6 +24,7 @@ export const ErrorCode = {
   holdReleased: 'hold_released',
   holdConfirmed: 'hold_confirmed',
   idempotencyKeyReused: 'idempotency_key_reused',
+  rateLimited: 'rate_limited',
   storeUnavailable: 'store_unavailable',
   gateUnavailable: 'gate_unavailable',
   notReady: 'not_ready',
@@ -56,6 +57,7 @@ export const errorMessages: Record<ErrorCode, string> = {
   hold_released: 'The hold was released.',
   hold_confirmed: 'The hold is confirmed already.',
   idempotency_key_reused: 'This Idempotency-Key was used with a different request.',
+  rate_limited: 'Too many requests; nothing was changed. Retry after the number of seconds in Retry-After.',
   store_unavailable: 'The store could not record the change; nothing was changed. Retry.',
   gate_unavailable:
     'The gate (Redis) could not be reached; the request may or may not have been decided. Retry with the same Idempotency-Key.',

@@ -24,6 +24,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   hold_released: 409,
   hold_confirmed: 409,
   idempotency_key_reused: 422,
+  rate_limited: 429,
   store_unavailable: 503,
   gate_unavailable: 503,
   not_ready: 503,

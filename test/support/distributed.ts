@@ -2,6 +2,7 @@
 // throwaway PostgreSQL database, and the distributed assembly with an in-process projector.
 import { assembleDistributed, type Distributed } from '../../src/distributed.js';
 import type { RedisTarget } from '../../src/gate/redis/connect.js';
+import type { CallerIdentity, RateLimitSettings } from '../../src/ratelimit/rate-limits.js';
 import { postgresAvailable, type ThrowawayDatabase, throwawayDatabase } from './postgres.js';
 import { type RedisServer, redisAvailable, startRedis } from './redis-server.js';
 
@@ -22,6 +23,8 @@ export interface DistributedStartOptions {
   readonly projector?: boolean;
   readonly soldOutCache?: boolean;
   readonly sweepIntervalMs?: number;
+  readonly rateLimits?: RateLimitSettings & CallerIdentity;
+  readonly trustProxy?: false | number;
 }
 
 /** Redis and PostgreSQL both present (required under CI=true). */
@@ -41,6 +44,8 @@ export async function startDistributed(options: DistributedStartOptions = {}): P
     projector: options.projector ?? true,
     soldOutCache: options.soldOutCache ?? true,
     clock: options.clock,
+    rateLimits: options.rateLimits,
+    trustProxy: options.trustProxy,
   });
   shape.start();
   return {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { assembleEmbedded, type Embedded } from '../../src/embedded.js';
+import type { CallerIdentity, RateLimitSettings } from '../../src/ratelimit/rate-limits.js';
 import { PgliteDriver } from '../../src/store/pglite/pglite-driver.js';
 import type { SqlDriver } from '../../src/store/sql-driver.js';
 
@@ -30,6 +31,8 @@ export interface StartOptions {
   /** Wraps the real PGlite driver (fault injection). */
   readonly wrapDriver?: (driver: SqlDriver) => SqlDriver;
   readonly sweepIntervalMs?: number;
+  readonly rateLimits?: RateLimitSettings & CallerIdentity;
+  readonly trustProxy?: false | number;
 }
 
 export async function startEmbedded(options: StartOptions = {}): Promise<TestEmbedded> {
@@ -42,6 +45,8 @@ export async function startEmbedded(options: StartOptions = {}): Promise<TestEmb
     defaults: { holdTtlSeconds: 300, maxPerUser: 10 },
     sweepIntervalMs: options.sweepIntervalMs ?? 1000,
     clock: options.clock,
+    rateLimits: options.rateLimits,
+    trustProxy: options.trustProxy,
   });
   return {
     ...embedded,

@@ -52,8 +52,11 @@ export class ProcessGroup {
     this.#backends = backends;
   }
 
-  /** `boxoffice serve` in the distributed shape, with no projector of its own. */
-  async api(name: string): Promise<ChildService> {
+  /**
+   * `boxoffice serve` in the distributed shape, with no projector of its own. Rate limits are off unless
+   * `extra` sets them: the suites fire thousands of requests from 127.0.0.1.
+   */
+  async api(name: string, extra: Record<string, string> = {}): Promise<ChildService> {
     const port = await freePort();
     const env = {
       PORT: String(port),
@@ -62,7 +65,10 @@ export class ProcessGroup {
       DATABASE_URL: this.#backends.databaseUrl,
       BOXOFFICE_ADMIN_TOKEN: ADMIN_TOKEN,
       BOXOFFICE_PROJECTOR: 'off',
+      BOXOFFICE_RATE_LIMIT_PER_IP: 'off',
+      BOXOFFICE_RATE_LIMIT_PER_BUYER: 'off',
       LOG_LEVEL: 'warn',
+      ...extra,
     };
     return this.#start(name, ['serve'], env, `http://127.0.0.1:${port}`, '/readyz');
   }
@@ -177,13 +183,15 @@ export async function deploy(
     readonly workers: readonly string[];
     /** Extra settings of every worker (e.g. a short claim idle time). */
     readonly workerEnv?: Record<string, string>;
+    /** Extra settings of every API process (e.g. rate limits). */
+    readonly apiEnv?: Record<string, string>;
   },
 ): Promise<Deployment> {
   const group = new ProcessGroup(backends);
   try {
     // Every process migrates the fresh database at once: the migration lock serialises them.
     const [apis, workers] = await Promise.all([
-      Promise.all(Array.from({ length: shape.apis }, (_, i) => group.api(`api-${i + 1}`))),
+      Promise.all(Array.from({ length: shape.apis }, (_, i) => group.api(`api-${i + 1}`, shape.apiEnv))),
       Promise.all(shape.workers.map((name) => group.worker(name, shape.workerEnv))),
     ]);
     const clients = apis.map((api) => httpClient(api.url, 128));
