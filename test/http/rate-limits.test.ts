@@ -5,7 +5,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { RateLimitSettings } from '../../src/ratelimit/rate-limits.js';
-import { admin, eventBody, startEmbedded, type TestEmbedded, uniqueEventId } from '../support/embedded.js';
+import {
+  admin,
+  eventBody,
+  type StartOptions,
+  startEmbedded,
+  type TestEmbedded,
+  uniqueEventId,
+} from '../support/embedded.js';
 import { type HttpResult, httpClient, listen } from '../support/http.js';
 
 /** Long enough that no window of a test ends while it runs, so every count is exact. */
@@ -22,10 +29,7 @@ afterEach(async () => {
   shape = client = undefined;
 });
 
-async function start(
-  rateLimits: Parameters<typeof startEmbedded>[0] extends infer O ? (O & object)['rateLimits'] : never,
-  trustProxy: false | number = false,
-) {
+async function start(rateLimits: StartOptions['rateLimits'], trustProxy: false | number = false) {
   shape = await startEmbedded({ rateLimits, trustProxy });
   client = httpClient(await listen(shape.app), 64);
   const eventId = uniqueEventId('rl');
