@@ -8,6 +8,8 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/boxoffic
 export REDIS_PORT="${REDIS_PORT:-6380}"
 export REDIS_URL="redis://127.0.0.1:${REDIS_PORT}"
 export BOXOFFICE_ADMIN_TOKEN="${BOXOFFICE_ADMIN_TOKEN:-change-me-0123456789abcdef}"
+# The API processes sit behind nginx: the client address is the one nginx appends to X-Forwarded-For.
+export BOXOFFICE_TRUST_PROXY=on
 run=deploy/run
 mkdir -p "$run/redis"
 psql "${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE ${DATABASE_URL##*/}" 2>/dev/null || true
