@@ -12,15 +12,60 @@ import type { QuotaKind, RateCounter, Take, Verdict } from './counter.js';
 export const RATE_LIMIT_KEYS_MAX = 200_000;
 
 interface Window {
+  readonly who: string;
   taken: number;
-  endsAtMs: number;
+  readonly endsAtMs: number;
+}
+
+/**
+ * The windows of one quota kind. Every window of a kind has the same length, so the order in which they
+ * were opened is the order in which they end: `#order` is a queue in that order (a window reopened later is
+ * queued again; its old place is skipped when reached). Giving up the oldest is a pop, never a scan.
+ */
+class Windows {
+  readonly #byWho = new Map<string, Window>();
+  #order: Window[] = [];
+  #head = 0;
+
+  get size(): number {
+    return this.#byWho.size;
+  }
+
+  open(who: string, now: number): Window | undefined {
+    const window = this.#byWho.get(who);
+    return window !== undefined && window.endsAtMs > now ? window : undefined;
+  }
+
+  add(window: Window, now: number, keysMax: number): void {
+    this.#dropEnded(now);
+    while (this.#byWho.size >= keysMax) this.#dropOldest();
+    this.#byWho.set(window.who, window);
+    this.#order.push(window);
+  }
+
+  #dropEnded(now: number): void {
+    for (let first = this.#order[this.#head]; first !== undefined && first.endsAtMs <= now; ) {
+      this.#dropOldest();
+      first = this.#order[this.#head];
+    }
+  }
+
+  #dropOldest(): void {
+    const oldest = this.#order[this.#head++];
+    if (oldest !== undefined && this.#byWho.get(oldest.who) === oldest) this.#byWho.delete(oldest.who);
+    // Compact now and then, so the queue holds about as many entries as the map (amortised O(1)).
+    if (this.#head > 1024 && this.#head * 2 > this.#order.length) {
+      this.#order = this.#order.slice(this.#head);
+      this.#head = 0;
+    }
+  }
 }
 
 export class MemoryRateCounter implements RateCounter {
-  readonly #windows: Record<QuotaKind, Map<string, Window>> = {
-    ip: new Map(),
-    buyer: new Map(),
-    key: new Map(),
+  readonly #windows: Record<QuotaKind, Windows> = {
+    ip: new Windows(),
+    buyer: new Windows(),
+    key: new Windows(),
   };
   readonly #clock: () => number;
   readonly #keysMax: number;
@@ -54,20 +99,11 @@ export class MemoryRateCounter implements RateCounter {
 
   /** The open window of a counter: its own, or a new one (tracked from here on, within the bound). */
   #current(take: Take, now: number): Window {
-    const map = this.#windows[take.quota.kind];
-    const open = map.get(take.who);
-    if (open !== undefined && open.endsAtMs > now) return open;
-    if (open !== undefined) map.delete(take.who);
-    this.#makeRoom(map, now);
-    const fresh = { taken: 0, endsAtMs: now + take.quota.limit.windowSeconds * 1000 };
-    map.set(take.who, fresh);
+    const windows = this.#windows[take.quota.kind];
+    const open = windows.open(take.who, now);
+    if (open !== undefined) return open;
+    const fresh = { who: take.who, taken: 0, endsAtMs: now + take.quota.limit.windowSeconds * 1000 };
+    windows.add(fresh, now, this.#keysMax);
     return fresh;
-  }
-
-  #makeRoom(map: Map<string, Window>, now: number): void {
-    for (const [who, window] of map) {
-      if (window.endsAtMs > now && map.size < this.#keysMax) return;
-      map.delete(who);
-    }
   }
 }
