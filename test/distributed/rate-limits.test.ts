@@ -3,7 +3,7 @@
 // and per buyer. The proxy is simulated by X-Forwarded-For with BOXOFFICE_TRUST_PROXY=on. The Redis counter
 // itself: a request over one of its quotas takes nothing from the others.
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisRateCounter } from '../../src/ratelimit/redis-counter.js';
 import { eventBody, uniqueEventId } from '../support/embedded.js';
 import type { HttpResult } from '../support/http.js';
@@ -116,6 +116,16 @@ describe.runIf(available)('rate limits shared by two API processes', () => {
       expect(alone).toMatchObject({ allowed: true, remaining: [3] });
       expect(alone.resetMs[0]).toBeGreaterThan(0);
       expect(alone.resetMs[0]).toBeLessThanOrEqual(WINDOW * 1000);
+      // Concurrent takes go out in batches; each request sees what the ones before it took.
+      const shared = {
+        quota: { kind: 'buyer', limit: { count: 10, windowSeconds: WINDOW } },
+        who: `${who}-batch`,
+      } as const;
+      const verdicts = await Promise.all(Array.from({ length: 30 }, () => counter.take([shared])));
+      expect(verdicts.filter((verdict) => verdict.allowed)).toHaveLength(10);
+      expect(verdicts.map((verdict) => verdict.remaining[0]).slice(0, 10)).toEqual([
+        9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
+      ]);
       // Redis forgets a counter with its window.
       const ttl = await redis.pttl(`{boxoffice-rate}:ip:${who}`);
       expect(ttl).toBeGreaterThan(0);
