@@ -47,4 +47,18 @@ describe('memory rate counter', () => {
     counter.takeNow([{ quota: buyer, who: 'u-new' }]);
     expect(counter.tracked).toBe(1);
   });
+
+  it('keeps a reopened window when the old place of that counter in the queue is reached', () => {
+    let now = 0;
+    const counter = new MemoryRateCounter({ clock: () => now, keysMax: 2 });
+    const take = (who: string) => counter.takeNow([{ quota: buyer, who }]).allowed;
+    expect(take('a')).toBe(true);
+    now = 10_000;
+    expect(take('a')).toBe(true); // a new window for a; its first one is still queued
+    now = 10_001;
+    expect(take('b')).toBe(true);
+    expect(take('a')).toBe(false);
+    expect(take('b')).toBe(false);
+    expect(counter.tracked).toBe(2);
+  });
 });
