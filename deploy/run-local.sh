@@ -15,6 +15,8 @@ REDIS_PORT="${REDIS_PORT:-6380}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/boxoffice}"
 export REDIS_URL="redis://127.0.0.1:${REDIS_PORT}"
 export BOXOFFICE_ADMIN_TOKEN="${BOXOFFICE_ADMIN_TOKEN:-change-me-0123456789abcdef}"
+# The API processes sit behind nginx: the client address is the one nginx appends to X-Forwarded-For.
+export BOXOFFICE_TRUST_PROXY=on
 run="${RUN_DIR:-deploy/run}"
 mkdir -p "$run/redis"
 run="$(cd "$run" && pwd)"

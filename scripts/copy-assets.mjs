@@ -1,7 +1,8 @@
 // Copies the non-TypeScript assets next to the compiled code in dist/: the SQL migrations, and the wrk
-// script of `boxoffice bench`, the Lua scripts of the Redis gate.
+// script of `boxoffice bench`, the Lua scripts of the Redis gate and of the rate limiter.
 import { cpSync } from 'node:fs';
 
 cpSync('src/store/sql', 'dist/store/sql', { recursive: true });
 cpSync('src/bench/holds.lua', 'dist/bench/holds.lua');
 cpSync('src/gate/redis/lua', 'dist/gate/redis/lua', { recursive: true });
+cpSync('src/ratelimit/lua', 'dist/ratelimit/lua', { recursive: true });

@@ -72,6 +72,44 @@ describe('config', () => {
     );
   });
 
+  it('reads rate limits as <count>/<seconds>s or off, with defaults no honest buyer meets', () => {
+    expect(loadConfig({})).toMatchObject({
+      rateLimitPerIp: { count: 1200, windowSeconds: 60 },
+      rateLimitPerBuyer: { count: 30, windowSeconds: 60 },
+      rateLimitPerKey: { count: 120_000, windowSeconds: 60 },
+      trustProxy: false,
+    });
+    const config = loadConfig(
+      { BOXOFFICE_RATE_LIMIT_PER_IP: '600/60s', BOXOFFICE_RATE_LIMIT_PER_BUYER: 'off' },
+      { 'rate-limit-per-key': '5/1s', 'trust-proxy': 'on' },
+    );
+    expect(config.rateLimitPerIp).toEqual({ count: 600, windowSeconds: 60 });
+    expect(config.rateLimitPerBuyer).toBeUndefined();
+    expect(config.rateLimitPerKey).toEqual({ count: 5, windowSeconds: 1 });
+    expect(config.trustProxy).toBe(1);
+    expect(loadConfig({ BOXOFFICE_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+  });
+
+  it('refuses every malformed rate limit and proxy trust at once', () => {
+    const bad = ['600', '600/60', '600/60m', '0/60s', '600/0s', '-1/60s', '1.5/60s', '600 /60s', 'OFF', ''];
+    for (const value of bad) {
+      expect(() => loadConfig({ BOXOFFICE_RATE_LIMIT_PER_IP: value }), value).toThrow(ConfigError);
+    }
+    try {
+      loadConfig({
+        BOXOFFICE_RATE_LIMIT_PER_IP: '10000001/60s',
+        BOXOFFICE_RATE_LIMIT_PER_BUYER: '30/86401s',
+        BOXOFFICE_RATE_LIMIT_PER_KEY: 'lots',
+        BOXOFFICE_TRUST_PROXY: 'yes',
+      });
+      expect.unreachable();
+    } catch (error) {
+      const problems = (error as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/PER_IP.*<count>\/<seconds>s.*PER_BUYER.*PER_KEY.*TRUST_PROXY/s);
+      expect((error as ConfigError).problems).toHaveLength(4);
+    }
+  });
+
   it('is documented in the README by the table it generates', () => {
     expect(readFileSync('README.md', 'utf8')).toContain(configTable());
   });

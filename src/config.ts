@@ -6,6 +6,7 @@ import { HOLD_TTL_SECONDS_MAX, HOLD_TTL_SECONDS_MIN, MAX_PER_USER_MAX } from './
 import { REDIS_PERSISTENCE_MODES, type RedisPersistenceMode } from './gate/redis/persistence.js';
 import { SERVER_LIMITS_DEFAULT, type ServerLimits } from './http/server-limits.js';
 import { LIVE_CONNECTIONS_MAX, LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT } from './live/limits.js';
+import { parseRateLimit, type RateLimit } from './ratelimit/limit-spec.js';
 
 export interface Config {
   readonly port: number;
@@ -39,6 +40,14 @@ export interface Config {
   readonly redisPersistence: RedisPersistenceMode;
   /** Live WebSocket connections one client address may hold on this instance. */
   readonly liveConnectionsPerAddress: number;
+  /** Requests per client address (every route but probes and metrics); undefined: off. */
+  readonly rateLimitPerIp: RateLimit | undefined;
+  /** Placements (holds, orders) per buyer, whatever address they come from; undefined: off. */
+  readonly rateLimitPerBuyer: RateLimit | undefined;
+  /** Requests per sales or admin API key, instead of per address and per buyer; undefined: off. */
+  readonly rateLimitPerKey: RateLimit | undefined;
+  /** Proxies in front whose X-Forwarded-For is believed (hops); false: the peer is the client. */
+  readonly trustProxy: false | number;
   /** `embedded` (PGlite, memory gate) unless Redis and PostgreSQL are both given. */
   readonly shape: 'embedded' | 'distributed';
 }
@@ -217,6 +226,45 @@ const SETTINGS = {
     parse: integerIn(1, LIVE_CONNECTIONS_MAX),
     about: `live WebSocket connections one client address may hold on one instance (1–${LIVE_CONNECTIONS_MAX}); the next upgrade is 429 \`too_many_connections\``,
   },
+  // The defaults are set so that one honest person never meets them during an on-sale: a buyer's page
+  // makes a handful of requests a minute (event, seat map, hold, confirm, a retry of a taken seat).
+  rateLimitPerIp: {
+    env: 'BOXOFFICE_RATE_LIMIT_PER_IP',
+    flag: 'rate-limit-per-ip',
+    // 20/s per address: room for a household or an office behind one NAT address, and their retries;
+    // a script hammering from one address is cut to 20 requests a second.
+    fallback: '1200/60s',
+    parse: parseRateLimit,
+    about:
+      'requests per client address, every route but `/healthz`, `/readyz`, `/metrics`: `<count>/<seconds>s` or `off` ([docs/rate-limits.md](docs/rate-limits.md))',
+  },
+  rateLimitPerBuyer: {
+    env: 'BOXOFFICE_RATE_LIMIT_PER_BUYER',
+    flag: 'rate-limit-per-buyer',
+    // One placement every 2 s for a whole minute: more than anyone clicks by hand, far less than a bot.
+    fallback: '30/60s',
+    parse: parseRateLimit,
+    about: 'holds and orders per buyer, from any address: `<count>/<seconds>s` or `off`',
+  },
+  rateLimitPerKey: {
+    env: 'BOXOFFICE_RATE_LIMIT_PER_KEY',
+    flag: 'rate-limit-per-key',
+    // 2,000/s per sales or admin key: a backend speaks for all its buyers, so it is not limited per
+    // address or buyer; 20,000 seats sold to 200,000 buyers in minutes stays under it, while a runaway
+    // retry loop in one backend is cut off before it takes the whole engine.
+    fallback: '120000/60s',
+    parse: parseRateLimit,
+    about:
+      'requests per sales or admin API key (instead of per address and per buyer): `<count>/<seconds>s` or `off`',
+  },
+  trustProxy: {
+    env: 'BOXOFFICE_TRUST_PROXY',
+    flag: 'trust-proxy',
+    fallback: 'off',
+    parse: trustProxy,
+    about:
+      '`on` behind nginx (deploy/nginx.conf): the client address is the one the proxy appended to `X-Forwarded-For`; a number trusts that many proxies in a row; `off` trusts no header',
+  },
 } as const;
 
 export const settingFlags = Object.values(SETTINGS).map((setting) => setting.flag);
@@ -325,6 +373,18 @@ function hostPortList(raw: string): Parsed<string[]> {
 
 function optionalText(raw: string): Parsed<string> {
   return /\s/.test(raw) ? { problem: 'must not contain spaces' } : raw;
+}
+
+/** Hops of proxies whose X-Forwarded-For entries are believed: more than this is a misconfiguration. */
+const TRUST_PROXY_HOPS_MAX = 16;
+
+function trustProxy(raw: string): Parsed<false | number> {
+  if (raw === 'off') return false;
+  if (raw === 'on') return 1;
+  const hops = Number(raw);
+  return /^[0-9]{1,2}$/.test(raw) && hops >= 1 && hops <= TRUST_PROXY_HOPS_MAX
+    ? hops
+    : { problem: `must be off, on, or a number of proxies from 1 to ${TRUST_PROXY_HOPS_MAX}` };
 }
 
 function oneOf(allowed: readonly string[]): (raw: string) => Parsed<string> {

@@ -21,6 +21,8 @@ import { instrumentGate } from './metrics/instrumented-gate.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createProjectorMetrics } from './metrics/projector-metrics.js';
 import { Projector } from './projector/projector.js';
+import type { CallerIdentity, RateLimitSettings } from './ratelimit/rate-limits.js';
+import { RedisRateCounter } from './ratelimit/redis-counter.js';
 import { auditStream } from './service/audit.js';
 import { Reservations } from './service/reservations.js';
 import { Sweeper } from './service/sweeper.js';
@@ -49,6 +51,9 @@ export interface DistributedOptions {
   readonly serverLimits?: ServerLimits;
   /** Live connections one client address may hold (default LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT). */
   readonly liveConnectionsPerAddress?: number;
+  /** Rate limits, counted in Redis: one count shared by every API process; none when absent. */
+  readonly rateLimits?: RateLimitSettings & CallerIdentity;
+  readonly trustProxy?: false | number;
   /** Tests: decide with this clock instead of Redis's TIME. */
   readonly clock?: () => number;
 }
@@ -117,6 +122,14 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     serverLimits: options.serverLimits,
     liveConnectionsPerAddress: options.liveConnectionsPerAddress,
     audit: (eventId) => auditStream(eventId, gate, store),
+    rateLimits: options.rateLimits && {
+      ...options.rateLimits,
+      counter: new RedisRateCounter(redis),
+      onCounterError: warnAtMostEvery(COUNTER_WARNING_INTERVAL_MS, (error) =>
+        logger?.warn({ err: error }, 'rate-limit counter unavailable; requests pass unlimited'),
+      ),
+    },
+    trustProxy: options.trustProxy,
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, logger);
   const projectorMetrics = options.projector ? createProjectorMetrics(metrics.registry) : undefined;
@@ -181,6 +194,19 @@ async function guardPersistence(redis: RedisClient, options: DistributedOptions)
       },
     );
   });
+}
+
+/** While Redis is down every request would warn; one line per interval says the same. */
+const COUNTER_WARNING_INTERVAL_MS = 10_000;
+
+function warnAtMostEvery(intervalMs: number, warn: (error: unknown) => void): (error: unknown) => void {
+  let lastMs = 0;
+  return (error) => {
+    const now = Date.now();
+    if (now - lastMs < intervalMs) return;
+    lastMs = now;
+    warn(error);
+  };
 }
 
 /** At start: every event the store knows must be in Redis; an event whose keys are gone is rebuilt. */

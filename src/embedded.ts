@@ -10,6 +10,8 @@ import { EmbeddedFeed } from './live/embedded-feed.js';
 import { registerEventGauges } from './metrics/event-gauges.js';
 import { instrumentGate } from './metrics/instrumented-gate.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { MemoryRateCounter } from './ratelimit/memory-counter.js';
+import type { CallerIdentity, RateLimitSettings } from './ratelimit/rate-limits.js';
 import { Reservations } from './service/reservations.js';
 import { Sweeper } from './service/sweeper.js';
 import { explainStartFault, openCheckedStore } from './store/integrity/open-checked-store.js';
@@ -30,6 +32,9 @@ export interface EmbeddedOptions {
   readonly serverLimits?: ServerLimits;
   /** Live connections one client address may hold (default LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT). */
   readonly liveConnectionsPerAddress?: number;
+  /** Rate limits, counted in this process; none when absent. */
+  readonly rateLimits?: RateLimitSettings & CallerIdentity;
+  readonly trustProxy?: false | number;
 }
 
 export interface Embedded {
@@ -82,6 +87,8 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     feed,
     serverLimits: options.serverLimits,
     liveConnectionsPerAddress: options.liveConnectionsPerAddress,
+    rateLimits: options.rateLimits && { ...options.rateLimits, counter: new MemoryRateCounter({ clock }) },
+    trustProxy: options.trustProxy,
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, options.logger);
   return {

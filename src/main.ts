@@ -63,6 +63,7 @@ async function embedded(config: Config, logger: pino.Logger): Promise<Assembled>
     liveConnectionsPerAddress: config.liveConnectionsPerAddress,
     logger,
     serverLimits: config.serverLimits,
+    ...limitsOf(config),
   }).catch((error: unknown) => {
     // A refused store leaves the directory as it found it, lock included.
     releaseLock();
@@ -99,6 +100,7 @@ async function distributed(config: Config, logger: pino.Logger): Promise<Assembl
     liveConnectionsPerAddress: config.liveConnectionsPerAddress,
     logger,
     serverLimits: config.serverLimits,
+    ...limitsOf(config),
   });
   const where =
     config.redisClusterNodes.length > 0 ? { redisCluster: config.redisClusterNodes } : { redis: 'REDIS_URL' };
@@ -108,5 +110,17 @@ async function distributed(config: Config, logger: pino.Logger): Promise<Assembl
     failed,
     start: () => shape.start(),
     close: () => shape.close(),
+  };
+}
+
+/** The rate limits and proxy trust of a configuration, as both shapes take them. */
+function limitsOf(config: Config) {
+  return {
+    rateLimits: {
+      perIp: config.rateLimitPerIp,
+      perBuyer: config.rateLimitPerBuyer,
+      perKey: config.rateLimitPerKey,
+    },
+    trustProxy: config.trustProxy,
   };
 }

@@ -117,10 +117,17 @@ describe('flags', () => {
     expect(options).toMatchObject({ durationSeconds: 10, connections: 64, threads: 1, strict: false });
   });
 
+  it('runs the servers with rate limits on unless told off', () => {
+    expect(parseBenchArgs([])).toMatchObject({ rateLimits: 'on' });
+    expect(parseBenchArgs(['--rate-limits', 'off'])).toMatchObject({ rateLimits: 'off' });
+    expect(() => parseBenchArgs(['--rate-limits', 'maybe'])).toThrow(UsageError);
+  });
+
   it('refuses unbounded or unknown values', () => {
     expect(() => parseBenchArgs(['--duration', '0'])).toThrow(UsageError);
     expect(() => parseBenchArgs(['--duration', '1e9'])).toThrow(UsageError);
     expect(() => parseBenchArgs(['--threads', '8', '--connections', '4'])).toThrow(UsageError);
     expect(() => parseBenchArgs(['--fast'])).toThrow(UsageError);
+    expect(() => parseBenchArgs(['--rate-limits', 'maybe'])).toThrow(UsageError);
   });
 });

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ChildEnvironment, childEnvironment } from './child-env.js';
-import type { BenchOptions } from './options.js';
+import { type BenchOptions, rateLimitSettings } from './options.js';
 import { type PrivateRedis, redisServerVersion, startPrivateRedis } from './private-redis.js';
 import { Child, freePort, waitUntilReady } from './processes.js';
 import type { BacklogDrainServices, RunningWorker } from './projector-backlog-drain.js';
@@ -84,6 +84,7 @@ export class DistributedShape implements ShapeUnderTest {
         ...['--admin-token', ADMIN_TOKEN, '--log-level', 'warn'],
       ],
       childEnvironment(this.#env, {
+        ...rateLimitSettings(this.#options.rateLimits),
         REDIS_URL: this.#redis.url,
         DATABASE_URL: this.#database.url,
         BOXOFFICE_PROJECTOR: 'off',

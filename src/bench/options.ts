@@ -34,6 +34,8 @@ export interface BenchOptions {
   readonly shapes: readonly Shape[];
   /** Distributed shape: the PostgreSQL server to create the run's database on. */
   readonly databaseUrl: string;
+  /** Rate limits of the servers: `on` counts every hold per address and per buyer, `off` counts nothing. */
+  readonly rateLimits: 'on' | 'off';
 }
 
 const BOUNDS = {
@@ -66,6 +68,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
         'memory-timeout': { type: 'string' },
         shape: { type: 'string' },
         'database-url': { type: 'string' },
+        'rate-limits': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -87,6 +90,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
     cpuProfileDir: values['cpu-prof'] as string | undefined,
     shapes: shapesOf(values.shape as string | undefined),
     databaseUrl: databaseUrlOf(values['database-url'] as string | undefined),
+    rateLimits: rateLimitsOf(values['rate-limits'] as string | undefined),
   };
   if (options.threads > options.connections) {
     throw new UsageError('--threads must not exceed --connections (wrk gives each thread connections).');
@@ -103,6 +107,22 @@ function shapesOf(raw: string | undefined): readonly Shape[] {
   if (shapes === undefined)
     throw new UsageError(`--shape must be embedded, distributed or both, not "${raw}".`);
   return shapes;
+}
+
+function rateLimitsOf(raw: string | undefined): 'on' | 'off' {
+  if (raw === undefined || raw === 'on' || raw === 'off') return raw ?? 'on';
+  throw new UsageError(`--rate-limits must be on or off, not "${raw}".`);
+}
+
+/**
+ * The servers' rate-limit settings of a run. `on` keeps the shipped per-buyer limit (every request of the
+ * bench is a new buyer, so it counts and never refuses) and raises the per-address one out of reach: all of
+ * wrk's load comes from 127.0.0.1, and the run measures what counting costs, not what refusing saves.
+ */
+export function rateLimitSettings(rateLimits: 'on' | 'off'): Readonly<Record<string, string>> {
+  return rateLimits === 'on'
+    ? { BOXOFFICE_RATE_LIMIT_PER_IP: '10000000/3600s', BOXOFFICE_RATE_LIMIT_PER_BUYER: '30/60s' }
+    : { BOXOFFICE_RATE_LIMIT_PER_IP: 'off', BOXOFFICE_RATE_LIMIT_PER_BUYER: 'off' };
 }
 
 function databaseUrlOf(raw: string | undefined): string {

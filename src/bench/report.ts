@@ -22,7 +22,8 @@ export function formatThroughput(report: ThroughputReport): string {
     `boxoffice bench, ${report.startedAt}`,
     `machine: ${machine.cores} cores (${machine.cpuModel}), node ${machine.node}, ${machine.wrk}`,
     `load: wrk, ${settings.connections} connections, ${settings.threads} thread(s), ` +
-      `${settings.durationSeconds} s measured after ${settings.warmupSeconds} s warm-up, per scenario`,
+      `${settings.durationSeconds} s measured after ${settings.warmupSeconds} s warm-up, per scenario; ` +
+      `rate limits ${settings.rateLimits}`,
     `load average (1, 5, 15 min): ${loadAverageOf(report.loadAverage.start)} at the start, ` +
       `${loadAverageOf(report.loadAverage.end)} at the end`,
   ];

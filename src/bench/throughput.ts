@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type ChildEnvironment, childEnvironment } from './child-env.js';
 import { DistributedShape } from './distributed-shape.js';
 import { startEmbeddedShape } from './embedded-shape.js';
-import type { BenchOptions, Shape } from './options.js';
+import { type BenchOptions, rateLimitSettings, type Shape } from './options.js';
 import { backgroundBusyPercent } from './proc.js';
 import { Child, freePort, removeTemporaryDir, temporaryDir, waitUntilReady } from './processes.js';
 import { measureBacklogDrain } from './projector-backlog-drain.js';
@@ -36,6 +36,7 @@ export interface ThroughputReport {
     readonly connections: number;
     readonly threads: number;
     readonly shapes: readonly Shape[];
+    readonly rateLimits: 'on' | 'off';
   };
   /** Percent of one core busy before the run started: anything high means noisy figures. */
   readonly backgroundBusyPercent: number | undefined;
@@ -70,7 +71,7 @@ export async function runThroughput(
       `warning: the machine is already ${background.toFixed(0)}% busy (of one core); figures will be noisy`,
     );
   }
-  const env = childEnvironment(callerEnv);
+  const env = childEnvironment(callerEnv, rateLimitSettings(options.rateLimits));
   const root = temporaryDir('boxoffice-bench-');
   const measured: Measurements = { results: [], problems: [], shapes: [], projector: undefined };
   let bare: Child | undefined;
@@ -109,6 +110,7 @@ export async function runThroughput(
       connections: options.connections,
       threads: options.threads,
       shapes: options.shapes,
+      rateLimits: options.rateLimits,
     },
     backgroundBusyPercent: background,
     loadAverage: { start: loadAtStart, end: loadavg() },

@@ -31,6 +31,7 @@ export const ErrorCode = {
   idempotencyKeyReused: 'idempotency_key_reused',
   seatListTooLarge: 'seat_list_too_large',
   tooManyConnections: 'too_many_connections',
+  rateLimited: 'rate_limited',
   storeUnavailable: 'store_unavailable',
   gateUnavailable: 'gate_unavailable',
   eventNeedsReconcile: 'event_needs_reconcile',
@@ -73,6 +74,7 @@ export const errorMessages: Record<ErrorCode, string> = {
     'Too many seats for one JSON answer: read GET /v1/events/{id}/seat-states (one byte per seat) with GET /v1/events/{id}/seat-layout, or ask for one section with ?sectionId=.',
   too_many_connections: 'This client address has as many live connections as it may; close one first.',
   store_unavailable: 'The store did not answer or could not record the change; nothing was changed. Retry.',
+  rate_limited: 'Too many requests; nothing was changed. Retry after the number of seconds in Retry-After.',
   gate_unavailable:
     'The gate (Redis) could not be reached; the request may or may not have been decided. Retry with the same Idempotency-Key.',
   event_needs_reconcile:

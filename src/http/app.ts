@@ -14,6 +14,7 @@ import type { Gate } from '../gate/gate.js';
 import type { Journal } from '../journal/journal.js';
 import type { ChangeFeed } from '../live/change-feed.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { installRateLimits, type RateLimitOptions } from '../ratelimit/rate-limits.js';
 import type { AuditReport } from '../service/audit.js';
 import type { Reservations } from '../service/reservations.js';
 import type { Store } from '../store/store.js';
@@ -54,6 +55,10 @@ export interface AppDeps {
   readonly serverLimits?: ServerLimits;
   /** Live connections one client address may hold here (default LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT). */
   readonly liveConnectionsPerAddress?: number;
+  /** Rate limits per address, buyer and API key (src/ratelimit/); none when absent. */
+  readonly rateLimits?: RateLimitOptions;
+  /** Proxies in front whose X-Forwarded-For is believed (hops); false: the peer is the client. */
+  readonly trustProxy?: false | number;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -63,6 +68,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Requests the HTTP parser refuses get the contract's error shape too.
     clientErrorHandler: answerClientError,
     loggerInstance: deps.logger,
+    // Behind N proxies, the client is the address the N-th one (counted from us) put in X-Forwarded-For;
+    // anything further left was written by the client and proves nothing.
+    trustProxy: trustHops(deps.trustProxy ?? false),
     // No log line per request: at 30k requests/s the log would cost more than the work.
     logController: new LogController({ disableRequestLogging: true }),
     // Requests share the app's logger instead of a pino child each (Fastify's default, to bind reqId): with
@@ -109,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     };
     route.onResponse = [...[route.onResponse ?? []].flat(), onResponse];
   });
+  if (deps.rateLimits !== undefined) installRateLimits(app, deps.rateLimits);
   registerEventRoutes(app, deps);
   registerSeatMapRoutes(app, deps);
   registerHoldRoutes(app, deps);
@@ -120,6 +129,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerSeatMapPage(app);
   }
   return app;
+}
+
+function trustHops(hops: false | number): false | ((address: string, hop: number) => boolean) {
+  return hops === false ? false : (_address, hop) => hop < hops;
 }
 
 /**

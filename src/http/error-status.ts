@@ -31,6 +31,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   idempotency_key_reused: 422,
   seat_list_too_large: 422,
   too_many_connections: 429,
+  rate_limited: 429,
   store_unavailable: 503,
   gate_unavailable: 503,
   event_needs_reconcile: 503,

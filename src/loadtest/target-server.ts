@@ -68,6 +68,8 @@ async function startPrivateServer(
       'serve',
       ...['--host', '127.0.0.1', '--port', String(port), '--data-dir', join(root, 'data')],
       ...['--admin-token', token, '--log-level', 'warn'],
+      // The whole rehearsal comes from one address and a few users: limits would refuse what it measures.
+      ...['--rate-limit-per-ip', 'off', '--rate-limit-per-buyer', 'off'],
     ],
     env,
   );

@@ -28,7 +28,8 @@ describe.runIf(nginxAvailable())('deploy/nginx.conf', () => {
   let stopNginx: () => void = () => {};
 
   beforeAll(async () => {
-    bo = await startEmbedded();
+    // As deploy/run-local.sh runs the API processes behind this config: trusting the one proxy in front.
+    bo = await startEmbedded({ trustProxy: 1, rateLimits: { perIp: { count: 1000, windowSeconds: 3600 } } });
     const upstream = new URL(await bo.app.listen({ port: 0, host: '127.0.0.1' })).port;
     port = await freePort();
     // The shipped config with this test's ports: both upstreams are the one test server.
@@ -60,6 +61,18 @@ describe.runIf(nginxAvailable())('deploy/nginx.conf', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     expect(out).toBe('');
+  });
+
+  it('counts clients by the address nginx appends, not by one they write themselves', async () => {
+    const remaining = async (spoofed: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}/v1/events`, {
+        headers: { 'x-forwarded-for': spoofed },
+      });
+      expect(response.status).toBe(200);
+      return Number(/r=(\d+)/.exec(response.headers.get('ratelimit') ?? '')?.[1]);
+    };
+    const first = await remaining('203.0.113.1');
+    expect(await remaining('203.0.113.2')).toBe(first - 1);
   });
 
   it('proxies holds and the live WebSocket', async () => {

@@ -2,6 +2,7 @@
 // throwaway PostgreSQL database, and the distributed assembly with an in-process projector.
 import { assembleDistributed, type Distributed } from '../../src/distributed.js';
 import type { RedisTarget } from '../../src/gate/redis/connect.js';
+import type { CallerIdentity, RateLimitSettings } from '../../src/ratelimit/rate-limits.js';
 import { postgresAvailable, type ThrowawayDatabase, throwawayDatabase } from './postgres.js';
 import { type RedisServer, redisAvailable, startRedis } from './redis-server.js';
 
@@ -22,6 +23,8 @@ export interface DistributedStartOptions {
   readonly projector?: boolean;
   readonly soldOutCache?: boolean;
   readonly sweepIntervalMs?: number;
+  readonly rateLimits?: RateLimitSettings & CallerIdentity;
+  readonly trustProxy?: false | number;
 }
 
 /** Redis and PostgreSQL both present (required under CI=true). */
@@ -43,6 +46,8 @@ export async function startDistributed(options: DistributedStartOptions = {}): P
     clock: options.clock,
     // Private test Redis servers run without AOF.
     redisPersistence: 'volatile',
+    rateLimits: options.rateLimits,
+    trustProxy: options.trustProxy,
   });
   shape.start();
   return {

@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { inject } from 'vitest';
 import { assembleEmbedded, type Embedded } from '../../src/embedded.js';
 import type { ServerLimits } from '../../src/http/server-limits.js';
+import type { CallerIdentity, RateLimitSettings } from '../../src/ratelimit/rate-limits.js';
 import { PgliteDriver } from '../../src/store/pglite/pglite-driver.js';
 import type { SqlDriver } from '../../src/store/sql-driver.js';
 
@@ -35,6 +36,8 @@ export interface StartOptions {
   /** Timeouts and connection bound of the server (small ones make timeout tests short). */
   readonly serverLimits?: ServerLimits;
   readonly logger?: FastifyBaseLogger;
+  readonly rateLimits?: RateLimitSettings & CallerIdentity;
+  readonly trustProxy?: false | number;
 }
 
 export async function startEmbedded(options: StartOptions = {}): Promise<TestEmbedded> {
@@ -50,6 +53,8 @@ export async function startEmbedded(options: StartOptions = {}): Promise<TestEmb
     clock: options.clock,
     serverLimits: options.serverLimits,
     logger: options.logger,
+    rateLimits: options.rateLimits,
+    trustProxy: options.trustProxy,
   });
   return {
     ...embedded,

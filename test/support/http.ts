@@ -5,6 +5,7 @@ import { Agent, request } from 'undici';
 export interface HttpResult {
   readonly status: number;
   readonly body: any;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 export function httpClient(baseUrl: string, connections = 128) {
@@ -23,7 +24,11 @@ export function httpClient(baseUrl: string, connections = 128) {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await response.body.text();
-      return { status: response.statusCode, body: text === '' ? undefined : JSON.parse(text) };
+      return {
+        status: response.statusCode,
+        body: text === '' ? undefined : JSON.parse(text),
+        headers: response.headers,
+      };
     },
     close: () => agent.close(),
   };

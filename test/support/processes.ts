@@ -52,7 +52,10 @@ export class ProcessGroup {
     this.#backends = backends;
   }
 
-  /** `boxoffice serve` in the distributed shape, with no projector of its own. */
+  /**
+   * `boxoffice serve` in the distributed shape, with no projector of its own. Rate limits are off unless
+   * `extra` sets them: the suites fire thousands of requests from 127.0.0.1.
+   */
   async api(name: string, extra: Record<string, string> = {}): Promise<ChildService> {
     const port = await freePort();
     const env = {
@@ -63,7 +66,10 @@ export class ProcessGroup {
       DATABASE_URL: this.#backends.databaseUrl,
       BOXOFFICE_ADMIN_TOKEN: ADMIN_TOKEN,
       BOXOFFICE_PROJECTOR: 'off',
+      BOXOFFICE_RATE_LIMIT_PER_IP: 'off',
+      BOXOFFICE_RATE_LIMIT_PER_BUYER: 'off',
       LOG_LEVEL: 'warn',
+      ...extra,
     };
     return this.#start(name, ['serve'], env, `http://127.0.0.1:${port}`, '/readyz');
   }
@@ -178,7 +184,7 @@ export async function deploy(
     readonly workers: readonly string[];
     /** Extra settings of every worker (e.g. a short claim idle time). */
     readonly workerEnv?: Record<string, string>;
-    /** Extra settings of every API process (e.g. BOXOFFICE_REDIS_PERSISTENCE for a Redis without AOF). */
+    /** Extra settings of every API process (e.g. BOXOFFICE_REDIS_PERSISTENCE for a Redis without AOF, rate limits). */
     readonly apiEnv?: Record<string, string>;
   },
 ): Promise<Deployment> {
