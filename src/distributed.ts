@@ -3,6 +3,8 @@
 // behind a load balancer; they share nothing but Redis and PostgreSQL.
 import { hostname } from 'node:os';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { AccessSettings } from './auth/access.js';
+import { redisRevocations } from './auth/revocations.js';
 import type { EventDefaults } from './domain/event-spec.js';
 import { connectRedis, connectSubscriber, type RedisTarget } from './gate/redis/connect.js';
 import { RedisGate } from './gate/redis/redis-gate.js';
@@ -32,6 +34,8 @@ export interface DistributedOptions {
   readonly soldOutCache: boolean;
   readonly claimIdleMs?: number;
   readonly logger?: FastifyBaseLogger;
+  /** Buyer verification and credentials; default `open`. */
+  readonly access?: AccessSettings;
   /** Tests: decide with this clock instead of Redis's TIME. */
   readonly clock?: () => number;
 }
@@ -80,6 +84,9 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     metrics,
     recentEnding: (holdId) => gate.recentEnding(holdId),
   });
+  // A connection of its own: a subscribed connection can send nothing else.
+  const revocationSubscriber = connectSubscriber(options.redis);
+  revocationSubscriber.on('error', logRedisError);
   const feed = RedisFeed.over(redis, (error) => logger?.warn({ err: error }, 'live feed error'));
   const app = await buildApp({
     reservations,
@@ -90,6 +97,8 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     logger,
     feed,
     audit: (eventId) => auditStream(eventId, gate, store),
+    accessSettings: options.access,
+    revocations: redisRevocations(redis, revocationSubscriber),
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, logger);
   const projectorMetrics = options.projector ? createProjectorMetrics(metrics.registry) : undefined;

@@ -1,6 +1,7 @@
 // The embedded shape assembled: PGlite store, group-commit journal, memory gate rebuilt from the store.
 // main.ts adds listen(); tests use this directly with app.inject() and their own data dir and clock.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { AccessSettings } from './auth/access.js';
 import type { EventDefaults } from './domain/event-spec.js';
 import { MemoryGate } from './gate/memory/memory-gate.js';
 import { buildApp } from './http/app.js';
@@ -26,6 +27,8 @@ export interface EmbeddedOptions {
   readonly sweepIntervalMs: number;
   readonly clock?: () => number;
   readonly logger?: FastifyBaseLogger;
+  /** Buyer verification and credentials; default `open`. */
+  readonly access?: AccessSettings;
 }
 
 export interface Embedded {
@@ -71,6 +74,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     adminToken: options.adminToken,
     logger: options.logger,
     feed,
+    accessSettings: options.access,
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, options.logger);
   return {

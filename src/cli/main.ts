@@ -2,7 +2,7 @@
 // The `boxoffice` command: `serve` runs the server, `worker` a projector, `reconcile` rebuilds gate state,
 // `bench` load-tests.
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, settingFlags } from '../config.js';
+import { ConfigError, loadConfig, serveRefusal, settingFlags } from '../config.js';
 
 const USAGE = `Usage: boxoffice <command> [flags]
 
@@ -65,6 +65,11 @@ async function serve(args: string[]): Promise<number> {
       return 2;
     }
     throw error;
+  }
+  const refusal = serveRefusal(config);
+  if (refusal !== undefined) {
+    process.stderr.write(`boxoffice: ${refusal}\n`);
+    return 2;
   }
   const { startServer } = await import('../main.js');
   const running = await startServer(config);
