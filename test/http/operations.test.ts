@@ -40,6 +40,12 @@ describe('operations', () => {
         'GET /v1/events/{eventId}/stats',
         'GET /v1/venues/{venue}/revenue',
         'GET /v1/events/{eventId}/audit',
+        'GET /v1/me/holds',
+        'GET /v1/me/orders',
+        'GET /v1/buyers/{userId}/orders',
+        'POST /v1/api-keys',
+        'GET /v1/api-keys',
+        'DELETE /v1/api-keys/{keyId}',
       ].sort(),
     );
     const holdBody =
