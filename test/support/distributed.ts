@@ -1,5 +1,6 @@
 // A fresh distributed boxoffice for one test: a private redis-server (or a given one / a cluster), a
 // throwaway PostgreSQL database, and the distributed assembly with an in-process projector.
+import type { AccessSettings } from '../../src/auth/access.js';
 import { assembleDistributed, type Distributed } from '../../src/distributed.js';
 import type { RedisTarget } from '../../src/gate/redis/connect.js';
 import { postgresAvailable, type ThrowawayDatabase, throwawayDatabase } from './postgres.js';
@@ -22,6 +23,8 @@ export interface DistributedStartOptions {
   readonly projector?: boolean;
   readonly soldOutCache?: boolean;
   readonly sweepIntervalMs?: number;
+  /** Buyer verification and credentials (default `open`). */
+  readonly access?: AccessSettings;
 }
 
 /** Redis and PostgreSQL both present (required under CI=true). */
@@ -41,6 +44,7 @@ export async function startDistributed(options: DistributedStartOptions = {}): P
     projector: options.projector ?? true,
     soldOutCache: options.soldOutCache ?? true,
     clock: options.clock,
+    access: options.access,
   });
   shape.start();
   return {

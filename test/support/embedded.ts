@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import type { AccessSettings } from '../../src/auth/access.js';
 import { assembleEmbedded, type Embedded } from '../../src/embedded.js';
 import { PgliteDriver } from '../../src/store/pglite/pglite-driver.js';
 import type { SqlDriver } from '../../src/store/sql-driver.js';
@@ -30,6 +31,8 @@ export interface StartOptions {
   /** Wraps the real PGlite driver (fault injection). */
   readonly wrapDriver?: (driver: SqlDriver) => SqlDriver;
   readonly sweepIntervalMs?: number;
+  /** Buyer verification and credentials (default `open`). */
+  readonly access?: AccessSettings;
 }
 
 export async function startEmbedded(options: StartOptions = {}): Promise<TestEmbedded> {
@@ -42,6 +45,7 @@ export async function startEmbedded(options: StartOptions = {}): Promise<TestEmb
     defaults: { holdTtlSeconds: 300, maxPerUser: 10 },
     sweepIntervalMs: options.sweepIntervalMs ?? 1000,
     clock: options.clock,
+    access: options.access,
   });
   return {
     ...embedded,
