@@ -52,10 +52,11 @@ export class ProcessGroup {
     this.#backends = backends;
   }
 
-  /** `boxoffice serve` in the distributed shape, with no projector of its own. */
-  async api(name: string): Promise<ChildService> {
+  /** `boxoffice serve` in the distributed shape, with no projector of its own (`extra`: more settings). */
+  async api(name: string, extra: Record<string, string> = {}): Promise<ChildService> {
     const port = await freePort();
     const env = {
+      ...extra,
       PORT: String(port),
       HOST: '127.0.0.1',
       REDIS_URL: this.#backends.redisUrl,
@@ -177,13 +178,15 @@ export async function deploy(
     readonly workers: readonly string[];
     /** Extra settings of every worker (e.g. a short claim idle time). */
     readonly workerEnv?: Record<string, string>;
+    /** Extra settings of every API process (e.g. buyer verification). */
+    readonly apiEnv?: Record<string, string>;
   },
 ): Promise<Deployment> {
   const group = new ProcessGroup(backends);
   try {
     // Every process migrates the fresh database at once: the migration lock serialises them.
     const [apis, workers] = await Promise.all([
-      Promise.all(Array.from({ length: shape.apis }, (_, i) => group.api(`api-${i + 1}`))),
+      Promise.all(Array.from({ length: shape.apis }, (_, i) => group.api(`api-${i + 1}`, shape.apiEnv))),
       Promise.all(shape.workers.map((name) => group.worker(name, shape.workerEnv))),
     ]);
     const clients = apis.map((api) => httpClient(api.url, 128));
