@@ -2,8 +2,8 @@
 // is validated once with every bad value reported together, and is frozen.
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { algorithmOf } from './auth/buyer-key.js';
 import { hostname } from 'node:os';
+import { algorithmOf } from './auth/buyer-key.js';
 import { HOLD_TTL_SECONDS_MAX, HOLD_TTL_SECONDS_MIN, MAX_PER_USER_MAX } from './domain/limits.js';
 
 export interface Config {
@@ -192,14 +192,16 @@ const SETTINGS = {
     flag: 'buyer-jwt-public-key',
     fallback: '',
     parse: publicKeyFile,
-    about: 'buyer tokens verified with this PEM public key file: RSA (RS256), P-256 (ES256) or Ed25519 (EdDSA)',
+    about:
+      'buyer tokens verified with this PEM public key file: RSA (RS256), P-256 (ES256) or Ed25519 (EdDSA)',
   },
   buyerJwksUrl: {
     env: 'BOXOFFICE_BUYER_JWKS_URL',
     flag: 'buyer-jwks-url',
     fallback: '',
     parse: optionalUrl(['https:', 'http:']),
-    about: "buyer tokens verified with the platform's JSON Web Key Set at this URL (fetched with a 3 s timeout, cached)",
+    about:
+      "buyer tokens verified with the platform's JSON Web Key Set at this URL (fetched with a 3 s timeout, cached)",
   },
   buyerJwtIssuer: {
     env: 'BOXOFFICE_BUYER_JWT_ISSUER',

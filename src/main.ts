@@ -88,7 +88,10 @@ function warnAboutExposure(config: Config, logger: pino.Logger): void {
       'BOXOFFICE_BUYER_AUTH=open on a non-loopback address: any caller may hold, confirm and release for any userId',
     );
   if (config.metricsToken === '')
-    logger.warn({ host: config.host }, 'BOXOFFICE_METRICS_TOKEN is unset: /metrics is open to anyone who can reach it');
+    logger.warn(
+      { host: config.host },
+      'BOXOFFICE_METRICS_TOKEN is unset: /metrics is open to anyone who can reach it',
+    );
 }
 
 async function embedded(config: Config, logger: pino.Logger): Promise<Assembled> {

@@ -4,8 +4,8 @@
 // Repeated credentials resolve without awaiting anything: the admin token by one digest comparison, keys
 // and buyer tokens from their caches.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ApiKeyVerifier } from './api-key-verifier.js';
 import { looksLikeApiKey } from './api-key-secret.js';
+import type { ApiKeyVerifier } from './api-key-verifier.js';
 import type { BuyerTokenVerifier } from './buyer-token-verifier.js';
 import { ANONYMOUS, type Caller } from './caller.js';
 
@@ -51,12 +51,13 @@ export class Authenticator {
     const cachedBuyer = this.#buyers?.cached(credential);
     if (cachedBuyer !== undefined) return cachedBuyer;
     if (timingSafeEqual(digest(credential), this.#adminDigest)) return ADMIN;
-    if (looksLikeApiKey(credential))
-      return this.#keys.verify(credential).then((caller) => caller ?? INVALID);
+    if (looksLikeApiKey(credential)) return this.#keys.verify(credential).then((caller) => caller ?? INVALID);
     if (this.#buyers !== undefined && isCompactJwt(credential))
-      return this.#buyers.verify(credential).then((verdict) =>
-        verdict === 'invalid' ? INVALID : verdict === 'unavailable' ? KEY_SET_DOWN : verdict,
-      );
+      return this.#buyers
+        .verify(credential)
+        .then((verdict) =>
+          verdict === 'invalid' ? INVALID : verdict === 'unavailable' ? KEY_SET_DOWN : verdict,
+        );
     return INVALID;
   }
 }

@@ -116,9 +116,7 @@ export const buyerMustMatch: preHandlerHookHandler = (request, reply, done) => {
  * itself, sales and admin. A caller who may not is answered exactly as if the thing did not exist.
  */
 export function mayActFor(mode: BuyerAuthMode, caller: Caller, userId: string): boolean {
-  return (
-    mode === 'open' || isStaff(caller) || (caller.kind === 'buyer' && caller.buyerId === userId)
-  );
+  return mode === 'open' || isStaff(caller) || (caller.kind === 'buyer' && caller.buyerId === userId);
 }
 
 /** Whether the owner of a hold must be looked up before acting on it (a buyer in `verified` mode). */

@@ -94,10 +94,9 @@ export async function selectBuyerOrders(
   const tickets =
     ids.length === 0
       ? []
-      : await db.query<TicketRow>(
-          `SELECT ${TICKET_COLUMNS} FROM tickets WHERE order_id = ANY($1::text[])`,
-          [ids],
-        );
+      : await db.query<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE order_id = ANY($1::text[])`, [
+          ids,
+        ]);
   const byOrder = new Map<string, ReturnType<typeof ticketOf>[]>();
   for (const row of tickets) {
     const ticket = ticketOf(row);

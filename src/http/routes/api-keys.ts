@@ -2,8 +2,8 @@
 // key stops working on this instance at once and on every other within KEY_CACHE_TTL_MS.
 import type { FastifyInstance } from 'fastify';
 import { mintApiKey } from '../../auth/api-key-secret.js';
-import { PAGE_SIZE_MAX } from '../../domain/limits.js';
 import type { ApiKey, ApiKeyRole } from '../../domain/api-key.js';
+import { PAGE_SIZE_MAX } from '../../domain/limits.js';
 import { requireAdmin, SECURITY } from '../access-hooks.js';
 import type { RouteDeps } from '../app.js';
 import { sendError } from '../error-handler.js';
@@ -24,7 +24,8 @@ export function registerApiKeyRoutes(app: FastifyInstance, { store, access }: Ro
     {
       onRequest: requireAdmin,
       schema: {
-        summary: 'Create an API key (admin). Its secret is shown in this answer only; the store keeps a hash.',
+        summary:
+          'Create an API key (admin). Its secret is shown in this answer only; the store keeps a hash.',
         tags: ['api-keys'],
         security: SECURITY.admin,
         body: createApiKeyBody,

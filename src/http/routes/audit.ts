@@ -5,10 +5,7 @@ import type { RouteDeps } from '../app.js';
 import { sendError } from '../error-handler.js';
 import { auditView, errors, eventParams } from '../schemas.js';
 
-export function registerAuditRoutes(
-  app: FastifyInstance,
-  { gate, store, journal, audit }: RouteDeps,
-): void {
+export function registerAuditRoutes(app: FastifyInstance, { gate, store, journal, audit }: RouteDeps): void {
   const auditOf = audit ?? ((eventId: string) => auditEvent(eventId, gate, store, journal));
   app.get<{ Params: { eventId: string } }>(
     '/v1/events/:eventId/audit',

@@ -20,10 +20,7 @@ interface EventParams {
   eventId: string;
 }
 
-export function registerEventRoutes(
-  app: FastifyInstance,
-  { reservations, gate, store }: RouteDeps,
-): void {
+export function registerEventRoutes(app: FastifyInstance, { reservations, gate, store }: RouteDeps): void {
   app.post<{ Body: EventDraft }>(
     '/v1/events',
     {

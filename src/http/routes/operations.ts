@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../app.js';
 import { sendError } from '../error-handler.js';
 
@@ -27,12 +27,16 @@ export function registerOperationRoutes(
   });
 
   // Open unless BOXOFFICE_METRICS_TOKEN is set; then Prometheus sends it as its bearer token.
-  app.get('/metrics', { schema: { hide: true }, config: { ownCredentials: true } }, async (request, reply) => {
-    if (!metricsAllowed(request.headers.authorization))
-      return sendError(reply, 'unauthorized', 'The metrics token is required.');
-    reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    { schema: { hide: true }, config: { ownCredentials: true } },
+    async (request, reply) => {
+      if (!metricsAllowed(request.headers.authorization))
+        return sendError(reply, 'unauthorized', 'The metrics token is required.');
+      reply.type(metrics.registry.contentType);
+      return metrics.registry.metrics();
+    },
+  );
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

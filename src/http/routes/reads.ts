@@ -1,7 +1,7 @@
 // The read side: answered by the store (in the distributed shape it may lag the gate by the projection delay).
 import type { FastifyInstance } from 'fastify';
-import { PAGE_SIZE_MAX } from '../../domain/limits.js';
 import { isStaff } from '../../auth/caller.js';
+import { PAGE_SIZE_MAX } from '../../domain/limits.js';
 import { mayActFor, requireActor, requireStaff, SECURITY } from '../access-hooks.js';
 import type { RouteDeps } from '../app.js';
 import { sendError } from '../error-handler.js';
