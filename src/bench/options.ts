@@ -34,6 +34,11 @@ export interface BenchOptions {
   readonly shapes: readonly Shape[];
   /** Distributed shape: the PostgreSQL server to create the run's database on. */
   readonly databaseUrl: string;
+  /**
+   * `verified`: also measure holds with a buyer token per request (from a pool of BUYER_TOKEN_POOL_SIZE),
+   * against the same server and events as the open runs.
+   */
+  readonly auth: 'open' | 'verified';
 }
 
 const BOUNDS = {
@@ -66,6 +71,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
         'memory-timeout': { type: 'string' },
         shape: { type: 'string' },
         'database-url': { type: 'string' },
+        auth: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -87,6 +93,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
     cpuProfileDir: values['cpu-prof'] as string | undefined,
     shapes: shapesOf(values.shape as string | undefined),
     databaseUrl: databaseUrlOf(values['database-url'] as string | undefined),
+    auth: authOf(values.auth as string | undefined),
   };
   if (options.threads > options.connections) {
     throw new UsageError('--threads must not exceed --connections (wrk gives each thread connections).');
@@ -103,6 +110,11 @@ function shapesOf(raw: string | undefined): readonly Shape[] {
   if (shapes === undefined)
     throw new UsageError(`--shape must be embedded, distributed or both, not "${raw}".`);
   return shapes;
+}
+
+function authOf(raw: string | undefined): BenchOptions['auth'] {
+  if (raw === undefined || raw === 'open' || raw === 'verified') return raw ?? 'open';
+  throw new UsageError(`--auth must be open or verified, not "${raw}".`);
 }
 
 function databaseUrlOf(raw: string | undefined): string {

@@ -44,6 +44,8 @@ Flags of ceiling:
                         (AOF everysec), a throwaway database on --database-url, one API process and one
                         projector worker, and also measures the projector's lag and drain rate
   --database-url <url>  PostgreSQL server for the distributed shape's throwaway database
+  --auth <mode>         open (default) or verified: also measure accepted and rejected holds with a buyer
+                        token per request (10,000 tokens), on the same server, as ratios to the open runs
                         (default postgres://postgres@127.0.0.1:5432/postgres; dropped afterwards)
   --cpu-prof <dir>      write V8 CPU profiles of the servers (and projector workers) into <dir>
   --memory              instead: RSS of one 100,000-seat event after --holds processed holds
