@@ -281,7 +281,7 @@ describe.each(adapters)('store contract: $name', (adapter) => {
   });
 
   it('keeps API keys: created, found by id, listed by page, revoked once (the first time stays)', async () => {
-    const id = Math.random().toString(16).slice(2, 10).padEnd(8, '0') + '00000000';
+    const id = `${Math.random().toString(16).slice(2, 10).padEnd(8, '0')}00000000`;
     const key = {
       id,
       name: 'backend',
