@@ -51,6 +51,21 @@ describe('operations', () => {
     const holdBody =
       document.paths['/v1/events/{eventId}/holds'].post.requestBody.content['application/json'].schema;
     expect(holdBody.properties.quantity).toMatchObject({ type: 'integer', minimum: 1, maximum: 50 });
+    // Who may call each route: the credential schemes, and the routes' requirements.
+    expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['admin', 'buyer', 'sales']);
+    expect(document.paths['/v1/events'].post.security).toEqual([{ admin: [] }]);
+    expect(document.paths['/v1/events/{eventId}/holds'].post.security).toEqual([
+      { buyer: [] },
+      { sales: [] },
+      { admin: [] },
+      {},
+    ]);
+    expect(document.paths['/v1/events/{eventId}/tickets'].get.security).toEqual([
+      { admin: [] },
+      { sales: [] },
+    ]);
+    expect(document.paths['/v1/me/orders'].get.security).toEqual([{ buyer: [] }]);
+    expect(document.paths['/v1/events/{eventId}'].get.security).toBeUndefined();
     expect((await bo.app.inject({ method: 'GET', url: '/docs/' })).statusCode).toBe(200);
   });
 
