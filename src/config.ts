@@ -1,7 +1,9 @@
 // The only reader of process.env. Configuration comes from the environment and from CLI flags (flags win),
 // is validated once with every bad value reported together, and is frozen.
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { algorithmOf } from './auth/buyer-key.js';
 import { HOLD_TTL_SECONDS_MAX, HOLD_TTL_SECONDS_MIN, MAX_PER_USER_MAX } from './domain/limits.js';
 import { REDIS_PERSISTENCE_MODES, type RedisPersistenceMode } from './gate/redis/persistence.js';
 import { SERVER_LIMITS_DEFAULT, type ServerLimits } from './http/server-limits.js';
@@ -48,6 +50,18 @@ export interface Config {
   readonly rateLimitPerKey: RateLimit | undefined;
   /** Proxies in front whose X-Forwarded-For is believed (hops); false: the peer is the client. */
   readonly trustProxy: false | number;
+  /** `verified`: buyers prove who they are (docs/security.md). */
+  readonly buyerAuth: 'open' | 'verified';
+  /** false when BOXOFFICE_BUYER_AUTH was not set and `open` is only the loopback default. */
+  readonly buyerAuthExplicit: boolean;
+  readonly buyerJwtSecret: string;
+  /** The PEM text of BOXOFFICE_BUYER_JWT_PUBLIC_KEY (the file is read and checked at start). */
+  readonly buyerJwtPublicKeyPem: string;
+  readonly buyerJwksUrl: string;
+  readonly buyerJwtIssuer: string;
+  readonly buyerJwtAudience: string;
+  readonly buyerJwtClockToleranceSeconds: number;
+  readonly metricsToken: string;
   /** `embedded` (PGlite, memory gate) unless Redis and PostgreSQL are both given. */
   readonly shape: 'embedded' | 'distributed';
 }
@@ -77,6 +91,7 @@ const SETTINGS = {
   },
   adminToken: {
     env: 'BOXOFFICE_ADMIN_TOKEN',
+    secret: true,
     flag: 'admin-token',
     fallback: '',
     parse: token,
@@ -265,6 +280,67 @@ const SETTINGS = {
     about:
       '`on` behind nginx (deploy/nginx.conf): the client address is the one the proxy appended to `X-Forwarded-For`; a number trusts that many proxies in a row; `off` trusts no header',
   },
+  buyerAuth: {
+    env: 'BOXOFFICE_BUYER_AUTH',
+    flag: 'buyer-auth',
+    fallback: '',
+    parse: oneOf(['', 'open', 'verified']),
+    about:
+      '`verified`: placements and hold/order/ticket routes need a buyer token, a sales key or an admin credential; `open`: any caller names any `userId`. Unset: `open` on a loopback `HOST`; on any other address the server refuses to start',
+  },
+  buyerJwtSecret: {
+    env: 'BOXOFFICE_BUYER_JWT_SECRET',
+    secret: true,
+    flag: 'buyer-jwt-secret',
+    fallback: '',
+    parse: secret,
+    about: 'buyer tokens signed HS256 with this shared secret (≥ 32 characters)',
+  },
+  buyerJwtPublicKeyPem: {
+    env: 'BOXOFFICE_BUYER_JWT_PUBLIC_KEY',
+    flag: 'buyer-jwt-public-key',
+    fallback: '',
+    parse: publicKeyFile,
+    about:
+      'buyer tokens verified with this PEM public key file: RSA (RS256), P-256 (ES256) or Ed25519 (EdDSA)',
+  },
+  buyerJwksUrl: {
+    env: 'BOXOFFICE_BUYER_JWKS_URL',
+    flag: 'buyer-jwks-url',
+    fallback: '',
+    parse: optionalUrl(['https:', 'http:']),
+    about:
+      "buyer tokens verified with the platform's JSON Web Key Set at this URL (fetched with a 3 s timeout, cached)",
+  },
+  buyerJwtIssuer: {
+    env: 'BOXOFFICE_BUYER_JWT_ISSUER',
+    flag: 'buyer-jwt-issuer',
+    fallback: '',
+    parse: optionalText,
+    about: 'when set, buyer tokens must carry this `iss`',
+  },
+  buyerJwtAudience: {
+    env: 'BOXOFFICE_BUYER_JWT_AUDIENCE',
+    flag: 'buyer-jwt-audience',
+    fallback: '',
+    parse: optionalText,
+    about: 'when set, buyer tokens must carry this `aud`',
+  },
+  buyerJwtClockToleranceSeconds: {
+    env: 'BOXOFFICE_BUYER_JWT_CLOCK_TOLERANCE_SECONDS',
+    flag: 'buyer-jwt-clock-tolerance-seconds',
+    fallback: '5',
+    parse: integerIn(0, 300),
+    about: 'seconds of clock difference allowed when checking `exp` and `nbf` (0–300)',
+  },
+  metricsToken: {
+    env: 'BOXOFFICE_METRICS_TOKEN',
+    secret: true,
+    flag: 'metrics-token',
+    fallback: '',
+    parse: token,
+    about: 'when set, `/metrics` needs `Authorization: Bearer <this>` (≥ 16 characters); unset: open',
+  },
 } as const;
 
 export const settingFlags = Object.values(SETTINGS).map((setting) => setting.flag);
@@ -288,7 +364,10 @@ export function loadConfig(
     const raw = flags[setting.flag] ?? env[setting.env] ?? setting.fallback;
     const parsed = setting.parse(raw);
     if (typeof parsed === 'object' && 'problem' in parsed)
-      problems.push(`${setting.env} (--${setting.flag}) = "${raw}": ${parsed.problem}`);
+      // A secret's value is never echoed: error output ends up in logs.
+      problems.push(
+        `${setting.env} (--${setting.flag}) = ${'secret' in setting ? '(hidden)' : `"${raw}"`}: ${parsed.problem}`,
+      );
     else values[name] = parsed;
   }
   const clusterNodes = (values.redisClusterNodes as string[] | undefined) ?? [];
@@ -301,7 +380,14 @@ export function loadConfig(
     );
   if ((values.headersTimeoutMs as number) > (values.requestTimeoutMs as number))
     problems.push('BOXOFFICE_HEADERS_TIMEOUT_MS must not be longer than BOXOFFICE_REQUEST_TIMEOUT_MS');
+  const buyerKeys = [values.buyerJwtSecret, values.buyerJwtPublicKeyPem, values.buyerJwksUrl];
+  if (buyerKeys.filter((value) => (value ?? '') !== '').length > 1)
+    problems.push(
+      'BOXOFFICE_BUYER_JWT_SECRET, BOXOFFICE_BUYER_JWT_PUBLIC_KEY and BOXOFFICE_BUYER_JWKS_URL: give at most one',
+    );
   if (problems.length > 0) throw new ConfigError(problems);
+  const buyerAuthExplicit = values.buyerAuth !== '';
+  if (!buyerAuthExplicit) values.buyerAuth = 'open';
   const adminTokenGenerated = values.adminToken === '';
   if (adminTokenGenerated) values.adminToken = randomBytes(24).toString('base64url');
   const shape = redisGiven ? 'distributed' : 'embedded';
@@ -314,7 +400,28 @@ export function loadConfig(
     socketIdleTimeoutMs: values.socketIdleTimeoutMs,
     connectionsMax: values.connectionsMax,
   }) as ServerLimits;
-  return Object.freeze({ ...values, soldOutCache, shape, adminTokenGenerated, serverLimits }) as Config;
+  return Object.freeze({
+    ...values,
+    soldOutCache,
+    shape,
+    adminTokenGenerated,
+    buyerAuthExplicit,
+    serverLimits,
+  }) as Config;
+}
+
+/** Loopback addresses: a server there is reachable from this machine only. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * Why `serve` must not start with this configuration, in one line, or undefined. Buyers are unverified in
+ * `open` mode: that is the default only where nobody else can reach the server.
+ */
+export function serveRefusal(config: Config): string | undefined {
+  if (config.buyerAuthExplicit || isLoopback(config.host)) return undefined;
+  return `HOST=${config.host} is not a loopback address and BOXOFFICE_BUYER_AUTH is unset: set BOXOFFICE_BUYER_AUTH=verified (or =open to serve unverified buyers on purpose); see docs/security.md`;
 }
 
 /** The README's configuration table, generated from SETTINGS so it cannot drift. */
@@ -326,7 +433,9 @@ export function configTable(): string {
         ? `\`${setting.fallback}\``
         : setting.env === 'BOXOFFICE_ADMIN_TOKEN'
           ? '(generated)'
-          : '(unset)';
+          : setting.env === 'BOXOFFICE_BUYER_AUTH'
+            ? '(`open` on loopback)'
+            : '(unset)';
     lines.push(`| \`${setting.env}\` | \`--${setting.flag}\` | ${fallback} | ${setting.about} |`);
   }
   return lines.join('\n');
@@ -352,6 +461,22 @@ function token(raw: string): Parsed<string> {
   return raw.length < 16 || /\s/.test(raw)
     ? { problem: 'must be at least 16 characters without spaces' }
     : raw;
+}
+
+function secret(raw: string): Parsed<string> {
+  if (raw === '') return raw;
+  return raw.length < 32 ? { problem: 'must be at least 32 characters' } : raw;
+}
+
+function publicKeyFile(raw: string): Parsed<string> {
+  if (raw === '') return raw;
+  try {
+    const pem = readFileSync(raw, 'utf8');
+    algorithmOf(createPublicKey(pem));
+    return pem;
+  } catch (error) {
+    return { problem: `must be a readable PEM public key file (${(error as Error).message})` };
+  }
 }
 
 function optionalUrl(protocols: readonly string[]): (raw: string) => Parsed<string> {

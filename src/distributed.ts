@@ -3,6 +3,8 @@
 // behind a load balancer; they share nothing but Redis and PostgreSQL.
 import { hostname } from 'node:os';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { AccessSettings } from './auth/access.js';
+import { redisRevocations } from './auth/revocations.js';
 import type { EventDefaults } from './domain/event-spec.js';
 import { connectRedis, connectSubscriber, type RedisTarget } from './gate/redis/connect.js';
 import {
@@ -54,6 +56,8 @@ export interface DistributedOptions {
   /** Rate limits, counted in Redis: one count shared by every API process; none when absent. */
   readonly rateLimits?: RateLimitSettings & CallerIdentity;
   readonly trustProxy?: false | number;
+  /** Buyer verification and credentials; default `open`. */
+  readonly access?: AccessSettings;
   /** Tests: decide with this clock instead of Redis's TIME. */
   readonly clock?: () => number;
 }
@@ -110,6 +114,9 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     metrics,
     recentEnding: (holdId) => gate.recentEnding(holdId),
   });
+  // A connection of its own: a subscribed connection can send nothing else.
+  const revocationSubscriber = connectSubscriber(options.redis);
+  revocationSubscriber.on('error', logRedisError);
   const feed = RedisFeed.over(redis, (error) => logger?.warn({ err: error }, 'live feed error'));
   const app = await buildApp({
     reservations,
@@ -130,6 +137,8 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
       ),
     },
     trustProxy: options.trustProxy,
+    accessSettings: options.access,
+    revocations: redisRevocations(redis, revocationSubscriber),
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, logger);
   const projectorMetrics = options.projector ? createProjectorMetrics(metrics.registry) : undefined;

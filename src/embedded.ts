@@ -1,6 +1,7 @@
 // The embedded shape assembled: PGlite store, group-commit journal, memory gate rebuilt from the store.
 // main.ts adds listen(); tests use this directly with app.inject() and their own data dir and clock.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { AccessSettings } from './auth/access.js';
 import type { EventDefaults } from './domain/event-spec.js';
 import { MemoryGate } from './gate/memory/memory-gate.js';
 import { buildApp } from './http/app.js';
@@ -35,6 +36,8 @@ export interface EmbeddedOptions {
   /** Rate limits, counted in this process; none when absent. */
   readonly rateLimits?: RateLimitSettings & CallerIdentity;
   readonly trustProxy?: false | number;
+  /** Buyer verification and credentials; default `open`. */
+  readonly access?: AccessSettings;
 }
 
 export interface Embedded {
@@ -89,6 +92,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     liveConnectionsPerAddress: options.liveConnectionsPerAddress,
     rateLimits: options.rateLimits && { ...options.rateLimits, counter: new MemoryRateCounter({ clock }) },
     trustProxy: options.trustProxy,
+    accessSettings: options.access,
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, options.logger);
   return {

@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import type { Config } from './config.js';
+import type { AccessSettings } from './auth/access.js';
+import { type Config, isLoopback } from './config.js';
 import { assembleDistributed } from './distributed.js';
 import { assembleEmbedded } from './embedded.js';
 import { redisTargetOf } from './gate/redis/connect.js';
@@ -27,13 +28,17 @@ interface Assembled {
 }
 
 export async function startServer(config: Config): Promise<Running> {
-  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'adminToken'] });
+  const logger = pino({ level: config.logLevel, redact: LOG_REDACTED });
   const assembled =
     config.shape === 'distributed' ? await distributed(config, logger) : await embedded(config, logger);
   closeConnectionsOnStop(assembled.app);
   assembled.start();
   const url = await assembled.app.listen({ port: config.port, host: config.host });
-  logger.info({ url, shape: config.shape, ...assembled.details }, 'boxoffice listening');
+  logger.info(
+    { url, shape: config.shape, buyerAuth: config.buyerAuth, ...assembled.details },
+    'boxoffice listening',
+  );
+  warnAboutExposure(config, logger);
   if (config.adminTokenGenerated) {
     // Printed once, on stderr, outside the JSON log: the operator needs to read it, the log must not keep it.
     process.stderr.write(
@@ -51,6 +56,50 @@ export async function startServer(config: Config): Promise<Running> {
   };
 }
 
+/** Credentials never reach a log line, wherever a logged object carries them. */
+export const LOG_REDACTED = [
+  'req.headers.authorization',
+  'headers.authorization',
+  'authorization',
+  'adminToken',
+  'secret',
+  '*.secret',
+  'metricsToken',
+  'buyerJwtSecret',
+];
+
+function accessOf(config: Config): AccessSettings {
+  return {
+    buyerAuth: config.buyerAuth,
+    buyerKey: {
+      secret: config.buyerJwtSecret,
+      publicKeyPem: config.buyerJwtPublicKeyPem,
+      jwksUrl: config.buyerJwksUrl,
+    },
+    buyerTokenRules: {
+      issuer: config.buyerJwtIssuer,
+      audience: config.buyerJwtAudience,
+      clockToleranceSeconds: config.buyerJwtClockToleranceSeconds,
+    },
+    metricsToken: config.metricsToken,
+  };
+}
+
+/** Started on purpose in a mode that trusts callers more than a public address should: said once, loudly. */
+function warnAboutExposure(config: Config, logger: pino.Logger): void {
+  if (isLoopback(config.host)) return;
+  if (config.buyerAuth === 'open')
+    logger.warn(
+      { host: config.host },
+      'BOXOFFICE_BUYER_AUTH=open on a non-loopback address: any caller may hold, confirm and release for any userId',
+    );
+  if (config.metricsToken === '')
+    logger.warn(
+      { host: config.host },
+      'BOXOFFICE_METRICS_TOKEN is unset: /metrics is open to anyone who can reach it',
+    );
+}
+
 async function embedded(config: Config, logger: pino.Logger): Promise<Assembled> {
   const dataDir = resolve(config.dataDir);
   prepareDataDir(dataDir, true);
@@ -64,6 +113,7 @@ async function embedded(config: Config, logger: pino.Logger): Promise<Assembled>
     logger,
     serverLimits: config.serverLimits,
     ...limitsOf(config),
+    access: accessOf(config),
   }).catch((error: unknown) => {
     // A refused store leaves the directory as it found it, lock included.
     releaseLock();
@@ -101,6 +151,7 @@ async function distributed(config: Config, logger: pino.Logger): Promise<Assembl
     logger,
     serverLimits: config.serverLimits,
     ...limitsOf(config),
+    access: accessOf(config),
   });
   const where =
     config.redisClusterNodes.length > 0 ? { redisCluster: config.redisClusterNodes } : { redis: 'REDIS_URL' };

@@ -105,6 +105,12 @@ describe('targets', () => {
     expect(judged.verdict).toBe('PASS');
   });
 
+  it('judges a buyer-token run against the open run of the same holds, at 0.9', () => {
+    const open = result('rejected', 30_000, 5);
+    expect(judge(result('rejected-verified', 27_000, 5), open)).toMatchObject({ verdict: 'PASS' });
+    expect(judge(result('rejected-verified', 26_999, 5), open)).toMatchObject({ verdict: 'FAIL' });
+  });
+
   it('calls a run with problems an error, whatever its figures', () => {
     const broken = { ...result('accepted', 30_000, 2), problems: ['409 ×3'] };
     expect(judge(broken, ceiling).verdict).toBe('ERROR');
@@ -129,5 +135,11 @@ describe('flags', () => {
     expect(() => parseBenchArgs(['--threads', '8', '--connections', '4'])).toThrow(UsageError);
     expect(() => parseBenchArgs(['--fast'])).toThrow(UsageError);
     expect(() => parseBenchArgs(['--rate-limits', 'maybe'])).toThrow(UsageError);
+    expect(() => parseBenchArgs(['--auth', 'none'])).toThrow(UsageError);
+  });
+
+  it('measures buyer tokens only when asked', () => {
+    expect(parseBenchArgs([])).toMatchObject({ auth: 'open' });
+    expect(parseBenchArgs(['--auth', 'verified'])).toMatchObject({ auth: 'verified' });
   });
 });

@@ -17,7 +17,14 @@ import {
 } from './projector-under-load.js';
 import type { Companion, ScenarioProbe } from './scenario.js';
 import { ACCEPTED_EVENT_ID, SOLD_OUT_EVENT_ID } from './setup-events.js';
-import { ADMIN_TOKEN, CLI_JS, exitProblems, profileFlags, type ShapeUnderTest } from './shape-under-test.js';
+import {
+  ADMIN_TOKEN,
+  authServeFlags,
+  CLI_JS,
+  exitProblems,
+  profileFlags,
+  type ShapeUnderTest,
+} from './shape-under-test.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.js';
 
 export class DistributedShape implements ShapeUnderTest {
@@ -82,6 +89,7 @@ export class DistributedShape implements ShapeUnderTest {
         'serve',
         ...['--port', String(port), '--host', '127.0.0.1'],
         ...['--admin-token', ADMIN_TOKEN, '--log-level', 'warn'],
+        ...authServeFlags(this.#options.auth),
       ],
       childEnvironment(this.#env, {
         ...rateLimitSettings(this.#options.rateLimits),

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import type { ChildEnvironment } from './child-env.js';
 import type { BenchOptions } from './options.js';
 import { Child, freePort, prepareDataDir, waitUntilReady } from './processes.js';
-import { ADMIN_TOKEN, CLI_JS, exitProblems, profileFlags, type ShapeUnderTest } from './shape-under-test.js';
+import {
+  ADMIN_TOKEN,
+  authServeFlags,
+  CLI_JS,
+  exitProblems,
+  profileFlags,
+  type ShapeUnderTest,
+} from './shape-under-test.js';
 
 export async function startEmbeddedShape(
   options: BenchOptions,
@@ -25,6 +32,7 @@ export async function startEmbeddedShape(
       'serve',
       ...['--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir],
       ...['--admin-token', ADMIN_TOKEN, '--log-level', 'warn'],
+      ...authServeFlags(options.auth),
     ],
     env,
   );

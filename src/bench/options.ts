@@ -36,6 +36,11 @@ export interface BenchOptions {
   readonly databaseUrl: string;
   /** Rate limits of the servers: `on` counts every hold per address and per buyer, `off` counts nothing. */
   readonly rateLimits: 'on' | 'off';
+  /**
+   * `verified`: also measure holds with a buyer token per request (from a pool of BUYER_TOKEN_POOL_SIZE),
+   * against the same server and events as the open runs.
+   */
+  readonly auth: 'open' | 'verified';
 }
 
 const BOUNDS = {
@@ -69,6 +74,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
         shape: { type: 'string' },
         'database-url': { type: 'string' },
         'rate-limits': { type: 'string' },
+        auth: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -91,6 +97,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
     shapes: shapesOf(values.shape as string | undefined),
     databaseUrl: databaseUrlOf(values['database-url'] as string | undefined),
     rateLimits: rateLimitsOf(values['rate-limits'] as string | undefined),
+    auth: authOf(values.auth as string | undefined),
   };
   if (options.threads > options.connections) {
     throw new UsageError('--threads must not exceed --connections (wrk gives each thread connections).');
@@ -123,6 +130,11 @@ export function rateLimitSettings(rateLimits: 'on' | 'off'): Readonly<Record<str
   return rateLimits === 'on'
     ? { BOXOFFICE_RATE_LIMIT_PER_IP: '10000000/3600s', BOXOFFICE_RATE_LIMIT_PER_BUYER: '30/60s' }
     : { BOXOFFICE_RATE_LIMIT_PER_IP: 'off', BOXOFFICE_RATE_LIMIT_PER_BUYER: 'off' };
+}
+
+function authOf(raw: string | undefined): BenchOptions['auth'] {
+  if (raw === undefined || raw === 'open' || raw === 'verified') return raw ?? 'open';
+  throw new UsageError(`--auth must be open or verified, not "${raw}".`);
 }
 
 function databaseUrlOf(raw: string | undefined): string {

@@ -25,6 +25,9 @@ export interface Companion {
   readonly pids: readonly number[];
 }
 
+/** `-verified`: the same holds, each with a buyer token (`bench --auth verified`), judged against the open run. */
+export type ScenarioName = 'ceiling' | 'accepted' | 'rejected' | 'accepted-verified' | 'rejected-verified';
+
 /** What the shape under test does around a scenario's runs; every step is optional. */
 export interface ScenarioProbe {
   /** After the warm-up, before the measured run: e.g. wait until the projector has caught up. */
@@ -38,7 +41,7 @@ export interface ScenarioProbe {
 }
 
 export interface Scenario {
-  readonly name: 'ceiling' | 'accepted' | 'rejected';
+  readonly name: ScenarioName;
   /** The shape measured; for the ceiling, the shape whose ratios it is the denominator of. */
   readonly shape: Shape;
   readonly label: string;
@@ -46,6 +49,8 @@ export interface Scenario {
   readonly baseUrl: string;
   readonly path: string;
   readonly poolId: string;
+  /** `<sub> <token>` lines: a buyer token per request (see holds.lua). */
+  readonly tokenFile?: string;
   /** For boxoffice: the only status and hold outcome its /metrics may show for this scenario. */
   readonly expected?: { readonly status: string; readonly outcome: string };
   /** wrk counts anything outside 200-399 as non-2xx: all of them for refusals, none otherwise. */
@@ -74,7 +79,7 @@ let runCounter = 0;
 
 /** One wrk run of the scenario's request, each with a run tag of its own (so userIds never repeat). */
 export function wrkRunOf(
-  scenario: Pick<Scenario, 'name' | 'baseUrl' | 'path' | 'poolId'>,
+  scenario: Pick<Scenario, 'name' | 'baseUrl' | 'path' | 'poolId' | 'tokenFile'>,
   options: BenchOptions,
   env: ChildEnvironment,
 ): (durationSeconds: number) => ReturnType<typeof runWrk> {
@@ -87,6 +92,7 @@ export function wrkRunOf(
       threads: options.threads,
       poolId: scenario.poolId,
       runTag: `${scenario.name[0]}${runCounter}`,
+      tokenFile: scenario.tokenFile,
       env,
     });
   };
@@ -199,7 +205,7 @@ function problemsOf(scenario: Scenario, result: WrkResult, server: ServerCounts 
     if (otherStatuses.length > 0) problems.push(`unexpected statuses ${describe(otherStatuses)}`);
     const otherOutcomes = [...server.holdOutcomes].filter(([key]) => key !== outcome);
     if (otherOutcomes.length > 0) problems.push(`unexpected hold outcomes ${describe(otherOutcomes)}`);
-    if (otherOutcomes.some(([key]) => key === 'sold_out') && scenario.name === 'accepted') {
+    if (otherOutcomes.some(([key]) => key === 'sold_out') && scenario.name.startsWith('accepted')) {
       problems.push('the large pool sold out: shorten --duration');
     }
   }

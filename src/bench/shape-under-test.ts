@@ -10,6 +10,17 @@ import type { ScenarioProbe } from './scenario.js';
 export const CLI_JS = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 /** Fixed: the servers live only as long as the run, on 127.0.0.1, with throwaway state. */
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+/** The HS256 secret the bench's buyer tokens are signed with (`--auth verified`). */
+export const BUYER_SECRET = 'bench-buyer-token-secret-0123456789abcdef';
+
+/**
+ * Serve flags of `--auth verified`: buyer tokens are verified, while the server stays in `open` mode (its
+ * loopback default), so that the open and the token runs hit the same server, events and caches; a token given
+ * takes the same path as in `verified` mode (verify or cache hit, buyer bound to `sub`).
+ */
+export function authServeFlags(auth: 'open' | 'verified'): string[] {
+  return auth === 'verified' ? ['--buyer-jwt-secret', BUYER_SECRET] : [];
+}
 
 export interface ShapeUnderTest {
   readonly shape: Shape;

@@ -5,6 +5,7 @@
 // The distributed shape ends with its projector draining a backlog.
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { writeBuyerTokenPool } from './buyer-token-pool.js';
 import { type ChildEnvironment, childEnvironment } from './child-env.js';
 import { DistributedShape } from './distributed-shape.js';
 import { startEmbeddedShape } from './embedded-shape.js';
@@ -99,8 +100,11 @@ export async function runThroughput(
     }
     removeTemporaryDir(root);
   }
-  const ceilingOf = (shape: Shape) =>
-    measured.results.find((result) => result.name === 'ceiling' && result.shape === shape);
+  // Ratios are to the ceiling, except a buyer-token run's: to the open run of the same holds.
+  const baselineOf = (result: ScenarioResult) => {
+    const name = result.name.endsWith('-verified') ? result.name.replace('-verified', '') : 'ceiling';
+    return measured.results.find((other) => other.name === name && other.shape === result.shape);
+  };
   return {
     startedAt,
     machine: machineOf(),
@@ -115,7 +119,7 @@ export async function runThroughput(
     backgroundBusyPercent: background,
     loadAverage: { start: loadAtStart, end: loadavg() },
     shapes: measured.shapes,
-    scenarios: measured.results.map((result) => judge(result, ceilingOf(result.shape))),
+    scenarios: measured.results.map((result) => judge(result, baselineOf(result))),
     projector: measured.projector,
     problems: measured.problems,
   };
@@ -144,7 +148,8 @@ async function measureShape(
         : await DistributedShape.start(options, root, env, log);
     measured.shapes.push({ shape, description: under.description });
     await createBenchEvents(under.serverUrl, ADMIN_TOKEN);
-    for (const scenario of scenariosOf(bare, under)) {
+    const tokenFile = options.auth === 'verified' ? await writeBuyerTokenPool(root) : undefined;
+    for (const scenario of scenariosOf(bare, under, tokenFile)) {
       log(
         `${shape}: ${scenario.label}: ${options.warmupSeconds} s warm-up, ${options.durationSeconds} s measured…`,
       );
@@ -191,8 +196,12 @@ async function measureProjector(
   }
 }
 
-function scenariosOf(bare: { child: Child; url: string }, under: ShapeUnderTest): Scenario[] {
-  return [
+function scenariosOf(
+  bare: { child: Child; url: string },
+  under: ShapeUnderTest,
+  tokenFile: string | undefined,
+): Scenario[] {
+  const open: Scenario[] = [
     {
       name: 'ceiling',
       shape: under.shape,
@@ -227,6 +236,13 @@ function scenariosOf(bare: { child: Child; url: string }, under: ShapeUnderTest)
       expectsNon2xx: true,
       probe: under.probeOf('rejected'),
     },
+  ];
+  if (tokenFile === undefined) return open;
+  const [, accepted, rejected] = open as [Scenario, Scenario, Scenario];
+  return [
+    ...open,
+    { ...accepted, name: 'accepted-verified', label: 'holds accepted, token each', tokenFile },
+    { ...rejected, name: 'rejected-verified', label: 'holds rejected, token each', tokenFile },
   ];
 }
 

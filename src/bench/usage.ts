@@ -45,6 +45,8 @@ Flags of ceiling:
                         (AOF everysec), a throwaway database on --database-url, one API process and one
                         projector worker, and also measures the projector's lag and drain rate
   --database-url <url>  PostgreSQL server for the distributed shape's throwaway database
+  --auth <mode>         open (default) or verified: also measure accepted and rejected holds with a buyer
+                        token per request (10,000 tokens), on the same server, as ratios to the open runs
                         (default postgres://postgres@127.0.0.1:5432/postgres; dropped afterwards)
   --rate-limits <s>     on (default): the servers count every hold per address and per buyer, with the
                         per-address limit out of reach of the run; off: no rate limits

@@ -24,6 +24,8 @@ export interface WrkRun {
   readonly poolId: string;
   /** Unique per run: becomes part of every userId (see holds.lua). */
   readonly runTag: string;
+  /** A file of `<sub> <token>` lines: each request then carries a buyer token and its sub as userId. */
+  readonly tokenFile?: string;
   readonly env: ChildEnvironment;
 }
 
@@ -73,6 +75,7 @@ export function wrkArguments(run: WrkRun): string[] {
     '--',
     run.poolId,
     run.runTag,
+    ...(run.tokenFile === undefined ? [] : [run.tokenFile]),
   ];
 }
 

@@ -3,7 +3,7 @@
 // `bench` load-tests.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, settingFlags } from '../config.js';
+import { ConfigError, loadConfig, serveRefusal, settingFlags } from '../config.js';
 import { operatorMessage } from './operator-error.js';
 
 const USAGE = `Usage: boxoffice <command> [flags]
@@ -80,6 +80,11 @@ async function serve(args: string[]): Promise<number> {
       return 2;
     }
     throw error;
+  }
+  const refusal = serveRefusal(config);
+  if (refusal !== undefined) {
+    process.stderr.write(`boxoffice: ${refusal}\n`);
+    return 2;
   }
   const { startServer } = await import('../main.js');
   const running = await startServer(config);

@@ -8,6 +8,8 @@ import Fastify, {
   LogController,
   type onResponseHookHandler,
 } from 'fastify';
+import { Access, type AccessSettings, OPEN_ACCESS } from '../auth/access.js';
+import type { Revocations } from '../auth/revocations.js';
 import { DomainError } from '../domain/errors.js';
 import { HOLD_BODY_BYTES_MAX, JSON_DEPTH_MAX } from '../domain/limits.js';
 import type { Gate } from '../gate/gate.js';
@@ -18,10 +20,13 @@ import { installRateLimits, type RateLimitOptions } from '../ratelimit/rate-limi
 import type { AuditReport } from '../service/audit.js';
 import type { Reservations } from '../service/reservations.js';
 import type { Store } from '../store/store.js';
+import { installCallerResolution, SECURITY_SCHEMES } from './access-hooks.js';
 import { jsonNestsDeeperThan, refuseBodiesWhereNoneIsTaken } from './body-rules.js';
 import { answerClientError } from './client-errors.js';
 import { installErrorHandling, sendError } from './error-handler.js';
+import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerAuditRoutes } from './routes/audit.js';
+import { registerBuyerRoutes } from './routes/buyers.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHoldRoutes } from './routes/holds.js';
 import { registerLiveRoutes } from './routes/live.js';
@@ -59,6 +64,15 @@ export interface AppDeps {
   readonly rateLimits?: RateLimitOptions;
   /** Proxies in front whose X-Forwarded-For is believed (hops); false: the peer is the client. */
   readonly trustProxy?: false | number;
+  /** Buyer verification, buyer token keys and the metrics token; by default `open` with no buyer tokens. */
+  readonly accessSettings?: AccessSettings;
+  /** How key revocations reach the other instances (distributed: Redis pub/sub). */
+  readonly revocations?: Revocations;
+}
+
+/** What routes get: the shape's ports and the access of this instance. */
+export interface RouteDeps extends AppDeps {
+  readonly access: Access;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -99,12 +113,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   installJsonOnlyParser(app);
   refuseBodiesWhereNoneIsTaken(app);
+  const access = new Access(
+    deps.accessSettings ?? OPEN_ACCESS,
+    deps.adminToken,
+    deps.store,
+    deps.revocations,
+  );
+  app.addHook('onClose', async () => access.close());
+  installCallerResolution(app, access);
+  const routeDeps: RouteDeps = { ...deps, access };
   app.addSchema(errorBody);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'boxoffice', version: '1', description: 'Ticket reservation engine for flash sales.' },
-      components: { securitySchemes: { admin: { type: 'http', scheme: 'bearer' } } },
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -118,12 +141,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     route.onResponse = [...[route.onResponse ?? []].flat(), onResponse];
   });
   if (deps.rateLimits !== undefined) installRateLimits(app, deps.rateLimits);
-  registerEventRoutes(app, deps);
-  registerSeatMapRoutes(app, deps);
-  registerHoldRoutes(app, deps);
-  registerReadRoutes(app, deps);
-  registerAuditRoutes(app, deps);
-  registerOperationRoutes(app, deps);
+  registerEventRoutes(app, routeDeps);
+  registerSeatMapRoutes(app, routeDeps);
+  registerHoldRoutes(app, routeDeps);
+  registerReadRoutes(app, routeDeps);
+  registerBuyerRoutes(app, routeDeps);
+  registerAuditRoutes(app, routeDeps);
+  registerApiKeyRoutes(app, routeDeps);
+  registerOperationRoutes(app, routeDeps);
   if (deps.feed !== undefined) {
     await registerLiveRoutes(app, deps, deps.feed, deps.liveConnectionsMax, deps.liveConnectionsPerAddress);
     registerSeatMapPage(app);

@@ -388,6 +388,57 @@ export const seatLayoutView = {
   },
 } as const;
 
+export const holdList = {
+  type: 'object',
+  properties: { holds: { type: 'array', items: holdView }, nextCursor: { type: 'string' } },
+} as const;
+
+export const orderList = {
+  type: 'object',
+  properties: { orders: { type: 'array', items: orderView }, nextCursor: { type: 'string' } },
+} as const;
+
+export const buyerParams = {
+  type: 'object',
+  required: ['userId'],
+  properties: { userId },
+} as const;
+
+export const createApiKeyBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'role'],
+  properties: { name, role: { type: 'string', enum: ['admin', 'sales'] } },
+} as const;
+
+export const apiKeyParams = {
+  type: 'object',
+  required: ['keyId'],
+  properties: { keyId: { type: 'string', pattern: '^[0-9a-f]{16}$' } },
+} as const;
+
+const apiKeyFields = {
+  id: { type: 'string' },
+  name: { type: 'string' },
+  role: { type: 'string', enum: ['admin', 'sales'] },
+  createdAt: { type: 'string' },
+  revokedAt: { type: 'string' },
+} as const;
+
+/** A key as listed: never its secret (the store does not have it). */
+export const apiKeyView = { type: 'object', properties: apiKeyFields } as const;
+
+export const createdApiKeyView = {
+  type: 'object',
+  properties: {
+    ...apiKeyFields,
+    secret: {
+      type: 'string',
+      description: 'The credential: shown this once, send it as `Authorization: Bearer <secret>`.',
+    },
+  },
+} as const;
+
 export const seatStatesView = {
   description:
     "One byte per seat, in the layout's seat order (of the section with `?sectionId=`): `0` available, `h` held, `s` sold. `ETag` names the event's seat-map version; send it back in `If-None-Match` for a 304.",
@@ -397,4 +448,9 @@ export const seatStatesView = {
 export const notModified = {
   description: 'Not modified: the `If-None-Match` ETag is current.',
   type: 'null',
+} as const;
+
+export const apiKeyList = {
+  type: 'object',
+  properties: { apiKeys: { type: 'array', items: apiKeyView }, nextCursor: { type: 'string' } },
 } as const;

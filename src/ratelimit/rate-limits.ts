@@ -22,10 +22,9 @@ export interface RateLimitSettings {
 }
 
 /**
- * Who is calling: the seam to the credentials of the caller. Until requests carry a verified caller, the
- * buyer is the body's `userId` and no request comes from a backend key. With `request.caller`:
- *   buyerOf: (r) => r.caller.buyerId ?? bodyUserId(r)
- *   backendKeyOf: (r) => (r.caller.kind === 'sales' || r.caller.kind === 'admin' ? r.caller.keyId ?? 'admin' : undefined)
+ * Who is calling: the seam to the credentials of the caller (tests may pass their own). By default the
+ * buyer is the verified caller's (a buyer token's `sub`), else the body's `userId`; a sales or admin API key
+ * is counted under its id, and the admin token under one shared name.
  */
 export interface CallerIdentity {
   /** The buyer a placement is for; undefined when none can be told. */
@@ -50,7 +49,17 @@ export function bodyUserId(request: FastifyRequest): string | undefined {
   return typeof userId === 'string' && userId.length <= ID_LENGTH_MAX ? userId : undefined;
 }
 
-const noBackendKey = () => undefined;
+/** The buyer a placement counts against: a buyer token's `sub`, else the body's `userId`. */
+export function callerBuyerOf(request: FastifyRequest): string | undefined {
+  return request.caller?.buyerId ?? bodyUserId(request);
+}
+
+/** Backends are counted per key, not per address or buyer: they speak for many buyers. */
+export function callerBackendKeyOf(request: FastifyRequest): string | undefined {
+  const caller = request.caller;
+  if (caller === undefined || (caller.kind !== 'sales' && caller.kind !== 'admin')) return undefined;
+  return caller.keyId ?? 'admin-token';
+}
 
 const RATE_LIMITED_RESPONSE = {
   description:
@@ -99,8 +108,8 @@ class Limiter {
   readonly plain: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
 
   constructor(options: RateLimitOptions, quotas: { ip?: Quota; buyer?: Quota; key?: Quota }) {
-    const buyerOf = options.buyerOf ?? bodyUserId;
-    const backendKeyOf = options.backendKeyOf ?? noBackendKey;
+    const buyerOf = options.buyerOf ?? callerBuyerOf;
+    const backendKeyOf = options.backendKeyOf ?? callerBackendKeyOf;
     const { ip, buyer, key } = quotas;
     const policies = new Map<Quota, string>();
     for (const quota of [ip, buyer, key]) if (quota !== undefined) policies.set(quota, policyItem(quota));

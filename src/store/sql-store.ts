@@ -1,9 +1,18 @@
 // The one Store implementation, over any SqlDriver. Queries are plain SQL shared by PGlite and PostgreSQL.
+import type { ApiKey } from '../domain/api-key.js';
 import { capacityOf } from '../domain/event-spec.js';
 import { IDEMPOTENCY_KEYS_PER_EVENT_MAX, IDEMPOTENCY_RETENTION_MS } from '../domain/limits.js';
 import type { LogEntry } from '../domain/log-entry.js';
 import type { GateSnapshot, IdempotencySnapshot } from '../domain/snapshot.js';
 import type { EventSpec, Hold, Order, Ticket } from '../domain/types.js';
+import {
+  insertApiKey,
+  markApiKeyRevoked,
+  selectApiKey,
+  selectApiKeys,
+  selectBuyerHolds,
+  selectBuyerOrders,
+} from './access-queries.js';
 import { fence, unreflected } from './epoch-fence.js';
 import { countedEventInsert } from './integrity/counters.js';
 import { type Projection, project } from './projection.js';
@@ -284,6 +293,30 @@ export class SqlStore implements Store {
         .map((entry) => entry.hold.id);
       return { ...(await auditIn(tx, eventId, ending)), unreflected };
     });
+  }
+
+  listBuyerHolds(userId: string, nowMs: number, limit: number, cursor?: string): Promise<Page<Hold>> {
+    return selectBuyerHolds(this.#db, userId, nowMs, limit, cursor);
+  }
+
+  listBuyerOrders(userId: string, limit: number, cursor?: string): Promise<Page<Order>> {
+    return selectBuyerOrders(this.#db, userId, limit, cursor);
+  }
+
+  createApiKey(key: ApiKey): Promise<void> {
+    return insertApiKey(this.#db, key);
+  }
+
+  getApiKey(id: string): Promise<ApiKey | undefined> {
+    return selectApiKey(this.#db, id);
+  }
+
+  listApiKeys(limit: number, cursor?: string): Promise<Page<ApiKey>> {
+    return selectApiKeys(this.#db, limit, cursor);
+  }
+
+  revokeApiKey(id: string, nowMs: number): Promise<ApiKey | undefined> {
+    return markApiKeyRevoked(this.#db, id, nowMs);
   }
 
   async ping(): Promise<void> {

@@ -1,5 +1,6 @@
 // The store port: the system of record and the read side. Written in domain words; adapters differ only in
 // their SqlDriver (PGlite or PostgreSQL), so there is one implementation of this port: SqlStore.
+import type { ApiKey } from '../domain/api-key.js';
 import type { LogEntry } from '../domain/log-entry.js';
 import type { GateSnapshot } from '../domain/snapshot.js';
 import type { EventSpec, Hold, Order, Ticket } from '../domain/types.js';
@@ -96,6 +97,15 @@ export interface Store {
   venueRevenue(venue: string): Promise<EventRevenue[]>;
   /** With a tail: also which of its entries the store does not reflect, read in the same snapshot. */
   audit(eventId: string, tail?: LogTail): Promise<StoreAudit>;
+  /** A buyer's live holds (held, not yet due) across events, by id. */
+  listBuyerHolds(userId: string, nowMs: number, limit: number, cursor?: string): Promise<Page<Hold>>;
+  /** A buyer's orders with their tickets across events, by id. */
+  listBuyerOrders(userId: string, limit: number, cursor?: string): Promise<Page<Order>>;
+  createApiKey(key: ApiKey): Promise<void>;
+  getApiKey(id: string): Promise<ApiKey | undefined>;
+  listApiKeys(limit: number, cursor?: string): Promise<Page<ApiKey>>;
+  /** Marks the key revoked (idempotent: the first revocation time stays); undefined when no such key. */
+  revokeApiKey(id: string, nowMs: number): Promise<ApiKey | undefined>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -329,6 +329,58 @@ describe.each(adapters)('store contract: $name', (adapter) => {
     expect(await store.beginGateEpoch('no-such-event')).toBeUndefined();
   });
 
+  it('keeps API keys: created, found by id, listed by page, revoked once (the first time stays)', async () => {
+    const id = `${Math.random().toString(16).slice(2, 10).padEnd(8, '0')}00000000`;
+    const key = {
+      id,
+      name: 'backend',
+      role: 'sales' as const,
+      secretSha256: 'ab'.repeat(32),
+      createdAtMs: NOW,
+    };
+    await store.createApiKey(key);
+    await store.createApiKey({ ...key, id: `${id.slice(0, 8)}ffffffff`, name: 'second' });
+    expect(await store.getApiKey(id)).toEqual(key);
+    expect(await store.getApiKey('ffffffffffffffff')).toBeUndefined();
+    const all = await store.listApiKeys(1000);
+    expect(all.items.map((k) => k.id)).toContain(id);
+    const first = await store.listApiKeys(1);
+    expect(first.items).toHaveLength(1);
+    expect(first.nextCursor).toBe(first.items[0]?.id);
+    expect(await store.revokeApiKey(id, NOW + 5)).toEqual({ ...key, revokedAtMs: NOW + 5 });
+    expect(await store.revokeApiKey(id, NOW + 9)).toEqual({ ...key, revokedAtMs: NOW + 5 });
+    expect(await store.getApiKey(id)).toEqual({ ...key, revokedAtMs: NOW + 5 });
+    expect(await store.revokeApiKey('0123456789abcdef', NOW)).toBeUndefined();
+  });
+
+  it("lists a buyer's live holds and orders across events, by page", async () => {
+    const buyer = `buyer-${uniqueEventId()}`;
+    const [first, second] = [uniqueEventId(), uniqueEventId()];
+    await store.createEvent(spec(first), NOW);
+    await store.createEvent(spec(second), NOW);
+    const live = hold(first, buyer, [{ poolId: 'ga', quantity: 1, price: 1000 }]);
+    const bought = hold(second, buyer, [{ poolId: 'ga', quantity: 2, price: 1000 }]);
+    const dropped = hold(second, buyer, [{ poolId: 'ga', quantity: 1, price: 1000 }]);
+    const others = hold(first, `${buyer}-other`, [{ poolId: 'ga', quantity: 1, price: 1000 }]);
+    await store.appendEntries([placed(live), placed(bought), placed(dropped), placed(others)]);
+    await store.appendEntries([confirmed(bought), released(dropped)]);
+    const holds = await store.listBuyerHolds(buyer, NOW, 10);
+    expect(holds.items.map((h) => h.id)).toEqual([live.id]);
+    // Due holds are not live, even before the sweeper ends them.
+    expect((await store.listBuyerHolds(buyer, NOW + 300_000, 10)).items).toEqual([]);
+    const orders = await store.listBuyerOrders(buyer, 10);
+    expect(orders.items).toHaveLength(1);
+    expect(orders.items[0]).toMatchObject({ holdId: bought.id, userId: buyer, eventId: second });
+    expect(orders.items[0]?.tickets).toHaveLength(2);
+    const twoEvents = hold(first, buyer, [{ poolId: 'ga', quantity: 1, price: 1000 }]);
+    await store.appendEntries([placed(twoEvents), confirmed(twoEvents)]);
+    const page = await store.listBuyerOrders(buyer, 1);
+    expect(page.items).toHaveLength(1);
+    const rest = await store.listBuyerOrders(buyer, 1, page.nextCursor);
+    expect(new Set([...page.items, ...rest.items].map((o) => o.eventId))).toEqual(new Set([first, second]));
+    expect((await store.listBuyerOrders(`${buyer}-nobody`, 10)).items).toEqual([]);
+  });
+
   it('finds nothing for unknown or malformed ids', async () => {
     expect(await store.getHold('h.nope.nope')).toBeUndefined();
     expect(await store.getOrder("o.'; DROP TABLE holds; --")).toBeUndefined();

@@ -449,7 +449,10 @@ const headers: BadCase[] = [
 
 // --- query strings ------------------------------------------------------------------------------------------
 
-const invalidGet = (name: string, url: string) => get(name, url, 400, 'invalid_request');
+/** The private read side (buyer lists, revenue) answers sales and admin only: these cases send the admin token. */
+const staffHeaders = (url: string) =>
+  /^\/v1\/events\/[^/]*\/tickets|\/revenue$/.test(url) ? admin : undefined;
+const invalidGet = (name: string, url: string) => get(name, url, 400, 'invalid_request', staffHeaders(url));
 const queries: BadCase[] = [
   invalidGet('events limit=0', '/v1/events?limit=0'),
   invalidGet('events limit=abc', '/v1/events?limit=abc'),
@@ -483,7 +486,7 @@ const queries: BadCase[] = [
 
 // --- unknown and malformed ids in paths ---------------------------------------------------------------------
 
-const notFound = (name: string, url: string, code: string) => get(name, url, 404, code);
+const notFound = (name: string, url: string, code: string) => get(name, url, 404, code, staffHeaders(url));
 const ids: BadCase[] = [
   notFound('unknown event', '/v1/events/nope', 'event_not_found'),
   notFound('seats of an unknown event', '/v1/events/nope/seats', 'event_not_found'),

@@ -42,6 +42,12 @@ describe('operations', () => {
         'GET /v1/events/{eventId}/stats',
         'GET /v1/venues/{venue}/revenue',
         'GET /v1/events/{eventId}/audit',
+        'GET /v1/me/holds',
+        'GET /v1/me/orders',
+        'GET /v1/buyers/{userId}/orders',
+        'POST /v1/api-keys',
+        'GET /v1/api-keys',
+        'DELETE /v1/api-keys/{keyId}',
       ].sort(),
     );
     const holdBody =
@@ -50,6 +56,21 @@ describe('operations', () => {
     const states = document.paths['/v1/events/{eventId}/seat-states'].get.responses;
     expect(Object.keys(states['200'].content)).toEqual(['application/octet-stream']);
     expect(states['304']).toBeDefined();
+    // Who may call each route: the credential schemes, and the routes' requirements.
+    expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['admin', 'buyer', 'sales']);
+    expect(document.paths['/v1/events'].post.security).toEqual([{ admin: [] }]);
+    expect(document.paths['/v1/events/{eventId}/holds'].post.security).toEqual([
+      { buyer: [] },
+      { sales: [] },
+      { admin: [] },
+      {},
+    ]);
+    expect(document.paths['/v1/events/{eventId}/tickets'].get.security).toEqual([
+      { admin: [] },
+      { sales: [] },
+    ]);
+    expect(document.paths['/v1/me/orders'].get.security).toEqual([{ buyer: [] }]);
+    expect(document.paths['/v1/events/{eventId}'].get.security).toBeUndefined();
     expect((await bo.app.inject({ method: 'GET', url: '/docs/' })).statusCode).toBe(200);
   });
 

@@ -1,5 +1,6 @@
 // A fresh distributed boxoffice for one test: a private redis-server (or a given one / a cluster), a
 // throwaway PostgreSQL database, and the distributed assembly with an in-process projector.
+import type { AccessSettings } from '../../src/auth/access.js';
 import { assembleDistributed, type Distributed } from '../../src/distributed.js';
 import type { RedisTarget } from '../../src/gate/redis/connect.js';
 import type { CallerIdentity, RateLimitSettings } from '../../src/ratelimit/rate-limits.js';
@@ -25,6 +26,8 @@ export interface DistributedStartOptions {
   readonly sweepIntervalMs?: number;
   readonly rateLimits?: RateLimitSettings & CallerIdentity;
   readonly trustProxy?: false | number;
+  /** Buyer verification and credentials (default `open`). */
+  readonly access?: AccessSettings;
 }
 
 /** Redis and PostgreSQL both present (required under CI=true). */
@@ -48,6 +51,7 @@ export async function startDistributed(options: DistributedStartOptions = {}): P
     redisPersistence: 'volatile',
     rateLimits: options.rateLimits,
     trustProxy: options.trustProxy,
+    access: options.access,
   });
   shape.start();
   return {

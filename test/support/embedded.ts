@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { inject } from 'vitest';
+import type { AccessSettings } from '../../src/auth/access.js';
 import { assembleEmbedded, type Embedded } from '../../src/embedded.js';
 import type { ServerLimits } from '../../src/http/server-limits.js';
 import type { CallerIdentity, RateLimitSettings } from '../../src/ratelimit/rate-limits.js';
@@ -38,6 +39,8 @@ export interface StartOptions {
   readonly logger?: FastifyBaseLogger;
   readonly rateLimits?: RateLimitSettings & CallerIdentity;
   readonly trustProxy?: false | number;
+  /** Buyer verification and credentials (default `open`). */
+  readonly access?: AccessSettings;
 }
 
 export async function startEmbedded(options: StartOptions = {}): Promise<TestEmbedded> {
@@ -55,6 +58,7 @@ export async function startEmbedded(options: StartOptions = {}): Promise<TestEmb
     logger: options.logger,
     rateLimits: options.rateLimits,
     trustProxy: options.trustProxy,
+    access: options.access,
   });
   return {
     ...embedded,

@@ -184,7 +184,7 @@ export async function deploy(
     readonly workers: readonly string[];
     /** Extra settings of every worker (e.g. a short claim idle time). */
     readonly workerEnv?: Record<string, string>;
-    /** Extra settings of every API process (e.g. BOXOFFICE_REDIS_PERSISTENCE for a Redis without AOF, rate limits). */
+    /** Extra settings of every API process (e.g. BOXOFFICE_REDIS_PERSISTENCE for a Redis without AOF, rate limits, buyer verification). */
     readonly apiEnv?: Record<string, string>;
   },
 ): Promise<Deployment> {

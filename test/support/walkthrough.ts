@@ -56,7 +56,7 @@ export async function walkthrough(target: WalkthroughTarget, eventId: string): P
   expect(got.json()).toMatchObject({ status: 'confirmed' });
 
   await target.settled(eventId);
-  const stats = await app.inject({ method: 'GET', url: `/v1/events/${eventId}/stats` });
+  const stats = await app.inject({ method: 'GET', url: `/v1/events/${eventId}/stats`, headers: admin });
   expect(stats.json()).toMatchObject({ sold: 2, held: 2, available: 106, revenue: 9000, orders: 1 });
   const order = await app.inject({ method: 'GET', url: `/v1/orders/${confirmed.json().orderId}` });
   expect(order.json()).toMatchObject({ holdId, total: 9000 });

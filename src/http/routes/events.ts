@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventDraft } from '../../domain/event-spec.js';
 import { EVENT_BODY_BYTES_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../domain/limits.js';
-import { adminGuard } from '../admin-auth.js';
-import type { AppDeps } from '../app.js';
+import { requireAdmin, SECURITY } from '../access-hooks.js';
+import type { RouteDeps } from '../app.js';
 import { sendError, sendRejection } from '../error-handler.js';
 import { createEventBody, errors, eventList, eventParams, eventView, pageQuery } from '../schemas.js';
 import { eventJson, eventSummaryJson } from '../views.js';
@@ -11,22 +11,19 @@ interface EventParams {
   eventId: string;
 }
 
-export function registerEventRoutes(
-  app: FastifyInstance,
-  { reservations, gate, store, adminToken }: AppDeps,
-): void {
+export function registerEventRoutes(app: FastifyInstance, { reservations, gate, store }: RouteDeps): void {
   app.post<{ Body: EventDraft }>(
     '/v1/events',
     {
-      onRequest: adminGuard(adminToken),
+      onRequest: requireAdmin,
       // The one large body: an event definition with up to 200,000 seats.
       bodyLimit: EVENT_BODY_BYTES_MAX,
       schema: {
         summary: 'Create an event with pools of counted stock and/or sections of numbered seats (admin).',
         tags: ['events'],
-        security: [{ admin: [] }],
+        security: SECURITY.admin,
         body: createEventBody,
-        response: { 201: eventView, ...errors(400, 401, 409, 413) },
+        response: { 201: eventView, ...errors(400, 401, 403, 409, 413) },
       },
     },
     async (request, reply) => {

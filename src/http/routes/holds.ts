@@ -1,9 +1,10 @@
 // The hot path. Handlers do no more than call the use case and pick a status; validation and serialisation
 // are Fastify's compiled schemas.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HOLD_BODY_BYTES_MAX } from '../../domain/limits.js';
 import type { HoldRequest } from '../../domain/types.js';
-import type { AppDeps } from '../app.js';
+import { buyerMustMatch, mayActFor, mustCheckOwner, requireActor, SECURITY } from '../access-hooks.js';
+import type { RouteDeps } from '../app.js';
 import { sendError, sendRejection } from '../error-handler.js';
 import {
   errors,
@@ -23,24 +24,39 @@ interface PlaceRoute {
 }
 
 /** Route options shared by the two placements: same body, headers and refusals; different answers. */
-function placement(summary: string, tag: string, view: typeof holdView | typeof orderView) {
+function placement(
+  summary: string,
+  tag: string,
+  view: typeof holdView | typeof orderView,
+  onRequest: ReturnType<typeof requireActor>,
+) {
   return {
     bodyLimit: HOLD_BODY_BYTES_MAX,
+    onRequest,
+    preHandler: buyerMustMatch,
     schema: {
       summary,
       tags: [tag],
+      security: SECURITY.actor,
       params: eventParams,
       headers: idempotencyHeaders,
       body: holdBody,
-      response: { 200: view, 201: view, ...errors(400, 404, 409, 413, 422, 503) },
+      response: { 200: view, 201: view, ...errors(400, 401, 403, 404, 409, 413, 422, 503) },
     },
   };
 }
 
-export function registerHoldRoutes(app: FastifyInstance, { reservations }: AppDeps): void {
+export function registerHoldRoutes(app: FastifyInstance, { reservations, access }: RouteDeps): void {
+  const actor = requireActor(access.mode);
+  /** Verified mode: a buyer acts on its own holds only; another's hold is answered as if it did not exist. */
+  const hiddenFrom = async (request: FastifyRequest<{ Params: { holdId: string } }>) => {
+    if (!mustCheckOwner(access.mode, request.caller)) return false;
+    const hold = await reservations.getHold(request.params.holdId);
+    return hold !== undefined && !mayActFor(access.mode, request.caller, hold.userId);
+  };
   app.post<PlaceRoute>(
     '/v1/events/:eventId/holds',
-    placement('Hold seats or counted stock until the event’s hold TTL passes.', 'holds', holdView),
+    placement('Hold seats or counted stock until the event’s hold TTL passes.', 'holds', holdView, actor),
     async (request, reply) => {
       const result = await reservations.placeHold(
         request.params.eventId,
@@ -55,7 +71,7 @@ export function registerHoldRoutes(app: FastifyInstance, { reservations }: AppDe
 
   app.post<PlaceRoute>(
     '/v1/events/:eventId/orders',
-    placement('Hold and confirm in one atomic step ("book now").', 'orders', orderView),
+    placement('Hold and confirm in one atomic step ("book now").', 'orders', orderView, actor),
     async (request, reply) => {
       const result = await reservations.placeHold(
         request.params.eventId,
@@ -73,16 +89,19 @@ export function registerHoldRoutes(app: FastifyInstance, { reservations }: AppDe
   app.get<{ Params: { holdId: string } }>(
     '/v1/holds/:holdId',
     {
+      onRequest: actor,
       schema: {
-        summary: 'A hold and its status.',
+        summary: 'A hold and its status (verified mode: its buyer, sales or admin).',
         tags: ['holds'],
+        security: SECURITY.actor,
         params: holdParams,
-        response: { 200: holdView, ...errors(400, 404) },
+        response: { 200: holdView, ...errors(400, 401, 404) },
       },
     },
     async (request, reply) => {
       const hold = await reservations.getHold(request.params.holdId);
-      if (hold === undefined) return sendError(reply, 'hold_not_found');
+      if (hold === undefined || !mayActFor(access.mode, request.caller, hold.userId))
+        return sendError(reply, 'hold_not_found');
       return holdJson(hold);
     },
   );
@@ -90,15 +109,18 @@ export function registerHoldRoutes(app: FastifyInstance, { reservations }: AppDe
   app.post<{ Params: { holdId: string } }>(
     '/v1/holds/:holdId/confirm',
     {
+      onRequest: actor,
       schema: {
         summary:
           'Turn a live hold into an order with tickets. Confirming twice returns the same order (200).',
         tags: ['holds'],
+        security: SECURITY.actor,
         params: holdParams,
-        response: { 200: orderView, 201: orderView, ...errors(400, 404, 409, 503) },
+        response: { 200: orderView, 201: orderView, ...errors(400, 401, 404, 409, 503) },
       },
     },
     async (request, reply) => {
+      if (await hiddenFrom(request)) return sendError(reply, 'hold_not_found');
       const result = await reservations.confirmHold(request.params.holdId);
       if ('code' in result) return sendRejection(reply, result);
       return reply.code(result.created ? 201 : 200).send(orderJson(result.order));
@@ -108,14 +130,17 @@ export function registerHoldRoutes(app: FastifyInstance, { reservations }: AppDe
   app.delete<{ Params: { holdId: string } }>(
     '/v1/holds/:holdId',
     {
+      onRequest: actor,
       schema: {
         summary: 'Release a live hold; its seats return to sale at once. Releasing twice answers the same.',
         tags: ['holds'],
+        security: SECURITY.actor,
         params: holdParams,
-        response: { 200: holdView, ...errors(400, 404, 409, 503) },
+        response: { 200: holdView, ...errors(400, 401, 404, 409, 503) },
       },
     },
     async (request, reply) => {
+      if (await hiddenFrom(request)) return sendError(reply, 'hold_not_found');
       const result = await reservations.releaseHold(request.params.holdId);
       if ('code' in result) return sendRejection(reply, result);
       return holdJson(result);

@@ -1,11 +1,16 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.js';
+import type { RouteDeps } from '../app.js';
 import { sendError } from '../error-handler.js';
 
 /** A store that does not answer a ping within this long is reported not ready. */
 const READY_TIMEOUT_MS = 2_000;
 
-export function registerOperationRoutes(app: FastifyInstance, { store, gate, metrics }: AppDeps): void {
+export function registerOperationRoutes(
+  app: FastifyInstance,
+  { store, gate, metrics, access }: RouteDeps,
+): void {
+  const metricsAllowed = bearerCheck(access.metricsToken);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   // The body says only "not ready": why (an address, a database error) is for the log, not for callers.
@@ -19,10 +24,17 @@ export function registerOperationRoutes(app: FastifyInstance, { store, gate, met
     }
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
+  // Open unless BOXOFFICE_METRICS_TOKEN is set; then Prometheus sends it as its bearer token.
+  app.get(
+    '/metrics',
+    { schema: { hide: true }, config: { ownCredentials: true } },
+    async (request, reply) => {
+      if (!metricsAllowed(request.headers.authorization))
+        return sendError(reply, 'unauthorized', 'The metrics token is required.');
+      reply.type(metrics.registry.contentType);
+      return metrics.registry.metrics();
+    },
+  );
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
@@ -37,4 +49,15 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Accepts every request when no token is set, else `Bearer <token>` compared in constant time. */
+function bearerCheck(token: string | undefined): (header: string | undefined) => boolean {
+  if (token === undefined) return () => true;
+  const expected = digest(`Bearer ${token}`);
+  return (header) => header !== undefined && timingSafeEqual(digest(header), expected);
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
 }

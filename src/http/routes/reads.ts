@@ -1,7 +1,9 @@
 // The read side: answered by the store (in the distributed shape it may lag the gate by the projection delay).
 import type { FastifyInstance } from 'fastify';
+import { isStaff } from '../../auth/caller.js';
 import { PAGE_SIZE_MAX } from '../../domain/limits.js';
-import type { AppDeps } from '../app.js';
+import { mayActFor, requireActor, requireStaff, SECURITY } from '../access-hooks.js';
+import type { RouteDeps } from '../app.js';
 import { sendError } from '../error-handler.js';
 import {
   errors,
@@ -19,48 +21,60 @@ import {
 import { orderJson } from '../views.js';
 import { pageSize } from './events.js';
 
-export function registerReadRoutes(app: FastifyInstance, { gate, store }: AppDeps): void {
+export function registerReadRoutes(app: FastifyInstance, { gate, store, access }: RouteDeps): void {
+  const actor = requireActor(access.mode);
   app.get<{ Params: { orderId: string } }>(
     '/v1/orders/:orderId',
     {
+      onRequest: actor,
       schema: {
-        summary: 'An order with its tickets.',
+        summary: 'An order with its tickets (verified mode: its buyer, sales or admin).',
         tags: ['orders'],
+        security: SECURITY.actor,
         params: orderParams,
-        response: { 200: orderView, ...errors(400, 404) },
+        response: { 200: orderView, ...errors(400, 401, 404) },
       },
     },
     async (request, reply) => {
       const order = await store.getOrder(request.params.orderId);
-      return order === undefined ? sendError(reply, 'order_not_found') : orderJson(order);
+      return order === undefined || !mayActFor(access.mode, request.caller, order.userId)
+        ? sendError(reply, 'order_not_found')
+        : orderJson(order);
     },
   );
 
   app.get<{ Params: { ticketId: string } }>(
     '/v1/tickets/:ticketId',
     {
+      onRequest: actor,
       schema: {
-        summary: 'One ticket.',
+        summary: 'One ticket (verified mode: its buyer, sales or admin).',
         tags: ['orders'],
+        security: SECURITY.actor,
         params: ticketParams,
-        response: { 200: ticketView, ...errors(400, 404) },
+        response: { 200: ticketView, ...errors(400, 401, 404) },
       },
     },
     async (request, reply) => {
       const ticket = await store.getTicket(request.params.ticketId);
-      return ticket === undefined ? sendError(reply, 'ticket_not_found') : ticket;
+      return ticket === undefined || !mayActFor(access.mode, request.caller, ticket.userId)
+        ? sendError(reply, 'ticket_not_found')
+        : ticket;
     },
   );
 
   app.get<{ Params: { eventId: string }; Querystring: { limit?: string; cursor?: string } }>(
     '/v1/events/:eventId/tickets',
     {
+      onRequest: requireStaff,
       schema: {
-        summary: 'Tickets of an event, paginated by `cursor` (the `nextCursor` of the previous page).',
+        summary:
+          'Tickets of an event with their buyers, paginated by `cursor` (the `nextCursor` of the previous page); sales or admin.',
         tags: ['orders'],
+        security: SECURITY.staff,
         params: eventParams,
         querystring: pageQuery,
-        response: { 200: ticketList, ...errors(400, 404) },
+        response: { 200: ticketList, ...errors(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -78,28 +92,33 @@ export function registerReadRoutes(app: FastifyInstance, { gate, store }: AppDep
     '/v1/events/:eventId/stats',
     {
       schema: {
-        summary: 'Counts and revenue of an event, from the store.',
+        summary:
+          'Counts of an event, from the store; `revenue` and `orders` only for sales or admin credentials.',
         tags: ['events'],
+        security: [...SECURITY.staff, {}],
         params: eventParams,
         response: { 200: statsView, ...errors(400, 404) },
       },
     },
     async (request, reply) => {
       const stats = await store.eventStats(request.params.eventId);
-      return stats === undefined
-        ? sendError(reply, 'event_not_found')
-        : { eventId: request.params.eventId, ...stats };
+      if (stats === undefined) return sendError(reply, 'event_not_found');
+      if (isStaff(request.caller)) return { eventId: request.params.eventId, ...stats };
+      const { revenue: _revenue, orders: _orders, ...counts } = stats;
+      return { eventId: request.params.eventId, ...counts };
     },
   );
 
   app.get<{ Params: { venue: string } }>(
     '/v1/venues/:venue/revenue',
     {
+      onRequest: requireStaff,
       schema: {
-        summary: 'Revenue per event of a venue.',
+        summary: 'Revenue per event of a venue (sales or admin).',
         tags: ['events'],
+        security: SECURITY.staff,
         params: venueParams,
-        response: { 200: venueRevenueView, ...errors(400, 404) },
+        response: { 200: venueRevenueView, ...errors(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {

@@ -1,0 +1,139 @@
+// The store's queries for access: API keys, and a buyer's own holds and orders across events. Plain SQL
+// shared by PGlite and PostgreSQL, like the rest of the store.
+import type { ApiKey, ApiKeyRole } from '../domain/api-key.js';
+import type { Hold, Order } from '../domain/types.js';
+import { type HoldRow, holdOf, type TicketRow, ticketOf } from './rows.js';
+import type { SqlExecutor } from './sql-driver.js';
+import type { Page } from './store.js';
+
+const HOLD_COLUMNS = 'id, event_id, user_id, status, items, total, created_at_ms, expires_at_ms';
+const TICKET_COLUMNS = 'id, order_id, event_id, user_id, seat_id, pool_id, price';
+const KEY_COLUMNS = 'id, name, role, secret_sha256, created_at_ms, revoked_at_ms';
+
+interface ApiKeyRow {
+  id: string;
+  name: string;
+  role: ApiKeyRole;
+  secret_sha256: string;
+  created_at_ms: string | number;
+  revoked_at_ms: string | number | null;
+}
+
+interface OrderRow {
+  id: string;
+  hold_id: string;
+  event_id: string;
+  user_id: string;
+  total: string | number;
+  created_at_ms: string | number;
+}
+
+export async function insertApiKey(db: SqlExecutor, key: ApiKey): Promise<void> {
+  await db.query(
+    `INSERT INTO api_keys (id, name, role, secret_sha256, created_at_ms) VALUES ($1, $2, $3, $4, $5)`,
+    [key.id, key.name, key.role, key.secretSha256, key.createdAtMs],
+  );
+}
+
+export async function selectApiKey(db: SqlExecutor, id: string): Promise<ApiKey | undefined> {
+  const rows = await db.query<ApiKeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = $1`, [id]);
+  return rows[0] === undefined ? undefined : apiKeyOf(rows[0]);
+}
+
+export async function selectApiKeys(db: SqlExecutor, limit: number, cursor?: string): Promise<Page<ApiKey>> {
+  const rows = await db.query<ApiKeyRow>(
+    `SELECT ${KEY_COLUMNS} FROM api_keys WHERE id > $1 ORDER BY id LIMIT $2`,
+    [cursor ?? '', limit + 1],
+  );
+  return pageOf(rows.map(apiKeyOf), limit, (key) => key.id);
+}
+
+/** Marks the key revoked (the first revocation time stays); undefined when no such key. */
+export async function markApiKeyRevoked(
+  db: SqlExecutor,
+  id: string,
+  nowMs: number,
+): Promise<ApiKey | undefined> {
+  const rows = await db.query<ApiKeyRow>(
+    `UPDATE api_keys SET revoked_at_ms = coalesce(revoked_at_ms, $2) WHERE id = $1 RETURNING ${KEY_COLUMNS}`,
+    [id, nowMs],
+  );
+  return rows[0] === undefined ? undefined : apiKeyOf(rows[0]);
+}
+
+/** The buyer's holds still held and not yet due, across events, by id. */
+export async function selectBuyerHolds(
+  db: SqlExecutor,
+  userId: string,
+  nowMs: number,
+  limit: number,
+  cursor?: string,
+): Promise<Page<Hold>> {
+  const rows = await db.query<HoldRow>(
+    `SELECT ${HOLD_COLUMNS} FROM holds
+     WHERE user_id = $1 AND id > $2 AND status = 'held' AND expires_at_ms > $3 ORDER BY id LIMIT $4`,
+    [userId, cursor ?? '', nowMs, limit + 1],
+  );
+  return pageOf(rows.map(holdOf), limit, (hold) => hold.id);
+}
+
+/** The buyer's orders with their tickets, across events, by id: two queries per page. */
+export async function selectBuyerOrders(
+  db: SqlExecutor,
+  userId: string,
+  limit: number,
+  cursor?: string,
+): Promise<Page<Order>> {
+  const rows = await db.query<OrderRow>(
+    `SELECT id, hold_id, event_id, user_id, total, created_at_ms FROM orders
+     WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+    [userId, cursor ?? '', limit + 1],
+  );
+  const page = pageOf(rows, limit, (row) => row.id);
+  const ids = page.items.map((row) => row.id);
+  const tickets =
+    ids.length === 0
+      ? []
+      : await db.query<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE order_id = ANY($1::text[])`, [
+          ids,
+        ]);
+  const byOrder = new Map<string, ReturnType<typeof ticketOf>[]>();
+  for (const row of tickets) {
+    const ticket = ticketOf(row);
+    byOrder.set(ticket.orderId, [...(byOrder.get(ticket.orderId) ?? []), ticket]);
+  }
+  const orders = page.items.map(
+    (row): Order => ({
+      id: row.id,
+      holdId: row.hold_id,
+      eventId: row.event_id,
+      userId: row.user_id,
+      total: Number(row.total),
+      createdAtMs: Number(row.created_at_ms),
+      // Ticket ids end in their index; sort numerically so that ticket 10 follows ticket 9.
+      tickets: (byOrder.get(row.id) ?? []).sort((a, b) => ticketIndex(a.id) - ticketIndex(b.id)),
+    }),
+  );
+  return { items: orders, nextCursor: page.nextCursor };
+}
+
+function apiKeyOf(row: ApiKeyRow): ApiKey {
+  const base = {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    secretSha256: row.secret_sha256,
+    createdAtMs: Number(row.created_at_ms),
+  };
+  return row.revoked_at_ms === null ? base : { ...base, revokedAtMs: Number(row.revoked_at_ms) };
+}
+
+function pageOf<T>(rows: T[], limit: number, idOf: (row: T) => string): Page<T> {
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: idOf(items[items.length - 1] as T) };
+}
+
+function ticketIndex(ticketId: string): number {
+  return Number(ticketId.slice(ticketId.lastIndexOf('.') + 1));
+}
