@@ -78,7 +78,9 @@ async function serveOnce(dataDir: string, eventId: string): Promise<Outcome> {
       () => false,
     );
     if (ready) {
-      const stats = await fetch(`${url}/v1/events/${eventId}/stats`).then((response) => response.json());
+      const stats = await fetch(`${url}/v1/events/${eventId}/stats`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      }).then((response) => response.json());
       child.kill('SIGTERM');
       return { started: true, exitCode: await exited, ...out, stats };
     }
