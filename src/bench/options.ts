@@ -132,8 +132,6 @@ export function rateLimitSettings(rateLimits: 'on' | 'off'): Readonly<Record<str
     ? { BOXOFFICE_RATE_LIMIT_PER_IP: '10000000/3600s', BOXOFFICE_RATE_LIMIT_PER_BUYER: '10000000/3600s' }
     : { BOXOFFICE_RATE_LIMIT_PER_IP: 'off', BOXOFFICE_RATE_LIMIT_PER_BUYER: 'off' };
 }
-    : { BOXOFFICE_RATE_LIMIT_PER_IP: 'off', BOXOFFICE_RATE_LIMIT_PER_BUYER: 'off' };
-}
 
 function authOf(raw: string | undefined): BenchOptions['auth'] {
   if (raw === undefined || raw === 'open' || raw === 'verified') return raw ?? 'open';
