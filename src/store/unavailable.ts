@@ -3,19 +3,12 @@
 // out of resources or refusing writes.
 
 import { DomainError } from '../domain/errors.js';
+import { NETWORK_CODES } from '../net/network-codes.js';
 
 /** SQLSTATE classes of an unavailable server: 08 connection, 53 resources, 57 operator intervention. */
 const OUTAGE_CLASSES = new Set(['08', '53', '57']);
 /** Read-only transaction (a replica, or default_transaction_read_only during maintenance). */
 const READ_ONLY = '25006';
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-]);
 const CONNECTION_MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',

@@ -4,6 +4,7 @@
 // domain passes as it is. Anything else (a script's own error, a bug, a store error that is not an outage)
 // stays what it is: the error handler logs it and answers 500 `internal_error`.
 import { DomainError } from '../../domain/errors.js';
+import { NETWORK_CODES } from '../../net/network-codes.js';
 import type { Gate } from '../gate.js';
 
 /** Replies of a Redis that is there but cannot serve right now (loading, failing over, busy script). */
@@ -23,14 +24,6 @@ const CLIENT_MESSAGES = [
   'Failed to refresh slots cache',
   'Too many Cluster redirections',
 ];
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-]);
 
 /** True for a failure to reach Redis or to get its answer; false for anything else. */
 export function isUnreachable(error: unknown): boolean {
