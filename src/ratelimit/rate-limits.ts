@@ -11,6 +11,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { ID_LENGTH_MAX } from '../domain/limits.js';
 import { sendError } from '../http/error-handler.js';
+import { errorBody } from '../http/schemas.js';
 import type { Quota, RateCounter, Take, Verdict } from './counter.js';
 import { policyItem, rateLimitField, retryAfterSeconds } from './headers.js';
 import type { RateLimit } from './limit-spec.js';
@@ -70,13 +71,7 @@ const RATE_LIMITED_RESPONSE = {
     RateLimit: { type: 'string', description: 'what is left of each, e.g. `"ip";r=0;t=42`' },
   },
   type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string' } },
-    },
-  },
+  properties: errorBody.properties,
 } as const;
 
 export function installRateLimits(app: FastifyInstance, options: RateLimitOptions): void {
