@@ -42,6 +42,20 @@ export interface Released extends Accepted {
   readonly hold: Hold;
 }
 
+/** An order cancelled, now (`first`) or before (a repeat answers with the first cancellation's time). */
+export interface Cancelled extends Accepted {
+  readonly orderId: string;
+  readonly cancelledAtMs: number;
+  readonly first: boolean;
+}
+
+/** What the gate needs to cancel an order: the confirmed hold it came from and when it was confirmed. */
+export interface CancelCommand {
+  readonly hold: Hold;
+  readonly confirmedAtMs: number;
+  readonly nowMs: number;
+}
+
 export interface Swept extends Accepted {
   readonly expired: number;
 }
@@ -69,6 +83,11 @@ export interface Gate {
   /** hold_not_found when the hold is not live in the gate: the caller then asks the store. */
   confirmHold(holdId: string, nowMs: number): Promise<Confirmed | Rejection>;
   releaseHold(holdId: string, nowMs: number): Promise<Released | Rejection>;
+  /**
+   * Cancels the order of a confirmed hold: its seats or stock return to sale and the buyer's count drops, in
+   * one step with its `order_cancelled` entry. A cancelled order answers with its first cancellation.
+   */
+  cancelOrder(command: CancelCommand): Promise<Cancelled | Rejection>;
   /** Ends every hold whose expiry is at or before nowMs. */
   sweepExpired(nowMs: number): Promise<Swept>;
   /** A live (held) hold, or undefined. */

@@ -31,6 +31,7 @@ import { registerEventRoutes } from './routes/events.js';
 import { registerHoldRoutes } from './routes/holds.js';
 import { registerLiveRoutes } from './routes/live.js';
 import { registerOperationRoutes } from './routes/operations.js';
+import { registerOrderRoutes } from './routes/orders.js';
 import { registerReadRoutes } from './routes/reads.js';
 import { registerSeatMapRoutes } from './routes/seat-map.js';
 import { registerSeatMapPage } from './routes/seat-map-page.js';
@@ -145,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSeatMapRoutes(app, routeDeps);
   registerHoldRoutes(app, routeDeps);
   registerReadRoutes(app, routeDeps);
+  registerOrderRoutes(app, routeDeps);
   registerBuyerRoutes(app, routeDeps);
   registerAuditRoutes(app, routeDeps);
   registerApiKeyRoutes(app, routeDeps);

@@ -277,6 +277,8 @@ const ticket = {
     seatId: { type: 'string' },
     poolId: { type: 'string' },
     price: { type: 'integer' },
+    /** Present (true) once the ticket's order was cancelled. */
+    voided: { type: 'boolean' },
   },
 } as const;
 export const ticketView = ticket;
@@ -289,10 +291,12 @@ export const orderView = {
     holdId: { type: 'string' },
     eventId: { type: 'string' },
     userId: { type: 'string' },
-    status: { type: 'string', enum: ['confirmed'] },
+    status: { type: 'string', enum: ['confirmed', 'cancelled'] },
     tickets: { type: 'array', items: ticket },
     total: { type: 'integer' },
     createdAt: { type: 'string' },
+    /** Present when status is `cancelled`. */
+    cancelledAt: { type: 'string' },
   },
 } as const;
 

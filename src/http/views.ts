@@ -23,10 +23,11 @@ export function orderJson(order: Order) {
     holdId: order.holdId,
     eventId: order.eventId,
     userId: order.userId,
-    status: 'confirmed',
+    status: order.status ?? 'confirmed',
     tickets: order.tickets,
     total: order.total,
     createdAt: new Date(order.createdAtMs).toISOString(),
+    ...(order.cancelledAtMs === undefined ? {} : { cancelledAt: new Date(order.cancelledAtMs).toISOString() }),
   };
 }
 

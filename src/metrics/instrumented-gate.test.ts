@@ -13,6 +13,7 @@ const fixedGate: Gate = {
   placeHold: async () => reject('sold_out'),
   confirmHold: async () => reject('hold_expired'),
   releaseHold: async () => reject('hold_not_found'),
+  cancelOrder: async () => reject('order_not_found'),
   sweepExpired: async () => ({ ok: true, expired: 3, durable: Promise.resolve() }),
   getHold: async () => undefined,
   eventState: async () => undefined,

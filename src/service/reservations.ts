@@ -122,6 +122,28 @@ export class Reservations {
     return this.#count('release', endingRejection(stored));
   }
 
+  /**
+   * Cancels an order: its tickets are void and its seats or stock on sale again. Cancelling a cancelled
+   * order answers with the first cancellation. Read from the store: in the distributed shape an order is
+   * found once the projection has stored it (order_not_found until then, as for GET /v1/orders/:id).
+   */
+  async cancelOrder(orderId: string): Promise<Order | Rejection> {
+    const order = await this.#store.getOrder(orderId);
+    if (order === undefined) return this.#count('cancel', reject('order_not_found'));
+    if (order.status === 'cancelled') return order;
+    const hold = await this.#store.getHold(order.holdId);
+    if (hold === undefined) return this.#count('cancel', reject('order_not_found'));
+    const outcome = await this.#gate.cancelOrder({
+      hold,
+      confirmedAtMs: order.createdAtMs,
+      nowMs: this.#clock(),
+    });
+    if (!outcome.ok) return this.#count('cancel', outcome);
+    await this.#durable(outcome.durable, 'cancel');
+    if (outcome.first) this.#count('cancel', undefined);
+    return cancelledOrder(order, outcome.cancelledAtMs);
+  }
+
   async getHold(holdId: string): Promise<Hold | undefined> {
     return (await this.#gate.getHold(holdId)) ?? (await this.#endedHold(holdId));
   }
@@ -189,6 +211,16 @@ function endingRejection(stored: Hold | undefined): Rejection {
   if (stored?.status === 'released') return reject('hold_released');
   if (stored?.status === 'confirmed') return reject('hold_confirmed');
   return reject('hold_not_found');
+}
+
+/** The order as its cancellation leaves it (what the store shows once the cancellation is projected). */
+function cancelledOrder(order: Order, cancelledAtMs: number): Order {
+  return {
+    ...order,
+    status: 'cancelled',
+    cancelledAtMs,
+    tickets: order.tickets.map((ticket) => ({ ...ticket, voided: true })),
+  };
 }
 
 function describe(error: unknown): string {

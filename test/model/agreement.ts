@@ -11,6 +11,8 @@ const STATUS_AFTER: Record<LogEntry['type'], ModelStatus> = {
   hold_confirmed: 'confirmed',
   hold_released: 'released',
   hold_expired: 'expired',
+  // The hold stays confirmed; its order is what is cancelled.
+  order_cancelled: 'confirmed',
 };
 
 interface FoldedLog {

@@ -9,11 +9,14 @@ import { type Rejection, reject } from '../../domain/errors.js';
 import { newHold } from '../../domain/hold.js';
 import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
 import type { LogEntry } from '../../domain/log-entry.js';
+import { orderIdOf } from '../../domain/ids.js';
 import { orderOf } from '../../domain/order.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
 import type { EventSpec, EventState, Hold, HoldItem, SeatState } from '../../domain/types.js';
 import type { Journal, Undo } from '../../journal/journal.js';
 import {
+  type CancelCommand,
+  type Cancelled,
   type Confirmed,
   type Gate,
   type PlaceCommand,
@@ -178,6 +181,29 @@ export class MemoryGate implements Gate {
     };
   }
 
+  async cancelOrder(command: CancelCommand): Promise<Cancelled | Rejection> {
+    const { hold, nowMs } = command;
+    const book = this.#books.get(hold.eventId);
+    if (book === undefined) return reject('order_not_found');
+    const orderId = orderIdOf(hold);
+    const before = book.cancelledOrders.get(orderId);
+    if (before !== undefined)
+      return { ok: true, orderId, cancelledAtMs: before, first: false, durable: this.#journal.sync() };
+    // The store says the order is confirmed; the gate holds its stock as sold, or the two disagree.
+    if (!book.isSold(hold.items)) return reject('order_not_found');
+    const entry: LogEntry = {
+      type: 'order_cancelled',
+      eventId: hold.eventId,
+      atMs: nowMs,
+      hold: { ...hold, status: 'held', orderId: undefined },
+      orderId,
+      confirmedAtMs: command.confirmedAtMs,
+    };
+    this.#apply(entry);
+    const durable = this.#journal.append([entry], this.#undo);
+    return { ok: true, orderId, cancelledAtMs: nowMs, first: true, durable };
+  }
+
   async sweepExpired(nowMs: number): Promise<Swept> {
     return this.sweep(nowMs);
   }
@@ -248,7 +274,7 @@ export class MemoryGate implements Gate {
     if (entry.type === 'hold_placed') {
       this.#live.set(entry.hold.id, entry.hold);
       this.#expiry.push({ expiresAtMs: entry.hold.expiresAtMs, holdId: entry.hold.id });
-    } else {
+    } else if (entry.type !== 'order_cancelled') {
       this.#live.delete(entry.hold.id);
       this.#compactExpiry();
     }
@@ -272,6 +298,8 @@ export class MemoryGate implements Gate {
       this.#live.delete(entry.hold.id);
       return;
     }
+    // A cancelled order's hold had left the live holds when it was confirmed.
+    if (entry.type === 'order_cancelled') return;
     this.#live.set(entry.hold.id, entry.hold);
     // The hold's heap item may be gone: popped when it expired, or popped and skipped by a sweep while the
     // hold was ended. Push it again; a duplicate is skipped by the sweep like any stale item.

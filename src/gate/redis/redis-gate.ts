@@ -10,7 +10,17 @@ import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { EventSpec, EventState, Hold, SeatState, SeatStatus } from '../../domain/types.js';
 import type { Store } from '../../store/store.js';
-import type { Confirmed, Gate, PlaceCommand, PlaceOutcome, Released, SeatMap, Swept } from '../gate.js';
+import type {
+  CancelCommand,
+  Cancelled,
+  Confirmed,
+  Gate,
+  PlaceCommand,
+  PlaceOutcome,
+  Released,
+  SeatMap,
+  Swept,
+} from '../gate.js';
 import { IDEMPOTENCY_LIMITS, type IdempotencyLimits } from '../memory/idempotency-book.js';
 import { EVENTS_KEY, eventKeys, idempotencyKeysOf, RESTOCK_CHANNEL } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
@@ -180,6 +190,31 @@ export class RedisGate implements Gate {
     if (reply[0] !== 'released') return rejectionOf(reply);
     const hold = normaliseHold(JSON.parse(String(reply[1])));
     return { ok: true, hold: { ...hold, status: 'released' }, durable: ALREADY_RESOLVED };
+  }
+
+  async cancelOrder(command: CancelCommand): Promise<Cancelled | Rejection> {
+    const { hold } = command;
+    const layout = await this.#layout(hold.eventId);
+    if (layout === undefined) return reject('order_not_found');
+    const offsets = hold.items.flatMap((item) =>
+      item.seatId === undefined ? [] : [layout.seatOffsets.get(item.seatId) ?? -1],
+    );
+    if (offsets.includes(-1)) return reject('order_not_found');
+    const orderId = orderIdOf(hold);
+    const args = [
+      this.#time(command.nowMs),
+      JSON.stringify({ ...hold, status: 'held', orderId: undefined }),
+      offsets.join(','),
+      orderId,
+      command.confirmedAtMs,
+      RESTOCK_CHANNEL,
+    ];
+    const keys = [...this.#keys(hold.eventId), eventKeys(hold.eventId).cancelled];
+    const reply = await this.#run('cancelOrder', hold.eventId, keys, args);
+    if (reply === undefined) return reject('order_not_found');
+    if (reply[0] !== 'cancelled') return rejectionOf(reply);
+    const first = Number(reply[2]) === 1;
+    return { ok: true, orderId, cancelledAtMs: Number(reply[1]), first, durable: ALREADY_RESOLVED };
   }
 
   async sweepExpired(nowMs: number): Promise<Swept> {
@@ -353,7 +388,7 @@ export class RedisGate implements Gate {
 
   /** Runs a script; when Redis has lost the event, rebuilds it once and runs the script again. */
   async #run(
-    name: 'place' | 'confirm' | 'release' | 'view' | 'seatMap',
+    name: 'place' | 'confirm' | 'release' | 'cancelOrder' | 'view' | 'seatMap',
     eventId: string,
     keys: readonly string[],
     args: ScriptArg[],
@@ -459,6 +494,7 @@ const SCRIPT_CODES: Readonly<Record<string, ErrorCode>> = {
   section_not_found: 'section_not_found',
   hold_not_found: 'hold_not_found',
   hold_expired: 'hold_expired',
+  order_not_found: 'order_not_found',
 };
 
 function rejectionOf(reply: Reply): Rejection {

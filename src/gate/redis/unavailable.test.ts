@@ -10,6 +10,7 @@ function failingGate(error: unknown): Gate {
     placeHold: fail,
     confirmHold: fail,
     releaseHold: fail,
+    cancelOrder: fail,
     sweepExpired: fail,
     getHold: fail,
     eventState: fail,

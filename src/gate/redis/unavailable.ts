@@ -61,6 +61,7 @@ export function withUnavailableErrors(gate: Gate): Gate {
     placeHold: guard(gate.placeHold),
     confirmHold: guard(gate.confirmHold),
     releaseHold: guard(gate.releaseHold),
+    cancelOrder: guard(gate.cancelOrder),
     sweepExpired: guard(gate.sweepExpired),
     getHold: guard(gate.getHold),
     eventState: guard(gate.eventState),
