@@ -26,4 +26,6 @@ export interface GateSnapshot {
   readonly idempotency: readonly IdempotencySnapshot[];
   /** Cancelled orders (their holds are not in `holds`: their stock is on sale), never to be cancelled again. */
   readonly cancelledOrders?: readonly CancelledOrderSnapshot[];
+  /** Ids of the events whose sales an admin closed. */
+  readonly closedEvents?: readonly string[];
 }

@@ -106,6 +106,8 @@ export interface Availability {
 
 export interface EventState extends Availability {
   readonly spec: EventSpec;
+  /** false when an admin closed the sales: placements are refused with sales_closed. */
+  readonly salesOpen: boolean;
   readonly pools: readonly (Availability & { readonly id: string })[];
   readonly sections: readonly (Availability & { readonly id: string })[];
 }

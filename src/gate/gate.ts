@@ -56,6 +56,15 @@ export interface CancelCommand {
   readonly nowMs: number;
 }
 
+/**
+ * A change of an event by an admin: `spec` is the event's definition with its new name, venue or start time
+ * (its layout never changes); `salesOpen`, when given, opens or closes its sales.
+ */
+export interface EventUpdate {
+  readonly spec: EventSpec;
+  readonly salesOpen?: boolean;
+}
+
 export interface Swept extends Accepted {
   readonly expired: number;
 }
@@ -88,6 +97,11 @@ export interface Gate {
    * one step with its `order_cancelled` entry. A cancelled order answers with its first cancellation.
    */
   cancelOrder(command: CancelCommand): Promise<Cancelled | Rejection>;
+  /**
+   * Applies an admin's change of an event; false for an unknown event. Whether sales are open is decided
+   * with every placement in one step: a placement after this call sees the new value.
+   */
+  updateEvent(update: EventUpdate): Promise<boolean>;
   /** Ends every hold whose expiry is at or before nowMs. */
   sweepExpired(nowMs: number): Promise<Swept>;
   /** A live (held) hold, or undefined. */

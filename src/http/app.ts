@@ -27,6 +27,7 @@ import { installErrorHandling, sendError } from './error-handler.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerBuyerRoutes } from './routes/buyers.js';
+import { registerEventChangeRoutes } from './routes/event-changes.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHoldRoutes } from './routes/holds.js';
 import { registerLiveRoutes } from './routes/live.js';
@@ -143,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   if (deps.rateLimits !== undefined) installRateLimits(app, deps.rateLimits);
   registerEventRoutes(app, routeDeps);
+  registerEventChangeRoutes(app, routeDeps);
   registerSeatMapRoutes(app, routeDeps);
   registerHoldRoutes(app, routeDeps);
   registerReadRoutes(app, routeDeps);

@@ -42,6 +42,7 @@ export function eventJson(state: EventState) {
     startsAt: spec.startsAt,
     holdTtlSeconds: spec.holdTtlSeconds,
     maxPerUser: spec.maxPerUser,
+    salesOpen: state.salesOpen,
     capacity: state.capacity,
     available: state.available,
     held: state.held,

@@ -14,6 +14,7 @@ const fixedGate: Gate = {
   confirmHold: async () => reject('hold_expired'),
   releaseHold: async () => reject('hold_not_found'),
   cancelOrder: async () => reject('order_not_found'),
+  updateEvent: async () => false,
   sweepExpired: async () => ({ ok: true, expired: 3, durable: Promise.resolve() }),
   getHold: async () => undefined,
   eventState: async () => undefined,

@@ -11,6 +11,7 @@ import type {
   CancelCommand,
   Cancelled,
   Confirmed,
+  EventUpdate,
   Gate, PlaceCommand, PlaceOutcome, Released, SeatMap, Swept } from '../gate/gate.js';
 import type { Metrics } from './metrics.js';
 
@@ -27,6 +28,7 @@ class InstrumentedGate implements Gate {
   readonly #confirmHold: Recorder;
   readonly #releaseHold: Recorder;
   readonly #cancelOrder: Recorder;
+  readonly #updateEvent: Recorder;
   readonly #sweepExpired: Recorder;
   readonly #getHold: Recorder;
   readonly #eventState: Recorder;
@@ -41,6 +43,7 @@ class InstrumentedGate implements Gate {
     this.#confirmHold = metrics.gateCallRecorder('confirmHold');
     this.#releaseHold = metrics.gateCallRecorder('releaseHold');
     this.#cancelOrder = metrics.gateCallRecorder('cancelOrder');
+    this.#updateEvent = metrics.gateCallRecorder('updateEvent');
     this.#sweepExpired = metrics.gateCallRecorder('sweepExpired');
     this.#getHold = metrics.gateCallRecorder('getHold');
     this.#eventState = metrics.gateCallRecorder('eventState');
@@ -72,6 +75,11 @@ class InstrumentedGate implements Gate {
   cancelOrder(command: CancelCommand): Promise<Cancelled | Rejection> {
     const startedMs = performance.now();
     return timed(this.#cancelOrder, startedMs, this.#gate.cancelOrder(command));
+  }
+
+  updateEvent(update: EventUpdate): Promise<boolean> {
+    const startedMs = performance.now();
+    return timed(this.#updateEvent, startedMs, this.#gate.updateEvent(update));
   }
 
   sweepExpired(nowMs: number): Promise<Swept> {

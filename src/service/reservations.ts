@@ -8,7 +8,7 @@ import type { EventSpec, EventState, Hold, HoldRequest, Order } from '../domain/
 import type { Gate } from '../gate/gate.js';
 import type { Journal } from '../journal/journal.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { Store } from '../store/store.js';
+import type { EventChange, Store } from '../store/store.js';
 
 export interface ReservationsDeps {
   readonly gate: Gate;
@@ -62,6 +62,18 @@ export class Reservations {
     if (!(await this.#store.createEvent(spec, this.#clock()))) return reject('event_exists');
     await this.#gate.createEvent(spec);
     return spec;
+  }
+
+  /**
+   * An admin's change of an event. The store first, so that a restart or a rebuild of the gate finds it;
+   * then the gate, whose placements decide with it from then on. undefined for an unknown event.
+   */
+  async updateEvent(eventId: string, change: EventChange): Promise<EventState | undefined> {
+    const startsAt = change.startsAt === undefined ? undefined : new Date(change.startsAt).toISOString();
+    const updated = await this.#store.updateEvent(eventId, { ...change, startsAt });
+    if (updated === undefined) return undefined;
+    if (!(await this.#gate.updateEvent({ spec: updated.spec, salesOpen: updated.salesOpen }))) return undefined;
+    return this.#gate.eventState(eventId);
   }
 
   async placeHold(

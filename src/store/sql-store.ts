@@ -19,6 +19,7 @@ import { type Projection, project } from './projection.js';
 import { type HoldRow, holdOf, orderStatusOf, type TicketRow, ticketOf } from './rows.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import type {
+  EventChange,
   EventRevenue,
   EventStats,
   GateStanding,
@@ -31,6 +32,12 @@ import type {
 
 const HOLD_COLUMNS = 'id, event_id, user_id, status, items, total, created_at_ms, expires_at_ms, order_token';
 const TICKET_COLUMNS = 'id, order_id, event_id, user_id, seat_id, pool_id, price, voided';
+/** The columns and the definition both: listings read the definition, revenue reads the columns. */
+const UPDATE_EVENT = `UPDATE events SET
+  name = coalesce($2, name), venue = coalesce($3, venue), starts_at_ms = coalesce($4, starts_at_ms),
+  sales_open = coalesce($6, sales_open),
+  spec = spec || jsonb_strip_nulls(jsonb_build_object('name', $2::text, 'venue', $3::text, 'startsAt', $5::text))
+  WHERE id = $1 RETURNING spec, sales_open`;
 const INSERT_EVENT = `INSERT INTO events (id, name, venue, starts_at_ms, capacity, spec, created_at_ms)
   VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) ON CONFLICT (id) DO NOTHING RETURNING id`;
 
@@ -64,6 +71,22 @@ export class SqlStore implements Store {
       nowMs,
     ]);
     return rows.length === 1;
+  }
+
+  async updateEvent(
+    eventId: string,
+    change: EventChange,
+  ): Promise<{ spec: EventSpec; salesOpen: boolean } | undefined> {
+    const rows = await this.#db.query<{ spec: EventSpec; sales_open: boolean }>(UPDATE_EVENT, [
+      eventId,
+      change.name ?? null,
+      change.venue ?? null,
+      change.startsAt === undefined ? null : Date.parse(change.startsAt),
+      change.startsAt ?? null,
+      change.salesOpen ?? null,
+    ]);
+    const row = rows[0];
+    return row === undefined ? undefined : { spec: row.spec, salesOpen: row.sales_open };
   }
 
   async appendEntries(entries: readonly LogEntry[]): Promise<ProjectionOutcome> {
@@ -133,11 +156,16 @@ export class SqlStore implements Store {
        ORDER BY created_at_ms, id`,
       [nowMs - IDEMPOTENCY_RETENTION_MS, only, IDEMPOTENCY_KEYS_PER_EVENT_MAX],
     );
+    const closed = await this.#db.query<{ id: string }>(
+      "SELECT id FROM events WHERE NOT sales_open AND ($1 = '' OR id = $1)",
+      [only],
+    );
     const cancelled = await this.#db.query<{ event_id: string; id: string; cancelled_at_ms: string }>(
       `SELECT event_id, id, cancelled_at_ms FROM orders WHERE status = 'cancelled' AND ($1 = '' OR event_id = $1)`,
       [only],
     );
     return {
+      closedEvents: closed.map((row) => row.id),
       cancelledOrders: cancelled.map((row) => ({
         eventId: row.event_id,
         orderId: row.id,

@@ -49,7 +49,10 @@ export interface SectionLayout {
 }
 
 export class EventBook {
-  readonly spec: EventSpec;
+  /** Replaced by an admin's change of name, venue or start time (updateEvent); the layout never changes. */
+  spec: EventSpec;
+  /** false: placements are refused with sales_closed (an admin closed the sales). */
+  salesOpen = true;
   readonly capacity: number;
   readonly pools = new Map<string, PoolCounts>();
   readonly sections = new Map<string, SectionLayout>();
@@ -209,6 +212,7 @@ export class EventBook {
     }));
     return {
       spec: this.spec,
+      salesOpen: this.salesOpen,
       capacity: this.capacity,
       available: this.available,
       held: this.held,

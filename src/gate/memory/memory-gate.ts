@@ -18,6 +18,7 @@ import {
   type CancelCommand,
   type Cancelled,
   type Confirmed,
+  type EventUpdate,
   type Gate,
   type PlaceCommand,
   type PlaceOutcome,
@@ -97,6 +98,9 @@ export class MemoryGate implements Gate {
     if (book === undefined) return reject('event_not_found');
     const target = targetOf(request, book.spec);
     if (!('kind' in target)) return target;
+    // Refused only once the request is known valid, as any refusal of sale; a retry of a placement accepted
+    // before the sales closed is answered below, as accepted.
+    const salesClosed = !book.salesOpen;
     const fingerprint =
       idempotencyKey === undefined ? undefined : fingerprintOf(request, command.confirm ? 'order' : 'hold');
     if (idempotencyKey !== undefined) {
@@ -114,6 +118,7 @@ export class MemoryGate implements Gate {
         };
       }
     }
+    if (salesClosed) return reject('sales_closed');
     // Availability before the user's limit: "sold out" is the answer that tells a user the most, and it is
     // what the Redis gate's sold-out short-circuit answers without knowing the user.
     const items = chooseItems(book, target);
@@ -202,6 +207,14 @@ export class MemoryGate implements Gate {
     this.#apply(entry);
     const durable = this.#journal.append([entry], this.#undo);
     return { ok: true, orderId, cancelledAtMs: nowMs, first: true, durable };
+  }
+
+  async updateEvent(update: EventUpdate): Promise<boolean> {
+    const book = this.#books.get(update.spec.id);
+    if (book === undefined) return false;
+    book.spec = update.spec;
+    if (update.salesOpen !== undefined) book.salesOpen = update.salesOpen;
+    return true;
   }
 
   async sweepExpired(nowMs: number): Promise<Swept> {

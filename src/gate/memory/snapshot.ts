@@ -22,6 +22,10 @@ export function restoreSnapshot(snapshot: GateSnapshot, target: RestoreTarget): 
       placedAtMs: record.createdAtMs,
     });
   }
+  for (const eventId of snapshot.closedEvents ?? []) {
+    const book = target.book(eventId);
+    if (book !== undefined) book.salesOpen = false;
+  }
   for (const record of snapshot.cancelledOrders ?? [])
     target.book(record.eventId)?.cancelledOrders.set(record.orderId, record.cancelledAtMs);
   for (const stored of snapshot.holds) {

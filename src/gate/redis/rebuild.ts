@@ -204,6 +204,8 @@ export function foldSnapshot(
     counts[`s:${id}:held`] = section.counts.held;
     counts[`s:${id}:sold`] = section.counts.sold;
   }
+  // Written as a count (load-event.lua writes every field that is not 0), read by place.lua.
+  if (!book.salesOpen) counts.closed = 1;
   const holds: FoldedState['holds'] = [];
   for (const hold of live.values()) {
     const offsets = hold.items.flatMap((item) =>

@@ -13,6 +13,7 @@ const FILES = {
   confirm: 'confirm.lua',
   release: 'release.lua',
   cancelOrder: 'cancel-order.lua',
+  updateEvent: 'update-event.lua',
   sweep: 'sweep.lua',
   createEvent: 'create-event.lua',
   loadEvent: 'load-event.lua',

@@ -11,6 +11,7 @@ function failingGate(error: unknown): Gate {
     confirmHold: fail,
     releaseHold: fail,
     cancelOrder: fail,
+    updateEvent: fail,
     sweepExpired: fail,
     getHold: fail,
     eventState: fail,

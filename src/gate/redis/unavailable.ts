@@ -62,6 +62,7 @@ export function withUnavailableErrors(gate: Gate): Gate {
     confirmHold: guard(gate.confirmHold),
     releaseHold: guard(gate.releaseHold),
     cancelOrder: guard(gate.cancelOrder),
+    updateEvent: guard(gate.updateEvent),
     sweepExpired: guard(gate.sweepExpired),
     getHold: guard(gate.getHold),
     eventState: guard(gate.eventState),
