@@ -534,5 +534,38 @@ for (const kind of gateKinds()) {
       );
       expect((await gate.eventState(s.id))?.held).toBe(1);
     });
+
+    it('closes and reopens sales: placements refused meanwhile, live holds still confirmed or released', async () => {
+      const s = await event();
+      const before = placed(
+        await gate.placeHold(command(s.id, { userId: 'u1', quantity: 1, poolId: 'ga' }, { idempotencyKey: 'k1' })),
+      );
+      const other = placed(await gate.placeHold(command(s.id, { userId: 'u2', quantity: 1, poolId: 'ga' })));
+      expect(await gate.updateEvent({ spec: { ...s, name: 'Renamed' }, salesOpen: false })).toBe(true);
+      const peer = fixture.peer() ?? gate;
+      for (const g of [gate, peer]) {
+        expect(code(await g.placeHold(command(s.id, { userId: 'u3', quantity: 1, poolId: 'ga' })))).toBe(
+          'sales_closed',
+        );
+        expect(
+          code(await g.placeHold(command(s.id, { userId: 'u3', seats: ['A-1-1'] }, { confirm: true }))),
+        ).toBe('sales_closed');
+        expect(await g.eventState(s.id)).toMatchObject({ salesOpen: false, held: 2, spec: { name: 'Renamed' } });
+      }
+      // A retry of a placement accepted before the sales closed is answered as accepted.
+      const retry = await peer.placeHold(
+        command(s.id, { userId: 'u1', quantity: 1, poolId: 'ga' }, { idempotencyKey: 'k1' }),
+      );
+      expect(retry).toMatchObject({ ok: true, kind: 'replayed', holdId: before.hold.id });
+      expect((await peer.confirmHold(before.hold.id, T0 + 1)).ok).toBe(true);
+      expect((await peer.releaseHold(other.hold.id, T0 + 1)).ok).toBe(true);
+      // A change of the name alone leaves the sales as they are.
+      expect(await gate.updateEvent({ spec: { ...s, name: 'Again' } })).toBe(true);
+      expect(await peer.eventState(s.id)).toMatchObject({ salesOpen: false, spec: { name: 'Again' } });
+      expect(await peer.updateEvent({ spec: s, salesOpen: true })).toBe(true);
+      expect((await gate.eventState(s.id))?.salesOpen).toBe(true);
+      placed(await gate.placeHold(command(s.id, { userId: 'u3', quantity: 1, poolId: 'ga' })));
+      expect(await gate.updateEvent({ spec: { ...s, id: 'no-such-event' }, salesOpen: false })).toBe(false);
+    });
   });
 }
