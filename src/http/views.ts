@@ -27,7 +27,9 @@ export function orderJson(order: Order) {
     tickets: order.tickets,
     total: order.total,
     createdAt: new Date(order.createdAtMs).toISOString(),
-    ...(order.cancelledAtMs === undefined ? {} : { cancelledAt: new Date(order.cancelledAtMs).toISOString() }),
+    ...(order.cancelledAtMs === undefined
+      ? {}
+      : { cancelledAt: new Date(order.cancelledAtMs).toISOString() }),
   };
 }
 

@@ -12,7 +12,13 @@ import type {
   Cancelled,
   Confirmed,
   EventUpdate,
-  Gate, PlaceCommand, PlaceOutcome, Released, SeatMap, Swept } from '../gate/gate.js';
+  Gate,
+  PlaceCommand,
+  PlaceOutcome,
+  Released,
+  SeatMap,
+  Swept,
+} from '../gate/gate.js';
 import type { Metrics } from './metrics.js';
 
 type Recorder = (seconds: number) => void;

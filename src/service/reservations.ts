@@ -72,7 +72,8 @@ export class Reservations {
     const startsAt = change.startsAt === undefined ? undefined : new Date(change.startsAt).toISOString();
     const updated = await this.#store.updateEvent(eventId, { ...change, startsAt });
     if (updated === undefined) return undefined;
-    if (!(await this.#gate.updateEvent({ spec: updated.spec, salesOpen: updated.salesOpen }))) return undefined;
+    if (!(await this.#gate.updateEvent({ spec: updated.spec, salesOpen: updated.salesOpen })))
+      return undefined;
     return this.#gate.eventState(eventId);
   }
 

@@ -2,7 +2,14 @@
 // shared by PGlite and PostgreSQL, like the rest of the store.
 import type { ApiKey, ApiKeyRole } from '../domain/api-key.js';
 import type { Hold, Order } from '../domain/types.js';
-import { type HoldRow, holdOf, type OrderStatusColumns, orderStatusOf, type TicketRow, ticketOf } from './rows.js';
+import {
+  type HoldRow,
+  holdOf,
+  type OrderStatusColumns,
+  orderStatusOf,
+  type TicketRow,
+  ticketOf,
+} from './rows.js';
 import type { SqlExecutor } from './sql-driver.js';
 import type { Page } from './store.js';
 

@@ -228,5 +228,8 @@ function addOrder(rows: Rows, order: Order): void {
 function jsonSortedById(rows: Map<string, object>): string {
   const ids = [...rows.keys()].sort();
   // ticketIds is for this module only; JSON drops nothing else.
-  return JSON.stringify(ids.map((id) => rows.get(id)), (key, value) => (key === 'ticketIds' ? undefined : value));
+  return JSON.stringify(
+    ids.map((id) => rows.get(id)),
+    (key, value) => (key === 'ticketIds' ? undefined : value),
+  );
 }

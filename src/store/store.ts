@@ -73,7 +73,10 @@ export interface Store {
   /** false when an event with this id exists already. */
   createEvent(spec: EventSpec, nowMs: number): Promise<boolean>;
   /** An admin's change of an event's details or sales; undefined for an unknown event. */
-  updateEvent(eventId: string, change: EventChange): Promise<{ spec: EventSpec; salesOpen: boolean } | undefined>;
+  updateEvent(
+    eventId: string,
+    change: EventChange,
+  ): Promise<{ spec: EventSpec; salesOpen: boolean } | undefined>;
   /**
    * Projects log entries in one transaction. Idempotent: an entry applied twice changes nothing. Entries of
    * an older gate epoch than their event's are refused in the same transaction (store/epoch-fence.ts).

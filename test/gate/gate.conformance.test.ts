@@ -499,7 +499,9 @@ for (const kind of gateKinds()) {
       // The buyer's count dropped by the cancelled items: three again.
       placed(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 3, poolId: 'ga' })));
       // Another buyer takes the freed seats and stock.
-      placed(await gate.placeHold(command(s.id, { userId: 'u2', seats: ['A-1-1', 'A-1-2'] }, { confirm: true })));
+      placed(
+        await gate.placeHold(command(s.id, { userId: 'u2', seats: ['A-1-1', 'A-1-2'] }, { confirm: true })),
+      );
       placed(await gate.placeHold(command(s.id, { userId: 'u3', quantity: 2, poolId: 'vip' })));
       const log = await fixture.log(s.id);
       const cancels = log.filter((entry) => entry.type === 'order_cancelled');
@@ -514,7 +516,9 @@ for (const kind of gateKinds()) {
       );
       const first = await gate.cancelOrder({ hold: order.hold, confirmedAtMs: T0, nowMs: T0 + 1 });
       expect(first.ok).toBe(true);
-      placed(await gate.placeHold(command(s.id, { userId: 'u2', quantity: 8, poolId: 'ga' }, { confirm: true })));
+      placed(
+        await gate.placeHold(command(s.id, { userId: 'u2', quantity: 8, poolId: 'ga' }, { confirm: true })),
+      );
       const other = fixture.peer() ?? gate;
       const again = await other.cancelOrder({ hold: order.hold, confirmedAtMs: T0, nowMs: T0 + 9 });
       if (!again.ok) throw new Error(`second cancel refused: ${again.code}`);
@@ -538,7 +542,9 @@ for (const kind of gateKinds()) {
     it('closes and reopens sales: placements refused meanwhile, live holds still confirmed or released', async () => {
       const s = await event();
       const before = placed(
-        await gate.placeHold(command(s.id, { userId: 'u1', quantity: 1, poolId: 'ga' }, { idempotencyKey: 'k1' })),
+        await gate.placeHold(
+          command(s.id, { userId: 'u1', quantity: 1, poolId: 'ga' }, { idempotencyKey: 'k1' }),
+        ),
       );
       const other = placed(await gate.placeHold(command(s.id, { userId: 'u2', quantity: 1, poolId: 'ga' })));
       expect(await gate.updateEvent({ spec: { ...s, name: 'Renamed' }, salesOpen: false })).toBe(true);
@@ -550,7 +556,11 @@ for (const kind of gateKinds()) {
         expect(
           code(await g.placeHold(command(s.id, { userId: 'u3', seats: ['A-1-1'] }, { confirm: true }))),
         ).toBe('sales_closed');
-        expect(await g.eventState(s.id)).toMatchObject({ salesOpen: false, held: 2, spec: { name: 'Renamed' } });
+        expect(await g.eventState(s.id)).toMatchObject({
+          salesOpen: false,
+          held: 2,
+          spec: { name: 'Renamed' },
+        });
       }
       // A retry of a placement accepted before the sales closed is answered as accepted.
       const retry = await peer.placeHold(

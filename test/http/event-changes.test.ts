@@ -65,7 +65,12 @@ describe.each(shapes)('event changes (%s)', (_name, available, start) => {
   const patch = (payload: unknown, headers: Record<string, string> = admin, id = eventId) =>
     call({ method: 'PATCH', url: `/v1/events/${id}`, headers, payload: payload as object });
   const hold = (payload: object) =>
-    call({ method: 'POST', url: `/v1/events/${eventId}/holds`, headers: alice, payload: { userId: 'alice', ...payload } });
+    call({
+      method: 'POST',
+      url: `/v1/events/${eventId}/holds`,
+      headers: alice,
+      payload: { userId: 'alice', ...payload },
+    });
 
   beforeAll(async () => {
     if (!available) return;
@@ -139,7 +144,12 @@ describe.each(shapes)('event changes (%s)', (_name, available, start) => {
         method: 'PATCH',
         url: `/v1/events/${eventId}`,
         headers: admin,
-        payload: { name: 'Late Show', venue: 'Other Hall', startsAt: '2027-02-01T21:00:00+01:00', salesOpen: false },
+        payload: {
+          name: 'Late Show',
+          venue: 'Other Hall',
+          startsAt: '2027-02-01T21:00:00+01:00',
+          salesOpen: false,
+        },
       },
       200,
     );
@@ -178,7 +188,10 @@ describe.each(shapes)('event changes (%s)', (_name, available, start) => {
     const audit = await json({ method: 'GET', url: `/v1/events/${eventId}/audit`, headers: admin }, 200);
     expect(audit).toMatchObject({ consistent: true, gate: { sold: 1 }, store: { tickets: 1, orders: 1 } });
 
-    await json({ method: 'PATCH', url: `/v1/events/${eventId}`, headers: admin, payload: { salesOpen: true } }, 200);
+    await json(
+      { method: 'PATCH', url: `/v1/events/${eventId}`, headers: admin, payload: { salesOpen: true } },
+      200,
+    );
     expect((await hold({ seats: ['A-1-1'] })).statusCode).toBe(201);
     expect((await json({ method: 'GET', url: `/v1/events/${eventId}` }, 200)).name).toBe('Late Show');
   });

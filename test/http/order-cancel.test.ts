@@ -82,18 +82,26 @@ describe.each(shapes)('order cancellation (%s)', (_name, available, start) => {
       const response = await cancel(seatOrder.id, headers);
       expect({ status: response.statusCode, code: response.json().error?.code }).toEqual({ status, code });
     }
-    expect((await json({ method: 'GET', url: `/v1/orders/${seatOrder.id}`, headers: sales }, 200)).status).toBe(
-      'confirmed',
-    );
+    expect(
+      (await json({ method: 'GET', url: `/v1/orders/${seatOrder.id}`, headers: sales }, 200)).status,
+    ).toBe('confirmed');
 
-    const first = await json({ method: 'POST', url: `/v1/orders/${seatOrder.id}/cancel`, headers: sales }, 200);
+    const first = await json(
+      { method: 'POST', url: `/v1/orders/${seatOrder.id}/cancel`, headers: sales },
+      200,
+    );
     expect(first).toMatchObject({ id: seatOrder.id, status: 'cancelled', total: 2000 });
     expect(first.tickets.map((ticket: { voided?: boolean }) => ticket.voided)).toEqual([true]);
     expect(Date.parse(first.cancelledAt)).toBeGreaterThan(0);
     await settle();
-    const again = await json({ method: 'POST', url: `/v1/orders/${seatOrder.id}/cancel`, headers: admin }, 200);
+    const again = await json(
+      { method: 'POST', url: `/v1/orders/${seatOrder.id}/cancel`, headers: admin },
+      200,
+    );
     expect(again).toEqual(first);
-    expect(await json({ method: 'GET', url: `/v1/orders/${seatOrder.id}`, headers: alice }, 200)).toEqual(first);
+    expect(await json({ method: 'GET', url: `/v1/orders/${seatOrder.id}`, headers: alice }, 200)).toEqual(
+      first,
+    );
 
     // The seat is on sale again and bob takes it; alice's count dropped by one.
     expect((await book(bob, 'bob', { seats: ['A-1-1'] })).statusCode).toBe(201);
@@ -106,7 +114,10 @@ describe.each(shapes)('order cancellation (%s)', (_name, available, start) => {
     const stats = await json({ method: 'GET', url: `/v1/events/${eventId}/stats`, headers: admin }, 200);
     // Left: bob's seat and alice's second seat; the pool is back on sale.
     expect(stats).toMatchObject({ sold: 2, held: 0, available: 2, orders: 2, revenue: 4000 });
-    const revenue = await json({ method: 'GET', url: '/v1/venues/Test%20Arena/revenue', headers: admin }, 200);
+    const revenue = await json(
+      { method: 'GET', url: '/v1/venues/Test%20Arena/revenue', headers: admin },
+      200,
+    );
     expect(revenue.events.find((event: { eventId: string }) => event.eventId === eventId)).toMatchObject({
       sold: 2,
       orders: 2,
