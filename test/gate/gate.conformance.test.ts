@@ -577,5 +577,24 @@ for (const kind of gateKinds()) {
       placed(await gate.placeHold(command(s.id, { userId: 'u3', quantity: 1, poolId: 'ga' })));
       expect(await gate.updateEvent({ spec: { ...s, id: 'no-such-event' }, salesOpen: false })).toBe(false);
     });
+
+    it("returns an order's stock once when many cancellations of it race on two instances", async () => {
+      const s = await event();
+      const order = placed(
+        await gate.placeHold(command(s.id, { userId: 'u1', quantity: 2, poolId: 'vip' }, { confirm: true })),
+      );
+      const gates = [gate, fixture.peer() ?? gate];
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (gates[i % 2] as Gate).cancelOrder({ hold: order.hold, confirmedAtMs: T0, nowMs: T0 + 1 + i }),
+        ),
+      );
+      const firsts = outcomes.filter((outcome) => outcome.ok && outcome.first);
+      expect(firsts).toHaveLength(1);
+      const times = new Set(outcomes.map((outcome) => (outcome.ok ? outcome.cancelledAtMs : -1)));
+      expect(times.size).toBe(1);
+      expect((await gate.eventState(s.id))?.pools[1]).toMatchObject({ sold: 0, held: 0, available: 2 });
+      expect((await fixture.log(s.id)).filter((entry) => entry.type === 'order_cancelled')).toHaveLength(1);
+    });
   });
 }
