@@ -74,12 +74,16 @@ describe('operations', () => {
     expect(document.paths['/v1/me/orders'].get.security).toEqual([{ buyer: [] }]);
     expect(document.paths['/v1/events/{eventId}'].get.security).toBeUndefined();
     expect(document.paths['/v1/events/{eventId}'].patch.security).toEqual([{ admin: [] }]);
-    expect(document.paths['/v1/orders/{orderId}/cancel'].post.security).toEqual([{ admin: [] }, { sales: [] }]);
+    expect(document.paths['/v1/orders/{orderId}/cancel'].post.security).toEqual([
+      { admin: [] },
+      { sales: [] },
+    ]);
     const patchBody =
       document.paths['/v1/events/{eventId}'].patch.requestBody.content['application/json'].schema;
     expect(patchBody).toMatchObject({ additionalProperties: false, minProperties: 1 });
     expect(Object.keys(patchBody.properties).sort()).toEqual(['name', 'salesOpen', 'startsAt', 'venue']);
-    const order = document.paths['/v1/orders/{orderId}'].get.responses['200'].content['application/json'].schema;
+    const order =
+      document.paths['/v1/orders/{orderId}'].get.responses['200'].content['application/json'].schema;
     expect(order.properties.status.enum).toEqual(['confirmed', 'cancelled']);
     expect((await bo.app.inject({ method: 'GET', url: '/docs/' })).statusCode).toBe(200);
   });

@@ -13,12 +13,7 @@ import type {
   PlaceOutcome,
   Released,
 } from '../../src/gate/gate.js';
-import type {
-  CancelModelCommand,
-  EndModelCommand,
-  ModelCommand,
-  PlaceModelCommand,
-} from './arbitraries.js';
+import type { CancelModelCommand, EndModelCommand, ModelCommand, PlaceModelCommand } from './arbitraries.js';
 import { checkBestAvailable } from './best-available.js';
 import { type ModelItem, POOL_PRICE, SaleModel, SEAT_PRICE, START_MS, TTL_MS } from './gate-model.js';
 
@@ -111,9 +106,9 @@ export class ModelRun {
    * of the answer; undefined while no hold was ever confirmed. A cancelled order answers with its first
    * cancellation and changes nothing.
    */
-  expectCancel(command: CancelModelCommand):
-    | { command: CancelCommand; check(outcome: Cancelled | Rejection): Durability }
-    | undefined {
+  expectCancel(
+    command: CancelModelCommand,
+  ): { command: CancelCommand; check(outcome: Cancelled | Rejection): Durability } | undefined {
     const candidates = this.#holdIds.filter((id) => {
       const status = this.model.holds.get(id)?.status;
       return status === 'confirmed' || status === 'cancelled';
@@ -132,7 +127,10 @@ export class ModelRun {
       command: { hold, confirmedAtMs, nowMs: this.nowMs },
       check(outcome) {
         const asked = `answer to the cancellation of ${holdId}`;
-        expect(outcome.ok ? { first: outcome.first, at: outcome.cancelledAtMs } : outcome.code, asked).toEqual({
+        expect(
+          outcome.ok ? { first: outcome.first, at: outcome.cancelledAtMs } : outcome.code,
+          asked,
+        ).toEqual({
           first,
           at: cancelledAtMs,
         });
