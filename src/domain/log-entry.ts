@@ -35,7 +35,19 @@ export interface HoldExpired extends EntryBase {
   readonly type: 'hold_expired';
 }
 
-export type LogEntry = HoldPlaced | HoldConfirmed | HoldReleased | HoldExpired;
+/**
+ * A confirmed hold's order cancelled: its tickets are void and its stock is on sale again. `hold` is the
+ * confirmed hold (as placed); the order is derived from it (domain/order.ts) with `confirmedAtMs`, so that
+ * the entry can be projected alone, before or after the hold's confirmation. An order is cancelled at most
+ * once: the gate refuses a second cancellation before it could append one.
+ */
+export interface OrderCancelled extends EntryBase {
+  readonly type: 'order_cancelled';
+  readonly orderId: string;
+  readonly confirmedAtMs: number;
+}
+
+export type LogEntry = HoldPlaced | HoldConfirmed | HoldReleased | HoldExpired | OrderCancelled;
 export type EndingEntry = HoldConfirmed | HoldReleased | HoldExpired;
 
 export function statusAfter(entry: LogEntry): Hold['status'] {
@@ -43,6 +55,8 @@ export function statusAfter(entry: LogEntry): Hold['status'] {
     case 'hold_placed':
       return 'held';
     case 'hold_confirmed':
+    case 'order_cancelled':
+      // The hold ended confirmed; the cancellation is its order's history, not the hold's.
       return 'confirmed';
     case 'hold_released':
       return 'released';

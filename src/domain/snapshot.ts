@@ -12,10 +12,20 @@ export interface IdempotencySnapshot {
   readonly createdAtMs: number;
 }
 
+export interface CancelledOrderSnapshot {
+  readonly eventId: string;
+  readonly orderId: string;
+  readonly cancelledAtMs: number;
+}
+
 export interface GateSnapshot {
   readonly events: readonly EventSpec[];
   /** Holds with status `held` (live, with their original expiry) or `confirmed` (sold stock). */
   readonly holds: readonly Hold[];
   /** Ordered by createdAtMs, so that pruning by retention stays in insertion order. */
   readonly idempotency: readonly IdempotencySnapshot[];
+  /** Cancelled orders (their holds are not in `holds`: their stock is on sale), never to be cancelled again. */
+  readonly cancelledOrders?: readonly CancelledOrderSnapshot[];
+  /** Ids of the events whose sales an admin closed. */
+  readonly closedEvents?: readonly string[];
 }

@@ -67,6 +67,8 @@ export interface Ticket {
   readonly seatId?: string;
   readonly poolId?: string;
   readonly price: number;
+  /** true once its order was cancelled: the ticket admits no one and its seat or stock is on sale again. */
+  readonly voided?: boolean;
 }
 
 export interface Order {
@@ -77,7 +79,13 @@ export interface Order {
   readonly tickets: readonly Ticket[];
   readonly total: number;
   readonly createdAtMs: number;
+  /** Absent means confirmed (orders are made confirmed; only a cancellation changes them). */
+  readonly status?: OrderStatus;
+  /** When the order was cancelled; present with status `cancelled`. */
+  readonly cancelledAtMs?: number;
 }
+
+export type OrderStatus = 'confirmed' | 'cancelled';
 
 /** What a client asks for; exactly one shape is valid (see domain/hold-request.ts). */
 export interface HoldRequest {
@@ -98,6 +106,8 @@ export interface Availability {
 
 export interface EventState extends Availability {
   readonly spec: EventSpec;
+  /** false when an admin closed the sales: placements are refused with sales_closed. */
+  readonly salesOpen: boolean;
   readonly pools: readonly (Availability & { readonly id: string })[];
   readonly sections: readonly (Availability & { readonly id: string })[];
 }

@@ -42,6 +42,29 @@ export interface Released extends Accepted {
   readonly hold: Hold;
 }
 
+/** An order cancelled, now (`first`) or before (a repeat answers with the first cancellation's time). */
+export interface Cancelled extends Accepted {
+  readonly orderId: string;
+  readonly cancelledAtMs: number;
+  readonly first: boolean;
+}
+
+/** What the gate needs to cancel an order: the confirmed hold it came from and when it was confirmed. */
+export interface CancelCommand {
+  readonly hold: Hold;
+  readonly confirmedAtMs: number;
+  readonly nowMs: number;
+}
+
+/**
+ * A change of an event by an admin: `spec` is the event's definition with its new name, venue or start time
+ * (its layout never changes); `salesOpen`, when given, opens or closes its sales.
+ */
+export interface EventUpdate {
+  readonly spec: EventSpec;
+  readonly salesOpen?: boolean;
+}
+
 export interface Swept extends Accepted {
   readonly expired: number;
 }
@@ -69,6 +92,16 @@ export interface Gate {
   /** hold_not_found when the hold is not live in the gate: the caller then asks the store. */
   confirmHold(holdId: string, nowMs: number): Promise<Confirmed | Rejection>;
   releaseHold(holdId: string, nowMs: number): Promise<Released | Rejection>;
+  /**
+   * Cancels the order of a confirmed hold: its seats or stock return to sale and the buyer's count drops, in
+   * one step with its `order_cancelled` entry. A cancelled order answers with its first cancellation.
+   */
+  cancelOrder(command: CancelCommand): Promise<Cancelled | Rejection>;
+  /**
+   * Applies an admin's change of an event; false for an unknown event. Whether sales are open is decided
+   * with every placement in one step: a placement after this call sees the new value.
+   */
+  updateEvent(update: EventUpdate): Promise<boolean>;
   /** Ends every hold whose expiry is at or before nowMs. */
   sweepExpired(nowMs: number): Promise<Swept>;
   /** A live (held) hold, or undefined. */

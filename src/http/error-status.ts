@@ -26,6 +26,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   api_key_not_found: 404,
   event_exists: 409,
   sold_out: 409,
+  sales_closed: 409,
   seat_unavailable: 409,
   limit_exceeded: 409,
   hold_expired: 409,

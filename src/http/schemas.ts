@@ -129,6 +129,14 @@ export const idempotencyHeaders = {
   },
 } as const;
 
+/** PATCH /v1/events/:id: what may change after creation; anything else (the layout) is refused. */
+export const patchEventBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { name, venue: name, startsAt: isoTime, salesOpen: { type: 'boolean' } },
+} as const;
+
 export const eventParams = { type: 'object', required: ['eventId'], properties: { eventId: id } } as const;
 export const holdParams = {
   type: 'object',
@@ -173,6 +181,8 @@ export const eventView = {
     startsAt: { type: 'string' },
     holdTtlSeconds: { type: 'integer' },
     maxPerUser: { type: 'integer' },
+    /** false once an admin closed the sales (PATCH): placements get 409 sales_closed. */
+    salesOpen: { type: 'boolean' },
     ...counts,
     pools: {
       type: 'array',
@@ -277,6 +287,8 @@ const ticket = {
     seatId: { type: 'string' },
     poolId: { type: 'string' },
     price: { type: 'integer' },
+    /** Present (true) once the ticket's order was cancelled. */
+    voided: { type: 'boolean' },
   },
 } as const;
 export const ticketView = ticket;
@@ -289,10 +301,12 @@ export const orderView = {
     holdId: { type: 'string' },
     eventId: { type: 'string' },
     userId: { type: 'string' },
-    status: { type: 'string', enum: ['confirmed'] },
+    status: { type: 'string', enum: ['confirmed', 'cancelled'] },
     tickets: { type: 'array', items: ticket },
     total: { type: 'integer' },
     createdAt: { type: 'string' },
+    /** Present when status is `cancelled`. */
+    cancelledAt: { type: 'string' },
   },
 } as const;
 

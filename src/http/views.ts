@@ -23,10 +23,13 @@ export function orderJson(order: Order) {
     holdId: order.holdId,
     eventId: order.eventId,
     userId: order.userId,
-    status: 'confirmed',
+    status: order.status ?? 'confirmed',
     tickets: order.tickets,
     total: order.total,
     createdAt: new Date(order.createdAtMs).toISOString(),
+    ...(order.cancelledAtMs === undefined
+      ? {}
+      : { cancelledAt: new Date(order.cancelledAtMs).toISOString() }),
   };
 }
 
@@ -41,6 +44,7 @@ export function eventJson(state: EventState) {
     startsAt: spec.startsAt,
     holdTtlSeconds: spec.holdTtlSeconds,
     maxPerUser: spec.maxPerUser,
+    salesOpen: state.salesOpen,
     capacity: state.capacity,
     available: state.available,
     held: state.held,

@@ -28,7 +28,7 @@ class ManualGate {
   held = false;
 
   async eventState(): Promise<EventState> {
-    return { spec, capacity: 4, available: 4, held: 0, sold: 0, pools: [], sections: [] };
+    return { spec, salesOpen: true, capacity: 4, available: 4, held: 0, sold: 0, pools: [], sections: [] };
   }
 
   async seatMap(): Promise<SeatMap> {

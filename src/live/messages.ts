@@ -75,6 +75,7 @@ export function seatsBytes(eventId: string, changes: ReadonlyMap<string, SeatSta
 export function seatStatusAfter(type: LogEntry['type']): SeatStatus {
   if (type === 'hold_placed') return 'held';
   if (type === 'hold_confirmed') return 'sold';
+  // Released, expired, or a cancelled order's seats: on sale again.
   return 'available';
 }
 

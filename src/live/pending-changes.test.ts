@@ -49,4 +49,19 @@ describe('PendingChanges', () => {
     expect(seats.size).toBe(0);
     expect(activity).toEqual({ placed: 0, confirmed: 0, released: 0, expired: 1 });
   });
+
+  it("shows a cancelled order's seats available again, counted with the stock that returned to sale", () => {
+    const pending = new PendingChanges();
+    const sold = hold('h1', ['A-1-1', 'A-1-2']);
+    pending.apply([{ type: 'hold_confirmed', eventId: 'e', atMs: 0, hold: sold, order: {} as never }]);
+    pending.apply([
+      { type: 'order_cancelled', eventId: 'e', atMs: 1, hold: sold, orderId: 'o', confirmedAtMs: 0 },
+    ]);
+    const { seats, activity } = pending.take();
+    expect([...seats]).toEqual([
+      ['A-1-1', 'available'],
+      ['A-1-2', 'available'],
+    ]);
+    expect(activity).toEqual({ placed: 0, confirmed: 1, released: 1, expired: 0 });
+  });
 });

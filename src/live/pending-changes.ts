@@ -45,7 +45,7 @@ export class PendingChanges {
   #count(type: LogEntry['type']): void {
     if (type === 'hold_placed') this.#activity.placed++;
     else if (type === 'hold_confirmed') this.#activity.confirmed++;
-    else if (type === 'hold_released') this.#activity.released++;
+    else if (type === 'hold_released' || type === 'order_cancelled') this.#activity.released++;
     else this.#activity.expired++;
   }
 }

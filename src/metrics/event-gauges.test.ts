@@ -6,6 +6,7 @@ import { registerEventGauges } from './event-gauges.js';
 function stateOf(id: string, sold: number): EventState {
   return {
     spec: { id } as EventState['spec'],
+    salesOpen: true,
     capacity: 10,
     available: 10 - sold - 1,
     held: 1,

@@ -34,7 +34,7 @@ export function createMetrics(): Metrics {
   });
   const operations = new Counter({
     name: 'boxoffice_operations_total',
-    help: 'Reservation operations (hold, order, confirm, release, expire) by outcome: ok or an error code.',
+    help: 'Reservation operations (hold, order, confirm, release, expire, cancel) by outcome: ok or an error code.',
     labelNames: ['operation', 'outcome'] as const,
     registers: [registry],
   });

@@ -132,7 +132,8 @@ export class BatchCommit {
       }
       event.ids.push(item.id);
       // The store has this ending now: the gate's record of it, kept for reads until then, can go.
-      if (item.entry.type !== 'hold_placed') event.ended.push(item.entry.hold.id);
+      if (item.entry.type !== 'hold_placed' && item.entry.type !== 'order_cancelled')
+        event.ended.push(item.entry.hold.id);
     }
     await Promise.all(
       [...idsByEvent].map(([eventId, { ids, ended }]) =>

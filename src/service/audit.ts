@@ -168,7 +168,9 @@ function effectOf(entries: readonly LogEntry[]): { sold: number; held: number } 
   let held = 0;
   for (const entry of entries) {
     const count = itemCount(entry.hold);
-    if (entry.type === 'hold_placed') held += count;
+    // A cancellation takes sold stock back to sale; it never touches held stock.
+    if (entry.type === 'order_cancelled') sold -= count;
+    else if (entry.type === 'hold_placed') held += count;
     else held -= count;
     if (entry.type === 'hold_confirmed') sold += count;
   }
@@ -201,7 +203,10 @@ function storeOversold(state: EventState, stored: StoreAudit, pending: readonly 
   return excess;
 }
 
-/** Change of held + sold per pool that the entries bring: placements add, releases and expiries remove. */
+/**
+ * Change of held + sold per pool that the entries bring: placements add; releases, expiries and
+ * cancellations remove.
+ */
 function poolEffectOf(entries: readonly LogEntry[]): Map<string, number> {
   const byPool = new Map<string, number>();
   for (const entry of entries) {

@@ -8,7 +8,7 @@ import type { EventSpec, EventState, Hold, HoldRequest, Order } from '../domain/
 import type { Gate } from '../gate/gate.js';
 import type { Journal } from '../journal/journal.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { Store } from '../store/store.js';
+import type { EventChange, Store } from '../store/store.js';
 
 export interface ReservationsDeps {
   readonly gate: Gate;
@@ -62,6 +62,19 @@ export class Reservations {
     if (!(await this.#store.createEvent(spec, this.#clock()))) return reject('event_exists');
     await this.#gate.createEvent(spec);
     return spec;
+  }
+
+  /**
+   * An admin's change of an event. The store first, so that a restart or a rebuild of the gate finds it;
+   * then the gate, whose placements decide with it from then on. undefined for an unknown event.
+   */
+  async updateEvent(eventId: string, change: EventChange): Promise<EventState | undefined> {
+    const startsAt = change.startsAt === undefined ? undefined : new Date(change.startsAt).toISOString();
+    const updated = await this.#store.updateEvent(eventId, { ...change, startsAt });
+    if (updated === undefined) return undefined;
+    if (!(await this.#gate.updateEvent({ spec: updated.spec, salesOpen: updated.salesOpen })))
+      return undefined;
+    return this.#gate.eventState(eventId);
   }
 
   async placeHold(
@@ -120,6 +133,28 @@ export class Reservations {
     if (stored?.status === 'released') return stored;
     if (stored?.status === 'confirmed') return this.#count('release', reject('hold_confirmed'));
     return this.#count('release', endingRejection(stored));
+  }
+
+  /**
+   * Cancels an order: its tickets are void and its seats or stock on sale again. Cancelling a cancelled
+   * order answers with the first cancellation. Read from the store: in the distributed shape an order is
+   * found once the projection has stored it (order_not_found until then, as for GET /v1/orders/:id).
+   */
+  async cancelOrder(orderId: string): Promise<Order | Rejection> {
+    const order = await this.#store.getOrder(orderId);
+    if (order === undefined) return this.#count('cancel', reject('order_not_found'));
+    if (order.status === 'cancelled') return order;
+    const hold = await this.#store.getHold(order.holdId);
+    if (hold === undefined) return this.#count('cancel', reject('order_not_found'));
+    const outcome = await this.#gate.cancelOrder({
+      hold,
+      confirmedAtMs: order.createdAtMs,
+      nowMs: this.#clock(),
+    });
+    if (!outcome.ok) return this.#count('cancel', outcome);
+    await this.#durable(outcome.durable, 'cancel');
+    if (outcome.first) this.#count('cancel', undefined);
+    return cancelledOrder(order, outcome.cancelledAtMs);
   }
 
   async getHold(holdId: string): Promise<Hold | undefined> {
@@ -189,6 +224,16 @@ function endingRejection(stored: Hold | undefined): Rejection {
   if (stored?.status === 'released') return reject('hold_released');
   if (stored?.status === 'confirmed') return reject('hold_confirmed');
   return reject('hold_not_found');
+}
+
+/** The order as its cancellation leaves it (what the store shows once the cancellation is projected). */
+function cancelledOrder(order: Order, cancelledAtMs: number): Order {
+  return {
+    ...order,
+    status: 'cancelled',
+    cancelledAtMs,
+    tickets: order.tickets.map((ticket) => ({ ...ticket, voided: true })),
+  };
 }
 
 function describe(error: unknown): string {

@@ -2,12 +2,19 @@
 // shared by PGlite and PostgreSQL, like the rest of the store.
 import type { ApiKey, ApiKeyRole } from '../domain/api-key.js';
 import type { Hold, Order } from '../domain/types.js';
-import { type HoldRow, holdOf, type TicketRow, ticketOf } from './rows.js';
+import {
+  type HoldRow,
+  holdOf,
+  type OrderStatusColumns,
+  orderStatusOf,
+  type TicketRow,
+  ticketOf,
+} from './rows.js';
 import type { SqlExecutor } from './sql-driver.js';
 import type { Page } from './store.js';
 
 const HOLD_COLUMNS = 'id, event_id, user_id, status, items, total, created_at_ms, expires_at_ms';
-const TICKET_COLUMNS = 'id, order_id, event_id, user_id, seat_id, pool_id, price';
+const TICKET_COLUMNS = 'id, order_id, event_id, user_id, seat_id, pool_id, price, voided';
 const KEY_COLUMNS = 'id, name, role, secret_sha256, created_at_ms, revoked_at_ms';
 
 interface ApiKeyRow {
@@ -19,7 +26,7 @@ interface ApiKeyRow {
   revoked_at_ms: string | number | null;
 }
 
-interface OrderRow {
+interface OrderRow extends OrderStatusColumns {
   id: string;
   hold_id: string;
   event_id: string;
@@ -85,7 +92,7 @@ export async function selectBuyerOrders(
   cursor?: string,
 ): Promise<Page<Order>> {
   const rows = await db.query<OrderRow>(
-    `SELECT id, hold_id, event_id, user_id, total, created_at_ms FROM orders
+    `SELECT id, hold_id, event_id, user_id, total, created_at_ms, status, cancelled_at_ms FROM orders
      WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
     [userId, cursor ?? '', limit + 1],
   );
@@ -112,6 +119,7 @@ export async function selectBuyerOrders(
       createdAtMs: Number(row.created_at_ms),
       // Ticket ids end in their index; sort numerically so that ticket 10 follows ticket 9.
       tickets: (byOrder.get(row.id) ?? []).sort((a, b) => ticketIndex(a.id) - ticketIndex(b.id)),
+      ...orderStatusOf(row),
     }),
   );
   return { items: orders, nextCursor: page.nextCursor };

@@ -48,8 +48,24 @@ export async function unreflected(tx: SqlExecutor, stale: readonly LogEntry[]): 
     [ids],
   );
   const stored = new Map(rows.map((row) => [row.id, row.status]));
+  const cancelled = await cancelledOrdersOf(tx, stale);
   return stale.filter((entry) => {
+    if (entry.type === 'order_cancelled') return !cancelled.has(entry.orderId);
     const status = stored.get(entry.hold.id);
     return entry.type === 'hold_placed' ? status === undefined : status !== statusAfter(entry);
   });
+}
+
+/** The orders the entries cancel that the store shows cancelled already. */
+export async function cancelledOrdersOf(
+  tx: SqlExecutor,
+  entries: readonly LogEntry[],
+): Promise<ReadonlySet<string>> {
+  const ids = entries.flatMap((entry) => (entry.type === 'order_cancelled' ? [entry.orderId] : []));
+  if (ids.length === 0) return new Set();
+  const rows = await tx.query<{ id: string }>(
+    "SELECT id FROM orders WHERE id = ANY($1::text[]) AND status = 'cancelled'",
+    [ids],
+  );
+  return new Set(rows.map((row) => row.id));
 }

@@ -11,10 +11,14 @@
 // - orders and tickets are inserted by the confirmation whatever the hold row looked like, ON CONFLICT (id)
 //   DO NOTHING. A second ticket for one seat violates tickets_one_per_seat and fails the batch, so the store
 //   never records a double booking, even if a gate were wrong.
+// - a cancellation carries the hold, the order id and the confirmation time, so it too inserts the hold, the
+//   order and the tickets when missing (as cancelled and void), and marks existing ones. It runs before the
+//   tickets are inserted: a seat a cancellation freed may be sold again in the same batch.
 // Rows are sorted by id: concurrent batches then take row locks in one order and cannot deadlock each other.
 import type { LogEntry } from '../domain/log-entry.js';
 import { itemCount, statusAfter } from '../domain/log-entry.js';
-import type { HoldStatus } from '../domain/types.js';
+import { orderOf } from '../domain/order.js';
+import type { HoldStatus, Order, OrderStatus } from '../domain/types.js';
 import { countedWrite } from './integrity/counters.js';
 import type { SqlExecutor } from './sql-driver.js';
 
@@ -35,18 +39,25 @@ WHERE (holds.status = 'held' AND excluded.status <> 'held')
    OR (holds.idempotency_key IS NULL AND excluded.idempotency_key IS NOT NULL)`;
 
 const INSERT_ORDERS = `
-INSERT INTO orders (id, hold_id, event_id, user_id, total, ticket_count, created_at_ms)
-SELECT id, hold_id, event_id, user_id, total, ticket_count, created_at_ms
+INSERT INTO orders (id, hold_id, event_id, user_id, total, ticket_count, created_at_ms, status, cancelled_at_ms)
+SELECT id, hold_id, event_id, user_id, total, ticket_count, created_at_ms, status, cancelled_at_ms
 FROM jsonb_to_recordset($1::jsonb) AS b(id text, hold_id text, event_id text, user_id text, total bigint,
-     ticket_count integer, created_at_ms bigint)
+     ticket_count integer, created_at_ms bigint, status text, cancelled_at_ms bigint)
 ON CONFLICT (id) DO NOTHING`;
 
 const INSERT_TICKETS = `
-INSERT INTO tickets (id, order_id, event_id, user_id, seat_id, pool_id, price)
-SELECT id, order_id, event_id, user_id, seat_id, pool_id, price
+INSERT INTO tickets (id, order_id, event_id, user_id, seat_id, pool_id, price, voided)
+SELECT id, order_id, event_id, user_id, seat_id, pool_id, price, voided
 FROM jsonb_to_recordset($1::jsonb) AS b(id text, order_id text, event_id text, user_id text, seat_id text,
-     pool_id text, price bigint)
+     pool_id text, price bigint, voided boolean)
 ON CONFLICT (id) DO NOTHING`;
+
+/** Cancellations of orders already stored: [[order id, cancelled at ms]]. Each order is cancelled once. */
+const CANCEL_ORDERS = `
+WITH c AS (SELECT c->>0 AS id, (c->>1)::bigint AS at FROM jsonb_array_elements($1::jsonb) AS c),
+o AS (UPDATE orders SET status = 'cancelled', cancelled_at_ms = c.at FROM c
+      WHERE orders.id = c.id AND orders.status = 'confirmed' RETURNING orders.id)
+UPDATE tickets SET voided = true FROM c WHERE tickets.order_id = c.id AND NOT tickets.voided`;
 
 interface HoldRow {
   id: string;
@@ -66,8 +77,10 @@ interface HoldRow {
 
 interface Rows {
   readonly holds: Map<string, HoldRow>;
-  readonly orders: Map<string, object>;
-  readonly tickets: Map<string, object>;
+  readonly orders: Map<string, OrderRow>;
+  readonly tickets: Map<string, TicketRow>;
+  /** Order id → cancelled at ms. */
+  readonly cancelled: Map<string, number>;
 }
 
 /** `counted`: the same rows, written with the integrity counters of their events (embedded shape). */
@@ -86,6 +99,11 @@ export async function project(
   projection: Projection = 'plain',
 ): Promise<void> {
   const rows = rowsOf(entries);
+  // Before the tickets: a seat freed by a cancellation may have a new ticket in this very batch.
+  if (rows.cancelled.size > 0) {
+    const cancelled = [...rows.cancelled].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    await tx.query(CANCEL_ORDERS, [JSON.stringify(cancelled)]);
+  }
   if (projection === 'counted') {
     // Every entry carries its hold: no holds, no entries.
     if (rows.holds.size === 0) return;
@@ -101,7 +119,7 @@ export async function project(
 
 /** One row per hold (its status after this batch), one per order, one per ticket. */
 function rowsOf(entries: readonly LogEntry[]): Rows {
-  const rows: Rows = { holds: new Map(), orders: new Map(), tickets: new Map() };
+  const rows: Rows = { holds: new Map(), orders: new Map(), tickets: new Map(), cancelled: new Map() };
   for (const entry of entries) {
     const row = holdRowOf(rows.holds, entry);
     if (entry.type === 'hold_placed') {
@@ -112,9 +130,20 @@ function rowsOf(entries: readonly LogEntry[]): Rows {
     // The first ending of a hold in the batch wins, as the first committed ending wins in the table.
     if (row.status === 'held') {
       row.status = statusAfter(entry);
-      row.ended_at_ms = entry.atMs;
+      row.ended_at_ms = entry.type === 'order_cancelled' ? entry.confirmedAtMs : entry.atMs;
     }
-    if (entry.type === 'hold_confirmed' && !rows.orders.has(entry.order.id)) addOrder(rows, entry);
+    if (entry.type === 'hold_confirmed' && !rows.orders.has(entry.order.id)) addOrder(rows, entry.order);
+    if (entry.type === 'order_cancelled' && !rows.cancelled.has(entry.orderId)) {
+      rows.cancelled.set(entry.orderId, entry.atMs);
+      if (!rows.orders.has(entry.orderId)) addOrder(rows, orderOf(entry.hold, entry.confirmedAtMs));
+    }
+  }
+  // Orders inserted by this batch are inserted as they end it: cancelled, with void tickets.
+  for (const [orderId, atMs] of rows.cancelled) {
+    const order = rows.orders.get(orderId) as OrderRow;
+    order.status = 'cancelled';
+    order.cancelled_at_ms = atMs;
+    for (const ticketId of order.ticketIds) (rows.tickets.get(ticketId) as TicketRow).voided = true;
   }
   return rows;
 }
@@ -144,8 +173,32 @@ function holdRowOf(holds: Map<string, HoldRow>, entry: LogEntry): HoldRow {
   return row;
 }
 
-function addOrder(rows: Rows, entry: Extract<LogEntry, { type: 'hold_confirmed' }>): void {
-  const order = entry.order;
+interface OrderRow {
+  id: string;
+  hold_id: string;
+  event_id: string;
+  user_id: string;
+  total: number;
+  ticket_count: number;
+  created_at_ms: number;
+  status: OrderStatus;
+  cancelled_at_ms: number | null;
+  /** Not a column: which tickets to void when the batch cancels the order. */
+  ticketIds: string[];
+}
+
+interface TicketRow {
+  id: string;
+  order_id: string;
+  event_id: string;
+  user_id: string;
+  seat_id: string | null;
+  pool_id: string | null;
+  price: number;
+  voided: boolean;
+}
+
+function addOrder(rows: Rows, order: Order): void {
   rows.orders.set(order.id, {
     id: order.id,
     hold_id: order.holdId,
@@ -154,7 +207,10 @@ function addOrder(rows: Rows, entry: Extract<LogEntry, { type: 'hold_confirmed' 
     total: order.total,
     ticket_count: order.tickets.length,
     created_at_ms: order.createdAtMs,
-  });
+    status: 'confirmed',
+    cancelled_at_ms: null,
+    ticketIds: order.tickets.map((ticket) => ticket.id),
+  } satisfies OrderRow);
   for (const ticket of order.tickets) {
     rows.tickets.set(ticket.id, {
       id: ticket.id,
@@ -164,11 +220,16 @@ function addOrder(rows: Rows, entry: Extract<LogEntry, { type: 'hold_confirmed' 
       seat_id: ticket.seatId ?? null,
       pool_id: ticket.poolId ?? null,
       price: ticket.price,
-    });
+      voided: false,
+    } satisfies TicketRow);
   }
 }
 
 function jsonSortedById(rows: Map<string, object>): string {
   const ids = [...rows.keys()].sort();
-  return JSON.stringify(ids.map((id) => rows.get(id)));
+  // ticketIds is for this module only; JSON drops nothing else.
+  return JSON.stringify(
+    ids.map((id) => rows.get(id)),
+    (key, value) => (key === 'ticketIds' ? undefined : value),
+  );
 }

@@ -1,6 +1,6 @@
 // Row shapes as the drivers return them (bigint columns arrive as strings) and their domain objects.
 import { orderIdOf } from '../domain/ids.js';
-import type { Hold, HoldItem, HoldStatus, Ticket } from '../domain/types.js';
+import type { Hold, HoldItem, HoldStatus, Order, Ticket } from '../domain/types.js';
 
 export interface HoldRow {
   id: string;
@@ -22,6 +22,7 @@ export interface TicketRow {
   seat_id: string | null;
   pool_id: string | null;
   price: string | number;
+  voided?: boolean;
 }
 
 export function holdOf(row: HoldRow): Hold {
@@ -47,6 +48,19 @@ export function ticketOf(row: TicketRow): Ticket {
     userId: row.user_id,
     price: Number(row.price),
   };
-  if (row.seat_id !== null) return { ...base, seatId: row.seat_id };
-  return { ...base, poolId: row.pool_id as string };
+  const ticket: Ticket =
+    row.seat_id !== null ? { ...base, seatId: row.seat_id } : { ...base, poolId: row.pool_id as string };
+  return row.voided === true ? { ...ticket, voided: true } : ticket;
+}
+
+/** The columns of an order row that say whether and when it was cancelled. */
+export interface OrderStatusColumns {
+  status?: string;
+  cancelled_at_ms?: string | number | null;
+}
+
+/** An order's status fields as the domain has them: absent when confirmed. */
+export function orderStatusOf(row: OrderStatusColumns): Pick<Order, 'status' | 'cancelledAtMs'> {
+  if (row.status !== 'cancelled') return {};
+  return { status: 'cancelled', cancelledAtMs: Number(row.cancelled_at_ms) };
 }

@@ -13,12 +13,13 @@ import {
   selectBuyerHolds,
   selectBuyerOrders,
 } from './access-queries.js';
-import { fence, unreflected } from './epoch-fence.js';
+import { cancelledOrdersOf, fence, unreflected } from './epoch-fence.js';
 import { countedEventInsert } from './integrity/counters.js';
 import { type Projection, project } from './projection.js';
-import { type HoldRow, holdOf, type TicketRow, ticketOf } from './rows.js';
+import { type HoldRow, holdOf, orderStatusOf, type TicketRow, ticketOf } from './rows.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import type {
+  EventChange,
   EventRevenue,
   EventStats,
   GateStanding,
@@ -30,7 +31,13 @@ import type {
 } from './store.js';
 
 const HOLD_COLUMNS = 'id, event_id, user_id, status, items, total, created_at_ms, expires_at_ms, order_token';
-const TICKET_COLUMNS = 'id, order_id, event_id, user_id, seat_id, pool_id, price';
+const TICKET_COLUMNS = 'id, order_id, event_id, user_id, seat_id, pool_id, price, voided';
+/** The columns and the definition both: listings read the definition, revenue reads the columns. */
+const UPDATE_EVENT = `UPDATE events SET
+  name = coalesce($2, name), venue = coalesce($3, venue), starts_at_ms = coalesce($4, starts_at_ms),
+  sales_open = coalesce($6, sales_open),
+  spec = spec || jsonb_strip_nulls(jsonb_build_object('name', $2::text, 'venue', $3::text, 'startsAt', $5::text))
+  WHERE id = $1 RETURNING spec, sales_open`;
 const INSERT_EVENT = `INSERT INTO events (id, name, venue, starts_at_ms, capacity, spec, created_at_ms)
   VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) ON CONFLICT (id) DO NOTHING RETURNING id`;
 
@@ -64,6 +71,22 @@ export class SqlStore implements Store {
       nowMs,
     ]);
     return rows.length === 1;
+  }
+
+  async updateEvent(
+    eventId: string,
+    change: EventChange,
+  ): Promise<{ spec: EventSpec; salesOpen: boolean } | undefined> {
+    const rows = await this.#db.query<{ spec: EventSpec; sales_open: boolean }>(UPDATE_EVENT, [
+      eventId,
+      change.name ?? null,
+      change.venue ?? null,
+      change.startsAt === undefined ? null : Date.parse(change.startsAt),
+      change.startsAt ?? null,
+      change.salesOpen ?? null,
+    ]);
+    const row = rows[0];
+    return row === undefined ? undefined : { spec: row.spec, salesOpen: row.sales_open };
   }
 
   async appendEntries(entries: readonly LogEntry[]): Promise<ProjectionOutcome> {
@@ -108,7 +131,9 @@ export class SqlStore implements Store {
       [only],
     );
     const holds = await this.#db.query<HoldRow>(
+      // A cancelled order's hold no longer occupies stock: it is left out, its order listed below.
       `SELECT ${HOLD_COLUMNS} FROM holds WHERE status IN ('held', 'confirmed') AND ($1 = '' OR event_id = $1)
+         AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.hold_id = holds.id AND o.status = 'cancelled')
        ORDER BY created_at_ms, id`,
       [only],
     );
@@ -131,7 +156,21 @@ export class SqlStore implements Store {
        ORDER BY created_at_ms, id`,
       [nowMs - IDEMPOTENCY_RETENTION_MS, only, IDEMPOTENCY_KEYS_PER_EVENT_MAX],
     );
+    const closed = await this.#db.query<{ id: string }>(
+      "SELECT id FROM events WHERE NOT sales_open AND ($1 = '' OR id = $1)",
+      [only],
+    );
+    const cancelled = await this.#db.query<{ event_id: string; id: string; cancelled_at_ms: string }>(
+      `SELECT event_id, id, cancelled_at_ms FROM orders WHERE status = 'cancelled' AND ($1 = '' OR event_id = $1)`,
+      [only],
+    );
     return {
+      closedEvents: closed.map((row) => row.id),
+      cancelledOrders: cancelled.map((row) => ({
+        eventId: row.event_id,
+        orderId: row.id,
+        cancelledAtMs: Number(row.cancelled_at_ms),
+      })),
       events: events.map((row) => row.spec),
       holds: holds.map(holdOf),
       idempotency: idempotency.map(
@@ -172,7 +211,12 @@ export class SqlStore implements Store {
       user_id: string;
       total: string;
       created_at_ms: string;
-    }>('SELECT id, hold_id, event_id, user_id, total, created_at_ms FROM orders WHERE id = $1', [orderId]);
+      status: string;
+      cancelled_at_ms: string | null;
+    }>(
+      'SELECT id, hold_id, event_id, user_id, total, created_at_ms, status, cancelled_at_ms FROM orders WHERE id = $1',
+      [orderId],
+    );
     const order = orders[0];
     if (order === undefined) return undefined;
     const tickets = await this.#db.query<TicketRow>(
@@ -188,6 +232,7 @@ export class SqlStore implements Store {
       createdAtMs: Number(order.created_at_ms),
       // Ticket ids end in their index; sort numerically so that ticket 10 follows ticket 9.
       tickets: tickets.map(ticketOf).sort((a, b) => ticketIndex(a.id) - ticketIndex(b.id)),
+      ...orderStatusOf(order),
     };
   }
 
@@ -200,7 +245,8 @@ export class SqlStore implements Store {
 
   async listTickets(eventId: string, limit: number, cursor?: string): Promise<Page<Ticket>> {
     const rows = await this.#db.query<TicketRow>(
-      `SELECT ${TICKET_COLUMNS} FROM tickets WHERE event_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+      // The event's tickets that admit someone: void ones are found through their orders.
+      `SELECT ${TICKET_COLUMNS} FROM tickets WHERE event_id = $1 AND id > $2 AND NOT voided ORDER BY id LIMIT $3`,
       [eventId, cursor ?? '', limit + 1],
     );
     return pageOf(rows.map(ticketOf), limit, (ticket) => ticket.id);
@@ -216,9 +262,9 @@ export class SqlStore implements Store {
     }>(
       `SELECT e.capacity,
          (SELECT coalesce(sum(quantity), 0) FROM holds WHERE event_id = e.id AND status = 'held') AS held,
-         (SELECT count(*) FROM tickets WHERE event_id = e.id) AS sold,
-         (SELECT coalesce(sum(total), 0) FROM orders WHERE event_id = e.id) AS revenue,
-         (SELECT count(*) FROM orders WHERE event_id = e.id) AS orders
+         (SELECT count(*) FROM tickets WHERE event_id = e.id AND NOT voided) AS sold,
+         (SELECT coalesce(sum(total), 0) FROM orders WHERE event_id = e.id AND status = 'confirmed') AS revenue,
+         (SELECT count(*) FROM orders WHERE event_id = e.id AND status = 'confirmed') AS orders
        FROM events e WHERE e.id = $1`,
       [eventId],
     );
@@ -246,9 +292,9 @@ export class SqlStore implements Store {
       revenue: string;
     }>(
       `SELECT e.id, e.name, e.starts_at_ms,
-         (SELECT count(*) FROM tickets t WHERE t.event_id = e.id) AS sold,
+         (SELECT count(*) FROM tickets t WHERE t.event_id = e.id AND NOT t.voided) AS sold,
          count(o.id) AS orders, coalesce(sum(o.total), 0) AS revenue
-       FROM events e LEFT JOIN orders o ON o.event_id = e.id
+       FROM events e LEFT JOIN orders o ON o.event_id = e.id AND o.status = 'confirmed'
        WHERE e.venue = $1 GROUP BY e.id, e.name, e.starts_at_ms ORDER BY e.starts_at_ms, e.id`,
       [venue],
     );
@@ -280,7 +326,9 @@ export class SqlStore implements Store {
               [ids],
             );
       const stored = new Map(rows.map((row) => [row.id, row.status]));
+      const cancelled = await cancelledOrdersOf(tx, entries);
       const unreflected = entries.filter((entry) => {
+        if (entry.type === 'order_cancelled') return !cancelled.has(entry.orderId);
         const status = stored.get(entry.hold.id);
         return entry.type === 'hold_placed'
           ? status === undefined
@@ -289,7 +337,7 @@ export class SqlStore implements Store {
       // Holds the store still shows held though their ending is decided: with several projectors, a new hold
       // on the same seat may be stored first. Their seats are not counted as occupied twice meanwhile.
       const ending = unreflected
-        .filter((entry) => entry.type !== 'hold_placed')
+        .filter((entry) => entry.type !== 'hold_placed' && entry.type !== 'order_cancelled')
         .map((entry) => entry.hold.id);
       return { ...(await auditIn(tx, eventId, ending)), unreflected };
     });
@@ -358,14 +406,14 @@ async function auditIn(
 
 const AUDIT_COUNTS = `
 WITH occupied AS (
-  SELECT seat_id FROM tickets WHERE event_id = $1 AND seat_id IS NOT NULL
+  SELECT seat_id FROM tickets WHERE event_id = $1 AND seat_id IS NOT NULL AND NOT voided
   UNION ALL
   SELECT item->>'seatId' FROM holds CROSS JOIN LATERAL jsonb_array_elements(items) AS item
   WHERE event_id = $1 AND status = 'held' AND item ? 'seatId' AND NOT (id = ANY($2::text[]))
 )
 SELECT
-  (SELECT count(*) FROM tickets WHERE event_id = $1) AS tickets,
-  (SELECT count(*) FROM orders WHERE event_id = $1) AS orders,
+  (SELECT count(*) FROM tickets WHERE event_id = $1 AND NOT voided) AS tickets,
+  (SELECT count(*) FROM orders WHERE event_id = $1 AND status = 'confirmed') AS orders,
   (SELECT coalesce(sum(quantity), 0) FROM holds WHERE event_id = $1 AND status = 'held') AS held_items,
   (SELECT count(*) FROM (SELECT seat_id FROM occupied GROUP BY seat_id HAVING count(*) > 1) AS twice) AS double_booked,
   (SELECT count(*) FROM orders o LEFT JOIN holds h ON h.id = o.hold_id
@@ -377,7 +425,7 @@ SELECT
 
 const AUDIT_POOLS = `
 SELECT pool_id, sum(sold) AS sold, sum(held) AS held FROM (
-  SELECT pool_id, count(*) AS sold, 0 AS held FROM tickets WHERE event_id = $1 AND pool_id IS NOT NULL GROUP BY pool_id
+  SELECT pool_id, count(*) AS sold, 0 AS held FROM tickets WHERE event_id = $1 AND pool_id IS NOT NULL AND NOT voided GROUP BY pool_id
   UNION ALL
   SELECT item->>'poolId', 0, sum((item->>'quantity')::integer) FROM holds CROSS JOIN LATERAL jsonb_array_elements(items) AS item
   WHERE event_id = $1 AND status = 'held' AND item ? 'poolId' GROUP BY item->>'poolId'

@@ -72,6 +72,11 @@ export interface Page<T> {
 export interface Store {
   /** false when an event with this id exists already. */
   createEvent(spec: EventSpec, nowMs: number): Promise<boolean>;
+  /** An admin's change of an event's details or sales; undefined for an unknown event. */
+  updateEvent(
+    eventId: string,
+    change: EventChange,
+  ): Promise<{ spec: EventSpec; salesOpen: boolean } | undefined>;
   /**
    * Projects log entries in one transaction. Idempotent: an entry applied twice changes nothing. Entries of
    * an older gate epoch than their event's are refused in the same transaction (store/epoch-fence.ts).
@@ -108,4 +113,13 @@ export interface Store {
   revokeApiKey(id: string, nowMs: number): Promise<ApiKey | undefined>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What PATCH /v1/events/:id may change: never the layout (pools, sections) nor the sale rules. */
+export interface EventChange {
+  readonly name?: string;
+  readonly venue?: string;
+  /** ISO 8601, normalised. */
+  readonly startsAt?: string;
+  readonly salesOpen?: boolean;
 }

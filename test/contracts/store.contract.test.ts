@@ -57,6 +57,14 @@ const confirmed = (h: Hold): LogEntry => ({
   hold: h,
   order: orderOf(h, NOW + 1),
 });
+const cancelled = (h: Hold, atMs = NOW + 4): LogEntry => ({
+  type: 'order_cancelled',
+  eventId: h.eventId,
+  atMs,
+  hold: h,
+  orderId: orderOf(h, NOW + 1).id,
+  confirmedAtMs: NOW + 1,
+});
 const released = (h: Hold): LogEntry => ({
   type: 'hold_released',
   eventId: h.eventId,
@@ -388,6 +396,51 @@ describe.each(adapters)('store contract: $name', (adapter) => {
     expect(await store.eventStats('nope')).toBeUndefined();
     expect(await store.venueRevenue('nowhere')).toEqual([]);
   });
+  it('cancels an order: void tickets, the seat sold again in the same batch, stats, audit and snapshot', async () => {
+    const eventId = uniqueEventId();
+    await store.createEvent(spec(eventId), NOW);
+    const a = hold(eventId, 'u1', [{ seatId: 'A-1-1', quantity: 1, price: 5000 }]);
+    const p = hold(eventId, 'u1', [{ poolId: 'ga', quantity: 2, price: 1000 }]);
+    const b = hold(eventId, 'u2', [{ seatId: 'A-1-1', quantity: 1, price: 5000 }]);
+    await store.appendEntries([placed(a), confirmed(a), placed(p), confirmed(p)]);
+    // The cancellation frees the seat, and another buyer's ticket for it comes in the same batch.
+    await store.appendEntries([cancelled(a), placed(b), confirmed(b)]);
+    // Replayed, and a later second cancellation: the first one stays.
+    await store.appendEntries([cancelled(a, NOW + 9)]);
+    const order = await store.getOrder(orderOf(a, NOW + 1).id);
+    expect(order).toMatchObject({ status: 'cancelled', cancelledAtMs: NOW + 4, total: 5000 });
+    expect(order?.tickets.map((ticket) => ticket.voided)).toEqual([true]);
+    expect((await store.getOrder(orderOf(b, NOW + 1).id))?.status).toBeUndefined();
+    expect((await store.getHold(a.id))?.status).toBe('confirmed');
+    expect(await store.eventStats(eventId)).toMatchObject({ sold: 3, revenue: 7000, orders: 2, held: 0 });
+    const revenue = await store.venueRevenue(`Venue ${eventId}`);
+    expect(revenue[0]).toMatchObject({ sold: 3, orders: 2, revenue: 7000 });
+    expect((await store.listTickets(eventId, 10)).items.map((ticket) => ticket.orderId).sort()).toEqual(
+      [orderOf(b, NOW + 1).id, orderOf(p, NOW + 1).id, orderOf(p, NOW + 1).id].sort(),
+    );
+    expect(await store.audit(eventId)).toMatchObject({ tickets: 3, orders: 2, doubleBooked: 0, phantom: 0 });
+    expect((await store.audit(eventId)).soldByPool.ga).toBe(2);
+    const snapshot = await store.loadSnapshot(NOW, eventId);
+    expect(snapshot.holds.map((h) => h.id).sort()).toEqual([b.id, p.id].sort());
+    expect(snapshot.cancelledOrders).toEqual([
+      { eventId, orderId: orderOf(a, NOW + 1).id, cancelledAtMs: NOW + 4 },
+    ]);
+  });
+
+  it('projects a cancellation that arrives before the confirmation (several workers, one stream)', async () => {
+    const eventId = uniqueEventId();
+    await store.createEvent(spec(eventId), NOW);
+    const a = hold(eventId, 'u1', [{ poolId: 'ga', quantity: 3, price: 1000 }]);
+    await store.appendEntries([cancelled(a)]);
+    await store.appendEntries([confirmed(a), placed(a)]);
+    const order = await store.getOrder(orderOf(a, NOW + 1).id);
+    expect(order).toMatchObject({ status: 'cancelled', cancelledAtMs: NOW + 4, createdAtMs: NOW + 1 });
+    expect(order?.tickets.every((ticket) => ticket.voided === true)).toBe(true);
+    expect((await store.getHold(a.id))?.status).toBe('confirmed');
+    expect(await store.eventStats(eventId)).toMatchObject({ sold: 0, revenue: 0, orders: 0 });
+    expect(await store.audit(eventId)).toMatchObject({ tickets: 0, orders: 0, phantom: 0 });
+  });
+
   it('projects a hold the same whichever of its entries arrives first (several workers, one stream)', async () => {
     const eventId = uniqueEventId();
     await store.createEvent(spec(eventId), NOW);

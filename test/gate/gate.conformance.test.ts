@@ -470,5 +470,131 @@ for (const kind of gateKinds()) {
       expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
       expect(outcomes.filter((o) => code(o) === 'seat_unavailable')).toHaveLength(199);
     });
+
+    it('cancels an order: seats and stock back on sale, the buyer may buy again, one entry in the log', async () => {
+      const s = await event({ maxPerUser: 3 });
+      const seats = placed(
+        await gate.placeHold(command(s.id, { userId: 'u1', seats: ['A-1-1', 'A-1-2'] }, { confirm: true })),
+      );
+      const pool = placed(
+        await gate.placeHold(command(s.id, { userId: 'u1', quantity: 1, poolId: 'vip' }, { confirm: true })),
+      );
+      expect(code(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 1, poolId: 'ga' })))).toBe(
+        'limit_exceeded',
+      );
+      const confirmedAtMs = T0;
+      const first = await gate.cancelOrder({ hold: seats.hold, confirmedAtMs, nowMs: T0 + 5 });
+      if (!first.ok) throw new Error(`cancel refused: ${first.code}`);
+      await first.durable;
+      expect(first).toMatchObject({ orderId: seats.order?.id, cancelledAtMs: T0 + 5, first: true });
+      const cancelledPool = await gate.cancelOrder({ hold: pool.hold, confirmedAtMs, nowMs: T0 + 6 });
+      expect(cancelledPool.ok).toBe(true);
+      const state = await gate.eventState(s.id);
+      expect(state).toMatchObject({ sold: 0, held: 0, available: 23 });
+      expect(state?.pools[1]).toMatchObject({ id: 'vip', sold: 0, available: 2 });
+      expect(state?.sections[0]).toMatchObject({ sold: 0, available: 11 });
+      const map = await gate.seatStates(s.id, 'A');
+      expect(map?.slice(0, 2).map((seat) => seat.status)).toEqual(['available', 'available']);
+      expect((await gate.seatMap(s.id))?.states.subarray(0, 2).toString()).toBe('00');
+      // The buyer's count dropped by the cancelled items: three again.
+      placed(await gate.placeHold(command(s.id, { userId: 'u1', quantity: 3, poolId: 'ga' })));
+      // Another buyer takes the freed seats and stock.
+      placed(
+        await gate.placeHold(command(s.id, { userId: 'u2', seats: ['A-1-1', 'A-1-2'] }, { confirm: true })),
+      );
+      placed(await gate.placeHold(command(s.id, { userId: 'u3', quantity: 2, poolId: 'vip' })));
+      const log = await fixture.log(s.id);
+      const cancels = log.filter((entry) => entry.type === 'order_cancelled');
+      expect(cancels.map((entry) => entry.hold.id)).toEqual([seats.hold.id, pool.hold.id]);
+      expect(cancels[0]).toMatchObject({ orderId: seats.order?.id, confirmedAtMs, atMs: T0 + 5 });
+    });
+
+    it('answers a second cancellation with the first, changing nothing', async () => {
+      const s = await event({ maxPerUser: 8 });
+      const order = placed(
+        await gate.placeHold(command(s.id, { userId: 'u1', quantity: 2, poolId: 'ga' }, { confirm: true })),
+      );
+      const first = await gate.cancelOrder({ hold: order.hold, confirmedAtMs: T0, nowMs: T0 + 1 });
+      expect(first.ok).toBe(true);
+      placed(
+        await gate.placeHold(command(s.id, { userId: 'u2', quantity: 8, poolId: 'ga' }, { confirm: true })),
+      );
+      const other = fixture.peer() ?? gate;
+      const again = await other.cancelOrder({ hold: order.hold, confirmedAtMs: T0, nowMs: T0 + 9 });
+      if (!again.ok) throw new Error(`second cancel refused: ${again.code}`);
+      expect(again).toMatchObject({ orderId: order.order?.id, cancelledAtMs: T0 + 1, first: false });
+      // Nothing returned twice: the pool is still sold out, and the log has one cancellation.
+      expect((await gate.eventState(s.id))?.pools[0]).toMatchObject({ sold: 8, available: 2 });
+      const log = await fixture.log(s.id);
+      expect(log.filter((entry) => entry.type === 'order_cancelled')).toHaveLength(1);
+    });
+
+    it('refuses to cancel an order whose stock the gate does not hold as sold', async () => {
+      const s = await event();
+      const hold = placed(await gate.placeHold(command(s.id, { userId: 'u1', seats: ['A-2-1'] })));
+      // A live hold, not an order: its seat is held, not sold.
+      expect(code(await gate.cancelOrder({ hold: hold.hold, confirmedAtMs: T0, nowMs: T0 + 1 }))).toBe(
+        'order_not_found',
+      );
+      expect((await gate.eventState(s.id))?.held).toBe(1);
+    });
+
+    it('closes and reopens sales: placements refused meanwhile, live holds still confirmed or released', async () => {
+      const s = await event();
+      const before = placed(
+        await gate.placeHold(
+          command(s.id, { userId: 'u1', quantity: 1, poolId: 'ga' }, { idempotencyKey: 'k1' }),
+        ),
+      );
+      const other = placed(await gate.placeHold(command(s.id, { userId: 'u2', quantity: 1, poolId: 'ga' })));
+      expect(await gate.updateEvent({ spec: { ...s, name: 'Renamed' }, salesOpen: false })).toBe(true);
+      const peer = fixture.peer() ?? gate;
+      for (const g of [gate, peer]) {
+        expect(code(await g.placeHold(command(s.id, { userId: 'u3', quantity: 1, poolId: 'ga' })))).toBe(
+          'sales_closed',
+        );
+        expect(
+          code(await g.placeHold(command(s.id, { userId: 'u3', seats: ['A-1-1'] }, { confirm: true }))),
+        ).toBe('sales_closed');
+        expect(await g.eventState(s.id)).toMatchObject({
+          salesOpen: false,
+          held: 2,
+          spec: { name: 'Renamed' },
+        });
+      }
+      // A retry of a placement accepted before the sales closed is answered as accepted.
+      const retry = await peer.placeHold(
+        command(s.id, { userId: 'u1', quantity: 1, poolId: 'ga' }, { idempotencyKey: 'k1' }),
+      );
+      expect(retry).toMatchObject({ ok: true, kind: 'replayed', holdId: before.hold.id });
+      expect((await peer.confirmHold(before.hold.id, T0 + 1)).ok).toBe(true);
+      expect((await peer.releaseHold(other.hold.id, T0 + 1)).ok).toBe(true);
+      // A change of the name alone leaves the sales as they are.
+      expect(await gate.updateEvent({ spec: { ...s, name: 'Again' } })).toBe(true);
+      expect(await peer.eventState(s.id)).toMatchObject({ salesOpen: false, spec: { name: 'Again' } });
+      expect(await peer.updateEvent({ spec: s, salesOpen: true })).toBe(true);
+      expect((await gate.eventState(s.id))?.salesOpen).toBe(true);
+      placed(await gate.placeHold(command(s.id, { userId: 'u3', quantity: 1, poolId: 'ga' })));
+      expect(await gate.updateEvent({ spec: { ...s, id: 'no-such-event' }, salesOpen: false })).toBe(false);
+    });
+
+    it("returns an order's stock once when many cancellations of it race on two instances", async () => {
+      const s = await event();
+      const order = placed(
+        await gate.placeHold(command(s.id, { userId: 'u1', quantity: 2, poolId: 'vip' }, { confirm: true })),
+      );
+      const gates = [gate, fixture.peer() ?? gate];
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (gates[i % 2] as Gate).cancelOrder({ hold: order.hold, confirmedAtMs: T0, nowMs: T0 + 1 + i }),
+        ),
+      );
+      const firsts = outcomes.filter((outcome) => outcome.ok && outcome.first);
+      expect(firsts).toHaveLength(1);
+      const times = new Set(outcomes.map((outcome) => (outcome.ok ? outcome.cancelledAtMs : -1)));
+      expect(times.size).toBe(1);
+      expect((await gate.eventState(s.id))?.pools[1]).toMatchObject({ sold: 0, held: 0, available: 2 });
+      expect((await fixture.log(s.id)).filter((entry) => entry.type === 'order_cancelled')).toHaveLength(1);
+    });
   });
 }

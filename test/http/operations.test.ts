@@ -28,6 +28,7 @@ describe('operations', () => {
         'POST /v1/events',
         'GET /v1/events',
         'GET /v1/events/{eventId}',
+        'PATCH /v1/events/{eventId}',
         'GET /v1/events/{eventId}/seats',
         'GET /v1/events/{eventId}/seat-layout',
         'GET /v1/events/{eventId}/seat-states',
@@ -37,6 +38,7 @@ describe('operations', () => {
         'POST /v1/holds/{holdId}/confirm',
         'DELETE /v1/holds/{holdId}',
         'GET /v1/orders/{orderId}',
+        'POST /v1/orders/{orderId}/cancel',
         'GET /v1/tickets/{ticketId}',
         'GET /v1/events/{eventId}/tickets',
         'GET /v1/events/{eventId}/stats',
@@ -71,6 +73,18 @@ describe('operations', () => {
     ]);
     expect(document.paths['/v1/me/orders'].get.security).toEqual([{ buyer: [] }]);
     expect(document.paths['/v1/events/{eventId}'].get.security).toBeUndefined();
+    expect(document.paths['/v1/events/{eventId}'].patch.security).toEqual([{ admin: [] }]);
+    expect(document.paths['/v1/orders/{orderId}/cancel'].post.security).toEqual([
+      { admin: [] },
+      { sales: [] },
+    ]);
+    const patchBody =
+      document.paths['/v1/events/{eventId}'].patch.requestBody.content['application/json'].schema;
+    expect(patchBody).toMatchObject({ additionalProperties: false, minProperties: 1 });
+    expect(Object.keys(patchBody.properties).sort()).toEqual(['name', 'salesOpen', 'startsAt', 'venue']);
+    const order =
+      document.paths['/v1/orders/{orderId}'].get.responses['200'].content['application/json'].schema;
+    expect(order.properties.status.enum).toEqual(['confirmed', 'cancelled']);
     expect((await bo.app.inject({ method: 'GET', url: '/docs/' })).statusCode).toBe(200);
   });
 

@@ -11,6 +11,7 @@ const STATUS_AFTER: Record<LogEntry['type'], ModelStatus> = {
   hold_confirmed: 'confirmed',
   hold_released: 'released',
   hold_expired: 'expired',
+  order_cancelled: 'cancelled',
 };
 
 interface FoldedLog {
@@ -88,13 +89,16 @@ function statusMismatches(logged: ReadonlyMap<string, ModelStatus>, model: SaleM
   return mismatches;
 }
 
-/** The state the durable log describes: each hold placed once, ended at most once, no seat taken twice. */
+/**
+ * The state the durable log describes: each hold placed once, ended at most once, an order cancelled at most
+ * once and only once confirmed, no seat taken twice.
+ */
 function foldLog(entries: readonly LogEntry[]): FoldedLog {
   const holds = new Map<string, { status: ModelStatus; count: number; seatIds: string[] }>();
   for (const entry of entries) {
     const previous = holds.get(entry.hold.id)?.status ?? 'none';
     expect(previous, `status of ${entry.hold.id} before its ${entry.type}`).toBe(
-      entry.type === 'hold_placed' ? 'none' : 'held',
+      entry.type === 'hold_placed' ? 'none' : entry.type === 'order_cancelled' ? 'confirmed' : 'held',
     );
     const count = entry.hold.items.reduce((sum, item) => sum + item.quantity, 0);
     const seatIds = entry.hold.items.flatMap((item) => (item.seatId === undefined ? [] : [item.seatId]));

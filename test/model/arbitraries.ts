@@ -1,6 +1,6 @@
 // The random commands of the model-based property tests: holds by pool, by named seats and best available,
-// direct orders, confirms, releases, time passing, expiry sweeps, and retries of earlier requests under
-// their Idempotency-Key. Ids are drawn from small sets so that commands collide often.
+// direct orders, confirms, releases, cancellations of orders, time passing, expiry sweeps, and retries of
+// earlier requests under their Idempotency-Key. Ids are drawn from small sets so that commands collide often.
 import fc from 'fast-check';
 import type { HoldRequest } from '../../src/domain/types.js';
 import { SEAT_IDS, TTL_MS } from './gate-model.js';
@@ -20,10 +20,13 @@ export type ModelCommand =
   | PlaceModelCommand
   | { readonly kind: 'retry'; readonly pick: number }
   | { readonly kind: 'confirm' | 'release'; readonly pick: number; readonly live: boolean }
+  /** Cancels the order of a confirmed hold (`pick` among the holds ever confirmed, cancelled ones included). */
+  | { readonly kind: 'cancel'; readonly pick: number }
   | { readonly kind: 'advance'; readonly ms: number }
   | { readonly kind: 'sweep' };
 
 export type EndModelCommand = Extract<ModelCommand, { kind: 'confirm' | 'release' }>;
+export type CancelModelCommand = Extract<ModelCommand, { kind: 'cancel' }>;
 
 const user = fc.constantFrom('u1', 'u2', 'u3', 'u4');
 /** Half the placements carry a key; a key is often used again, mostly for another request. */
@@ -62,6 +65,7 @@ export const modelCommand: fc.Arbitrary<ModelCommand> = fc.oneof(
       live: fc.boolean(),
     }),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat(40) }) },
   {
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: advanceMs }),

@@ -33,7 +33,8 @@ export function modelSpec(eventId: string): EventSpec {
   };
 }
 
-export type ModelStatus = 'held' | 'confirmed' | 'released' | 'expired';
+/** `cancelled`: a confirmed hold whose order was cancelled; its stock is on sale again. */
+export type ModelStatus = 'held' | 'confirmed' | 'released' | 'expired' | 'cancelled';
 
 export interface ModelItem {
   readonly seatId?: string;
@@ -97,7 +98,20 @@ export class SaleModel {
     this.holds.set(holdId, { userId, items, expiresAtMs: nowMs + TTL_MS, status: 'held' });
   }
 
-  end(holdId: string, status: Exclude<ModelStatus, 'held'>): void {
+  /** Cancels a confirmed hold's order: its seats and stock on sale again, its buyer's count lower. */
+  cancel(holdId: string): void {
+    const hold = this.holds.get(holdId) as ModelHold;
+    hold.status = 'cancelled';
+    let count = 0;
+    for (const item of hold.items) {
+      count += item.quantity;
+      if (item.seatId !== undefined) this.seats.delete(item.seatId);
+      else (this.pools.get(item.poolId as string) as { sold: number }).sold -= item.quantity;
+    }
+    this.userItems.set(hold.userId, this.userCount(hold.userId) - count);
+  }
+
+  end(holdId: string, status: Exclude<ModelStatus, 'held' | 'cancelled'>): void {
     const hold = this.holds.get(holdId) as ModelHold;
     hold.status = status;
     let count = 0;

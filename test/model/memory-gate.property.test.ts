@@ -71,6 +71,12 @@ class MemoryHarness {
         checks.push(pending.then((outcome) => keep(ending.check(outcome))));
         return;
       }
+      case 'cancel': {
+        const cancel = run.expectCancel(command);
+        if (cancel === undefined) return;
+        checks.push(gate.cancelOrder(cancel.command).then((outcome) => keep(cancel.check(outcome))));
+        return;
+      }
       case 'place':
       case 'retry': {
         const placement = run.placementOf(command);

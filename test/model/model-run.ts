@@ -5,8 +5,15 @@ import { expect } from 'vitest';
 import type { ErrorCode, Rejection } from '../../src/domain/errors.js';
 import { fingerprintOf } from '../../src/domain/hold-request.js';
 import type { Hold, HoldRequest } from '../../src/domain/types.js';
-import type { Confirmed, PlaceCommand, PlaceOutcome, Released } from '../../src/gate/gate.js';
-import type { EndModelCommand, ModelCommand, PlaceModelCommand } from './arbitraries.js';
+import type {
+  CancelCommand,
+  Cancelled,
+  Confirmed,
+  PlaceCommand,
+  PlaceOutcome,
+  Released,
+} from '../../src/gate/gate.js';
+import type { CancelModelCommand, EndModelCommand, ModelCommand, PlaceModelCommand } from './arbitraries.js';
 import { checkBestAvailable } from './best-available.js';
 import { type ModelItem, POOL_PRICE, SaleModel, SEAT_PRICE, START_MS, TTL_MS } from './gate-model.js';
 
@@ -23,6 +30,10 @@ export class ModelRun {
   nowMs = START_MS;
   readonly #holdIds: string[] = [];
   readonly #keyedPlacements: PlaceModelCommand[] = [];
+  /** Each placed hold as placed, and when it was confirmed and cancelled: what a cancellation sends. */
+  readonly #placed = new Map<string, Hold>();
+  readonly #confirmedAtMs = new Map<string, number>();
+  readonly #cancelledAtMs = new Map<string, number>();
 
   constructor(readonly eventId: string) {}
 
@@ -77,6 +88,7 @@ export class ModelRun {
     const holdId = candidates[command.pick % Math.max(1, candidates.length)] ?? `h.${this.eventId}.unknown`;
     const expected = this.model.endRefusal(holdId, this.nowMs);
     if (expected === undefined) this.model.end(holdId, command.kind === 'confirm' ? 'confirmed' : 'released');
+    if (expected === undefined && command.kind === 'confirm') this.#confirmedAtMs.set(holdId, this.nowMs);
     return {
       holdId,
       check(outcome) {
@@ -85,6 +97,47 @@ export class ModelRun {
         if ('order' in outcome) expect(outcome.order.holdId, asked).toBe(holdId);
         if ('hold' in outcome) expect(outcome.hold.id, asked).toBe(holdId);
         return outcome.ok ? outcome.durable : undefined;
+      },
+    };
+  }
+
+  /**
+   * Moves the model as the gate must for a cancellation of an order, and returns what to send and the check
+   * of the answer; undefined while no hold was ever confirmed. A cancelled order answers with its first
+   * cancellation and changes nothing.
+   */
+  expectCancel(
+    command: CancelModelCommand,
+  ): { command: CancelCommand; check(outcome: Cancelled | Rejection): Durability } | undefined {
+    const candidates = this.#holdIds.filter((id) => {
+      const status = this.model.holds.get(id)?.status;
+      return status === 'confirmed' || status === 'cancelled';
+    });
+    if (candidates.length === 0) return undefined;
+    const holdId = candidates[command.pick % candidates.length] as string;
+    const first = this.model.holds.get(holdId)?.status === 'confirmed';
+    if (first) {
+      this.model.cancel(holdId);
+      this.#cancelledAtMs.set(holdId, this.nowMs);
+    }
+    const cancelledAtMs = this.#cancelledAtMs.get(holdId);
+    const hold = this.#placed.get(holdId) as Hold;
+    const confirmedAtMs = this.#confirmedAtMs.get(holdId) as number;
+    return {
+      command: { hold, confirmedAtMs, nowMs: this.nowMs },
+      check(outcome) {
+        const asked = `answer to the cancellation of ${holdId}`;
+        expect(
+          outcome.ok ? { first: outcome.first, at: outcome.cancelledAtMs } : outcome.code,
+          asked,
+        ).toEqual({
+          first,
+          at: cancelledAtMs,
+        });
+        if (!outcome.ok) return undefined;
+        // A repeat waits for whatever is in flight, which may fail in a fault group and changes nothing.
+        if (!first) outcome.durable.catch(() => {});
+        return first ? outcome.durable : undefined;
       },
     };
   }
@@ -142,7 +195,11 @@ export class ModelRun {
       hold.items.reduce((sum, item) => sum + item.price * item.quantity, 0),
     );
     this.model.place(hold.id, request.userId, items, nowMs);
-    if (confirm) this.model.end(hold.id, 'confirmed');
+    this.#placed.set(hold.id, { ...hold, status: 'held', orderId: undefined });
+    if (confirm) {
+      this.model.end(hold.id, 'confirmed');
+      this.#confirmedAtMs.set(hold.id, nowMs);
+    }
     if (key !== undefined)
       this.model.idempotency.set(`${request.userId}\n${key}`, {
         fingerprint: fingerprintOf(request, confirm ? 'order' : 'hold'),

@@ -84,6 +84,11 @@ async function runInOrder(gate: Gate, run: ModelRun, commands: readonly ModelCom
         );
         break;
       }
+      case 'cancel': {
+        const cancel = run.expectCancel(command);
+        if (cancel !== undefined) await cancel.check(await gate.cancelOrder(cancel.command));
+        break;
+      }
       case 'place':
       case 'retry': {
         const placement = run.placementOf(command);

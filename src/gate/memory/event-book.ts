@@ -49,7 +49,10 @@ export interface SectionLayout {
 }
 
 export class EventBook {
-  readonly spec: EventSpec;
+  /** Replaced by an admin's change of name, venue or start time (updateEvent); the layout never changes. */
+  spec: EventSpec;
+  /** false: placements are refused with sales_closed (an admin closed the sales). */
+  salesOpen = true;
   readonly capacity: number;
   readonly pools = new Map<string, PoolCounts>();
   readonly sections = new Map<string, SectionLayout>();
@@ -60,6 +63,8 @@ export class EventBook {
   readonly seatRow: MutableRow[] = [];
   readonly itemsByUser = new Map<string, number>();
   readonly idempotency: IdempotencyBook;
+  /** Order id → when it was cancelled: a cancelled order is never cancelled again. One entry per cancel. */
+  readonly cancelledOrders = new Map<string, number>();
   held = 0;
   sold = 0;
   /** Counts every apply and undo: a seat map read at one value is current until it moves (seatMap()). */
@@ -144,6 +149,12 @@ export class EventBook {
         this.held -= count;
         this.#addUserItems(hold.userId, -count);
         return;
+      case 'order_cancelled':
+        this.#moveItems(hold.items, 'sold', 'available', SEAT_FREE);
+        this.sold -= count;
+        this.#addUserItems(hold.userId, -count);
+        this.cancelledOrders.set(entry.orderId, entry.atMs);
+        return;
     }
   }
 
@@ -173,7 +184,24 @@ export class EventBook {
         this.held += count;
         this.#addUserItems(hold.userId, count);
         return;
+      case 'order_cancelled':
+        this.#moveItems(hold.items, 'available', 'sold', SEAT_SOLD);
+        this.sold += count;
+        this.#addUserItems(hold.userId, count);
+        this.cancelledOrders.delete(entry.orderId);
+        return;
     }
+  }
+
+  /** True when every item of the hold is sold here: what an order to be cancelled must hold. */
+  isSold(items: readonly HoldItem[]): boolean {
+    for (const item of items) {
+      if (item.seatId !== undefined) {
+        const index = this.seatIndex.get(item.seatId);
+        if (index === undefined || this.seatState[index] !== SEAT_SOLD) return false;
+      } else if ((this.pools.get(item.poolId as string)?.sold ?? 0) < item.quantity) return false;
+    }
+    return true;
   }
 
   state(): EventState {
@@ -184,6 +212,7 @@ export class EventBook {
     }));
     return {
       spec: this.spec,
+      salesOpen: this.salesOpen,
       capacity: this.capacity,
       available: this.available,
       held: this.held,

@@ -8,13 +8,17 @@ import { pickBestAvailable } from '../../domain/best-available.js';
 import { type Rejection, reject } from '../../domain/errors.js';
 import { newHold } from '../../domain/hold.js';
 import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
+import { orderIdOf } from '../../domain/ids.js';
 import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
 import type { EventSpec, EventState, Hold, HoldItem, SeatState } from '../../domain/types.js';
 import type { Journal, Undo } from '../../journal/journal.js';
 import {
+  type CancelCommand,
+  type Cancelled,
   type Confirmed,
+  type EventUpdate,
   type Gate,
   type PlaceCommand,
   type PlaceOutcome,
@@ -94,6 +98,9 @@ export class MemoryGate implements Gate {
     if (book === undefined) return reject('event_not_found');
     const target = targetOf(request, book.spec);
     if (!('kind' in target)) return target;
+    // Refused only once the request is known valid, as any refusal of sale; a retry of a placement accepted
+    // before the sales closed is answered below, as accepted.
+    const salesClosed = !book.salesOpen;
     const fingerprint =
       idempotencyKey === undefined ? undefined : fingerprintOf(request, command.confirm ? 'order' : 'hold');
     if (idempotencyKey !== undefined) {
@@ -111,6 +118,7 @@ export class MemoryGate implements Gate {
         };
       }
     }
+    if (salesClosed) return reject('sales_closed');
     // Availability before the user's limit: "sold out" is the answer that tells a user the most, and it is
     // what the Redis gate's sold-out short-circuit answers without knowing the user.
     const items = chooseItems(book, target);
@@ -176,6 +184,37 @@ export class MemoryGate implements Gate {
       hold: { ...hold, status: 'released' },
       durable: this.#journal.append([entry], this.#undo),
     };
+  }
+
+  async cancelOrder(command: CancelCommand): Promise<Cancelled | Rejection> {
+    const { hold, nowMs } = command;
+    const book = this.#books.get(hold.eventId);
+    if (book === undefined) return reject('order_not_found');
+    const orderId = orderIdOf(hold);
+    const before = book.cancelledOrders.get(orderId);
+    if (before !== undefined)
+      return { ok: true, orderId, cancelledAtMs: before, first: false, durable: this.#journal.sync() };
+    // The store says the order is confirmed; the gate holds its stock as sold, or the two disagree.
+    if (!book.isSold(hold.items)) return reject('order_not_found');
+    const entry: LogEntry = {
+      type: 'order_cancelled',
+      eventId: hold.eventId,
+      atMs: nowMs,
+      hold: { ...hold, status: 'held', orderId: undefined },
+      orderId,
+      confirmedAtMs: command.confirmedAtMs,
+    };
+    this.#apply(entry);
+    const durable = this.#journal.append([entry], this.#undo);
+    return { ok: true, orderId, cancelledAtMs: nowMs, first: true, durable };
+  }
+
+  async updateEvent(update: EventUpdate): Promise<boolean> {
+    const book = this.#books.get(update.spec.id);
+    if (book === undefined) return false;
+    book.spec = update.spec;
+    if (update.salesOpen !== undefined) book.salesOpen = update.salesOpen;
+    return true;
   }
 
   async sweepExpired(nowMs: number): Promise<Swept> {
@@ -248,7 +287,7 @@ export class MemoryGate implements Gate {
     if (entry.type === 'hold_placed') {
       this.#live.set(entry.hold.id, entry.hold);
       this.#expiry.push({ expiresAtMs: entry.hold.expiresAtMs, holdId: entry.hold.id });
-    } else {
+    } else if (entry.type !== 'order_cancelled') {
       this.#live.delete(entry.hold.id);
       this.#compactExpiry();
     }
@@ -272,6 +311,8 @@ export class MemoryGate implements Gate {
       this.#live.delete(entry.hold.id);
       return;
     }
+    // A cancelled order's hold had left the live holds when it was confirmed.
+    if (entry.type === 'order_cancelled') return;
     this.#live.set(entry.hold.id, entry.hold);
     // The hold's heap item may be gone: popped when it expired, or popped and skipped by a sweep while the
     // hold was ended. Push it again; a duplicate is skipped by the sweep like any stale item.

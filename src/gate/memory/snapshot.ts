@@ -22,6 +22,12 @@ export function restoreSnapshot(snapshot: GateSnapshot, target: RestoreTarget): 
       placedAtMs: record.createdAtMs,
     });
   }
+  for (const eventId of snapshot.closedEvents ?? []) {
+    const book = target.book(eventId);
+    if (book !== undefined) book.salesOpen = false;
+  }
+  for (const record of snapshot.cancelledOrders ?? [])
+    target.book(record.eventId)?.cancelledOrders.set(record.orderId, record.cancelledAtMs);
   for (const stored of snapshot.holds) {
     // Replays the hold's own entries, so the restored state is the same fold of the log as before the stop.
     const hold: Hold = { ...stored, status: 'held', orderId: undefined };

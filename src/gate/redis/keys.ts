@@ -40,6 +40,8 @@ export interface EventKeys {
   readonly idempotencyAge: string;
   /** Hash: buyer → that buyer's keys, oldest first, newline-separated (at most the per-buyer bound). */
   readonly idempotencyByBuyer: string;
+  /** Hash: order id → when it was cancelled (epoch ms); a cancelled order is never cancelled again. */
+  readonly cancelled: string;
 }
 
 export function eventKeys(eventId: string): EventKeys {
@@ -58,6 +60,7 @@ export function eventKeys(eventId: string): EventKeys {
     idempotency: `${tag}:idem`,
     idempotencyAge: `${tag}:idem-age`,
     idempotencyByBuyer: `${tag}:idem-buyers`,
+    cancelled: `${tag}:cancelled`,
   };
 }
 

@@ -14,6 +14,9 @@ interface StreamedEntry {
   readonly idempotencyKey?: string;
   readonly fingerprint?: string;
   readonly epoch?: number;
+  /** order_cancelled only. */
+  readonly orderId?: string;
+  readonly confirmedAtMs?: number;
 }
 
 /** Decodes the JSON of one stream entry into a LogEntry; throws on anything that is not one. */
@@ -39,6 +42,13 @@ export function decodeEntry(json: string): LogEntry {
       return { type: 'hold_released', ...base };
     case 'hold_expired':
       return { type: 'hold_expired', ...base };
+    case 'order_cancelled':
+      return {
+        type: 'order_cancelled',
+        ...base,
+        orderId: String(raw.orderId),
+        confirmedAtMs: Number(raw.confirmedAtMs),
+      };
     default:
       throw new Error(`Unknown log entry type ${String(raw.type)}.`);
   }

@@ -33,6 +33,7 @@ export function stateOf(layout: EventLayout, counts: Map<string, number>): Event
   }
   return {
     spec: layout.spec,
+    salesOpen: counts.get('closed') !== 1,
     capacity: layout.capacity,
     available: layout.capacity - held - sold,
     held,

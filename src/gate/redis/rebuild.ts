@@ -134,6 +134,7 @@ async function load(
       keys.idempotency,
       keys.idempotencyAge,
       keys.idempotencyByBuyer,
+      keys.cancelled,
     ],
     [
       JSON.stringify(spec),
@@ -143,6 +144,7 @@ async function load(
       JSON.stringify(state.holds),
       JSON.stringify(state.idempotency),
       epoch,
+      JSON.stringify(state.cancelled),
     ],
   );
 }
@@ -166,6 +168,8 @@ interface FoldedState {
   readonly holds: [string, string, string, number][];
   /** [buyer, key, hold id, fingerprint, placed at ms], oldest first, within the bounds. */
   readonly idempotency: [string, string, string, string, number][];
+  /** Order id → when it was cancelled. */
+  readonly cancelled: Record<string, number>;
 }
 
 /** The event's state as the memory gate would hold it after replaying the snapshot, in Redis's encoding. */
@@ -183,7 +187,7 @@ export function foldSnapshot(
     apply: (entry) => {
       book.apply(entry);
       if (entry.type === 'hold_placed') live.set(entry.hold.id, entry.hold);
-      else live.delete(entry.hold.id);
+      else if (entry.type !== 'order_cancelled') live.delete(entry.hold.id);
     },
   });
   const bytes = Buffer.alloc(layout.seatCount, '0');
@@ -200,6 +204,8 @@ export function foldSnapshot(
     counts[`s:${id}:held`] = section.counts.held;
     counts[`s:${id}:sold`] = section.counts.sold;
   }
+  // Written as a count (load-event.lua writes every field that is not 0), read by place.lua.
+  if (!book.salesOpen) counts.closed = 1;
   const holds: FoldedState['holds'] = [];
   for (const hold of live.values()) {
     const offsets = hold.items.flatMap((item) =>
@@ -217,5 +223,6 @@ export function foldSnapshot(
     users: Object.fromEntries(book.itemsByUser),
     holds,
     idempotency,
+    cancelled: Object.fromEntries(book.cancelledOrders),
   };
 }

@@ -10,7 +10,18 @@ import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { EventSpec, EventState, Hold, SeatState, SeatStatus } from '../../domain/types.js';
 import type { Store } from '../../store/store.js';
-import type { Confirmed, Gate, PlaceCommand, PlaceOutcome, Released, SeatMap, Swept } from '../gate.js';
+import type {
+  CancelCommand,
+  Cancelled,
+  Confirmed,
+  EventUpdate,
+  Gate,
+  PlaceCommand,
+  PlaceOutcome,
+  Released,
+  SeatMap,
+  Swept,
+} from '../gate.js';
 import { IDEMPOTENCY_LIMITS, type IdempotencyLimits } from '../memory/idempotency-book.js';
 import { EVENTS_KEY, eventKeys, idempotencyKeysOf, RESTOCK_CHANNEL } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
@@ -69,6 +80,8 @@ export class RedisGate implements Gate {
   /** The last seat map read per event: readers of one version share it (see seatMap()). */
   readonly #seatMaps = new Map<string, SeatMap>();
   readonly #scriptKeys = new Map<string, readonly string[]>();
+  /** Event id → the change counter (`specv`) of the definition this instance's layout holds; absent: 0. */
+  readonly #specVersions = new Map<string, number>();
   /** Event id → until when the store is not asked about it again (see UNKNOWN_EVENT_TTL_MS). */
   readonly #unknown = new Map<string, number>();
   /** Event id → until when it is refused as lost without asking again (see LOST_EVENT_TTL_MS). */
@@ -182,6 +195,42 @@ export class RedisGate implements Gate {
     return { ok: true, hold: { ...hold, status: 'released' }, durable: ALREADY_RESOLVED };
   }
 
+  async cancelOrder(command: CancelCommand): Promise<Cancelled | Rejection> {
+    const { hold } = command;
+    const layout = await this.#layout(hold.eventId);
+    if (layout === undefined) return reject('order_not_found');
+    const offsets = hold.items.flatMap((item) =>
+      item.seatId === undefined ? [] : [layout.seatOffsets.get(item.seatId) ?? -1],
+    );
+    if (offsets.includes(-1)) return reject('order_not_found');
+    const orderId = orderIdOf(hold);
+    const args = [
+      this.#time(command.nowMs),
+      JSON.stringify({ ...hold, status: 'held', orderId: undefined }),
+      offsets.join(','),
+      orderId,
+      command.confirmedAtMs,
+      RESTOCK_CHANNEL,
+    ];
+    const keys = [...this.#keys(hold.eventId), eventKeys(hold.eventId).cancelled];
+    const reply = await this.#run('cancelOrder', hold.eventId, keys, args);
+    if (reply === undefined) return reject('order_not_found');
+    if (reply[0] !== 'cancelled') return rejectionOf(reply);
+    const first = Number(reply[2]) === 1;
+    return { ok: true, orderId, cancelledAtMs: Number(reply[1]), first, durable: ALREADY_RESOLVED };
+  }
+
+  async updateEvent(update: EventUpdate): Promise<boolean> {
+    const { spec, salesOpen } = update;
+    const open = salesOpen === undefined ? '' : salesOpen ? '1' : '0';
+    const reply = await this.#run('updateEvent', spec.id, this.#keys(spec.id), [JSON.stringify(spec), open]);
+    if (reply === undefined) return false;
+    // This instance shows the change at once; the others when their next view sees `specv` move.
+    this.#layouts.set(spec.id, layoutOf(spec));
+    this.#specVersions.delete(spec.id);
+    return true;
+  }
+
   async sweepExpired(nowMs: number): Promise<Swept> {
     let expired = 0;
     for (const eventId of await this.eventIds()) {
@@ -237,7 +286,22 @@ export class RedisGate implements Gate {
     const reply = await this.#run('view', eventId, this.#keys(eventId), [tailFrom]);
     if (reply === undefined) return undefined;
     const counts = countsOf(reply[1] as unknown as readonly string[]);
-    return { state: stateOf(layout, counts), tail: decodeRows(reply[2]) };
+    const current = await this.#currentLayout(eventId, layout, counts.get('specv') ?? 0);
+    return { state: stateOf(current, counts), tail: decodeRows(reply[2]) };
+  }
+
+  /**
+   * The layout with the event's definition as changed by an admin, possibly on another instance: read again
+   * when the change counter in the counts moved since this instance read it (the layout itself never changes).
+   */
+  async #currentLayout(eventId: string, layout: EventLayout, version: number): Promise<EventLayout> {
+    if ((this.#specVersions.get(eventId) ?? 0) === version) return layout;
+    const json = await this.#redis.get(eventKeys(eventId).spec);
+    if (json === null) return layout;
+    const current = layoutOf(JSON.parse(json) as EventSpec);
+    this.#layouts.set(eventId, current);
+    this.#specVersions.set(eventId, version);
+    return current;
   }
 
   async tailStart(eventId: string): Promise<string> {
@@ -353,7 +417,7 @@ export class RedisGate implements Gate {
 
   /** Runs a script; when Redis has lost the event, rebuilds it once and runs the script again. */
   async #run(
-    name: 'place' | 'confirm' | 'release' | 'view' | 'seatMap',
+    name: 'place' | 'confirm' | 'release' | 'cancelOrder' | 'updateEvent' | 'view' | 'seatMap',
     eventId: string,
     keys: readonly string[],
     args: ScriptArg[],
@@ -459,6 +523,8 @@ const SCRIPT_CODES: Readonly<Record<string, ErrorCode>> = {
   section_not_found: 'section_not_found',
   hold_not_found: 'hold_not_found',
   hold_expired: 'hold_expired',
+  order_not_found: 'order_not_found',
+  sales_closed: 'sales_closed',
 };
 
 function rejectionOf(reply: Reply): Rejection {

@@ -12,6 +12,8 @@ const FILES = {
   place: 'place.lua',
   confirm: 'confirm.lua',
   release: 'release.lua',
+  cancelOrder: 'cancel-order.lua',
+  updateEvent: 'update-event.lua',
   sweep: 'sweep.lua',
   createEvent: 'create-event.lua',
   loadEvent: 'load-event.lua',

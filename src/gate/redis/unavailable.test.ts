@@ -10,6 +10,8 @@ function failingGate(error: unknown): Gate {
     placeHold: fail,
     confirmHold: fail,
     releaseHold: fail,
+    cancelOrder: fail,
+    updateEvent: fail,
     sweepExpired: fail,
     getHold: fail,
     eventState: fail,

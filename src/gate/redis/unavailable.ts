@@ -54,6 +54,8 @@ export function withUnavailableErrors(gate: Gate): Gate {
     placeHold: guard(gate.placeHold),
     confirmHold: guard(gate.confirmHold),
     releaseHold: guard(gate.releaseHold),
+    cancelOrder: guard(gate.cancelOrder),
+    updateEvent: guard(gate.updateEvent),
     sweepExpired: guard(gate.sweepExpired),
     getHold: guard(gate.getHold),
     eventState: guard(gate.eventState),

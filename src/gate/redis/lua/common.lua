@@ -2,7 +2,8 @@
 -- KEYS[1] spec, KEYS[2] seats, KEYS[3] counts, KEYS[4] holds, KEYS[5] expiry, KEYS[6] users, KEYS[7] log,
 -- KEYS[8] ended (hash: hold id → '<status> <at ms> <hold json>' until a projector has stored the ending).
 -- Seat map bytes: '0' free, 'h' held, 's' sold. Counts fields: p:<pool>:held|sold, s:<section>:held|sold,
--- restock (a counter), epoch (the generation of the event's gate state; its presence marks that this Redis
+-- restock (a counter), closed (1 while an admin has closed the event's sales; see update-event.lua), specv
+-- (how many times the event's definition was changed), epoch (the generation of the event's gate state; its presence marks that this Redis
 -- holds the event's state since create-event or load-event wrote it: see rebuild.ts).
 
 -- Time comes from Redis, so that every instance shares one clock; tests may pass an explicit time.

@@ -23,6 +23,9 @@ if idem ~= '' then
   end
 end
 
+-- After the idempotency records: a retry of a placement accepted before the sales closed is answered as such.
+if redis.call('HGET', KEYS[3], 'closed') == '1' then return { 'reject', 'sales_closed' } end
+
 local function free_of(field, capacity)
   local c = redis.call('HMGET', KEYS[3], field .. ':held', field .. ':sold', 'restock')
   return capacity - (tonumber(c[1]) or 0) - (tonumber(c[2]) or 0), c[3] or '0'

@@ -1,0 +1,31 @@
+-- Cancels the order of a confirmed hold: its items move from sold back to sale, the buyer's count drops and
+-- order_cancelled is appended, in one step. KEYS[9]: the event's cancelled orders (order id → at ms).
+-- ARGV: 1 now, 2 hold json (the confirmed hold, as placed), 3 seat offsets (comma-separated), 4 order id,
+-- 5 confirmed at ms, 6 restock channel.
+-- Returns {'missing'} | {'reject', code} | {'cancelled', at ms, 1 (now) | 0 (before)}.
+if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
+local now = now_ms(ARGV[1])
+local hold_json, order_id = ARGV[2], ARGV[4]
+local before = redis.call('HGET', KEYS[9], order_id)
+if before then return { 'cancelled', before, 0 } end
+local hold = cjson.decode(hold_json)
+local offsets = split_offsets(ARGV[3])
+-- The store says the order is confirmed; its stock must be sold here, or the two disagree: refuse.
+for _, offset in ipairs(offsets) do
+  if redis.call('GETRANGE', KEYS[2], offset, offset) ~= 's' then return { 'reject', 'order_not_found' } end
+end
+for _, item in ipairs(hold.items) do
+  if item.poolId then
+    local sold = tonumber(redis.call('HGET', KEYS[3], 'p:' .. item.poolId .. ':sold') or '0')
+    if sold < item.quantity then return { 'reject', 'order_not_found' } end
+  end
+end
+move_items(hold, offsets, 'sold', nil, '0')
+local left = redis.call('HINCRBY', KEYS[6], hold.userId, -item_count(hold))
+if left <= 0 then redis.call('HDEL', KEYS[6], hold.userId) end
+redis.call('HSET', KEYS[9], order_id, int(now))
+append('order_cancelled', hold.eventId, now, hold_json,
+  ',"orderId":' .. cjson.encode(order_id) .. ',"confirmedAtMs":' .. int(tonumber(ARGV[5])))
+local epoch = redis.call('HINCRBY', KEYS[3], 'restock', 1)
+redis.call('PUBLISH', ARGV[6], hold.eventId .. ' ' .. int(epoch))
+return { 'cancelled', int(now), 1 }
