@@ -12,7 +12,7 @@ import { fromStore } from '../../store/unavailable.js';
 import { EventBook, SEAT_HELD, SEAT_SOLD } from '../memory/event-book.js';
 import type { IdempotencyLimits } from '../memory/idempotency-book.js';
 import { restoreSnapshot } from '../memory/snapshot.js';
-import { EVENTS_KEY, type EventKeys, eventKeys, idempotencyKeysOf } from './keys.js';
+import { EVENTS_KEY, type EventKeys, eventKeys } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
 import { readTail } from './log-tail.js';
 import type { GateScripts, RedisClient } from './scripts.js';
