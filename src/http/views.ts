@@ -1,5 +1,5 @@
 // Domain objects as the API shows them: times as ISO strings, order id under both `id` and `orderId`.
-import { capacityOf } from '../domain/event-spec.js';
+import { capacityOf, maxHoldSecondsOf } from '../domain/event-spec.js';
 import type { EventSpec, EventState, Hold, Order } from '../domain/types.js';
 
 export function holdJson(hold: Hold) {
@@ -27,6 +27,8 @@ export function orderJson(order: Order) {
     tickets: order.tickets,
     total: order.total,
     createdAt: new Date(order.createdAtMs).toISOString(),
+    paymentReference: order.paymentReference,
+    late: order.late,
   };
 }
 
@@ -41,6 +43,7 @@ export function eventJson(state: EventState) {
     startsAt: spec.startsAt,
     holdTtlSeconds: spec.holdTtlSeconds,
     maxPerUser: spec.maxPerUser,
+    maxHoldSeconds: maxHoldSecondsOf(spec),
     capacity: state.capacity,
     available: state.available,
     held: state.held,

@@ -36,7 +36,7 @@ describe('PendingChanges', () => {
       ['A-1-1', 'sold'],
       ['A-1-2', 'available'],
     ]);
-    expect(activity).toEqual({ placed: 2, confirmed: 1, released: 1, expired: 0 });
+    expect(activity).toEqual({ placed: 2, confirmed: 1, released: 1, expired: 0, extended: 0 });
     expect(pending.dirty).toBe(false);
   });
 
@@ -47,6 +47,6 @@ describe('PendingChanges', () => {
     pending.apply([entry('hold_expired', hold('h2', [], 2))]);
     const { seats, activity } = pending.take();
     expect(seats.size).toBe(0);
-    expect(activity).toEqual({ placed: 0, confirmed: 0, released: 0, expired: 1 });
+    expect(activity).toEqual({ placed: 0, confirmed: 0, released: 0, expired: 1, extended: 0 });
   });
 });

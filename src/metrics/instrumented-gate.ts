@@ -7,7 +7,17 @@
 // 0.05-0.2 µs on top of a memory gate's ~2 µs placeHold.
 import type { Rejection } from '../domain/errors.js';
 import type { EventSpec, EventState, Hold, SeatState } from '../domain/types.js';
-import type { Confirmed, Gate, PlaceCommand, PlaceOutcome, Released, SeatMap, Swept } from '../gate/gate.js';
+import type {
+  Confirmed,
+  Extended,
+  Gate,
+  Payment,
+  PlaceCommand,
+  PlaceOutcome,
+  Released,
+  SeatMap,
+  Swept,
+} from '../gate/gate.js';
 import type { Metrics } from './metrics.js';
 
 type Recorder = (seconds: number) => void;
@@ -22,6 +32,9 @@ class InstrumentedGate implements Gate {
   readonly #placeHold: Recorder;
   readonly #confirmHold: Recorder;
   readonly #releaseHold: Recorder;
+  readonly #extendHold: Recorder;
+  readonly #confirmPaid: Recorder;
+  readonly #confirmExpired: Recorder;
   readonly #sweepExpired: Recorder;
   readonly #getHold: Recorder;
   readonly #eventState: Recorder;
@@ -35,6 +48,9 @@ class InstrumentedGate implements Gate {
     this.#placeHold = metrics.gateCallRecorder('placeHold');
     this.#confirmHold = metrics.gateCallRecorder('confirmHold');
     this.#releaseHold = metrics.gateCallRecorder('releaseHold');
+    this.#extendHold = metrics.gateCallRecorder('extendHold');
+    this.#confirmPaid = metrics.gateCallRecorder('confirmPaid');
+    this.#confirmExpired = metrics.gateCallRecorder('confirmExpired');
     this.#sweepExpired = metrics.gateCallRecorder('sweepExpired');
     this.#getHold = metrics.gateCallRecorder('getHold');
     this.#eventState = metrics.gateCallRecorder('eventState');
@@ -51,6 +67,21 @@ class InstrumentedGate implements Gate {
   placeHold(command: PlaceCommand): Promise<PlaceOutcome> {
     const startedMs = performance.now();
     return timed(this.#placeHold, startedMs, this.#gate.placeHold(command));
+  }
+
+  extendHold(holdId: string, seconds: number, nowMs: number): Promise<Extended | Rejection> {
+    const startedMs = performance.now();
+    return timed(this.#extendHold, startedMs, this.#gate.extendHold(holdId, seconds, nowMs));
+  }
+
+  confirmPaid(holdId: string, payment: Payment, nowMs: number): Promise<Confirmed | Rejection> {
+    const startedMs = performance.now();
+    return timed(this.#confirmPaid, startedMs, this.#gate.confirmPaid(holdId, payment, nowMs));
+  }
+
+  confirmExpired(hold: Hold, payment: Payment, nowMs: number): Promise<Confirmed | Rejection> {
+    const startedMs = performance.now();
+    return timed(this.#confirmExpired, startedMs, this.#gate.confirmExpired(hold, payment, nowMs));
   }
 
   confirmHold(holdId: string, nowMs: number): Promise<Confirmed | Rejection> {

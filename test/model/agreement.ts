@@ -11,6 +11,7 @@ const STATUS_AFTER: Record<LogEntry['type'], ModelStatus> = {
   hold_confirmed: 'confirmed',
   hold_released: 'released',
   hold_expired: 'expired',
+  hold_extended: 'held',
 };
 
 interface FoldedLog {

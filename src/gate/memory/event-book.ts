@@ -134,6 +134,13 @@ export class EventBook {
         }
         return;
       case 'hold_confirmed':
+        if (entry.retaken === true) {
+          // A late confirm after the expiry returned the items: they go from sale straight to sold.
+          this.#moveItems(hold.items, 'available', 'sold', SEAT_SOLD);
+          this.sold += count;
+          this.#addUserItems(hold.userId, count);
+          return;
+        }
         this.#moveItems(hold.items, 'held', 'sold', SEAT_SOLD);
         this.held -= count;
         this.sold += count;
@@ -143,6 +150,8 @@ export class EventBook {
         this.#moveItems(hold.items, 'held', 'available', SEAT_FREE);
         this.held -= count;
         this.#addUserItems(hold.userId, -count);
+        return;
+      case 'hold_extended':
         return;
     }
   }
@@ -163,6 +172,12 @@ export class EventBook {
           this.idempotency.forget(hold.userId, entry.idempotencyKey, hold.id);
         return;
       case 'hold_confirmed':
+        if (entry.retaken === true) {
+          this.#moveItems(hold.items, 'sold', 'available', SEAT_FREE);
+          this.sold -= count;
+          this.#addUserItems(hold.userId, -count);
+          return;
+        }
         this.#moveItems(hold.items, 'sold', 'held', SEAT_HELD);
         this.held += count;
         this.sold -= count;
@@ -173,7 +188,26 @@ export class EventBook {
         this.held += count;
         this.#addUserItems(hold.userId, count);
         return;
+      case 'hold_extended':
+        return;
     }
+  }
+
+  /** Whether every item is free to take: each seat free, each pool with the quantity available. */
+  itemsFree(items: readonly HoldItem[]): boolean {
+    const wanted = new Map<string, number>();
+    for (const item of items) {
+      if (item.seatId !== undefined) {
+        const index = this.seatIndex.get(item.seatId);
+        if (index === undefined || this.seatState[index] !== SEAT_FREE) return false;
+      } else {
+        const poolId = item.poolId as string;
+        wanted.set(poolId, (wanted.get(poolId) ?? 0) + item.quantity);
+      }
+    }
+    for (const [poolId, quantity] of wanted)
+      if ((this.pools.get(poolId)?.available ?? -1) < quantity) return false;
+    return true;
   }
 
   state(): EventState {
