@@ -5,6 +5,7 @@ import type { Rejection } from '../../src/domain/errors.js';
 import type { EventSpec, HoldRequest } from '../../src/domain/types.js';
 import type { Gate, PlaceCommand, Placed, PlaceOutcome } from '../../src/gate/gate.js';
 import { type GateFixture, gateKinds } from './gate-fixtures.js';
+import { paymentConformance } from './payment-conformance.js';
 
 const T0 = 1_900_000_000_000;
 let sequence = 0;
@@ -470,5 +471,7 @@ for (const kind of gateKinds()) {
       expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
       expect(outcomes.filter((o) => code(o) === 'seat_unavailable')).toHaveLength(199);
     });
+
+    paymentConformance({ gate: () => gate, fixture: () => fixture, event, t0: T0 });
   });
 }
