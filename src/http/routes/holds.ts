@@ -25,19 +25,6 @@ interface ConfirmRoute {
 }
 
 /**
- * Clients that send `content-type: application/json` on every request send it on a confirm without a body
- * too, as they did before confirm took one: with no body to parse, the header is dropped so that no parser
- * refuses the empty text.
- */
-async function noBodyNeedsNoParser(request: FastifyRequest, _reply: unknown, payload: unknown) {
-  const length = request.headers['content-length'];
-  const noBody =
-    request.headers['transfer-encoding'] === undefined && (length === undefined || Number(length) === 0);
-  if (noBody) delete request.headers['content-type'];
-  return payload;
-}
-
-/**
  * Confirm's body is optional: Fastify validates an absent body against the schema as `undefined`, which an
  * object schema refuses, so an absent body is read as an empty object first.
  */
@@ -139,7 +126,6 @@ export function registerHoldRoutes(app: FastifyInstance, { reservations, access 
     {
       onRequest: actor,
       // No body, or an empty one, confirms without payment details.
-      preParsing: noBodyNeedsNoParser,
       preValidation: emptyBodyIsNone,
       bodyLimit: PAYMENT_BODY_BYTES_MAX,
       schema: {
