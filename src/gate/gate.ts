@@ -95,7 +95,9 @@ export interface Gate {
   /**
    * Late payment of a hold that ended as expired (`hold` as the store or the gate's ending record knows it):
    * re-takes its seats or stock and confirms it in one step when they are all still free, else refuses with
-   * hold_expired reason stock_taken. hold_confirmed when it was confirmed meanwhile (ask the store again).
+   * hold_expired reason stock_taken; limit_exceeded when the buyer's live holds and tickets leave no room
+   * for it. hold_confirmed when it was confirmed meanwhile (ask the store again). Only for a hold whose
+   * ending was an expiry: the gate does not keep every ended hold to tell.
    */
   confirmExpired(hold: Hold, payment: Payment, nowMs: number): Promise<Confirmed | Rejection>;
   /** Ends every hold whose expiry is at or before nowMs. */

@@ -203,6 +203,27 @@ export function paymentConformance(ctx: PaymentContext): void {
     expect(await ctx.fixture().log(s.id)).toHaveLength(before.length);
   });
 
+  it('refuses a late confirm that would pass the per-user limit, changing nothing', async () => {
+    const gate = ctx.gate();
+    const s = await ctx.event({ maxPerUser: 6 });
+    const first = await place(s.id, { userId: 'u1', quantity: 3, poolId: 'ga' });
+    await (await gate.sweepExpired(T0 + 60_000)).durable;
+    const later = T0 + 61_000;
+    placed(
+      await gate.placeHold({
+        eventId: s.id,
+        request: { userId: 'u1', quantity: 4, poolId: 'ga' },
+        confirm: false,
+        nowMs: later,
+      }),
+    );
+    const stateBefore = await gate.eventState(s.id);
+    expect(refusal(await gate.confirmExpired(expiredCopy(first), {}, later))).toEqual({
+      code: 'limit_exceeded',
+    });
+    expect(await gate.eventState(s.id)).toEqual(stateBefore);
+  });
+
   it('gives a freed seat to exactly one of a late payer and a rush of other buyers', async () => {
     const gate = ctx.gate();
     const s = await ctx.event({ maxPerUser: 1 });

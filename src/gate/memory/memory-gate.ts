@@ -10,7 +10,7 @@ import { extendedExpiryMs } from '../../domain/event-spec.js';
 import { newHold } from '../../domain/hold.js';
 import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
 import { LATE_CONFIRM_MEMORY_MS } from '../../domain/limits.js';
-import type { LogEntry } from '../../domain/log-entry.js';
+import { itemCount, type LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
 import type { EventSpec, EventState, Hold, HoldItem, Order, SeatState } from '../../domain/types.js';
@@ -206,6 +206,9 @@ export class MemoryGate implements Gate {
     if (book === undefined) return reject('hold_not_found');
     if (payment.amount !== undefined && payment.amount !== expired.total) return reject('amount_mismatch');
     if (!book.itemsFree(expired.items)) return stockTaken();
+    // The per-user limit counts live holds and tickets, late ones too: the buyer may hold others by now.
+    if ((book.itemsByUser.get(expired.userId) ?? 0) + itemCount(expired) > book.spec.maxPerUser)
+      return reject('limit_exceeded');
     const hold: Hold = { ...expired, status: 'held', orderId: undefined };
     const order = withPayment(orderOf(hold, nowMs), payment, true);
     const entry: LogEntry = {

@@ -216,7 +216,15 @@ export class RedisGate implements Gate {
       }
     }
     const held = JSON.stringify({ ...hold, status: 'held', orderId: undefined });
-    const args = [this.#time(nowMs), hold.id, 'expired', ...paymentArgs(payment), held, offsets.join(',')];
+    const args = [
+      this.#time(nowMs),
+      hold.id,
+      'expired',
+      ...paymentArgs(payment),
+      held,
+      layout.spec.maxPerUser,
+      offsets.join(','),
+    ];
     const reply = await this.#run('confirm', hold.eventId, this.#lateKeys(hold.eventId), [...args, ...pools]);
     return confirmedOf(reply, payment);
   }

@@ -4,7 +4,8 @@
 --   ended as expired: its items are re-taken from sale if all are still free),
 -- 4 amount (-1: none; else it must equal the hold's total), 5 payment reference ('' none),
 -- 6 how long a late confirm is remembered (ms), 7 the expired hold's JSON (mode 'expired'),
--- 8 its seat offsets, comma-separated in item order, then pairs of pool id and capacity.
+-- 8 the event's per-user limit, 9 its seat offsets, comma-separated in item order, then pairs of pool id
+-- and capacity.
 -- KEYS[9] (modes 'paid' and 'expired'): sorted set of holds confirmed late, scored by when.
 -- Returns {'missing'} | {'reject', code, detail} | {'confirmed', hold json, now, late (1/0)}.
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
@@ -46,7 +47,7 @@ if mode == 'expired' and not live_json then
   local hold_json = ARGV[7]
   local hold = cjson.decode(hold_json)
   if amount >= 0 and amount ~= hold.total then return { 'reject', 'amount_mismatch' } end
-  local offsets = split_offsets(ARGV[8])
+  local offsets = split_offsets(ARGV[9])
   for _, offset in ipairs(offsets) do
     if redis.call('GETRANGE', KEYS[2], offset, offset) ~= '0' then
       return { 'reject', 'hold_expired', 'stock_taken' }
@@ -56,11 +57,14 @@ if mode == 'expired' and not live_json then
   for _, item in ipairs(hold.items) do
     if item.poolId then wanted[item.poolId] = (wanted[item.poolId] or 0) + item.quantity end
   end
-  for i = 9, #ARGV, 2 do
+  for i = 10, #ARGV, 2 do
     local c = redis.call('HMGET', KEYS[3], 'p:' .. ARGV[i] .. ':held', 'p:' .. ARGV[i] .. ':sold')
     local free = tonumber(ARGV[i + 1]) - (tonumber(c[1]) or 0) - (tonumber(c[2]) or 0)
     if free < (wanted[ARGV[i]] or 0) then return { 'reject', 'hold_expired', 'stock_taken' } end
   end
+  -- The per-user limit counts live holds and tickets, late ones too: the buyer may hold others by now.
+  local used = tonumber(redis.call('HGET', KEYS[6], hold.userId) or '0')
+  if used + item_count(hold) > tonumber(ARGV[8]) then return { 'reject', 'limit_exceeded' } end
   move_items(hold, offsets, nil, 'sold', 's')
   redis.call('HINCRBY', KEYS[6], hold.userId, item_count(hold))
   return finish(hold_json, hold, true, true)
