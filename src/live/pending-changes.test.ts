@@ -49,4 +49,23 @@ describe('PendingChanges', () => {
     expect(seats.size).toBe(0);
     expect(activity).toEqual({ placed: 0, confirmed: 0, released: 0, expired: 1, extended: 0 });
   });
+
+  it('counts an extension and keeps its seats held, not freed', () => {
+    const pending = new PendingChanges();
+    const held = hold('h1', ['A-1-1']);
+    pending.apply([entry('hold_placed', held)]);
+    pending.take();
+    pending.apply([
+      {
+        type: 'hold_extended',
+        eventId: 'e',
+        atMs: 0,
+        hold: { ...held, expiresAtMs: 9 },
+        previousExpiresAtMs: 1,
+      },
+    ]);
+    const { seats, activity } = pending.take();
+    expect([...seats]).toEqual([['A-1-1', 'held']]);
+    expect(activity).toEqual({ placed: 0, confirmed: 0, released: 0, expired: 0, extended: 1 });
+  });
 });

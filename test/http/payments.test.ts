@@ -174,5 +174,18 @@ for (const shape of shapes)
       const state = (await bo.app.inject({ method: 'GET', url: `/v1/events/${eventId}` })).json();
       expect(state).toMatchObject({ sold: 1, held: 1 });
       expect(state.pools[0]).toMatchObject({ available: 3 });
+      // Gate, log and store agree: the late confirm is one order with its ticket, nothing phantom or double.
+      await bo.settle(eventId);
+      const audit = await bo.app.inject({
+        method: 'GET',
+        url: `/v1/events/${eventId}/audit`,
+        headers: admin,
+      });
+      expect(audit.json(), audit.body).toMatchObject({
+        consistent: true,
+        oversold: 0,
+        doubleBooked: 0,
+        phantom: 0,
+      });
     });
   });
