@@ -297,6 +297,11 @@ export class MemoryGate implements Gate {
     return this.#books.get(eventId)?.idempotency.size ?? 0;
   }
 
+  /** Items in the expiry heap, stale ones included: what compaction keeps within bounds. */
+  expiryItems(): number {
+    return this.#expiry.size;
+  }
+
   /** A live hold, or why it is not: not found (not live here), or expired and waiting for the sweeper. */
   #liveHold(holdId: string, nowMs: number): Hold | Rejection {
     const hold = this.#live.get(holdId);
@@ -321,6 +326,8 @@ export class MemoryGate implements Gate {
     if (entry.type === 'hold_placed' || entry.type === 'hold_extended') {
       this.#live.set(entry.hold.id, entry.hold);
       this.#expiry.push({ expiresAtMs: entry.hold.expiresAtMs, holdId: entry.hold.id });
+      // Each extension leaves its hold's earlier item behind, stale, until its time comes.
+      if (entry.type === 'hold_extended') this.#compactExpiry();
     } else {
       this.#live.delete(entry.hold.id);
       this.#compactExpiry();
