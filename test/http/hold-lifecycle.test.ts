@@ -303,4 +303,64 @@ describe('restart', () => {
       rmSync(dirname(dataDir), { recursive: true, force: true });
     }
   });
+
+  it('keeps an extended hold’s new expiry, and a late order’s payment reference, across a restart', async () => {
+    const clock = manualClock();
+    const first = await startEmbedded({ clock: clock.now });
+    const eventId = uniqueEventId();
+    await first.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: admin,
+      payload: eventBody(eventId, {
+        holdTtlSeconds: TTL_SECONDS,
+        pools: [{ id: 'ga', capacity: 5, price: 100 }],
+      }),
+    });
+    const place = (userId: string) =>
+      first.app.inject({
+        method: 'POST',
+        url: `/v1/events/${eventId}/holds`,
+        payload: { userId, quantity: 1, poolId: 'ga' },
+      });
+    const extended = (await place('u1')).json();
+    const lateOne = (await place('u2')).json();
+    const longer = await first.app.inject({
+      method: 'POST',
+      url: `/v1/holds/${extended.id}/extend`,
+      payload: { seconds: TTL_SECONDS * 2 },
+    });
+    expect(longer.statusCode, longer.body).toBe(200);
+    clock.advance(TTL_SECONDS * 1000);
+    expect(await first.sweeper.sweepOnce()).toBe(1);
+    const late = await first.app.inject({
+      method: 'POST',
+      url: `/v1/holds/${lateOne.id}/confirm`,
+      payload: { paymentReference: 'pi_restart' },
+    });
+    expect(late.json()).toMatchObject({ late: true, paymentReference: 'pi_restart' });
+    const dataDir = first.dataDir;
+    await first.close();
+
+    const second = await startEmbedded({ clock: clock.now, dataDir });
+    try {
+      const live = await second.app.inject({ method: 'GET', url: `/v1/holds/${extended.id}` });
+      expect(live.json()).toMatchObject({ status: 'held', expiresAt: longer.json().expiresAt });
+      const again = await second.app.inject({ method: 'POST', url: `/v1/holds/${lateOne.id}/confirm` });
+      expect([again.statusCode, again.json()]).toEqual([200, late.json()]);
+      clock.advance(TTL_SECONDS * 1000 - 1);
+      expect(await second.sweeper.sweepOnce()).toBe(0);
+      clock.advance(1);
+      expect(await second.sweeper.sweepOnce()).toBe(1);
+      const audit = await second.app.inject({
+        method: 'GET',
+        url: `/v1/events/${eventId}/audit`,
+        headers: admin,
+      });
+      expect(audit.json()).toMatchObject({ consistent: true, gate: { held: 0, sold: 1 } });
+    } finally {
+      await second.close();
+      rmSync(dirname(dataDir), { recursive: true, force: true });
+    }
+  });
 });
