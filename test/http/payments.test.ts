@@ -188,4 +188,22 @@ for (const shape of shapes)
         phantom: 0,
       });
     });
+
+    it('takes the stock once when the same late payment is confirmed several times at once', async () => {
+      const eventId = await newEvent();
+      const held = await hold(eventId, { userId: 'twice', quantity: 2, poolId: 'ga' });
+      clock.advance(TTL_SECONDS * 1000);
+      // Holds of the earlier cases expire in the same sweep.
+      expect(await bo.sweeper.sweepOnce()).toBeGreaterThanOrEqual(1);
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => confirm(held.id, { paymentReference: 'pi_dup' })),
+      );
+      const statuses = answers.map((answer) => answer.statusCode).sort();
+      expect(statuses, answers.map((answer) => answer.body).join('\n')).toEqual([
+        200, 200, 200, 200, 200, 201,
+      ]);
+      expect(new Set(answers.map((answer) => answer.json().orderId)).size).toBe(1);
+      const state = (await bo.app.inject({ method: 'GET', url: `/v1/events/${eventId}` })).json();
+      expect(state.pools[0]).toMatchObject({ sold: 2, held: 0, available: 1 });
+    });
   });
