@@ -33,6 +33,8 @@ export const ErrorCode = {
   holdReleased: 'hold_released',
   holdConfirmed: 'hold_confirmed',
   idempotencyKeyReused: 'idempotency_key_reused',
+  holdExtensionLimit: 'hold_extension_limit',
+  amountMismatch: 'amount_mismatch',
   seatListTooLarge: 'seat_list_too_large',
   tooManyConnections: 'too_many_connections',
   rateLimited: 'rate_limited',
@@ -78,6 +80,9 @@ export const errorMessages: Record<ErrorCode, string> = {
   hold_released: 'The hold was released.',
   hold_confirmed: 'The hold is confirmed already.',
   idempotency_key_reused: 'This Idempotency-Key was used with a different request.',
+  hold_extension_limit:
+    'The hold would live longer than the event allows (maxHoldSeconds from its placement); nothing was changed.',
+  amount_mismatch: 'The amount paid differs from the total of the hold; nothing was changed.',
   seat_list_too_large:
     'Too many seats for one JSON answer: read GET /v1/events/{id}/seat-states (one byte per seat) with GET /v1/events/{id}/seat-layout, or ask for one section with ?sectionId=.',
   too_many_connections: 'This client address has as many live connections as it may; close one first.',
@@ -96,10 +101,22 @@ export interface Rejection {
   readonly ok: false;
   readonly code: ErrorCode;
   readonly message: string;
+  /** Why, where one code has several causes a client must tell apart (hold_expired: `stock_taken`). */
+  readonly reason?: string;
 }
 
 export function reject(code: ErrorCode, message: string = errorMessages[code]): Rejection {
   return { ok: false, code, message };
+}
+
+/** A late confirm found the expired hold's seats or stock sold to someone else: the platform refunds. */
+export function stockTaken(): Rejection {
+  return {
+    ok: false,
+    code: 'hold_expired',
+    message: 'The hold expired and its seats or stock were taken by another buyer; nothing was changed.',
+    reason: 'stock_taken',
+  };
 }
 
 /** A refusal that has to cross a throw boundary (the HTTP layer turns it into its status and body). */

@@ -1,7 +1,7 @@
 // Rules of an event definition beyond what the request schema checks: uniqueness and totals.
 import { type Rejection, reject } from './errors.js';
 import { newEventId } from './ids.js';
-import { POOL_CAPACITY_MAX, SEATS_PER_EVENT_MAX } from './limits.js';
+import { MAX_HOLD_SECONDS_MAX, POOL_CAPACITY_MAX, SEATS_PER_EVENT_MAX } from './limits.js';
 import type { EventSpec, PoolSpec, SectionSpec } from './types.js';
 
 export interface EventDraft {
@@ -11,6 +11,7 @@ export interface EventDraft {
   readonly startsAt: string;
   readonly holdTtlSeconds?: number;
   readonly maxPerUser?: number;
+  readonly maxHoldSeconds?: number;
   readonly pools?: readonly PoolSpec[];
   readonly sections?: readonly SectionSpec[];
 }
@@ -44,16 +45,40 @@ export function buildEventSpec(draft: EventDraft, defaults: EventDefaults): Even
   if (pools.reduce((sum, pool) => sum + pool.capacity, 0) > POOL_CAPACITY_MAX) {
     return reject('invalid_request', `The pools of an event hold at most ${POOL_CAPACITY_MAX} tickets.`);
   }
+  const holdTtlSeconds = draft.holdTtlSeconds ?? defaults.holdTtlSeconds;
+  const maxHoldSeconds = draft.maxHoldSeconds ?? Math.min(2 * holdTtlSeconds, MAX_HOLD_SECONDS_MAX);
+  if (maxHoldSeconds < holdTtlSeconds)
+    return reject('invalid_request', 'maxHoldSeconds must be at least holdTtlSeconds.');
   return {
     id: draft.id ?? newEventId(),
     name: draft.name,
     venue: draft.venue,
     startsAt: new Date(draft.startsAt).toISOString(),
-    holdTtlSeconds: draft.holdTtlSeconds ?? defaults.holdTtlSeconds,
+    holdTtlSeconds,
     maxPerUser: draft.maxPerUser ?? defaults.maxPerUser,
+    maxHoldSeconds,
     pools,
     sections,
   };
+}
+
+/** The event's longest hold life from placement; events created before extensions existed: twice the TTL. */
+export function maxHoldSecondsOf(spec: Pick<EventSpec, 'holdTtlSeconds' | 'maxHoldSeconds'>): number {
+  return spec.maxHoldSeconds ?? Math.min(2 * spec.holdTtlSeconds, MAX_HOLD_SECONDS_MAX);
+}
+
+/**
+ * The expiry an extension by `seconds` from nowMs gives: never earlier than the current one (extending
+ * never shortens a hold), or undefined when it would pass the event's maxHoldSeconds from placement.
+ */
+export function extendedExpiryMs(
+  hold: { readonly createdAtMs: number; readonly expiresAtMs: number },
+  spec: Pick<EventSpec, 'holdTtlSeconds' | 'maxHoldSeconds'>,
+  seconds: number,
+  nowMs: number,
+): number | undefined {
+  const wanted = Math.max(hold.expiresAtMs, nowMs + seconds * 1000);
+  return wanted > hold.createdAtMs + maxHoldSecondsOf(spec) * 1000 ? undefined : wanted;
 }
 
 export function seatCount(sections: readonly SectionSpec[]): number {

@@ -23,10 +23,28 @@ export const PRICE_MAX = 100_000_000;
 /** A hold lives at least long enough to be confirmed by a person and at most one hour. */
 export const HOLD_TTL_SECONDS_MIN = 5;
 export const HOLD_TTL_SECONDS_MAX = 3_600;
+/**
+ * Longest life of an extended hold, from placement: a card payment with a bank's challenge takes minutes,
+ * a slow one a quarter of an hour; two hours (twice the longest TTL) covers any payment a person waits for,
+ * while seats held longer are seats kept from every other buyer of a flash sale.
+ */
+export const MAX_HOLD_SECONDS_MAX = 2 * HOLD_TTL_SECONDS_MAX;
+/** One extension asks for at most this much more time from now: the longest TTL. */
+export const HOLD_EXTENSION_SECONDS_MAX = HOLD_TTL_SECONDS_MAX;
+/** A payment reference is a provider's id (Stripe `pi_…`, Adyen PSP references): short, printable. */
+export const PAYMENT_REFERENCE_LENGTH_MAX = 128;
+/**
+ * How long the gate remembers that it confirmed an expired hold late, so that a second late confirm racing
+ * on a stale read of the store answers with the same order instead of taking the stock twice. A read is
+ * stale for milliseconds; requests are bounded far below an hour; so is this memory.
+ */
+export const LATE_CONFIRM_MEMORY_MS = 60 * 60 * 1000;
 /** Body of an event definition: 200,000 seats described by rows stay far below this. */
 export const EVENT_BODY_BYTES_MAX = 1024 * 1024;
 /** Body of a hold or order request: 50 seat ids of at most 50 characters fit many times over. */
 export const HOLD_BODY_BYTES_MAX = 16 * 1024;
+/** Body of a confirm or an extension: a reference and an amount, or a number of seconds, fit many times over. */
+export const PAYMENT_BODY_BYTES_MAX = 4 * 1024;
 /**
  * Nesting of a JSON body (objects and arrays). The deepest valid body, an event definition, nests 5 levels
  * (event → sections → section → rows → row); 16 leaves room to grow. A body nested deeper is refused by a

@@ -24,7 +24,21 @@ export interface HoldPlaced extends EntryBase {
 
 export interface HoldConfirmed extends EntryBase {
   readonly type: 'hold_confirmed';
+  /** Carries the payment reference and the late mark, when given (types.ts Order). */
   readonly order: Order;
+  /**
+   * A late confirm of a hold that had already expired (a `hold_expired` entry came first): its items were
+   * free again and are taken from sale straight to sold, and the buyer's count grows again. Absent when the
+   * hold's items were still held by it (then they move from held to sold, late or not).
+   */
+  readonly retaken?: true;
+}
+
+/** A live hold's expiry moved later (POST /v1/holds/:id/extend); `hold` carries the new expiry. */
+export interface HoldExtended extends EntryBase {
+  readonly type: 'hold_extended';
+  /** The expiry before this extension: what undoing it restores. */
+  readonly previousExpiresAtMs: number;
 }
 
 export interface HoldReleased extends EntryBase {
@@ -47,12 +61,19 @@ export interface OrderCancelled extends EntryBase {
   readonly confirmedAtMs: number;
 }
 
-export type LogEntry = HoldPlaced | HoldConfirmed | HoldReleased | HoldExpired | OrderCancelled;
+export type LogEntry =
+  | HoldPlaced
+  | HoldConfirmed
+  | HoldReleased
+  | HoldExpired
+  | HoldExtended
+  | OrderCancelled;
 export type EndingEntry = HoldConfirmed | HoldReleased | HoldExpired;
 
 export function statusAfter(entry: LogEntry): Hold['status'] {
   switch (entry.type) {
     case 'hold_placed':
+    case 'hold_extended':
       return 'held';
     case 'hold_confirmed':
     case 'order_cancelled':

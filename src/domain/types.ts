@@ -27,6 +27,12 @@ export interface EventSpec {
   readonly startsAt: string;
   readonly holdTtlSeconds: number;
   readonly maxPerUser: number;
+  /**
+   * How long a hold may live at most, counted from its placement, however often it is extended
+   * (POST /v1/holds/:id/extend). Absent on events created before extensions existed: twice the TTL then
+   * (maxHoldSecondsOf).
+   */
+  readonly maxHoldSeconds?: number;
   readonly pools: readonly PoolSpec[];
   readonly sections: readonly SectionSpec[];
 }
@@ -83,6 +89,10 @@ export interface Order {
   readonly status?: OrderStatus;
   /** When the order was cancelled; present with status `cancelled`. */
   readonly cancelledAtMs?: number;
+  /** The platform's reference of the payment that confirmed the hold (confirm body), if it gave one. */
+  readonly paymentReference?: string;
+  /** true when the hold had expired before it was confirmed (a late payment; docs/integration.md). */
+  readonly late?: boolean;
 }
 
 export type OrderStatus = 'confirmed' | 'cancelled';

@@ -38,6 +38,19 @@ export interface Confirmed extends Accepted {
   readonly order: Order;
 }
 
+/** What the platform tells of the payment when it confirms (POST /v1/holds/:id/confirm body). */
+export interface Payment {
+  /** Stored on the order as given. */
+  readonly reference?: string;
+  /** Minor units; a confirm whose amount differs from the hold's total is refused (amount_mismatch). */
+  readonly amount?: number;
+}
+
+export interface Extended extends Accepted {
+  /** The live hold with its new expiry (unchanged when the asked expiry was not later). */
+  readonly hold: Hold;
+}
+
 export interface Released extends Accepted {
   readonly hold: Hold;
 }
@@ -102,6 +115,24 @@ export interface Gate {
    * with every placement in one step: a placement after this call sees the new value.
    */
   updateEvent(update: EventUpdate): Promise<boolean>;
+  /**
+   * Moves a live hold's expiry to nowMs + seconds (never earlier than it is), within the event's
+   * maxHoldSeconds from placement (else hold_extension_limit). hold_not_found when not live here.
+   */
+  extendHold(holdId: string, seconds: number, nowMs: number): Promise<Extended | Rejection>;
+  /**
+   * Confirms with a payment: as confirmHold, and a hold expired but not yet swept is confirmed too (late).
+   * An amount that differs from the hold's total is refused with amount_mismatch before anything changes.
+   */
+  confirmPaid(holdId: string, payment: Payment, nowMs: number): Promise<Confirmed | Rejection>;
+  /**
+   * Late payment of a hold that ended as expired (`hold` as the store or the gate's ending record knows it):
+   * re-takes its seats or stock and confirms it in one step when they are all still free, else refuses with
+   * hold_expired reason stock_taken; limit_exceeded when the buyer's live holds and tickets leave no room
+   * for it. hold_confirmed when it was confirmed meanwhile (ask the store again). Only for a hold whose
+   * ending was an expiry: the gate does not keep every ended hold to tell.
+   */
+  confirmExpired(hold: Hold, payment: Payment, nowMs: number): Promise<Confirmed | Rejection>;
   /** Ends every hold whose expiry is at or before nowMs. */
   sweepExpired(nowMs: number): Promise<Swept>;
   /** A live (held) hold, or undefined. */

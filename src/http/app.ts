@@ -131,6 +131,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       info: { title: 'boxoffice', version: '1', description: 'Ticket reservation engine for flash sales.' },
       components: { securitySchemes: SECURITY_SCHEMES },
     },
+    transformObject: (documentObject) =>
+      'openapiObject' in documentObject
+        ? withOptionalBodies(documentObject.openapiObject)
+        : documentObject.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   // Every route registered after this records its duration, through a recorder made once per route.
@@ -178,4 +182,21 @@ function installJsonOnlyParser(app: FastifyInstance): void {
     if (jsonNestsDeeperThan(body as string, JSON_DEPTH_MAX)) return done(new DomainError('json_too_deep'));
     return parseJson(request, body as string, done);
   });
+}
+
+/**
+ * Routes whose body may be left out (confirm: the payment details are optional). The generator marks every
+ * body required; the document must say what the server accepts.
+ */
+const OPTIONAL_BODIES: readonly [path: string, method: string][] = [['/v1/holds/{holdId}/confirm', 'post']];
+
+function withOptionalBodies<T>(document: T): T {
+  const paths = (
+    document as { paths?: Record<string, Record<string, { requestBody?: { required?: boolean } }>> }
+  ).paths;
+  for (const [path, method] of OPTIONAL_BODIES) {
+    const body = paths?.[path]?.[method]?.requestBody;
+    if (body !== undefined) body.required = false;
+  }
+  return document;
 }

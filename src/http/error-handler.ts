@@ -25,7 +25,9 @@ export function sendError(
 }
 
 export function sendRejection(reply: FastifyReply, rejection: Rejection): FastifyReply {
-  return sendError(reply, rejection.code, rejection.message);
+  if (rejection.reason === undefined) return sendError(reply, rejection.code, rejection.message);
+  const { code, message, reason } = rejection;
+  return reply.code(errorStatus[code]).send({ error: { code, message, reason } });
 }
 
 export function installErrorHandling(app: FastifyInstance): void {

@@ -33,6 +33,8 @@ export const errorStatus: Record<ErrorCode, number> = {
   hold_released: 409,
   hold_confirmed: 409,
   idempotency_key_reused: 422,
+  hold_extension_limit: 409,
+  amount_mismatch: 409,
   seat_list_too_large: 422,
   too_many_connections: 429,
   rate_limited: 429,

@@ -1,13 +1,16 @@
 // Request and response schemas. They validate requests, compile the response serialisers and generate the
 // OpenAPI document: one source, so the document cannot drift from what the server does.
 import {
+  HOLD_EXTENSION_SECONDS_MAX,
   HOLD_TTL_SECONDS_MAX,
   HOLD_TTL_SECONDS_MIN,
   ID_LENGTH_MAX,
   ITEMS_PER_HOLD_MAX,
+  MAX_HOLD_SECONDS_MAX,
   MAX_PER_USER_MAX,
   NAME_LENGTH_MAX,
   PAGE_SIZE_MAX,
+  PAYMENT_REFERENCE_LENGTH_MAX,
   POOL_CAPACITY_MAX,
   POOLS_PER_EVENT_MAX,
   PRICE_MAX,
@@ -47,7 +50,15 @@ export const errorBody = {
     error: {
       type: 'object',
       required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string' } },
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        reason: {
+          type: 'string',
+          description:
+            'Present where one code has causes a client must tell apart: `stock_taken` on hold_expired from a late confirm.',
+        },
+      },
     },
   },
 } as const;
@@ -97,6 +108,13 @@ export const createEventBody = {
     startsAt: isoTime,
     holdTtlSeconds: { type: 'integer', minimum: HOLD_TTL_SECONDS_MIN, maximum: HOLD_TTL_SECONDS_MAX },
     maxPerUser: { type: 'integer', minimum: 1, maximum: MAX_PER_USER_MAX },
+    maxHoldSeconds: {
+      type: 'integer',
+      minimum: HOLD_TTL_SECONDS_MIN,
+      maximum: MAX_HOLD_SECONDS_MAX,
+      description:
+        'Longest life of a hold from its placement, however often it is extended; at least holdTtlSeconds. Default: twice holdTtlSeconds.',
+    },
     pools: { type: 'array', maxItems: POOLS_PER_EVENT_MAX, items: pool },
     sections: { type: 'array', maxItems: SECTIONS_PER_EVENT_MAX, items: section },
   },
@@ -114,6 +132,43 @@ export const holdBody = {
     poolId: id,
     sectionId: seatPart,
     seats: { type: 'array', minItems: 1, maxItems: ITEMS_PER_HOLD_MAX, uniqueItems: true, items: seatId },
+  },
+} as const;
+
+export const extendBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['seconds'],
+  properties: {
+    seconds: {
+      type: 'integer',
+      minimum: 1,
+      maximum: HOLD_EXTENSION_SECONDS_MAX,
+      description:
+        "The hold then expires this many seconds from now (never earlier than it would), at most the event's maxHoldSeconds from placement.",
+    },
+  },
+} as const;
+
+export const confirmBody = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Optional: an empty body (or none) confirms without payment details.',
+  properties: {
+    paymentReference: {
+      type: 'string',
+      minLength: 1,
+      maxLength: PAYMENT_REFERENCE_LENGTH_MAX,
+      pattern: '^[\\x21-\\x7E]+$',
+      description: "The payment provider's reference, stored on the order and shown wherever the order is.",
+    },
+    amount: {
+      type: 'integer',
+      minimum: 0,
+      maximum: PRICE_MAX * ITEMS_PER_HOLD_MAX,
+      description:
+        "Amount paid in minor units; one that differs from the hold's total is refused (amount_mismatch).",
+    },
   },
 } as const;
 
@@ -183,6 +238,7 @@ export const eventView = {
     maxPerUser: { type: 'integer' },
     /** false once an admin closed the sales (PATCH): placements get 409 sales_closed. */
     salesOpen: { type: 'boolean' },
+    maxHoldSeconds: { type: 'integer' },
     ...counts,
     pools: {
       type: 'array',
@@ -307,6 +363,8 @@ export const orderView = {
     createdAt: { type: 'string' },
     /** Present when status is `cancelled`. */
     cancelledAt: { type: 'string' },
+    paymentReference: { type: 'string' },
+    late: { type: 'boolean', description: 'true when the hold had expired before it was confirmed.' },
   },
 } as const;
 

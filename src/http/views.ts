@@ -1,5 +1,5 @@
 // Domain objects as the API shows them: times as ISO strings, order id under both `id` and `orderId`.
-import { capacityOf } from '../domain/event-spec.js';
+import { capacityOf, maxHoldSecondsOf } from '../domain/event-spec.js';
 import type { EventSpec, EventState, Hold, Order } from '../domain/types.js';
 
 export function holdJson(hold: Hold) {
@@ -30,6 +30,8 @@ export function orderJson(order: Order) {
     ...(order.cancelledAtMs === undefined
       ? {}
       : { cancelledAt: new Date(order.cancelledAtMs).toISOString() }),
+    paymentReference: order.paymentReference,
+    late: order.late,
   };
 }
 
@@ -45,6 +47,7 @@ export function eventJson(state: EventState) {
     holdTtlSeconds: spec.holdTtlSeconds,
     maxPerUser: spec.maxPerUser,
     salesOpen: state.salesOpen,
+    maxHoldSeconds: maxHoldSecondsOf(spec),
     capacity: state.capacity,
     available: state.available,
     held: state.held,

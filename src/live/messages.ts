@@ -20,6 +20,8 @@ export interface Activity {
   confirmed: number;
   released: number;
   expired: number;
+  /** Holds whose expiry moved later (POST /v1/holds/:id/extend); their seats stay held. */
+  extended: number;
 }
 
 /**
@@ -73,7 +75,7 @@ export function seatsBytes(eventId: string, changes: ReadonlyMap<string, SeatSta
 
 /** The status a seat has after an entry of its hold. */
 export function seatStatusAfter(type: LogEntry['type']): SeatStatus {
-  if (type === 'hold_placed') return 'held';
+  if (type === 'hold_placed' || type === 'hold_extended') return 'held';
   if (type === 'hold_confirmed') return 'sold';
   // Released, expired, or a cancelled order's seats: on sale again.
   return 'available';

@@ -36,7 +36,7 @@ describe('PendingChanges', () => {
       ['A-1-1', 'sold'],
       ['A-1-2', 'available'],
     ]);
-    expect(activity).toEqual({ placed: 2, confirmed: 1, released: 1, expired: 0 });
+    expect(activity).toEqual({ placed: 2, confirmed: 1, released: 1, expired: 0, extended: 0 });
     expect(pending.dirty).toBe(false);
   });
 
@@ -47,7 +47,26 @@ describe('PendingChanges', () => {
     pending.apply([entry('hold_expired', hold('h2', [], 2))]);
     const { seats, activity } = pending.take();
     expect(seats.size).toBe(0);
-    expect(activity).toEqual({ placed: 0, confirmed: 0, released: 0, expired: 1 });
+    expect(activity).toEqual({ placed: 0, confirmed: 0, released: 0, expired: 1, extended: 0 });
+  });
+
+  it('counts an extension and keeps its seats held, not freed', () => {
+    const pending = new PendingChanges();
+    const held = hold('h1', ['A-1-1']);
+    pending.apply([entry('hold_placed', held)]);
+    pending.take();
+    pending.apply([
+      {
+        type: 'hold_extended',
+        eventId: 'e',
+        atMs: 0,
+        hold: { ...held, expiresAtMs: 9 },
+        previousExpiresAtMs: 1,
+      },
+    ]);
+    const { seats, activity } = pending.take();
+    expect([...seats]).toEqual([['A-1-1', 'held']]);
+    expect(activity).toEqual({ placed: 0, confirmed: 0, released: 0, expired: 0, extended: 1 });
   });
 
   it("shows a cancelled order's seats available again, counted with the stock that returned to sale", () => {

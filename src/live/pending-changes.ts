@@ -9,7 +9,7 @@ export class PendingChanges {
   // Two maps used in turn, so taking the changes allocates nothing: one is being sent while the other fills.
   #seats = new Map<string, SeatStatus>();
   #spare = new Map<string, SeatStatus>();
-  #activity: Activity = { placed: 0, confirmed: 0, released: 0, expired: 0 };
+  #activity: Activity = { placed: 0, confirmed: 0, released: 0, expired: 0, extended: 0 };
   #entries = 0;
 
   /** True when entries arrived since the last take(). */
@@ -37,7 +37,7 @@ export class PendingChanges {
     this.#seats = this.#spare;
     this.#seats.clear();
     this.#spare = seats;
-    this.#activity = { placed: 0, confirmed: 0, released: 0, expired: 0 };
+    this.#activity = { placed: 0, confirmed: 0, released: 0, expired: 0, extended: 0 };
     this.#entries = 0;
     return { seats, activity };
   }
@@ -46,6 +46,7 @@ export class PendingChanges {
     if (type === 'hold_placed') this.#activity.placed++;
     else if (type === 'hold_confirmed') this.#activity.confirmed++;
     else if (type === 'hold_released' || type === 'order_cancelled') this.#activity.released++;
+    else if (type === 'hold_extended') this.#activity.extended++;
     else this.#activity.expired++;
   }
 }

@@ -12,7 +12,9 @@ import type {
   Cancelled,
   Confirmed,
   EventUpdate,
+  Extended,
   Gate,
+  Payment,
   PlaceCommand,
   PlaceOutcome,
   Released,
@@ -35,6 +37,9 @@ class InstrumentedGate implements Gate {
   readonly #releaseHold: Recorder;
   readonly #cancelOrder: Recorder;
   readonly #updateEvent: Recorder;
+  readonly #extendHold: Recorder;
+  readonly #confirmPaid: Recorder;
+  readonly #confirmExpired: Recorder;
   readonly #sweepExpired: Recorder;
   readonly #getHold: Recorder;
   readonly #eventState: Recorder;
@@ -50,6 +55,9 @@ class InstrumentedGate implements Gate {
     this.#releaseHold = metrics.gateCallRecorder('releaseHold');
     this.#cancelOrder = metrics.gateCallRecorder('cancelOrder');
     this.#updateEvent = metrics.gateCallRecorder('updateEvent');
+    this.#extendHold = metrics.gateCallRecorder('extendHold');
+    this.#confirmPaid = metrics.gateCallRecorder('confirmPaid');
+    this.#confirmExpired = metrics.gateCallRecorder('confirmExpired');
     this.#sweepExpired = metrics.gateCallRecorder('sweepExpired');
     this.#getHold = metrics.gateCallRecorder('getHold');
     this.#eventState = metrics.gateCallRecorder('eventState');
@@ -66,6 +74,21 @@ class InstrumentedGate implements Gate {
   placeHold(command: PlaceCommand): Promise<PlaceOutcome> {
     const startedMs = performance.now();
     return timed(this.#placeHold, startedMs, this.#gate.placeHold(command));
+  }
+
+  extendHold(holdId: string, seconds: number, nowMs: number): Promise<Extended | Rejection> {
+    const startedMs = performance.now();
+    return timed(this.#extendHold, startedMs, this.#gate.extendHold(holdId, seconds, nowMs));
+  }
+
+  confirmPaid(holdId: string, payment: Payment, nowMs: number): Promise<Confirmed | Rejection> {
+    const startedMs = performance.now();
+    return timed(this.#confirmPaid, startedMs, this.#gate.confirmPaid(holdId, payment, nowMs));
+  }
+
+  confirmExpired(hold: Hold, payment: Payment, nowMs: number): Promise<Confirmed | Rejection> {
+    const startedMs = performance.now();
+    return timed(this.#confirmExpired, startedMs, this.#gate.confirmExpired(hold, payment, nowMs));
   }
 
   confirmHold(holdId: string, nowMs: number): Promise<Confirmed | Rejection> {

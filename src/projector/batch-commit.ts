@@ -9,12 +9,12 @@
 // Entries that cannot be decoded go to the dead-letter stream at once: no retry can fix them. So do entries
 // the store refuses for an older gate epoch (store/epoch-fence.ts): a later delivery would be refused too.
 
-import type { LogEntry } from '../domain/log-entry.js';
+import { type LogEntry, statusAfter } from '../domain/log-entry.js';
 import { decodeEntry, entryJsonOf } from '../gate/redis/log-stream.js';
 import type { ProjectorMetrics } from '../metrics/projector-metrics.js';
 import type { Store } from '../store/store.js';
 import type { StreamEntry } from './batch-reader.js';
-import { acknowledge, deadLetter, deliveryCount, type RedisClient } from './log-group.js';
+import { acknowledge, deadLetter, deliveryCount, type RedisClient, type StoredEnding } from './log-group.js';
 import { OutageLog, type ProjectorLogger } from './outage-log.js';
 import { Backoff } from './pause.js';
 import { entriesToBlame } from './store-faults.js';
@@ -123,7 +123,7 @@ export class BatchCommit {
   }
 
   async #acknowledge(entries: readonly DecodedEntry[]): Promise<void> {
-    const idsByEvent = new Map<string, { ids: string[]; ended: string[] }>();
+    const idsByEvent = new Map<string, { ids: string[]; ended: StoredEnding[] }>();
     for (const item of entries) {
       let event = idsByEvent.get(item.eventId);
       if (event === undefined) {
@@ -132,8 +132,9 @@ export class BatchCommit {
       }
       event.ids.push(item.id);
       // The store has this ending now: the gate's record of it, kept for reads until then, can go.
-      if (item.entry.type !== 'hold_placed' && item.entry.type !== 'order_cancelled')
-        event.ended.push(item.entry.hold.id);
+      const { type, hold } = item.entry;
+      if (type !== 'hold_placed' && type !== 'hold_extended' && type !== 'order_cancelled')
+        event.ended.push({ holdId: hold.id, status: statusAfter(item.entry) });
     }
     await Promise.all(
       [...idsByEvent].map(([eventId, { ids, ended }]) =>

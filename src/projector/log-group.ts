@@ -69,22 +69,42 @@ export async function claimStale(
 }
 
 /** Acknowledges committed entries, and forgets the gate's records of the endings among them. */
+/**
+ * Deletes the gate's ending records of holds whose ending the store has now, each only if the record still
+ * names that ending: a hold that expired and was then confirmed late has a newer record (confirmed) that
+ * must stay until the confirmation is stored too. KEYS[1] the ended hash; ARGV pairs of hold id and status.
+ */
+const FORGET_STORED_ENDINGS = `
+for i = 1, #ARGV, 2 do
+  local record = redis.call('HGET', KEYS[1], ARGV[i])
+  local prefix = ARGV[i + 1] .. ' '
+  if record and string.sub(record, 1, #prefix) == prefix then redis.call('HDEL', KEYS[1], ARGV[i]) end
+end
+return 0`;
+
+/** A hold whose ending the store has now, with the status that ending gave it. */
+export interface StoredEnding {
+  readonly holdId: string;
+  readonly status: string;
+}
+
 export async function acknowledge(
   redis: RedisClient,
   eventId: string,
   ids: readonly string[],
-  endedHoldIds: readonly string[] = [],
+  endings: readonly StoredEnding[] = [],
 ): Promise<void> {
   if (ids.length === 0) return;
   const keys = eventKeys(eventId);
-  if (endedHoldIds.length === 0) {
+  if (endings.length === 0) {
     await redis.xack(keys.log, PROJECTOR_GROUP, ...ids);
     return;
   }
+  const pairs = endings.flatMap((ending) => [ending.holdId, ending.status]);
   await redis
     .multi()
     .xack(keys.log, PROJECTOR_GROUP, ...ids)
-    .hdel(keys.ended, ...endedHoldIds)
+    .eval(FORGET_STORED_ENDINGS, 1, keys.ended, ...pairs)
     .exec();
 }
 

@@ -168,10 +168,12 @@ function effectOf(entries: readonly LogEntry[]): { sold: number; held: number } 
   let held = 0;
   for (const entry of entries) {
     const count = itemCount(entry.hold);
+    if (entry.type === 'hold_extended') continue;
     // A cancellation takes sold stock back to sale; it never touches held stock.
     if (entry.type === 'order_cancelled') sold -= count;
     else if (entry.type === 'hold_placed') held += count;
-    else held -= count;
+    // A late confirm re-takes its items from sale: they were not held.
+    else if (!(entry.type === 'hold_confirmed' && entry.retaken === true)) held -= count;
     if (entry.type === 'hold_confirmed') sold += count;
   }
   return { sold, held };
@@ -210,8 +212,9 @@ function storeOversold(state: EventState, stored: StoreAudit, pending: readonly 
 function poolEffectOf(entries: readonly LogEntry[]): Map<string, number> {
   const byPool = new Map<string, number>();
   for (const entry of entries) {
-    if (entry.type === 'hold_confirmed') continue;
-    const sign = entry.type === 'hold_placed' ? 1 : -1;
+    if (entry.type === 'hold_extended') continue;
+    if (entry.type === 'hold_confirmed' && entry.retaken !== true) continue;
+    const sign = entry.type === 'hold_placed' || entry.type === 'hold_confirmed' ? 1 : -1;
     for (const item of entry.hold.items)
       if (item.poolId !== undefined)
         byPool.set(item.poolId, (byPool.get(item.poolId) ?? 0) + sign * item.quantity);

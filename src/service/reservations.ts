@@ -5,7 +5,7 @@ import { buildEventSpec, type EventDefaults, type EventDraft } from '../domain/e
 import { eventIdOf, orderIdOf } from '../domain/ids.js';
 import { orderOf } from '../domain/order.js';
 import type { EventSpec, EventState, Hold, HoldRequest, Order } from '../domain/types.js';
-import type { Gate } from '../gate/gate.js';
+import type { Confirmed, Gate, Payment } from '../gate/gate.js';
 import type { Journal } from '../journal/journal.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { EventChange, Store } from '../store/store.js';
@@ -22,7 +22,9 @@ export interface ReservationsDeps {
    * Distributed shape: a hold that ended in the gate but may not be in the store yet (the read side lags by
    * the projection), with its final status and the time it ended.
    */
-  readonly recentEnding?: (holdId: string) => Promise<{ hold: Hold; atMs: number } | undefined>;
+  readonly recentEnding?: (
+    holdId: string,
+  ) => Promise<{ hold: Hold; atMs: number; order?: Order } | undefined>;
 }
 
 export interface HoldResult {
@@ -104,18 +106,54 @@ export class Reservations {
     return { created: false, hold, order };
   }
 
-  async confirmHold(holdId: string): Promise<OrderResult | Rejection> {
-    const outcome = await this.#gate.confirmHold(holdId, this.#clock());
-    if (outcome.ok) {
-      await this.#durable(outcome.durable, 'confirm');
-      this.#count('confirm', undefined);
-      return { created: true, order: outcome.order };
-    }
+  /**
+   * Confirms a hold, with the platform's payment details if it gives them (docs/integration.md): a live hold
+   * (expired or not) is confirmed; one that ended as expired is confirmed late if its seats or stock are
+   * still free (else hold_expired, reason stock_taken). Confirming twice answers the existing order as it
+   * is, whatever reference the second confirm gives: the first payment is the one the order records.
+   */
+  async confirmHold(holdId: string, payment: Payment = {}): Promise<OrderResult | Rejection> {
+    const outcome = await this.#gate.confirmPaid(holdId, payment, this.#clock());
+    if (outcome.ok) return this.#confirmed(outcome);
     if (outcome.code !== 'hold_not_found') return this.#count('confirm', outcome);
     const stored = await this.#endedHold(holdId);
+    if (stored?.status === 'expired') {
+      const late = await this.#gate.confirmExpired(stored, payment, this.#clock());
+      if (late.ok) return this.#confirmed(late);
+      if (late.code !== 'hold_confirmed') return this.#count('confirm', late);
+      // Confirmed late by a concurrent request: answer with its order.
+      return this.#existingOrder(await this.#endedHold(holdId), payment);
+    }
+    return this.#existingOrder(stored, payment);
+  }
+
+  /** Moves a live hold's expiry later (POST /v1/holds/:id/extend). */
+  async extendHold(holdId: string, seconds: number): Promise<Hold | Rejection> {
+    const outcome = await this.#gate.extendHold(holdId, seconds, this.#clock());
+    if (outcome.ok) {
+      await this.#durable(outcome.durable, 'extend');
+      this.#count('extend', undefined);
+      return outcome.hold;
+    }
+    if (outcome.code !== 'hold_not_found') return this.#count('extend', outcome);
+    return this.#count('extend', endingRejection(await this.#endedHold(holdId)));
+  }
+
+  async #confirmed(outcome: Confirmed): Promise<OrderResult> {
+    await this.#durable(outcome.durable, 'confirm');
+    this.#count('confirm', undefined);
+    return { created: true, order: outcome.order };
+  }
+
+  /** The answer to confirming a hold that has ended: its order if it is one, else why not. */
+  async #existingOrder(stored: Hold | undefined, payment: Payment): Promise<OrderResult | Rejection> {
     if (stored?.status === 'confirmed') {
       const order = await this.#orderOf(stored);
-      if (order !== undefined) return { created: false, order };
+      if (order !== undefined) {
+        if (payment.amount !== undefined && payment.amount !== order.total)
+          return this.#count('confirm', reject('amount_mismatch'));
+        return { created: false, order };
+      }
     }
     return this.#count('confirm', endingRejection(stored));
   }
@@ -177,7 +215,8 @@ export class Reservations {
     const stored = await this.#store.getOrder(orderIdOf(hold));
     if (stored !== undefined) return stored;
     const recent = await this.#recentEnding?.(hold.id);
-    return recent?.hold.status === 'confirmed' ? orderOf(recent.hold, recent.atMs) : undefined;
+    if (recent?.hold.status !== 'confirmed') return undefined;
+    return recent.order ?? orderOf(recent.hold, recent.atMs);
   }
 
   /** A hold that is not live in the gate, from the store, once everything decided so far is durable. */

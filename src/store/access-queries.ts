@@ -33,6 +33,22 @@ interface OrderRow extends OrderStatusColumns {
   user_id: string;
   total: string | number;
   created_at_ms: string | number;
+  payment_reference: string | null;
+  late: boolean;
+  status: string;
+  cancelled_at_ms: string | null;
+}
+
+/** The columns of an order row, as OrderRow names them. */
+export const ORDER_COLUMNS =
+  'id, hold_id, event_id, user_id, total, created_at_ms, payment_reference, late, status, cancelled_at_ms';
+
+/** An order's payment fields as the domain shows them: absent, not null or false, when there are none. */
+export function paymentOf(row: Pick<OrderRow, 'payment_reference' | 'late'>): Partial<Order> {
+  const payment: { paymentReference?: string; late?: boolean } = {};
+  if (row.payment_reference !== null) payment.paymentReference = row.payment_reference;
+  if (row.late === true) payment.late = true;
+  return payment;
 }
 
 export async function insertApiKey(db: SqlExecutor, key: ApiKey): Promise<void> {
@@ -92,7 +108,7 @@ export async function selectBuyerOrders(
   cursor?: string,
 ): Promise<Page<Order>> {
   const rows = await db.query<OrderRow>(
-    `SELECT id, hold_id, event_id, user_id, total, created_at_ms, status, cancelled_at_ms FROM orders
+    `SELECT ${ORDER_COLUMNS} FROM orders
      WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
     [userId, cursor ?? '', limit + 1],
   );
@@ -117,6 +133,7 @@ export async function selectBuyerOrders(
       userId: row.user_id,
       total: Number(row.total),
       createdAtMs: Number(row.created_at_ms),
+      ...paymentOf(row),
       // Ticket ids end in their index; sort numerically so that ticket 10 follows ticket 9.
       tickets: (byOrder.get(row.id) ?? []).sort((a, b) => ticketIndex(a.id) - ticketIndex(b.id)),
       ...orderStatusOf(row),

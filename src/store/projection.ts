@@ -8,6 +8,11 @@
 //   batch, inserted when missing; an existing row moves only away from 'held' (a placement never moves an
 //   ended hold back, a second ending never overwrites the first), and a placement fills in the idempotency
 //   key that an ending projected before it could not know;
+// - one exception to "the first ending wins": a late confirm (entry `retaken`, after the hold's expiry) moves
+//   an 'expired' row to 'confirmed', and an expiry projected after it never moves it back, so both orders
+//   of the two entries give 'confirmed' (a gate decides a late confirm only after the expiry);
+// - an extension moves expires_at_ms later only (GREATEST), so extensions commute with each other and with
+//   the placement and the ending, which carry the hold as it was when they were decided;
 // - orders and tickets are inserted by the confirmation whatever the hold row looked like, ON CONFLICT (id)
 //   DO NOTHING. A second ticket for one seat violates tickets_one_per_seat and fails the batch, so the store
 //   never records a double booking, even if a gate were wrong.
@@ -31,18 +36,26 @@ FROM jsonb_to_recordset($1::jsonb) AS b(id text, event_id text, user_id text, st
      quantity integer, total bigint, created_at_ms bigint, expires_at_ms bigint, ended_at_ms bigint,
      idempotency_key text, fingerprint text, order_token text)
 ON CONFLICT (id) DO UPDATE SET
-  status = CASE WHEN holds.status = 'held' THEN excluded.status ELSE holds.status END,
-  ended_at_ms = CASE WHEN holds.status = 'held' THEN excluded.ended_at_ms ELSE holds.ended_at_ms END,
+  status = CASE WHEN holds.status = 'held' OR (holds.status = 'expired' AND excluded.status = 'confirmed')
+                THEN excluded.status ELSE holds.status END,
+  ended_at_ms = CASE WHEN holds.status = 'held' OR (holds.status = 'expired' AND excluded.status = 'confirmed')
+                     THEN excluded.ended_at_ms ELSE holds.ended_at_ms END,
+  expires_at_ms = GREATEST(holds.expires_at_ms, excluded.expires_at_ms),
   idempotency_key = coalesce(holds.idempotency_key, excluded.idempotency_key),
   fingerprint = coalesce(holds.fingerprint, excluded.fingerprint)
 WHERE (holds.status = 'held' AND excluded.status <> 'held')
+   OR (holds.status = 'expired' AND excluded.status = 'confirmed')
+   OR excluded.expires_at_ms > holds.expires_at_ms
    OR (holds.idempotency_key IS NULL AND excluded.idempotency_key IS NOT NULL)`;
 
 const INSERT_ORDERS = `
-INSERT INTO orders (id, hold_id, event_id, user_id, total, ticket_count, created_at_ms, status, cancelled_at_ms)
-SELECT id, hold_id, event_id, user_id, total, ticket_count, created_at_ms, status, cancelled_at_ms
+INSERT INTO orders (id, hold_id, event_id, user_id, total, ticket_count, created_at_ms, status, cancelled_at_ms,
+                    payment_reference, late)
+SELECT id, hold_id, event_id, user_id, total, ticket_count, created_at_ms, status, cancelled_at_ms,
+       payment_reference, late
 FROM jsonb_to_recordset($1::jsonb) AS b(id text, hold_id text, event_id text, user_id text, total bigint,
-     ticket_count integer, created_at_ms bigint, status text, cancelled_at_ms bigint)
+     ticket_count integer, created_at_ms bigint, status text, cancelled_at_ms bigint, payment_reference text,
+     late boolean)
 ON CONFLICT (id) DO NOTHING`;
 
 const INSERT_TICKETS = `
@@ -122,13 +135,16 @@ function rowsOf(entries: readonly LogEntry[]): Rows {
   const rows: Rows = { holds: new Map(), orders: new Map(), tickets: new Map(), cancelled: new Map() };
   for (const entry of entries) {
     const row = holdRowOf(rows.holds, entry);
+    row.expires_at_ms = Math.max(row.expires_at_ms, entry.hold.expiresAtMs);
+    if (entry.type === 'hold_extended') continue;
     if (entry.type === 'hold_placed') {
       row.idempotency_key ??= entry.idempotencyKey ?? null;
       row.fingerprint ??= entry.fingerprint ?? null;
       continue;
     }
     // The first ending of a hold in the batch wins, as the first committed ending wins in the table.
-    if (row.status === 'held') {
+    const lateConfirm = row.status === 'expired' && entry.type === 'hold_confirmed';
+    if (row.status === 'held' || lateConfirm) {
       row.status = statusAfter(entry);
       row.ended_at_ms = entry.type === 'order_cancelled' ? entry.confirmedAtMs : entry.atMs;
     }
@@ -183,6 +199,8 @@ interface OrderRow {
   created_at_ms: number;
   status: OrderStatus;
   cancelled_at_ms: number | null;
+  payment_reference: string | null;
+  late: boolean;
   /** Not a column: which tickets to void when the batch cancels the order. */
   ticketIds: string[];
 }
@@ -207,6 +225,8 @@ function addOrder(rows: Rows, order: Order): void {
     total: order.total,
     ticket_count: order.tickets.length,
     created_at_ms: order.createdAtMs,
+    payment_reference: order.paymentReference ?? null,
+    late: order.late === true,
     status: 'confirmed',
     cancelled_at_ms: null,
     ticketIds: order.tickets.map((ticket) => ticket.id),

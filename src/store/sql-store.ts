@@ -8,6 +8,8 @@ import type { EventSpec, Hold, Order, Ticket } from '../domain/types.js';
 import {
   insertApiKey,
   markApiKeyRevoked,
+  ORDER_COLUMNS,
+  paymentOf,
   selectApiKey,
   selectApiKeys,
   selectBuyerHolds,
@@ -213,10 +215,9 @@ export class SqlStore implements Store {
       created_at_ms: string;
       status: string;
       cancelled_at_ms: string | null;
-    }>(
-      'SELECT id, hold_id, event_id, user_id, total, created_at_ms, status, cancelled_at_ms FROM orders WHERE id = $1',
-      [orderId],
-    );
+      payment_reference: string | null;
+      late: boolean;
+    }>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [orderId]);
     const order = orders[0];
     if (order === undefined) return undefined;
     const tickets = await this.#db.query<TicketRow>(
@@ -230,6 +231,7 @@ export class SqlStore implements Store {
       userId: order.user_id,
       total: Number(order.total),
       createdAtMs: Number(order.created_at_ms),
+      ...paymentOf(order),
       // Ticket ids end in their index; sort numerically so that ticket 10 follows ticket 9.
       tickets: tickets.map(ticketOf).sort((a, b) => ticketIndex(a.id) - ticketIndex(b.id)),
       ...orderStatusOf(order),

@@ -179,6 +179,15 @@ describe.each(shapes)('verified mode (%s)', (_name, available, start) => {
       expect(await answer({ method, url: `/v1/holds/${holdId}${suffix}`, headers: bob })).toEqual(nobody);
       expect((await call({ method, url: `/v1/holds/${holdId}${suffix}` })).statusCode).toBe(401);
     }
+    // Extending follows the same rule: another buyer is told the hold does not exist.
+    const extend = (url: string, headers?: Record<string, string>) =>
+      answer({ method: 'POST', url: `${url}/extend`, headers, payload: { seconds: 30 } });
+    const nobodyExtends = await extend(`/v1/holds/${missingHold}`, bob);
+    expect(nobodyExtends.status).toBe(404);
+    expect(await extend(`/v1/holds/${holdId}`, bob)).toEqual(nobodyExtends);
+    expect((await extend(`/v1/holds/${holdId}`)).status).toBe(401);
+    expect((await extend(`/v1/holds/${holdId}`, alice)).status).toBe(200);
+    expect((await extend(`/v1/holds/${holdId}`, sales)).status).toBe(200);
     expect((await json({ method: 'GET', url: `/v1/holds/${holdId}`, headers: alice }, 200)).userId).toBe(
       'alice',
     );

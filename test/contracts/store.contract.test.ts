@@ -389,6 +389,56 @@ describe.each(adapters)('store contract: $name', (adapter) => {
     expect((await store.listBuyerOrders(`${buyer}-nobody`, 10)).items).toEqual([]);
   });
 
+  it('projects extensions and a late confirm the same in any order, batch split and replay', async () => {
+    const eventId = uniqueEventId();
+    await store.createEvent(spec(eventId), NOW);
+    const base = hold(eventId, 'u1', [{ seatId: 'A-1-2', quantity: 1, price: 5000 }]);
+    const at = (ms: number) => ({ ...base, expiresAtMs: ms });
+    const first = base.expiresAtMs + 60_000;
+    const second = base.expiresAtMs + 120_000;
+    const extended = (from: number, to: number): LogEntry => ({
+      type: 'hold_extended',
+      eventId,
+      atMs: NOW + 10,
+      hold: at(to),
+      previousExpiresAtMs: from,
+    });
+    const lateAt = second + 5_000;
+    const order = { ...orderOf(at(second), lateAt), paymentReference: 'pi_late', late: true };
+    const log: LogEntry[] = [
+      placed(base),
+      extended(base.expiresAtMs, first),
+      extended(first, second),
+      { type: 'hold_expired', eventId, atMs: second, hold: at(second) },
+      { type: 'hold_confirmed', eventId, atMs: lateAt, hold: at(second), order, retaken: true },
+    ];
+    const orders: LogEntry[][] = [];
+    for (let shift = 0; shift < log.length; shift++) {
+      const rotated = [...log.slice(shift), ...log.slice(0, shift)];
+      orders.push(rotated, [...rotated].reverse());
+    }
+    const results = [];
+    for (const [index, entries] of orders.entries()) {
+      // Each order on its own copy of the hold (ids differ; the order and its ticket are the same for all,
+      // inserted once), entry by entry, then replayed in one batch.
+      const id = `${base.id}-${index}`;
+      const copy = entries.map((entry) => ({ ...entry, hold: { ...entry.hold, id } }) as LogEntry);
+      for (const entry of copy) await store.appendEntries([entry]);
+      await store.appendEntries(copy);
+      const row = await store.getHold(id);
+      results.push({ status: row?.status, expiresAtMs: row?.expiresAtMs });
+    }
+    expect(new Set(results.map((r) => JSON.stringify(r)))).toEqual(
+      new Set([JSON.stringify({ status: 'confirmed', expiresAtMs: second })]),
+    );
+    // The order row keeps the payment reference and the late mark (each copy's confirmation carries it).
+    expect(await store.getOrder(order.id)).toMatchObject({
+      paymentReference: 'pi_late',
+      late: true,
+      total: 5000,
+    });
+  });
+
   it('finds nothing for unknown or malformed ids', async () => {
     expect(await store.getHold('h.nope.nope')).toBeUndefined();
     expect(await store.getOrder("o.'; DROP TABLE holds; --")).toBeUndefined();

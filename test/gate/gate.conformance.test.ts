@@ -5,6 +5,7 @@ import type { Rejection } from '../../src/domain/errors.js';
 import type { EventSpec, HoldRequest } from '../../src/domain/types.js';
 import type { Gate, PlaceCommand, Placed, PlaceOutcome } from '../../src/gate/gate.js';
 import { type GateFixture, gateKinds } from './gate-fixtures.js';
+import { paymentConformance } from './payment-conformance.js';
 
 const T0 = 1_900_000_000_000;
 let sequence = 0;
@@ -596,5 +597,6 @@ for (const kind of gateKinds()) {
       expect((await gate.eventState(s.id))?.pools[1]).toMatchObject({ sold: 0, held: 0, available: 2 });
       expect((await fixture.log(s.id)).filter((entry) => entry.type === 'order_cancelled')).toHaveLength(1);
     });
+    paymentConformance({ gate: () => gate, fixture: () => fixture, event, t0: T0 });
   });
 }

@@ -126,23 +126,37 @@ const parsing: BadCase[] = [
     code: 'malformed_json',
   },
   // Routes that take no body refuse one from its headers, unread (issue: 1 MB of nested JSON on confirm).
-  noBody('malformed JSON on confirm', 'POST', '/v1/holds/{held}/confirm', '{"confirm":'),
-  noBody('an empty object on confirm', 'POST', '/v1/holds/{held}/confirm', '{}'),
-  noBody(
-    'a megabyte of nested JSON on confirm',
-    'POST',
-    '/v1/holds/{held}/confirm',
-    `${'['.repeat(512 * 1024)}${']'.repeat(512 * 1024)}`,
-  ),
-  noBody('a body without a content type on confirm', 'POST', '/v1/holds/{held}/confirm', 'x', {}),
   noBody('a body on release', 'DELETE', '/v1/holds/{held}', '{}'),
   noBody('a body on GET of an event', 'GET', '/v1/events/{ev}', '{}'),
   noBody('a body on GET of the event list', 'GET', '/v1/events', '{"limit":1}'),
-  noBody('a chunked body on confirm', 'POST', '/v1/holds/{held}/confirm', '{}', {
-    ...JSON_TYPE,
-    'transfer-encoding': 'chunked',
-  }),
+  // Confirm takes an optional payment body: bounded, typed and parsed like any other.
+  { ...confirmRaw('malformed JSON on confirm', '{"confirm":'), status: 400, code: 'malformed_json' },
+  {
+    ...confirmRaw(
+      'a megabyte of nested JSON on confirm',
+      `${'['.repeat(512 * 1024)}${']'.repeat(512 * 1024)}`,
+    ),
+    status: 413,
+    code: 'payload_too_large',
+  },
+  {
+    ...confirmRaw('a body without a content type on confirm', 'x', {}),
+    status: 415,
+    code: 'unsupported_media_type',
+  },
+  {
+    ...confirmRaw('a chunked invalid body on confirm', '{"amount":-1}', {
+      ...JSON_TYPE,
+      'transfer-encoding': 'chunked',
+    }),
+    status: 400,
+    code: 'invalid_request',
+  },
 ];
+
+function confirmRaw(name: string, raw: string, headers: BadCase['headers'] = JSON_TYPE) {
+  return { name, method: 'POST' as const, url: '/v1/holds/{held}/confirm', raw, headers };
+}
 
 function noBody(
   name: string,
@@ -314,6 +328,90 @@ const refusals: BadCase[] = [
     url: '/v1/holds/{released}/confirm',
     status: 409,
     code: 'hold_released',
+  },
+  {
+    name: 'confirm with an amount other than the total',
+    method: 'POST',
+    url: '/v1/holds/{held}/confirm',
+    body: { amount: 8_999, paymentReference: 'pi_wrong' },
+    status: 409,
+    code: 'amount_mismatch',
+  },
+  {
+    name: 'extend past the event’s maxHoldSeconds',
+    method: 'POST',
+    url: '/v1/holds/{held}/extend',
+    body: { seconds: 3_600 },
+    status: 409,
+    code: 'hold_extension_limit',
+  },
+  {
+    name: 'extend a released hold',
+    method: 'POST',
+    url: '/v1/holds/{released}/extend',
+    body: { seconds: 10 },
+    status: 409,
+    code: 'hold_released',
+  },
+  {
+    name: 'extend a confirmed hold',
+    method: 'POST',
+    url: '/v1/holds/{confirmed}/extend',
+    body: { seconds: 10 },
+    status: 409,
+    code: 'hold_confirmed',
+  },
+  {
+    name: 'extend an unknown hold',
+    method: 'POST',
+    url: '/v1/holds/h.{ev}.AAAAAAAAAAAAAAAA/extend',
+    body: { seconds: 10 },
+    status: 404,
+    code: 'hold_not_found',
+  },
+];
+
+// --- payment bodies (confirm, extend) ------------------------------------------------------------------------
+
+const paymentBody = (name: string, body: unknown, path = 'confirm'): BadCase => ({
+  name,
+  method: 'POST',
+  url: `/v1/holds/{held}/${path}`,
+  body,
+  status: 400,
+  code: 'invalid_request',
+});
+
+const paymentBodies: BadCase[] = [
+  paymentBody('confirm with an unknown field', { confirm: true }),
+  paymentBody('confirm with an empty payment reference', { paymentReference: '' }),
+  paymentBody('confirm with a payment reference over 128 characters', { paymentReference: 'p'.repeat(129) }),
+  paymentBody('confirm with a payment reference with spaces', { paymentReference: 'pi 1' }),
+  paymentBody('confirm with a payment reference that is a number', { paymentReference: 12 }),
+  paymentBody('confirm with a negative amount', { amount: -1 }),
+  paymentBody('confirm with a fractional amount', { amount: 9000.5 }),
+  paymentBody('confirm with an amount past any total', { amount: 1e16 }),
+  paymentBody('confirm with a JSON array', []),
+  paymentBody('extend with no seconds', {}, 'extend'),
+  paymentBody('extend by zero seconds', { seconds: 0 }, 'extend'),
+  paymentBody('extend by a negative time', { seconds: -60 }, 'extend'),
+  paymentBody('extend by more than the longest TTL', { seconds: 3_601 }, 'extend'),
+  paymentBody('extend by a fraction of a second', { seconds: 1.5 }, 'extend'),
+  paymentBody('extend with an unknown field', { seconds: 10, minutes: 1 }, 'extend'),
+  {
+    name: 'extend with no body',
+    method: 'POST',
+    url: '/v1/holds/{held}/extend',
+    status: 400,
+    code: 'invalid_request',
+  },
+  {
+    name: 'extend body over 4 KiB',
+    method: 'POST',
+    url: '/v1/holds/{held}/extend',
+    body: { seconds: 10, pad: 'x'.repeat(5 * 1024) },
+    status: 413,
+    code: 'payload_too_large',
   },
 ];
 
@@ -835,6 +933,7 @@ export const BAD_CASES: readonly BadCase[] = [
   ...poisoning,
   ...holdBodies,
   ...refusals,
+  ...paymentBodies,
   ...oversized,
   ...hostile,
   ...headers,

@@ -36,6 +36,7 @@ describe('operations', () => {
         'POST /v1/events/{eventId}/orders',
         'GET /v1/holds/{holdId}',
         'POST /v1/holds/{holdId}/confirm',
+        'POST /v1/holds/{holdId}/extend',
         'DELETE /v1/holds/{holdId}',
         'GET /v1/orders/{orderId}',
         'POST /v1/orders/{orderId}/cancel',
@@ -55,6 +56,22 @@ describe('operations', () => {
     const holdBody =
       document.paths['/v1/events/{eventId}/holds'].post.requestBody.content['application/json'].schema;
     expect(holdBody.properties.quantity).toMatchObject({ type: 'integer', minimum: 1, maximum: 50 });
+    // The payment bodies: confirm's is optional, extend's names its bound.
+    const confirm = document.paths['/v1/holds/{holdId}/confirm'].post;
+    expect(confirm.requestBody.content['application/json'].schema.properties).toMatchObject({
+      paymentReference: { type: 'string', maxLength: 128 },
+      amount: { type: 'integer', minimum: 0 },
+    });
+    expect(confirm.requestBody.required).not.toBe(true);
+    expect(confirm.responses['201'].content['application/json'].schema.properties.late).toMatchObject({
+      type: 'boolean',
+    });
+    const extend = document.paths['/v1/holds/{holdId}/extend'].post;
+    expect(extend.requestBody.content['application/json'].schema).toMatchObject({
+      required: ['seconds'],
+      properties: { seconds: { type: 'integer', minimum: 1, maximum: 3600 } },
+    });
+    expect(extend.security).toEqual(confirm.security);
     const states = document.paths['/v1/events/{eventId}/seat-states'].get.responses;
     expect(Object.keys(states['200'].content)).toEqual(['application/octet-stream']);
     expect(states['304']).toBeDefined();

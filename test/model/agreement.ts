@@ -12,6 +12,7 @@ const STATUS_AFTER: Record<LogEntry['type'], ModelStatus> = {
   hold_released: 'released',
   hold_expired: 'expired',
   order_cancelled: 'cancelled',
+  hold_extended: 'held',
 };
 
 interface FoldedLog {
@@ -97,8 +98,16 @@ function foldLog(entries: readonly LogEntry[]): FoldedLog {
   const holds = new Map<string, { status: ModelStatus; count: number; seatIds: string[] }>();
   for (const entry of entries) {
     const previous = holds.get(entry.hold.id)?.status ?? 'none';
+    // A late confirm that re-took its items comes after the hold's expiry; every other ending after a live hold.
+    const retaken = entry.type === 'hold_confirmed' && entry.retaken === true;
     expect(previous, `status of ${entry.hold.id} before its ${entry.type}`).toBe(
-      entry.type === 'hold_placed' ? 'none' : entry.type === 'order_cancelled' ? 'confirmed' : 'held',
+      entry.type === 'hold_placed'
+        ? 'none'
+        : entry.type === 'order_cancelled'
+          ? 'confirmed'
+          : retaken
+            ? 'expired'
+            : 'held',
     );
     const count = entry.hold.items.reduce((sum, item) => sum + item.quantity, 0);
     const seatIds = entry.hold.items.flatMap((item) => (item.seatId === undefined ? [] : [item.seatId]));

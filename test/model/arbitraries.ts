@@ -1,6 +1,7 @@
 // The random commands of the model-based property tests: holds by pool, by named seats and best available,
-// direct orders, confirms, releases, cancellations of orders, time passing, expiry sweeps, and retries of
-// earlier requests under their Idempotency-Key. Ids are drawn from small sets so that commands collide often.
+// direct orders, confirms, releases, extensions, late payments, cancellations of orders, time passing, expiry
+// sweeps, and retries of earlier requests under their Idempotency-Key. Ids are drawn from small sets so that
+// commands collide often.
 import fc from 'fast-check';
 import type { HoldRequest } from '../../src/domain/types.js';
 import { SEAT_IDS, TTL_MS } from './gate-model.js';
@@ -22,11 +23,16 @@ export type ModelCommand =
   | { readonly kind: 'confirm' | 'release'; readonly pick: number; readonly live: boolean }
   /** Cancels the order of a confirmed hold (`pick` among the holds ever confirmed, cancelled ones included). */
   | { readonly kind: 'cancel'; readonly pick: number }
+  | { readonly kind: 'extend'; readonly pick: number; readonly seconds: number }
+  /** A payment that arrives now for an earlier hold: live, expired or already confirmed late. */
+  | { readonly kind: 'payLate'; readonly pick: number }
   | { readonly kind: 'advance'; readonly ms: number }
   | { readonly kind: 'sweep' };
 
 export type EndModelCommand = Extract<ModelCommand, { kind: 'confirm' | 'release' }>;
 export type CancelModelCommand = Extract<ModelCommand, { kind: 'cancel' }>;
+export type ExtendModelCommand = Extract<ModelCommand, { kind: 'extend' }>;
+export type PayLateModelCommand = Extract<ModelCommand, { kind: 'payLate' }>;
 
 const user = fc.constantFrom('u1', 'u2', 'u3', 'u4');
 /** Half the placements carry a key; a key is often used again, mostly for another request. */
@@ -66,6 +72,15 @@ export const modelCommand: fc.Arbitrary<ModelCommand> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat(40) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('extend' as const),
+      pick: fc.nat(40),
+      seconds: fc.integer({ min: 1, max: 25 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('payLate' as const), pick: fc.nat(40) }) },
   {
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: advanceMs }),

@@ -5,6 +5,8 @@ import type { ErrorCode } from '../../src/domain/errors.js';
 import type { EventSpec } from '../../src/domain/types.js';
 
 export const TTL_MS = 10_000;
+/** The event sets no maxHoldSeconds: twice the TTL from placement, as buildEventSpec defaults it. */
+export const MAX_HOLD_MS = 2 * TTL_MS;
 export const MAX_PER_USER = 3;
 /** A time far from zero: the Redis scripts read 0 as "use Redis's own clock". */
 export const START_MS = 1_800_000_000_000;
@@ -45,8 +47,11 @@ export interface ModelItem {
 export interface ModelHold {
   readonly userId: string;
   readonly items: readonly ModelItem[];
-  readonly expiresAtMs: number;
+  readonly createdAtMs: number;
+  expiresAtMs: number;
   status: ModelStatus;
+  /** Confirmed after its expiry had ended it: its items were taken from sale again. */
+  retaken?: boolean;
 }
 
 export class SaleModel {
@@ -95,7 +100,13 @@ export class SaleModel {
       else (this.pools.get(item.poolId as string) as { held: number }).held += item.quantity;
     }
     this.userItems.set(userId, this.userCount(userId) + count);
-    this.holds.set(holdId, { userId, items, expiresAtMs: nowMs + TTL_MS, status: 'held' });
+    this.holds.set(holdId, {
+      userId,
+      items,
+      createdAtMs: nowMs,
+      expiresAtMs: nowMs + TTL_MS,
+      status: 'held',
+    });
   }
 
   /** Cancels a confirmed hold's order: its seats and stock on sale again, its buyer's count lower. */
@@ -134,6 +145,50 @@ export class SaleModel {
     const hold = this.holds.get(holdId);
     if (hold === undefined || hold.status !== 'held') return 'hold_not_found';
     return hold.expiresAtMs <= nowMs ? 'hold_expired' : undefined;
+  }
+
+  /** What the gate must answer to extending this hold by `seconds` at nowMs; applies it when accepted. */
+  extend(
+    holdId: string,
+    seconds: number,
+    nowMs: number,
+  ): { code?: ErrorCode; expiresAtMs?: number; changed?: boolean } {
+    const code = this.endRefusal(holdId, nowMs);
+    if (code !== undefined) return { code };
+    const hold = this.holds.get(holdId) as ModelHold;
+    const wanted = Math.max(hold.expiresAtMs, nowMs + seconds * 1000);
+    if (wanted > hold.createdAtMs + MAX_HOLD_MS) return { code: 'hold_extension_limit' };
+    const changed = wanted !== hold.expiresAtMs;
+    hold.expiresAtMs = wanted;
+    return { expiresAtMs: wanted, changed };
+  }
+
+  /**
+   * A late payment of a hold that ended as expired: its items are taken again if all are free and the
+   * buyer's limit has room. Returns the refusal, or undefined when the model confirmed it.
+   */
+  retake(holdId: string): { code: ErrorCode; reason?: string } | undefined {
+    const hold = this.holds.get(holdId) as ModelHold;
+    const wanted = new Map<string, number>();
+    let count = 0;
+    for (const item of hold.items) {
+      count += item.quantity;
+      if (item.seatId !== undefined) {
+        if (this.seats.has(item.seatId)) return { code: 'hold_expired', reason: 'stock_taken' };
+      } else wanted.set(item.poolId as string, (wanted.get(item.poolId as string) ?? 0) + item.quantity);
+    }
+    for (const [poolId, quantity] of wanted)
+      if (this.poolRefusal(poolId, quantity) !== undefined)
+        return { code: 'hold_expired', reason: 'stock_taken' };
+    if (this.userCount(hold.userId) + count > MAX_PER_USER) return { code: 'limit_exceeded' };
+    for (const item of hold.items) {
+      if (item.seatId !== undefined) this.seats.set(item.seatId, { holdId, sold: true });
+      else (this.pools.get(item.poolId as string) as { sold: number }).sold += item.quantity;
+    }
+    this.userItems.set(hold.userId, this.userCount(hold.userId) + count);
+    hold.status = 'confirmed';
+    hold.retaken = true;
+    return undefined;
   }
 
   dueHolds(nowMs: number): string[] {

@@ -9,7 +9,7 @@ import { MemoryGate } from '../../src/gate/memory/memory-gate.js';
 import { GroupCommit } from '../../src/journal/group-commit.js';
 import { checkAgreement, checkHoldsEnded } from './agreement.js';
 import { commandGroup, groupsOfRun, type ModelCommand } from './arbitraries.js';
-import { modelSpec, TTL_MS } from './gate-model.js';
+import { MAX_HOLD_MS, modelSpec } from './gate-model.js';
 import { type Durability, ModelRun } from './model-run.js';
 
 /** One group in five (roughly) has its commit fail. */
@@ -77,6 +77,18 @@ class MemoryHarness {
         checks.push(gate.cancelOrder(cancel.command).then((outcome) => keep(cancel.check(outcome))));
         return;
       }
+      case 'extend': {
+        const extension = run.expectExtension(command);
+        const pending = gate.extendHold(extension.holdId, command.seconds, run.nowMs);
+        checks.push(pending.then((outcome) => keep(extension.check(outcome))));
+        return;
+      }
+      case 'payLate': {
+        const payment = run.expectLatePayment(command);
+        if (payment === undefined) return;
+        checks.push(payment.call(gate).then((outcome) => keep(payment.check(outcome))));
+        return;
+      }
       case 'place':
       case 'retry': {
         const placement = run.placementOf(command);
@@ -99,7 +111,8 @@ describe('memory gate against the reference model', () => {
           await harness.runGroup(commands, fault);
           await checkAgreement(gate, run, harness.written);
         }
-        run.nowMs += TTL_MS;
+        // Past the longest life of any hold, extended or not.
+        run.nowMs += MAX_HOLD_MS;
         await harness.runGroup([{ kind: 'sweep' }], false);
         await checkAgreement(gate, run, harness.written);
         await checkHoldsEnded(gate, run);

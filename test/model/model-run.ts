@@ -9,13 +9,30 @@ import type {
   CancelCommand,
   Cancelled,
   Confirmed,
+  Extended,
+  Gate,
   PlaceCommand,
   PlaceOutcome,
   Released,
 } from '../../src/gate/gate.js';
-import type { CancelModelCommand, EndModelCommand, ModelCommand, PlaceModelCommand } from './arbitraries.js';
+import type {
+  CancelModelCommand,
+  EndModelCommand,
+  ExtendModelCommand,
+  ModelCommand,
+  PayLateModelCommand,
+  PlaceModelCommand,
+} from './arbitraries.js';
 import { checkBestAvailable } from './best-available.js';
-import { type ModelItem, POOL_PRICE, SaleModel, SEAT_PRICE, START_MS, TTL_MS } from './gate-model.js';
+import {
+  type ModelHold,
+  type ModelItem,
+  POOL_PRICE,
+  SaleModel,
+  SEAT_PRICE,
+  START_MS,
+  TTL_MS,
+} from './gate-model.js';
 
 /** What a command's acceptance leaves to wait for: its durability, if the gate has not settled it yet. */
 export type Durability = Promise<void> | undefined;
@@ -29,6 +46,8 @@ export class ModelRun {
   readonly model = new SaleModel();
   nowMs = START_MS;
   readonly #holdIds: string[] = [];
+  /** Every hold the gate placed, as it was placed: what a late payment names (the store's copy). */
+  readonly #placedHolds = new Map<string, Hold>();
   readonly #keyedPlacements: PlaceModelCommand[] = [];
   /** Each placed hold as placed, and when it was confirmed and cancelled: what a cancellation sends. */
   readonly #placed = new Map<string, Hold>();
@@ -142,6 +161,88 @@ export class ModelRun {
     };
   }
 
+  /** Moves the model as the gate must for an extension, and returns the check of the gate's answer. */
+  expectExtension(command: ExtendModelCommand): {
+    holdId: string;
+    check(outcome: Extended | Rejection): Durability;
+  } {
+    const live = this.#holdIds.filter((id) => this.model.holds.get(id)?.status === 'held');
+    const candidates = live.length > 0 ? live : this.#holdIds;
+    const holdId = candidates[command.pick % Math.max(1, candidates.length)] ?? `h.${this.eventId}.unknown`;
+    const expected = this.model.extend(holdId, command.seconds, this.nowMs);
+    return {
+      holdId,
+      check(outcome) {
+        const asked = `answer to extend of ${holdId} by ${command.seconds} s`;
+        expect(outcome.ok ? 'extended' : outcome.code, asked).toBe(expected.code ?? 'extended');
+        if (!outcome.ok) return undefined;
+        expect(outcome.hold.expiresAtMs, asked).toBe(expected.expiresAtMs);
+        if (expected.changed === true) return outcome.durable;
+        // An extension that asked for no more time wrote nothing; it waits for whatever is in flight.
+        outcome.durable.catch(() => {});
+        return undefined;
+      },
+    };
+  }
+
+  /**
+   * A late payment, as the service sends it: a live hold (expired or not) is confirmed by confirmPaid, a
+   * hold the sweeper ended as expired by confirmExpired; holds that ended otherwise are the store's answer
+   * and never reach the gate, so they are not picked. Returns the call and the check of its answer.
+   */
+  expectLatePayment(
+    command: PayLateModelCommand,
+  ):
+    | { call(gate: Gate): Promise<Confirmed | Rejection>; check(outcome: Confirmed | Rejection): Durability }
+    | undefined {
+    const candidates = this.#holdIds.filter((id) => {
+      const hold = this.model.holds.get(id);
+      return (
+        hold !== undefined &&
+        (hold.status !== 'confirmed' || hold.retaken === true) &&
+        hold.status !== 'released' &&
+        hold.status !== 'cancelled'
+      );
+    });
+    if (candidates.length === 0) return undefined;
+    const holdId = candidates[command.pick % candidates.length] as string;
+    const hold = this.model.holds.get(holdId) as ModelHold;
+    const placed = this.#placedHolds.get(holdId) as Hold;
+    const nowMs = this.nowMs;
+    let expected: { code: ErrorCode; reason?: string } | undefined;
+    let late = true;
+    let call: (gate: Gate) => Promise<Confirmed | Rejection>;
+    if (hold.status === 'held') {
+      late = hold.expiresAtMs <= nowMs;
+      this.model.end(holdId, 'confirmed');
+      call = (gate) => gate.confirmPaid(holdId, { reference: 'pay', amount: placed.total }, nowMs);
+    } else {
+      expected = hold.status === 'confirmed' ? { code: 'hold_confirmed' } : this.model.retake(holdId);
+      call = (gate) => gate.confirmExpired({ ...placed, status: 'expired' }, { reference: 'pay' }, nowMs);
+    }
+    // A late payment that confirms makes an order the cancel command may pick.
+    if (expected === undefined) this.#confirmedAtMs.set(holdId, nowMs);
+    return {
+      call,
+      check(outcome) {
+        const asked = `answer to a late payment of ${holdId} (${hold.status})`;
+        const answer = outcome.ok
+          ? { code: 'confirmed' }
+          : outcome.reason === undefined
+            ? { code: outcome.code }
+            : { code: outcome.code, reason: outcome.reason };
+        expect(answer, asked).toEqual(expected ?? { code: 'confirmed' });
+        if (!outcome.ok) return undefined;
+        expect(outcome.order.holdId, asked).toBe(holdId);
+        expect({ late: outcome.order.late === true, ref: outcome.order.paymentReference }, asked).toEqual({
+          late,
+          ref: 'pay',
+        });
+        return outcome.durable;
+      },
+    };
+  }
+
   /** Expires in the model every hold due now; returns how many the gate's sweep must end. */
   expectSweep(): number {
     const due = this.model.dueHolds(this.nowMs);
@@ -206,6 +307,7 @@ export class ModelRun {
         holdId: hold.id,
       });
     this.#holdIds.push(hold.id);
+    this.#placedHolds.set(hold.id, hold);
   }
 }
 

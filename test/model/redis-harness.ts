@@ -12,7 +12,7 @@ import { readLog } from '../gate/gate-fixtures.js';
 import { redisAvailable } from '../support/redis-server.js';
 import { checkAgreement, checkHoldsEnded } from './agreement.js';
 import { commandGroup, groupsOfRun, type ModelCommand } from './arbitraries.js';
-import { modelSpec, TTL_MS } from './gate-model.js';
+import { MAX_HOLD_MS, modelSpec } from './gate-model.js';
 import { ModelRun } from './model-run.js';
 
 export interface RedisUnderTest {
@@ -52,7 +52,8 @@ export function describeRedisModelTest(
             await runInOrder(gate, run, commands);
             await checkAgreement(gate, run, await readLog(redis.client, run.eventId));
           }
-          run.nowMs += TTL_MS;
+          // Past the longest life of any hold, extended or not.
+          run.nowMs += MAX_HOLD_MS;
           await runInOrder(gate, run, [{ kind: 'sweep' }]);
           await checkAgreement(gate, run, await readLog(redis.client, run.eventId));
           await checkHoldsEnded(gate, run);
@@ -87,6 +88,16 @@ async function runInOrder(gate: Gate, run: ModelRun, commands: readonly ModelCom
       case 'cancel': {
         const cancel = run.expectCancel(command);
         if (cancel !== undefined) await cancel.check(await gate.cancelOrder(cancel.command));
+        break;
+      }
+      case 'extend': {
+        const { holdId, check } = run.expectExtension(command);
+        await check(await gate.extendHold(holdId, command.seconds, run.nowMs));
+        break;
+      }
+      case 'payLate': {
+        const payment = run.expectLatePayment(command);
+        if (payment !== undefined) await payment.check(await payment.call(gate));
         break;
       }
       case 'place':

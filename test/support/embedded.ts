@@ -86,6 +86,7 @@ export interface EventShape {
   }[];
   readonly maxPerUser?: number;
   readonly holdTtlSeconds?: number;
+  readonly maxHoldSeconds?: number;
 }
 
 export function eventBody(id: string, shape: EventShape) {

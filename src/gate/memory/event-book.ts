@@ -139,6 +139,13 @@ export class EventBook {
         }
         return;
       case 'hold_confirmed':
+        if (entry.retaken === true) {
+          // A late confirm after the expiry returned the items: they go from sale straight to sold.
+          this.#moveItems(hold.items, 'available', 'sold', SEAT_SOLD);
+          this.sold += count;
+          this.#addUserItems(hold.userId, count);
+          return;
+        }
         this.#moveItems(hold.items, 'held', 'sold', SEAT_SOLD);
         this.held -= count;
         this.sold += count;
@@ -154,6 +161,8 @@ export class EventBook {
         this.sold -= count;
         this.#addUserItems(hold.userId, -count);
         this.cancelledOrders.set(entry.orderId, entry.atMs);
+        return;
+      case 'hold_extended':
         return;
     }
   }
@@ -174,6 +183,12 @@ export class EventBook {
           this.idempotency.forget(hold.userId, entry.idempotencyKey, hold.id);
         return;
       case 'hold_confirmed':
+        if (entry.retaken === true) {
+          this.#moveItems(hold.items, 'sold', 'available', SEAT_FREE);
+          this.sold -= count;
+          this.#addUserItems(hold.userId, -count);
+          return;
+        }
         this.#moveItems(hold.items, 'sold', 'held', SEAT_HELD);
         this.held += count;
         this.sold -= count;
@@ -190,6 +205,8 @@ export class EventBook {
         this.#addUserItems(hold.userId, count);
         this.cancelledOrders.delete(entry.orderId);
         return;
+      case 'hold_extended':
+        return;
     }
   }
 
@@ -201,6 +218,23 @@ export class EventBook {
         if (index === undefined || this.seatState[index] !== SEAT_SOLD) return false;
       } else if ((this.pools.get(item.poolId as string)?.sold ?? 0) < item.quantity) return false;
     }
+    return true;
+  }
+
+  /** Whether every item is free to take: each seat free, each pool with the quantity available. */
+  itemsFree(items: readonly HoldItem[]): boolean {
+    const wanted = new Map<string, number>();
+    for (const item of items) {
+      if (item.seatId !== undefined) {
+        const index = this.seatIndex.get(item.seatId);
+        if (index === undefined || this.seatState[index] !== SEAT_FREE) return false;
+      } else {
+        const poolId = item.poolId as string;
+        wanted.set(poolId, (wanted.get(poolId) ?? 0) + item.quantity);
+      }
+    }
+    for (const [poolId, quantity] of wanted)
+      if ((this.pools.get(poolId)?.available ?? -1) < quantity) return false;
     return true;
   }
 

@@ -85,4 +85,24 @@ describe('MemoryGate', () => {
     await swept.durable;
     expect((await gate.eventState('e'))?.held).toBe(0);
   });
+
+  it('keeps the expiry heap bounded however often a hold is extended, and expires it at its last expiry', async () => {
+    const { gate } = gateWithFaultyStore();
+    await gate.createEvent({ ...SPEC, id: 'x', maxHoldSeconds: 30 });
+    const placed = gate.place({
+      eventId: 'x',
+      request: { userId: 'u', quantity: 1, poolId: 'ga' },
+      confirm: false,
+      nowMs: 0,
+    });
+    if (!placed.ok || placed.kind !== 'placed') throw new Error('not placed');
+    // 15,000 extensions, each 1 ms later than the one before: without compaction, 15,001 heap items.
+    for (let n = 1; n <= 15_000; n++) {
+      const extended = await gate.extendHold(placed.hold.id, 10, n);
+      if (!extended.ok) throw new Error(extended.code);
+    }
+    expect(gate.expiryItems()).toBeLessThan(5_000);
+    expect(gate.sweep(24_999).expired).toBe(0);
+    expect(gate.sweep(25_000).expired).toBe(1);
+  });
 });

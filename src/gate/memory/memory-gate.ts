@@ -5,21 +5,25 @@
 
 import { randomBytes } from 'node:crypto';
 import { pickBestAvailable } from '../../domain/best-available.js';
-import { type Rejection, reject } from '../../domain/errors.js';
+import { type Rejection, reject, stockTaken } from '../../domain/errors.js';
+import { extendedExpiryMs } from '../../domain/event-spec.js';
 import { newHold } from '../../domain/hold.js';
 import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
 import { orderIdOf } from '../../domain/ids.js';
-import type { LogEntry } from '../../domain/log-entry.js';
+import { LATE_CONFIRM_MEMORY_MS } from '../../domain/limits.js';
+import { itemCount, type LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
-import type { EventSpec, EventState, Hold, HoldItem, SeatState } from '../../domain/types.js';
+import type { EventSpec, EventState, Hold, HoldItem, Order, SeatState } from '../../domain/types.js';
 import type { Journal, Undo } from '../../journal/journal.js';
 import {
   type CancelCommand,
   type Cancelled,
   type Confirmed,
   type EventUpdate,
+  type Extended,
   type Gate,
+  type Payment,
   type PlaceCommand,
   type PlaceOutcome,
   type Released,
@@ -59,6 +63,8 @@ export class MemoryGate implements Gate {
    */
   readonly #instance = randomBytes(6).toString('base64url');
   readonly #live = new Map<string, Hold>();
+  /** Hold id → when it was confirmed late, oldest first, kept LATE_CONFIRM_MEMORY_MS (confirmExpired). */
+  readonly #confirmedLate = new Map<string, number>();
   readonly #expiry = new ExpiryHeap();
   readonly #journal: Journal;
   readonly #idempotencyLimits: IdempotencyLimits;
@@ -169,6 +175,62 @@ export class MemoryGate implements Gate {
     return { ok: true, order, durable: this.#journal.append([entry], this.#undo) };
   }
 
+  async extendHold(holdId: string, seconds: number, nowMs: number): Promise<Extended | Rejection> {
+    const hold = this.#liveHold(holdId, nowMs);
+    if (!('id' in hold)) return hold;
+    const book = this.#books.get(hold.eventId) as EventBook;
+    const expiresAtMs = extendedExpiryMs(hold, book.spec, seconds, nowMs);
+    if (expiresAtMs === undefined) return reject('hold_extension_limit');
+    if (expiresAtMs === hold.expiresAtMs) return { ok: true, hold, durable: this.#journal.sync() };
+    const entry: LogEntry = {
+      type: 'hold_extended',
+      eventId: hold.eventId,
+      atMs: nowMs,
+      hold: { ...hold, expiresAtMs },
+      previousExpiresAtMs: hold.expiresAtMs,
+    };
+    this.#apply(entry);
+    return { ok: true, hold: entry.hold, durable: this.#journal.append([entry], this.#undo) };
+  }
+
+  async confirmPaid(holdId: string, payment: Payment, nowMs: number): Promise<Confirmed | Rejection> {
+    const hold = this.#live.get(holdId);
+    if (hold === undefined) return reject('hold_not_found');
+    if (payment.amount !== undefined && payment.amount !== hold.total) return reject('amount_mismatch');
+    // Expired and not swept yet: its items are still its own, so a late payment confirms it as it is.
+    const late = hold.expiresAtMs <= nowMs;
+    const order = withPayment(orderOf(hold, nowMs), payment, late);
+    const entry: LogEntry = { type: 'hold_confirmed', eventId: hold.eventId, atMs: nowMs, hold, order };
+    this.#apply(entry);
+    return { ok: true, order, durable: this.#journal.append([entry], this.#undo) };
+  }
+
+  async confirmExpired(expired: Hold, payment: Payment, nowMs: number): Promise<Confirmed | Rejection> {
+    this.#forgetLateConfirms(nowMs);
+    if (this.#confirmedLate.has(expired.id)) return reject('hold_confirmed');
+    // Live again (an undone expiry) or never swept: the ordinary path.
+    if (this.#live.has(expired.id)) return this.confirmPaid(expired.id, payment, nowMs);
+    const book = this.#books.get(expired.eventId);
+    if (book === undefined) return reject('hold_not_found');
+    if (payment.amount !== undefined && payment.amount !== expired.total) return reject('amount_mismatch');
+    if (!book.itemsFree(expired.items)) return stockTaken();
+    // The per-user limit counts live holds and tickets, late ones too: the buyer may hold others by now.
+    if ((book.itemsByUser.get(expired.userId) ?? 0) + itemCount(expired) > book.spec.maxPerUser)
+      return reject('limit_exceeded');
+    const hold: Hold = { ...expired, status: 'held', orderId: undefined };
+    const order = withPayment(orderOf(hold, nowMs), payment, true);
+    const entry: LogEntry = {
+      type: 'hold_confirmed',
+      eventId: hold.eventId,
+      atMs: nowMs,
+      hold,
+      order,
+      retaken: true,
+    };
+    this.#apply(entry);
+    return { ok: true, order, durable: this.#journal.append([entry], this.#undo) };
+  }
+
   async releaseHold(holdId: string, nowMs: number): Promise<Released | Rejection> {
     const hold = this.#liveHold(holdId, nowMs);
     if (!('id' in hold)) return hold;
@@ -274,6 +336,11 @@ export class MemoryGate implements Gate {
     return this.#books.get(eventId)?.idempotency.size ?? 0;
   }
 
+  /** Items in the expiry heap, stale ones included: what compaction keeps within bounds. */
+  expiryItems(): number {
+    return this.#expiry.size;
+  }
+
   /** A live hold, or why it is not: not found (not live here), or expired and waiting for the sweeper. */
   #liveHold(holdId: string, nowMs: number): Hold | Rejection {
     const hold = this.#live.get(holdId);
@@ -282,11 +349,24 @@ export class MemoryGate implements Gate {
     return hold;
   }
 
+  #forgetLateConfirms(nowMs: number): void {
+    for (const [holdId, atMs] of this.#confirmedLate) {
+      if (atMs + LATE_CONFIRM_MEMORY_MS > nowMs) return;
+      this.#confirmedLate.delete(holdId);
+    }
+  }
+
   #apply(entry: LogEntry): void {
     (this.#books.get(entry.eventId) as EventBook).apply(entry);
-    if (entry.type === 'hold_placed') {
+    if (entry.type === 'hold_confirmed' && entry.retaken === true) {
+      this.#confirmedLate.set(entry.hold.id, entry.atMs);
+      return;
+    }
+    if (entry.type === 'hold_placed' || entry.type === 'hold_extended') {
       this.#live.set(entry.hold.id, entry.hold);
       this.#expiry.push({ expiresAtMs: entry.hold.expiresAtMs, holdId: entry.hold.id });
+      // Each extension leaves its hold's earlier item behind, stale, until its time comes.
+      if (entry.type === 'hold_extended') this.#compactExpiry();
     } else if (entry.type !== 'order_cancelled') {
       this.#live.delete(entry.hold.id);
       this.#compactExpiry();
@@ -313,11 +393,29 @@ export class MemoryGate implements Gate {
     }
     // A cancelled order's hold had left the live holds when it was confirmed.
     if (entry.type === 'order_cancelled') return;
+    if (entry.type === 'hold_confirmed' && entry.retaken === true) {
+      // The hold was not live before: it stays expired, and may be confirmed late again.
+      this.#confirmedLate.delete(entry.hold.id);
+      return;
+    }
+    if (entry.type === 'hold_extended') {
+      const previous = { ...entry.hold, expiresAtMs: entry.previousExpiresAtMs };
+      this.#live.set(entry.hold.id, previous);
+      this.#expiry.push({ expiresAtMs: previous.expiresAtMs, holdId: previous.id });
+      return;
+    }
     this.#live.set(entry.hold.id, entry.hold);
     // The hold's heap item may be gone: popped when it expired, or popped and skipped by a sweep while the
     // hold was ended. Push it again; a duplicate is skipped by the sweep like any stale item.
     this.#expiry.push({ expiresAtMs: entry.hold.expiresAtMs, holdId: entry.hold.id });
   }
+}
+
+function withPayment(order: Order, payment: Payment, late: boolean): Order {
+  let shown = order;
+  if (payment.reference !== undefined) shown = { ...shown, paymentReference: payment.reference };
+  if (late) shown = { ...shown, late: true };
+  return shown;
 }
 
 function chooseItems(book: EventBook, target: HoldTarget): HoldItem[] | Rejection {

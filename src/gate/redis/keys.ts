@@ -28,6 +28,11 @@ export interface EventKeys {
    * before the store has it; a projector deletes the field once the ending is stored.
    */
   readonly ended: string;
+  /**
+   * Sorted set: ids of holds confirmed late, scored by when (lua/confirm.lua), kept LATE_CONFIRM_MEMORY_MS so
+   * that a second late confirm racing on a stale read of the store cannot take the stock again.
+   */
+  readonly late: string;
   /** Stream: the event's log; every state change is XADDed by the script that decides it. */
   readonly log: string;
   /** Stream: entries the projector gave up on after too many deliveries. */
@@ -54,6 +59,7 @@ export function eventKeys(eventId: string): EventKeys {
     expiry: `${tag}:exp`,
     users: `${tag}:users`,
     ended: `${tag}:ended`,
+    late: `${tag}:late`,
     log: `${tag}:log`,
     deadLetters: `${tag}:dead`,
     rebuildLock: `${tag}:rebuild`,

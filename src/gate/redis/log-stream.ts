@@ -3,7 +3,7 @@
 // and the time (domain/order.ts), so the script need not build tickets and every reader derives the same.
 import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
-import type { Hold } from '../../domain/types.js';
+import type { Hold, Order } from '../../domain/types.js';
 import { ENTRY_FIELD } from './keys.js';
 
 interface StreamedEntry {
@@ -17,6 +17,10 @@ interface StreamedEntry {
   /** order_cancelled only. */
   readonly orderId?: string;
   readonly confirmedAtMs?: number;
+  readonly paymentReference?: string;
+  readonly late?: boolean;
+  readonly retaken?: boolean;
+  readonly previousExpiresAtMs?: number;
 }
 
 /** Decodes the JSON of one stream entry into a LogEntry; throws on anything that is not one. */
@@ -36,8 +40,14 @@ export function decodeEntry(json: string): LogEntry {
         return { ...entry, idempotencyKey: raw.idempotencyKey, fingerprint: raw.fingerprint };
       return entry;
     }
-    case 'hold_confirmed':
-      return { type: 'hold_confirmed', ...base, order: orderOf(hold, raw.atMs) };
+    case 'hold_confirmed': {
+      const order = withPaymentOf(orderOf(hold, raw.atMs), raw);
+      return raw.retaken === true
+        ? { type: 'hold_confirmed', ...base, order, retaken: true }
+        : { type: 'hold_confirmed', ...base, order };
+    }
+    case 'hold_extended':
+      return { type: 'hold_extended', ...base, previousExpiresAtMs: Number(raw.previousExpiresAtMs) };
     case 'hold_released':
       return { type: 'hold_released', ...base };
     case 'hold_expired':
@@ -52,6 +62,14 @@ export function decodeEntry(json: string): LogEntry {
     default:
       throw new Error(`Unknown log entry type ${String(raw.type)}.`);
   }
+}
+
+/** The order with the payment reference and late mark that confirm.lua wrote beside the hold, if any. */
+export function withPaymentOf(order: Order, raw: { paymentReference?: unknown; late?: unknown }): Order {
+  let shown = order;
+  if (typeof raw.paymentReference === 'string') shown = { ...shown, paymentReference: raw.paymentReference };
+  if (raw.late === true) shown = { ...shown, late: true };
+  return shown;
 }
 
 /** The fields of a stream entry as ioredis returns them ([field, value, ...]) → the entry's JSON. */

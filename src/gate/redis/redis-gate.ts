@@ -3,19 +3,23 @@
 // XADDs the decided entries to the event's log stream, so an accepted change is as durable as Redis's AOF:
 // `durable` is settled before the reply. Time comes from Redis unless the caller's clock is to be used.
 import type { Redis } from 'ioredis';
-import { DomainError, type ErrorCode, type Rejection, reject } from '../../domain/errors.js';
+import { DomainError, type ErrorCode, type Rejection, reject, stockTaken } from '../../domain/errors.js';
+import { maxHoldSecondsOf } from '../../domain/event-spec.js';
 import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
 import { eventIdOf, newHoldId as newHoldIdFor, newOrderToken, orderIdOf } from '../../domain/ids.js';
+import { LATE_CONFIRM_MEMORY_MS } from '../../domain/limits.js';
 import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
-import type { EventSpec, EventState, Hold, SeatState, SeatStatus } from '../../domain/types.js';
+import type { EventSpec, EventState, Hold, Order, SeatState, SeatStatus } from '../../domain/types.js';
 import type { Store } from '../../store/store.js';
 import type {
   CancelCommand,
   Cancelled,
   Confirmed,
   EventUpdate,
+  Extended,
   Gate,
+  Payment,
   PlaceCommand,
   PlaceOutcome,
   Released,
@@ -25,7 +29,7 @@ import type {
 import { IDEMPOTENCY_LIMITS, type IdempotencyLimits } from '../memory/idempotency-book.js';
 import { EVENTS_KEY, eventKeys, idempotencyKeysOf, RESTOCK_CHANNEL } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
-import { normaliseHold } from './log-stream.js';
+import { normaliseHold, withPaymentOf } from './log-stream.js';
 import { decodeRows, tailStart } from './log-tail.js';
 import { countsOf, stateOf } from './read-model.js';
 import { FIRST_GATE_EPOCH, type RebuildResult, rebuildEvent } from './rebuild.js';
@@ -182,6 +186,52 @@ export class RedisGate implements Gate {
     if (reply[0] !== 'confirmed') return rejectionOf(reply);
     const hold = normaliseHold(JSON.parse(String(reply[1])));
     return { ok: true, order: orderOf(hold, Number(reply[2])), durable: ALREADY_RESOLVED };
+  }
+
+  async extendHold(holdId: string, seconds: number, nowMs: number): Promise<Extended | Rejection> {
+    const eventId = eventIdOf(holdId);
+    if (eventId === undefined) return reject('hold_not_found');
+    const layout = await this.#layout(eventId);
+    if (layout === undefined) return reject('hold_not_found');
+    const args = [this.#time(nowMs), holdId, seconds * 1000, maxHoldSecondsOf(layout.spec) * 1000];
+    const reply = await this.#run('extend', eventId, this.#keys(eventId), args);
+    if (reply === undefined) return reject('hold_not_found');
+    if (reply[0] !== 'extended') return rejectionOf(reply);
+    return { ok: true, hold: normaliseHold(JSON.parse(String(reply[1]))), durable: ALREADY_RESOLVED };
+  }
+
+  async confirmPaid(holdId: string, payment: Payment, nowMs: number): Promise<Confirmed | Rejection> {
+    const eventId = eventIdOf(holdId);
+    if (eventId === undefined) return reject('hold_not_found');
+    const args = [this.#time(nowMs), holdId, 'paid', ...paymentArgs(payment)];
+    const reply = await this.#run('confirm', eventId, this.#lateKeys(eventId), args);
+    return confirmedOf(reply, payment);
+  }
+
+  async confirmExpired(hold: Hold, payment: Payment, nowMs: number): Promise<Confirmed | Rejection> {
+    const layout = await this.#layout(hold.eventId);
+    if (layout === undefined) return reject('hold_not_found');
+    const offsets: number[] = [];
+    const pools: ScriptArg[] = [];
+    for (const item of hold.items) {
+      if (item.seatId !== undefined) offsets.push(layout.seatOffsets.get(item.seatId) as number);
+      else if (!pools.includes(item.poolId as string)) {
+        const pool = layout.spec.pools.find((p) => p.id === item.poolId);
+        pools.push(item.poolId as string, pool?.capacity ?? 0);
+      }
+    }
+    const held = JSON.stringify({ ...hold, status: 'held', orderId: undefined });
+    const args = [
+      this.#time(nowMs),
+      hold.id,
+      'expired',
+      ...paymentArgs(payment),
+      held,
+      layout.spec.maxPerUser,
+      offsets.join(','),
+    ];
+    const reply = await this.#run('confirm', hold.eventId, this.#lateKeys(hold.eventId), [...args, ...pools]);
+    return confirmedOf(reply, payment);
   }
 
   async releaseHold(holdId: string, nowMs: number): Promise<Released | Rejection> {
@@ -351,7 +401,7 @@ export class RedisGate implements Gate {
   }
 
   /** A hold that ended here and whose ending the store may not show yet, with its final status. */
-  async recentEnding(holdId: string): Promise<{ hold: Hold; atMs: number } | undefined> {
+  async recentEnding(holdId: string): Promise<{ hold: Hold; atMs: number; order?: Order } | undefined> {
     const eventId = eventIdOf(holdId);
     if (eventId === undefined) return undefined;
     const record = await this.#redis.hget(eventKeys(eventId).ended, holdId);
@@ -360,10 +410,13 @@ export class RedisGate implements Gate {
     const second = record.indexOf(' ', first + 1);
     const status = record.slice(0, first) as Hold['status'];
     const atMs = Number(record.slice(first + 1, second));
-    const hold = normaliseHold(JSON.parse(record.slice(second + 1)));
+    const raw = JSON.parse(record.slice(second + 1));
+    const hold = normaliseHold(raw);
     const ended: Hold =
       status === 'confirmed' ? { ...hold, status, orderId: orderIdOf(hold) } : { ...hold, status };
-    return { hold: ended, atMs };
+    // A confirmation's record carries the payment reference and the late mark beside the hold (confirm.lua).
+    const order = status === 'confirmed' ? withPaymentOf(orderOf(hold, atMs), raw) : undefined;
+    return order === undefined ? { hold: ended, atMs } : { hold: ended, atMs, order };
   }
 
   async eventIds(): Promise<string[]> {
@@ -417,7 +470,7 @@ export class RedisGate implements Gate {
 
   /** Runs a script; when Redis has lost the event, rebuilds it once and runs the script again. */
   async #run(
-    name: 'place' | 'confirm' | 'release' | 'cancelOrder' | 'updateEvent' | 'view' | 'seatMap',
+    name: 'place' | 'confirm' | 'extend' | 'release' | 'cancelOrder' | 'updateEvent' | 'view' | 'seatMap',
     eventId: string,
     keys: readonly string[],
     args: ScriptArg[],
@@ -451,6 +504,11 @@ export class RedisGate implements Gate {
       if (this.#layouts.has(eventId)) this.#scriptKeys.set(eventId, keys);
     }
     return keys;
+  }
+
+  /** The event's keys and the set of holds confirmed late: what confirm.lua takes with a payment. */
+  #lateKeys(eventId: string): readonly string[] {
+    return [...this.#keys(eventId), eventKeys(eventId).late];
   }
 
   #time(nowMs: number): number {
@@ -525,10 +583,31 @@ const SCRIPT_CODES: Readonly<Record<string, ErrorCode>> = {
   hold_expired: 'hold_expired',
   order_not_found: 'order_not_found',
   sales_closed: 'sales_closed',
+  hold_released: 'hold_released',
+  hold_confirmed: 'hold_confirmed',
+  hold_extension_limit: 'hold_extension_limit',
+  amount_mismatch: 'amount_mismatch',
 };
+
+function paymentArgs(payment: Payment): ScriptArg[] {
+  return [payment.amount ?? -1, payment.reference ?? '', LATE_CONFIRM_MEMORY_MS];
+}
+
+function confirmedOf(reply: Reply | undefined, payment: Payment): Confirmed | Rejection {
+  if (reply === undefined) return reject('hold_not_found');
+  if (reply[0] !== 'confirmed') return rejectionOf(reply);
+  const hold = normaliseHold(JSON.parse(String(reply[1])));
+  const late = reply[3] === 1 || reply[3] === '1';
+  const order = withPaymentOf(orderOf(hold, Number(reply[2])), {
+    paymentReference: payment.reference,
+    late,
+  });
+  return { ok: true, order, durable: ALREADY_RESOLVED };
+}
 
 function rejectionOf(reply: Reply): Rejection {
   const code = String(reply[1]);
+  if (code === 'hold_expired' && reply[2] === 'stock_taken') return stockTaken();
   if (code === 'duplicate_seat') return reject('invalid_request', 'A seat is named twice.');
   const known = SCRIPT_CODES[code];
   if (known === undefined) throw new Error(`The gate script answered an unknown code: ${code}`);

@@ -11,6 +11,7 @@ export type ScriptArg = string | number;
 const FILES = {
   place: 'place.lua',
   confirm: 'confirm.lua',
+  extend: 'extend.lua',
   release: 'release.lua',
   cancelOrder: 'cancel-order.lua',
   updateEvent: 'update-event.lua',

@@ -1,14 +1,16 @@
 // The hot path. Handlers do no more than call the use case and pick a status; validation and serialisation
 // are Fastify's compiled schemas.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HOLD_BODY_BYTES_MAX } from '../../domain/limits.js';
+import { HOLD_BODY_BYTES_MAX, PAYMENT_BODY_BYTES_MAX } from '../../domain/limits.js';
 import type { HoldRequest } from '../../domain/types.js';
 import { buyerMustMatch, mayActFor, mustCheckOwner, requireActor, SECURITY } from '../access-hooks.js';
 import type { RouteDeps } from '../app.js';
 import { sendError, sendRejection } from '../error-handler.js';
 import {
+  confirmBody,
   errors,
   eventParams,
+  extendBody,
   holdBody,
   holdParams,
   holdView,
@@ -16,6 +18,19 @@ import {
   orderView,
 } from '../schemas.js';
 import { holdJson, orderJson } from '../views.js';
+
+interface ConfirmRoute {
+  Params: { holdId: string };
+  Body: { paymentReference?: string; amount?: number } | undefined;
+}
+
+/**
+ * Confirm's body is optional: Fastify validates an absent body against the schema as `undefined`, which an
+ * object schema refuses, so an absent body is read as an empty object first.
+ */
+async function emptyBodyIsNone(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined || request.body === null) request.body = {};
+}
 
 interface PlaceRoute {
   Params: { eventId: string };
@@ -106,24 +121,55 @@ export function registerHoldRoutes(app: FastifyInstance, { reservations, access 
     },
   );
 
-  app.post<{ Params: { holdId: string } }>(
+  app.post<ConfirmRoute>(
     '/v1/holds/:holdId/confirm',
     {
       onRequest: actor,
+      // No body, or an empty one, confirms without payment details.
+      preValidation: emptyBodyIsNone,
+      bodyLimit: PAYMENT_BODY_BYTES_MAX,
       schema: {
         summary:
-          'Turn a live hold into an order with tickets. Confirming twice returns the same order (200).',
+          'Turn a hold into an order with tickets, with the payment reference and amount if given (verified mode: its buyer, sales or admin). A hold that expired is confirmed late (`late: true`) if its seats or stock are still free, else 409 hold_expired with reason stock_taken. Confirming twice returns the same order (200), unchanged whatever reference the second confirm gives.',
         tags: ['holds'],
         security: SECURITY.actor,
         params: holdParams,
-        response: { 200: orderView, 201: orderView, ...errors(400, 401, 404, 409, 503) },
+        body: confirmBody,
+        response: { 200: orderView, 201: orderView, ...errors(400, 401, 404, 409, 413, 415, 503) },
       },
     },
     async (request, reply) => {
       if (await hiddenFrom(request)) return sendError(reply, 'hold_not_found');
-      const result = await reservations.confirmHold(request.params.holdId);
+      const { paymentReference, amount } = request.body ?? {};
+      const result = await reservations.confirmHold(request.params.holdId, {
+        reference: paymentReference,
+        amount,
+      });
       if ('code' in result) return sendRejection(reply, result);
       return reply.code(result.created ? 201 : 200).send(orderJson(result.order));
+    },
+  );
+
+  app.post<{ Params: { holdId: string }; Body: { seconds: number } }>(
+    '/v1/holds/:holdId/extend',
+    {
+      onRequest: actor,
+      bodyLimit: PAYMENT_BODY_BYTES_MAX,
+      schema: {
+        summary:
+          "Keep a live hold longer while its payment is authorised: it then expires `seconds` from now, never earlier than it would, and at most the event's maxHoldSeconds after placement (409 hold_extension_limit, nothing changed). Verified mode: its buyer, sales or admin.",
+        tags: ['holds'],
+        security: SECURITY.actor,
+        params: holdParams,
+        body: extendBody,
+        response: { 200: holdView, ...errors(400, 401, 404, 409, 413, 415, 503) },
+      },
+    },
+    async (request, reply) => {
+      if (await hiddenFrom(request)) return sendError(reply, 'hold_not_found');
+      const result = await reservations.extendHold(request.params.holdId, request.body.seconds);
+      if ('code' in result) return sendRejection(reply, result);
+      return holdJson(result);
     },
   );
 

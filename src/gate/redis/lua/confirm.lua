@@ -1,14 +1,82 @@
--- Confirms a live hold: its items move from held to sold and hold_confirmed is appended, in one step.
--- ARGV: 1 now, 2 hold id. Returns {'missing'} | {'reject', code} | {'confirmed', hold json, now}.
+-- Confirms a hold: its items become sold and hold_confirmed is appended, in one step.
+-- ARGV: 1 now, 2 hold id, then optional (absent: a live, unexpired hold only, as before payments existed):
+-- 3 mode: 'paid' (a live hold, expired or not: an expired one is confirmed late) or 'expired' (a hold that
+--   ended as expired: its items are re-taken from sale if all are still free),
+-- 4 amount (-1: none; else it must equal the hold's total), 5 payment reference ('' none),
+-- 6 how long a late confirm is remembered (ms), 7 the expired hold's JSON (mode 'expired'),
+-- 8 the event's per-user limit, 9 its seat offsets, comma-separated in item order, then pairs of pool id
+-- and capacity.
+-- KEYS[9] (modes 'paid' and 'expired'): sorted set of holds confirmed late, scored by when.
+-- Returns {'missing'} | {'reject', code, detail} | {'confirmed', hold json, now, late (1/0)}.
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
 local now = now_ms(ARGV[1])
 local hold_id = ARGV[2]
-local hold_json, hold, refusal = live_hold(hold_id, now)
-if refusal then return refusal end
+local mode = ARGV[3] or ''
+local amount = tonumber(ARGV[4] or '-1')
+local reference = ARGV[5] or ''
+
+-- The payment's part of the entry (and of the ending record's hold), so every reader derives the same order.
+local function payment_extra(late)
+  local extra = ''
+  if reference ~= '' then extra = extra .. ',"paymentReference":' .. cjson.encode(reference) end
+  if late then extra = extra .. ',"late":true' end
+  return extra
+end
+
+local function finish(hold_json, hold, late, retaken)
+  local extra = payment_extra(late)
+  append('hold_confirmed', hold.eventId, now, hold_json, extra .. (retaken and ',"retaken":true' or ''))
+  record_ending(hold_id, 'confirmed', now, string.sub(hold_json, 1, -2) .. extra .. '}')
+  if late then redis.call('ZADD', KEYS[9], now, hold_id) end
+  return { 'confirmed', hold_json, int(now), late and 1 or 0 }
+end
+
+if mode ~= '' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[9], '-inf', now - tonumber(ARGV[6]))
+end
+
+local live_json = redis.call('HGET', KEYS[4], hold_id)
+if mode == 'expired' and not live_json then
+  if redis.call('ZSCORE', KEYS[9], hold_id) then return { 'reject', 'hold_confirmed' } end
+  local ended = redis.call('HGET', KEYS[8], hold_id)
+  if ended then
+    local status = string.match(ended, '^%a+')
+    if status == 'confirmed' then return { 'reject', 'hold_confirmed' } end
+    if status == 'released' then return { 'reject', 'hold_released' } end
+  end
+  local hold_json = ARGV[7]
+  local hold = cjson.decode(hold_json)
+  if amount >= 0 and amount ~= hold.total then return { 'reject', 'amount_mismatch' } end
+  local offsets = split_offsets(ARGV[9])
+  for _, offset in ipairs(offsets) do
+    if redis.call('GETRANGE', KEYS[2], offset, offset) ~= '0' then
+      return { 'reject', 'hold_expired', 'stock_taken' }
+    end
+  end
+  local wanted = {}
+  for _, item in ipairs(hold.items) do
+    if item.poolId then wanted[item.poolId] = (wanted[item.poolId] or 0) + item.quantity end
+  end
+  for i = 10, #ARGV, 2 do
+    local c = redis.call('HMGET', KEYS[3], 'p:' .. ARGV[i] .. ':held', 'p:' .. ARGV[i] .. ':sold')
+    local free = tonumber(ARGV[i + 1]) - (tonumber(c[1]) or 0) - (tonumber(c[2]) or 0)
+    if free < (wanted[ARGV[i]] or 0) then return { 'reject', 'hold_expired', 'stock_taken' } end
+  end
+  -- The per-user limit counts live holds and tickets, late ones too: the buyer may hold others by now.
+  local used = tonumber(redis.call('HGET', KEYS[6], hold.userId) or '0')
+  if used + item_count(hold) > tonumber(ARGV[8]) then return { 'reject', 'limit_exceeded' } end
+  move_items(hold, offsets, nil, 'sold', 's')
+  redis.call('HINCRBY', KEYS[6], hold.userId, item_count(hold))
+  return finish(hold_json, hold, true, true)
+end
+
+if not live_json then return { 'reject', 'hold_not_found' } end
+local hold = cjson.decode(live_json)
+local late = hold.expiresAtMs <= now
+if late and mode == '' then return { 'reject', 'hold_expired' } end
+if amount >= 0 and amount ~= hold.total then return { 'reject', 'amount_mismatch' } end
 local offsets = split_offsets(redis.call('HGET', KEYS[4], hold_id .. ':at'))
 move_items(hold, offsets, 'held', 'sold', 's')
 redis.call('HDEL', KEYS[4], hold_id, hold_id .. ':at')
 redis.call('ZREM', KEYS[5], hold_id)
-append('hold_confirmed', hold.eventId, now, hold_json)
-record_ending(hold_id, 'confirmed', now, hold_json)
-return { 'confirmed', hold_json, int(now) }
+return finish(live_json, hold, late, false)
