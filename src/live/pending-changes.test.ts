@@ -81,6 +81,6 @@ describe('PendingChanges', () => {
       ['A-1-1', 'available'],
       ['A-1-2', 'available'],
     ]);
-    expect(activity).toEqual({ placed: 0, confirmed: 1, released: 1, expired: 0 });
+    expect(activity).toEqual({ placed: 0, confirmed: 1, released: 1, expired: 0, extended: 0 });
   });
 });
