@@ -7,7 +7,9 @@ import {
   holdOf,
   type OrderStatusColumns,
   orderStatusOf,
+  pageOf,
   type TicketRow,
+  ticketIndex,
   ticketOf,
 } from './rows.js';
 import type { SqlExecutor } from './sql-driver.js';
@@ -151,14 +153,4 @@ function apiKeyOf(row: ApiKeyRow): ApiKey {
     createdAtMs: Number(row.created_at_ms),
   };
   return row.revoked_at_ms === null ? base : { ...base, revokedAtMs: Number(row.revoked_at_ms) };
-}
-
-function pageOf<T>(rows: T[], limit: number, idOf: (row: T) => string): Page<T> {
-  if (rows.length <= limit) return { items: rows };
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: idOf(items[items.length - 1] as T) };
-}
-
-function ticketIndex(ticketId: string): number {
-  return Number(ticketId.slice(ticketId.lastIndexOf('.') + 1));
 }

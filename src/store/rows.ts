@@ -1,6 +1,7 @@
 // Row shapes as the drivers return them (bigint columns arrive as strings) and their domain objects.
 import { orderIdOf } from '../domain/ids.js';
 import type { Hold, HoldItem, HoldStatus, Order, Ticket } from '../domain/types.js';
+import type { Page } from './store.js';
 
 export interface HoldRow {
   id: string;
@@ -63,4 +64,16 @@ export interface OrderStatusColumns {
 export function orderStatusOf(row: OrderStatusColumns): Pick<Order, 'status' | 'cancelledAtMs'> {
   if (row.status !== 'cancelled') return {};
   return { status: 'cancelled', cancelledAtMs: Number(row.cancelled_at_ms) };
+}
+
+/** A page of at most `limit` rows; the query asked for one more, whose presence says another page follows. */
+export function pageOf<T>(rows: T[], limit: number, idOf: (row: T) => string): Page<T> {
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: idOf(items[items.length - 1] as T) };
+}
+
+/** Ticket ids end in their index: sort by it numerically, so that ticket 10 follows ticket 9. */
+export function ticketIndex(ticketId: string): number {
+  return Number(ticketId.slice(ticketId.lastIndexOf('.') + 1));
 }

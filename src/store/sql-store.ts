@@ -18,7 +18,15 @@ import {
 import { cancelledOrdersOf, fence, unreflected } from './epoch-fence.js';
 import { countedEventInsert } from './integrity/counters.js';
 import { type Projection, project } from './projection.js';
-import { type HoldRow, holdOf, orderStatusOf, type TicketRow, ticketOf } from './rows.js';
+import {
+  type HoldRow,
+  holdOf,
+  orderStatusOf,
+  pageOf,
+  type TicketRow,
+  ticketIndex,
+  ticketOf,
+} from './rows.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import type {
   EventChange,
@@ -101,7 +109,8 @@ export class SqlStore implements Store {
 
   async gateStanding(eventId: string): Promise<GateStanding | undefined> {
     const rows = await this.#db.query<{ gate_epoch: string; gate_lost: string | null }>(
-      'SELECT gate_epoch, gate_lost FROM events WHERE id = $1',
+      `SELECT e.gate_epoch, l.reason AS gate_lost FROM events e LEFT JOIN gate_losses l ON l.event_id = e.id
+       WHERE e.id = $1`,
       [eventId],
     );
     const row = rows[0];
@@ -111,18 +120,23 @@ export class SqlStore implements Store {
   }
 
   async beginGateEpoch(eventId: string): Promise<number | undefined> {
-    const rows = await this.#db.query<{ gate_epoch: string }>(
-      'UPDATE events SET gate_epoch = gate_epoch + 1, gate_lost = NULL WHERE id = $1 RETURNING gate_epoch',
-      [eventId],
-    );
-    return rows[0] === undefined ? undefined : Number(rows[0].gate_epoch);
+    return this.#db.transaction(async (tx) => {
+      // Waits for projection batches that hold the event's row (the fence): they commit under the old epoch.
+      const rows = await tx.query<{ gate_epoch: string }>(
+        'UPDATE events SET gate_epoch = gate_epoch + 1 WHERE id = $1 RETURNING gate_epoch',
+        [eventId],
+      );
+      await tx.query('DELETE FROM gate_losses WHERE event_id = $1', [eventId]);
+      return rows[0] === undefined ? undefined : Number(rows[0].gate_epoch);
+    });
   }
 
   async markGateLost(eventId: string, reason: string): Promise<void> {
-    await this.#db.query('UPDATE events SET gate_lost = coalesce(gate_lost, $2) WHERE id = $1', [
-      eventId,
-      reason,
-    ]);
+    // Never touches the events row: a worker stopped mid-batch holds it (migration 009). The first reason stays.
+    await this.#db.query(
+      'INSERT INTO gate_losses (event_id, reason) SELECT id, $2 FROM events WHERE id = $1 ON CONFLICT DO NOTHING',
+      [eventId, reason],
+    );
   }
 
   async loadSnapshot(nowMs: number, eventId?: string): Promise<GateSnapshot> {
@@ -423,7 +437,7 @@ SELECT
       OR o.ticket_count <> (SELECT count(*) FROM tickets t WHERE t.order_id = o.id)))
   + (SELECT count(*) FROM tickets t LEFT JOIN orders o ON o.id = t.order_id
     WHERE t.event_id = $1 AND (o.id IS NULL OR o.event_id <> t.event_id)) AS phantom,
-  (SELECT gate_lost FROM events WHERE id = $1) AS gate_lost`;
+  (SELECT reason FROM gate_losses WHERE event_id = $1) AS gate_lost`;
 
 const AUDIT_POOLS = `
 SELECT pool_id, sum(sold) AS sold, sum(held) AS held FROM (
@@ -432,13 +446,3 @@ SELECT pool_id, sum(sold) AS sold, sum(held) AS held FROM (
   SELECT item->>'poolId', 0, sum((item->>'quantity')::integer) FROM holds CROSS JOIN LATERAL jsonb_array_elements(items) AS item
   WHERE event_id = $1 AND status = 'held' AND item ? 'poolId' GROUP BY item->>'poolId'
 ) AS per_pool GROUP BY pool_id`;
-
-function pageOf<T>(rows: T[], limit: number, idOf: (row: T) => string): Page<T> {
-  if (rows.length <= limit) return { items: rows };
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: idOf(items[items.length - 1] as T) };
-}
-
-function ticketIndex(ticketId: string): number {
-  return Number(ticketId.slice(ticketId.lastIndexOf('.') + 1));
-}

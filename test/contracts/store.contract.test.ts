@@ -313,6 +313,28 @@ describe.each(adapters)('store contract: $name', (adapter) => {
     await store.ping();
   });
 
+  // PostgreSQL only: PGlite is one connection, so nothing can hold a row while another call waits.
+  if (adapter.name === 'postgres')
+    it('marks an event lost while a projection batch holds its row (a worker stopped mid-batch)', async () => {
+      const eventId = uniqueEventId();
+      await store.createEvent(spec(eventId), NOW);
+      const outcome = await driver.transaction(async (tx) => {
+        // What a batch in flight holds (store/epoch-fence.ts) until its worker commits.
+        await tx.query('SELECT gate_epoch FROM events WHERE id = $1 FOR SHARE', [eventId]);
+        const marked = store.markGateLost(eventId, 'lost while a batch held the row').then(() => 'marked');
+        // A bound on a wait that must not happen: marking lost used to block here until the batch ended.
+        const blocked = new Promise((resolve) => setTimeout(resolve, 5_000, 'blocked'));
+        return Promise.race([marked, blocked]);
+      });
+      expect(outcome).toBe('marked');
+      expect(await store.gateStanding(eventId)).toEqual({
+        epoch: 1,
+        lost: 'lost while a batch held the row',
+      });
+      expect(await store.beginGateEpoch(eventId)).toBe(2);
+      expect(await store.gateStanding(eventId)).toEqual({ epoch: 2 });
+    });
+
   it('refuses entries of an older gate epoch in the same transaction, naming those it does not show', async () => {
     const eventId = uniqueEventId();
     await store.createEvent(spec(eventId), NOW);
