@@ -194,6 +194,16 @@ describe.each(adapters)('store contract: $name', (adapter) => {
     expect(await migrate(driver)).toBe(0);
   });
 
+  it('runs each migration again on its own without error (processes starting together may both run one)', async () => {
+    const applied = await driver.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name DESC');
+    expect(applied.length).toBeGreaterThan(0);
+    // Newest first: each runs again on the schema the later ones left, as in a race at start.
+    for (const { name } of applied) {
+      await driver.query('DELETE FROM schema_migrations WHERE name = $1', [name]);
+      expect(await migrate(driver), name).toBe(1);
+    }
+  });
+
   it('creates an event once', async () => {
     const id = uniqueEventId();
     expect(await store.createEvent(spec(id), NOW)).toBe(true);
