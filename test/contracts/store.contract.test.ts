@@ -195,7 +195,9 @@ describe.each(adapters)('store contract: $name', (adapter) => {
   });
 
   it('runs each migration again on its own without error (processes starting together may both run one)', async () => {
-    const applied = await driver.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name DESC');
+    const applied = await driver.query<{ name: string }>(
+      'SELECT name FROM schema_migrations ORDER BY name DESC',
+    );
     expect(applied.length).toBeGreaterThan(0);
     // Newest first: each runs again on the schema the later ones left, as in a race at start.
     for (const { name } of applied) {
