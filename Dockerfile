@@ -36,8 +36,11 @@ COPY --from=production-deps /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY package.json ./
 COPY public ./public
+# Listening beyond loopback, buyers must prove who they are (an implicit `open` refuses to start): sales and
+# admin API keys work as they are; buyer tokens need BOXOFFICE_BUYER_JWT_SECRET (or a public key or JWKS).
 ENV NODE_ENV=production \
   HOST=0.0.0.0 \
+  BOXOFFICE_BUYER_AUTH=verified \
   PORT=8080 \
   BOXOFFICE_DATA_DIR=/var/lib/boxoffice
 USER boxoffice

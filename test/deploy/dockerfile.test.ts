@@ -4,6 +4,7 @@
 // context. scripts/container/smoke.sh builds and runs the image where podman can (docs/deploy.md).
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadConfig, serveRefusal } from '../../src/config.js';
 
 interface Instruction {
   readonly keyword: string;
@@ -92,6 +93,9 @@ describe('Dockerfile', () => {
     expect(dataDir).toBeDefined();
     expect(all(runtime, 'VOLUME').join(' ')).toContain(`"${dataDir}"`);
     expect(env).toMatch(/HOST=0\.0\.0\.0/);
+    // The image's own settings must start `serve`: a public HOST needs an explicit buyer mode.
+    const settings = Object.fromEntries([...env.matchAll(/([A-Z_]+)=(\S+)/g)].map((m) => [m[1], m[2]]));
+    expect(serveRefusal(loadConfig(settings))).toBeUndefined();
     const entrypoint = JSON.parse(all(runtime, 'ENTRYPOINT')[0] ?? '[]');
     expect(entrypoint.slice(0, 2)).toEqual(['/usr/bin/tini', '--']);
     expect(all(runtime, 'RUN').join('\n')).toMatch(/apt-get install .*\btini\b/);

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { loadConfig, serveRefusal } from '../../src/config.js';
 
 const require = createRequire(import.meta.url);
 const DIR = 'deploy/k8s';
@@ -79,6 +80,17 @@ describe('deploy/k8s', () => {
     expect(container.resources.requests.cpu).toBeDefined();
     expect(api.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
     expect(selects(api.spec.selector.matchLabels, api.spec.template.metadata.labels)).toBe(true);
+  });
+
+  it('gives the API pods settings that start: verified buyers on a public HOST, the Ingress trusted', () => {
+    // The Secret `boxoffice-secrets` adds these two (made outside the manifests).
+    const secret = {
+      DATABASE_URL: 'postgres://boxoffice@boxoffice-postgres:5432/boxoffice',
+      BOXOFFICE_ADMIN_TOKEN: 'an-admin-token-of-the-secret',
+    };
+    const config = loadConfig({ ...one('ConfigMap', 'boxoffice-config').data, ...secret });
+    expect(serveRefusal(config)).toBeUndefined();
+    expect(config).toMatchObject({ host: '0.0.0.0', buyerAuth: 'verified', trustProxy: 1 });
   });
 
   it('keeps secrets out of the ConfigMap and reaches Redis and PostgreSQL as external services', () => {
