@@ -46,10 +46,11 @@ export class ModelRun {
   readonly model = new SaleModel();
   nowMs = START_MS;
   readonly #holdIds: string[] = [];
-  /** Every hold the gate placed, as it was placed: what a late payment names (the store's copy). */
-  readonly #placedHolds = new Map<string, Hold>();
   readonly #keyedPlacements: PlaceModelCommand[] = [];
-  /** Each placed hold as placed, and when it was confirmed and cancelled: what a cancellation sends. */
+  /**
+   * Each placed hold as placed (the store's copy: what a late payment names and a cancellation sends), and
+   * when it was confirmed and cancelled.
+   */
   readonly #placed = new Map<string, Hold>();
   readonly #confirmedAtMs = new Map<string, number>();
   readonly #cancelledAtMs = new Map<string, number>();
@@ -207,7 +208,7 @@ export class ModelRun {
     if (candidates.length === 0) return undefined;
     const holdId = candidates[command.pick % candidates.length] as string;
     const hold = this.model.holds.get(holdId) as ModelHold;
-    const placed = this.#placedHolds.get(holdId) as Hold;
+    const placed = this.#placed.get(holdId) as Hold;
     const nowMs = this.nowMs;
     let expected: { code: ErrorCode; reason?: string } | undefined;
     let late = true;
@@ -307,7 +308,6 @@ export class ModelRun {
         holdId: hold.id,
       });
     this.#holdIds.push(hold.id);
-    this.#placedHolds.set(hold.id, hold);
   }
 }
 
