@@ -179,8 +179,10 @@ export async function trimAcknowledged(
       : afterDelivered;
   // Entries acknowledged in the last TRIM_MARGIN_MS stay: the audit reads where the unacknowledged tail
   // starts, then reads the tail a moment later; an entry acknowledged in between must still be there.
-  const marginId = `${Math.max(0, Date.now() - marginMs)}-0`;
-  await redis.xtrim(key, 'MINID', compareStreamIds(marginId, keepFrom) < 0 ? marginId : keepFrom);
+  // A margin of 0 means none: comparing with the current millisecond would keep entries appended in it.
+  const marginId = marginMs > 0 ? `${Math.max(0, Date.now() - marginMs)}-0` : undefined;
+  const minId = marginId !== undefined && compareStreamIds(marginId, keepFrom) < 0 ? marginId : keepFrom;
+  await redis.xtrim(key, 'MINID', minId);
 }
 
 /** How long acknowledged entries stay in a stream before they are trimmed. */

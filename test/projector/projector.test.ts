@@ -2,7 +2,7 @@
 // in the store exactly once, is acknowledged, and is trimmed; trimming keeps what is pending or undelivered;
 // `unprojected` counts exactly what the group has not acknowledged.
 import type { Redis } from 'ioredis';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EVENTS_KEY, eventKeys, PROJECTOR_GROUP } from '../../src/gate/redis/keys.js';
 import { ensureGroup, trimAcknowledged } from '../../src/projector/log-group.js';
 import { Projector } from '../../src/projector/projector.js';
@@ -144,6 +144,25 @@ describe.skipIf(!available)('projector: one worker', () => {
     // Everything delivered is acknowledged: only the undelivered five stay.
     expect(await redis.xlen(key)).toBe(5);
     expect(await unprojected(redis, eventId)).toBe(5);
+    await redis.srem(EVENTS_KEY, eventId);
+  });
+
+  it('with no margin trims entries appended in the current millisecond', async () => {
+    const eventId = uniqueEventId();
+    const key = eventKeys(eventId).log;
+    await appendToLog(redis, eventId, ['{}', '{}', '{}']);
+    await ensureGroup(redis, eventId);
+    await redis.xreadgroup('GROUP', PROJECTOR_GROUP, 'probe', 'COUNT', 3, 'STREAMS', key, '>');
+    const ids = (await redis.xrange(key, '-', '+')).map(([id]) => id);
+    await redis.xack(key, PROJECTOR_GROUP, ...ids);
+    // The clock still reads the millisecond the entries were appended in (a fast machine does this).
+    const now = vi.spyOn(Date, 'now').mockReturnValue(Number(ids[2]?.split('-')[0]));
+    try {
+      await trimAcknowledged(redis, eventId, 0);
+    } finally {
+      now.mockRestore();
+    }
+    expect(await redis.xlen(key)).toBe(0);
     await redis.srem(EVENTS_KEY, eventId);
   });
 });
