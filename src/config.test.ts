@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { ConfigError, configTable, loadConfig } from './config.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { type Config, ConfigError, configTable, loadConfig } from './config.js';
+import type { RateLimit } from './ratelimit/limit-spec.js';
 
 describe('config', () => {
   it('has sane defaults and generates an admin token when none is set', () => {
@@ -112,5 +113,22 @@ describe('config', () => {
 
   it('is documented in the README by the table it generates', () => {
     expect(readFileSync('README.md', 'utf8')).toContain(configTable());
+  });
+
+  it('types each field by its parser, and the derived fields by what loading makes of them', () => {
+    // Checked by the type checker (npm run typecheck): Config is derived from the settings table.
+    expectTypeOf<Config['port']>().toEqualTypeOf<number>();
+    expectTypeOf<Config['projector']>().toEqualTypeOf<'in-process' | 'off'>();
+    expectTypeOf<Config['redisPersistence']>().toEqualTypeOf<'aof' | 'managed' | 'volatile'>();
+    expectTypeOf<Config['rateLimitPerIp']>().toEqualTypeOf<RateLimit | undefined>();
+    expectTypeOf<Config['trustProxy']>().toEqualTypeOf<false | number>();
+    expectTypeOf<Config['redisClusterNodes']>().toEqualTypeOf<readonly string[]>();
+    expectTypeOf<Config['soldOutCache']>().toEqualTypeOf<boolean>();
+    expectTypeOf<Config['buyerAuth']>().toEqualTypeOf<'open' | 'verified'>();
+    expectTypeOf<Config['shape']>().toEqualTypeOf<'embedded' | 'distributed'>();
+    expectTypeOf<Config>().not.toHaveProperty('headersTimeoutMs');
+    const config = loadConfig({ BOXOFFICE_SOLD_OUT_CACHE: 'off' });
+    expect(config.soldOutCache).toBe(false);
+    expect(config.buyerAuth).toBe('open');
   });
 });

@@ -5,66 +5,10 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { algorithmOf } from './auth/buyer-key.js';
 import { HOLD_TTL_SECONDS_MAX, HOLD_TTL_SECONDS_MIN, MAX_PER_USER_MAX } from './domain/limits.js';
-import { REDIS_PERSISTENCE_MODES, type RedisPersistenceMode } from './gate/redis/persistence.js';
+import { REDIS_PERSISTENCE_MODES } from './gate/redis/persistence.js';
 import { SERVER_LIMITS_DEFAULT, type ServerLimits } from './http/server-limits.js';
 import { LIVE_CONNECTIONS_MAX, LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT } from './live/limits.js';
-import { parseRateLimit, type RateLimit } from './ratelimit/limit-spec.js';
-
-export interface Config {
-  readonly port: number;
-  readonly host: string;
-  readonly dataDir: string;
-  readonly adminToken: string;
-  /** true when no token was configured and one was generated for this run (printed once at start). */
-  readonly adminTokenGenerated: boolean;
-  readonly sweepIntervalMs: number;
-  readonly holdTtlSeconds: number;
-  readonly maxPerUser: number;
-  readonly logLevel: string;
-  /** Distributed shape: one Redis node... */
-  readonly redisUrl: string;
-  /** ...or a Redis Cluster (host:port of some of its nodes). */
-  readonly redisClusterNodes: readonly string[];
-  readonly databaseUrl: string;
-  /** Distributed shape: run a projector inside this API process too. */
-  readonly projector: 'in-process' | 'off';
-  /** Distributed shape: reject sold-out pools and sections locally until stock returns. */
-  readonly soldOutCache: boolean;
-  /** `boxoffice worker`: where its Prometheus /metrics listens, and its name in the consumer group. */
-  readonly metricsPort: number;
-  readonly metricsHost: string;
-  readonly consumer: string;
-  /** Projectors take over entries another worker left unacknowledged this long (it is presumed dead). */
-  readonly claimIdleMs: number;
-  /** Timeouts and the connection bound of the API's HTTP server. */
-  readonly serverLimits: ServerLimits;
-  /** Distributed shape: what Redis must promise about persistence (gate/redis/persistence.ts). */
-  readonly redisPersistence: RedisPersistenceMode;
-  /** Live WebSocket connections one client address may hold on this instance. */
-  readonly liveConnectionsPerAddress: number;
-  /** Requests per client address (every route but probes and metrics); undefined: off. */
-  readonly rateLimitPerIp: RateLimit | undefined;
-  /** Placements (holds, orders) per buyer, whatever address they come from; undefined: off. */
-  readonly rateLimitPerBuyer: RateLimit | undefined;
-  /** Requests per sales or admin API key, instead of per address and per buyer; undefined: off. */
-  readonly rateLimitPerKey: RateLimit | undefined;
-  /** Proxies in front whose X-Forwarded-For is believed (hops); false: the peer is the client. */
-  readonly trustProxy: false | number;
-  /** `verified`: buyers prove who they are (docs/security.md). */
-  readonly buyerAuth: 'open' | 'verified';
-  /** false when BOXOFFICE_BUYER_AUTH was not set and `open` is only the loopback default. */
-  readonly buyerAuthExplicit: boolean;
-  readonly buyerJwtSecret: string;
-  /** The PEM text of BOXOFFICE_BUYER_JWT_PUBLIC_KEY (the file is read and checked at start). */
-  readonly buyerJwtPublicKeyPem: string;
-  readonly buyerJwksUrl: string;
-  readonly buyerJwtIssuer: string;
-  readonly buyerJwtAudience: string;
-  readonly buyerJwtClockToleranceSeconds: number;
-  readonly metricsToken: string;
-  /** `embedded` (PGlite, memory gate) unless Redis and PostgreSQL are both given. */
-  readonly shape: 'embedded' | 'distributed';
-}
+import { parseRateLimit } from './ratelimit/limit-spec.js';
 
 /** Environment variable, CLI flag, default and parser of each setting: the config table of the README. */
 const SETTINGS = {
@@ -343,6 +287,36 @@ const SETTINGS = {
   },
 } as const;
 
+type Settings = typeof SETTINGS;
+export type SettingName = keyof Settings;
+
+/** What each setting's parser yields for a good value. */
+type SettingValues = {
+  readonly [Name in SettingName]: Exclude<ReturnType<Settings[Name]['parse']>, { problem: string }>;
+};
+
+/** Fields of Config worked out from the settings rather than taken as parsed. */
+interface DerivedSettings {
+  /** true when no token was configured and one was generated for this run (printed once at start). */
+  readonly adminTokenGenerated: boolean;
+  /** Distributed shape: reject sold-out pools and sections locally until stock returns. */
+  readonly soldOutCache: boolean;
+  /** Timeouts and the connection bound of the API's HTTP server. */
+  readonly serverLimits: ServerLimits;
+  /** `verified`: buyers prove who they are (docs/security.md). */
+  readonly buyerAuth: 'open' | 'verified';
+  /** false when BOXOFFICE_BUYER_AUTH was not set and `open` is only the loopback default. */
+  readonly buyerAuthExplicit: boolean;
+  /** `embedded` (PGlite, memory gate) unless Redis and PostgreSQL are both given. */
+  readonly shape: 'embedded' | 'distributed';
+}
+
+/**
+ * The settings as loaded: each parsed value of SETTINGS under its name (see there for what each means),
+ * except those folded into `serverLimits` or replaced by a derived field.
+ */
+export type Config = Omit<SettingValues, keyof ServerLimits | keyof DerivedSettings> & DerivedSettings;
+
 export const settingFlags = Object.values(SETTINGS).map((setting) => setting.flag);
 
 export class ConfigError extends Error {
@@ -359,7 +333,7 @@ export function loadConfig(
   flags: Readonly<Record<string, string | undefined>> = {},
 ): Config {
   const problems: string[] = [];
-  const values: Record<string, unknown> = {};
+  const parsedValues: Record<string, unknown> = {};
   for (const [name, setting] of Object.entries(SETTINGS)) {
     const raw = flags[setting.flag] ?? env[setting.env] ?? setting.fallback;
     const parsed = setting.parse(raw);
@@ -368,9 +342,11 @@ export function loadConfig(
       problems.push(
         `${setting.env} (--${setting.flag}) = ${'secret' in setting ? '(hidden)' : `"${raw}"`}: ${parsed.problem}`,
       );
-    else values[name] = parsed;
+    else parsedValues[name] = parsed;
   }
-  const clusterNodes = (values.redisClusterNodes as string[] | undefined) ?? [];
+  // Each name holds its own parser's result: a missing one was reported as a problem above.
+  const values = parsedValues as Partial<SettingValues>;
+  const clusterNodes = values.redisClusterNodes ?? [];
   const redisGiven = (values.redisUrl ?? '') !== '' || clusterNodes.length > 0;
   if ((values.redisUrl ?? '') !== '' && clusterNodes.length > 0)
     problems.push('REDIS_URL and REDIS_CLUSTER_NODES: give one of them, not both');
@@ -378,7 +354,7 @@ export function loadConfig(
     problems.push(
       'the distributed shape needs both Redis (REDIS_URL or REDIS_CLUSTER_NODES) and DATABASE_URL; give both, or neither for the embedded shape',
     );
-  if ((values.headersTimeoutMs as number) > (values.requestTimeoutMs as number))
+  if ((values.headersTimeoutMs ?? 0) > (values.requestTimeoutMs ?? 0))
     problems.push('BOXOFFICE_HEADERS_TIMEOUT_MS must not be longer than BOXOFFICE_REQUEST_TIMEOUT_MS');
   const buyerKeys = [values.buyerJwtSecret, values.buyerJwtPublicKeyPem, values.buyerJwksUrl];
   if (buyerKeys.filter((value) => (value ?? '') !== '').length > 1)
@@ -386,28 +362,33 @@ export function loadConfig(
       'BOXOFFICE_BUYER_JWT_SECRET, BOXOFFICE_BUYER_JWT_PUBLIC_KEY and BOXOFFICE_BUYER_JWKS_URL: give at most one',
     );
   if (problems.length > 0) throw new ConfigError(problems);
-  const buyerAuthExplicit = values.buyerAuth !== '';
-  if (!buyerAuthExplicit) values.buyerAuth = 'open';
-  const adminTokenGenerated = values.adminToken === '';
-  if (adminTokenGenerated) values.adminToken = randomBytes(24).toString('base64url');
+  const parsed = values as SettingValues;
+  const buyerAuthExplicit = parsed.buyerAuth !== '';
+  const buyerAuth = parsed.buyerAuth === '' ? 'open' : parsed.buyerAuth;
+  const adminTokenGenerated = parsed.adminToken === '';
+  const adminToken = adminTokenGenerated ? randomBytes(24).toString('base64url') : parsed.adminToken;
   const shape = redisGiven ? 'distributed' : 'embedded';
-  if (values.consumer === '') values.consumer = `${hostname()}-${process.pid}`;
-  const soldOutCache = values.soldOutCache === 'on';
-  const serverLimits = Object.freeze({
-    headersTimeoutMs: values.headersTimeoutMs,
-    requestTimeoutMs: values.requestTimeoutMs,
-    keepAliveTimeoutMs: values.keepAliveTimeoutMs,
-    socketIdleTimeoutMs: values.socketIdleTimeoutMs,
-    connectionsMax: values.connectionsMax,
-  }) as ServerLimits;
-  return Object.freeze({
-    ...values,
+  const consumer = parsed.consumer === '' ? `${hostname()}-${process.pid}` : parsed.consumer;
+  const soldOutCache = parsed.soldOutCache === 'on';
+  const serverLimits: ServerLimits = Object.freeze({
+    headersTimeoutMs: parsed.headersTimeoutMs,
+    requestTimeoutMs: parsed.requestTimeoutMs,
+    keepAliveTimeoutMs: parsed.keepAliveTimeoutMs,
+    socketIdleTimeoutMs: parsed.socketIdleTimeoutMs,
+    connectionsMax: parsed.connectionsMax,
+  });
+  const config: Config = {
+    ...parsed,
+    adminToken,
+    buyerAuth,
+    consumer,
     soldOutCache,
     shape,
     adminTokenGenerated,
     buyerAuthExplicit,
     serverLimits,
-  }) as Config;
+  };
+  return Object.freeze(config);
 }
 
 /** Loopback addresses: a server there is reachable from this machine only. */
@@ -428,17 +409,39 @@ export function serveRefusal(config: Config): string | undefined {
 export function configTable(): string {
   const lines = ['| variable | flag | default | meaning |', '|---|---|---|---|'];
   for (const setting of Object.values(SETTINGS)) {
-    const fallback =
-      setting.fallback !== ''
-        ? `\`${setting.fallback}\``
-        : setting.env === 'BOXOFFICE_ADMIN_TOKEN'
-          ? '(generated)'
-          : setting.env === 'BOXOFFICE_BUYER_AUTH'
-            ? '(`open` on loopback)'
-            : '(unset)';
+    const fallback = setting.fallback !== '' ? `\`${setting.fallback}\`` : unsetMeaning(setting.env);
     lines.push(`| \`${setting.env}\` | \`--${setting.flag}\` | ${fallback} | ${setting.about} |`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The flags of a command's usage text, from SETTINGS: each named setting's flag, variable, default and
+ * meaning, in the words of the README's table (as plain text).
+ */
+export function settingsUsage(names: readonly SettingName[]): string {
+  const plain = (text: string) => text.replace(/\[([^\]]+)\]\([^)]*\)/g, '$1').replaceAll('`', '');
+  return names
+    .map((name) => {
+      const setting = SETTINGS[name];
+      const fallback = setting.fallback !== '' ? setting.fallback : unsetMeaning(setting.env).slice(1, -1);
+      return `  --${setting.flag} <value>  (${setting.env}, default: ${plain(fallback)})\n      ${plain(setting.about)}\n`;
+    })
+    .join('');
+}
+
+/** The flags of the named settings as `util.parseArgs` options. */
+export function settingsFlagOptions(
+  names: readonly SettingName[],
+): Record<string, { readonly type: 'string' }> {
+  return Object.fromEntries(names.map((name) => [SETTINGS[name].flag, { type: 'string' as const }]));
+}
+
+/** What an empty default means, for the settings whose empty default is not simply "unset". */
+function unsetMeaning(env: string): string {
+  if (env === 'BOXOFFICE_ADMIN_TOKEN') return '(generated)';
+  if (env === 'BOXOFFICE_BUYER_AUTH') return '(`open` on loopback)';
+  return '(unset)';
 }
 
 type Parsed<T> = T | { problem: string };
@@ -489,7 +492,7 @@ function optionalUrl(protocols: readonly string[]): (raw: string) => Parsed<stri
   };
 }
 
-function hostPortList(raw: string): Parsed<string[]> {
+function hostPortList(raw: string): Parsed<readonly string[]> {
   if (raw.trim() === '') return [];
   const nodes = raw.split(',').map((node) => node.trim());
   const bad = nodes.find((node) => !/^[A-Za-z0-9.-]+:[0-9]{1,5}$/.test(node));
@@ -512,6 +515,9 @@ function trustProxy(raw: string): Parsed<false | number> {
     : { problem: `must be off, on, or a number of proxies from 1 to ${TRUST_PROXY_HOPS_MAX}` };
 }
 
-function oneOf(allowed: readonly string[]): (raw: string) => Parsed<string> {
-  return (raw) => (allowed.includes(raw) ? raw : { problem: `must be one of ${allowed.join(', ')}` });
+function oneOf<const Allowed extends string>(allowed: readonly Allowed[]): (raw: string) => Parsed<Allowed> {
+  return (raw) =>
+    (allowed as readonly string[]).includes(raw)
+      ? (raw as Allowed)
+      : { problem: `must be one of ${allowed.join(', ')}` };
 }

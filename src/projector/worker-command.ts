@@ -2,9 +2,9 @@
 // cluster) and PostgreSQL, migrates the schema, serves Prometheus metrics, projects until SIGTERM/SIGINT,
 // then finishes the batch in hand and exits 0.
 import { createServer, type Server } from 'node:http';
-import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { parseWorkerFlags, WORKER_USAGE as USAGE } from '../cli/worker-usage.js';
 import { type Config, loadConfig } from '../config.js';
 import { connectRedis, redisTargetOf } from '../gate/redis/connect.js';
 import { createProjectorMetrics } from '../metrics/projector-metrics.js';
@@ -13,30 +13,6 @@ import { PostgresDriver } from '../store/postgres/postgres-driver.js';
 import { SqlStore } from '../store/sql-store.js';
 import { Projector } from './projector.js';
 
-const USAGE = `Usage: boxoffice worker [flags]
-
-Projects the event logs of Redis into PostgreSQL (distributed shape). Flags win over the environment:
-  --redis-url <url>             REDIS_URL                     one Redis node: redis://host:port
-  --redis-cluster-nodes <list>  REDIS_CLUSTER_NODES           Redis Cluster seed nodes: host:port,host:port
-  --database-url <url>          DATABASE_URL                  PostgreSQL: postgres://user@host:port/database
-  --metrics-port <port>         BOXOFFICE_METRICS_PORT        port of /metrics and /healthz (default 9464)
-  --metrics-host <address>      BOXOFFICE_METRICS_HOST        address of /metrics (default 127.0.0.1)
-  --consumer <name>             BOXOFFICE_PROJECTOR_CONSUMER  name in the consumer group (default host-pid)
-  --claim-idle-ms <ms>          BOXOFFICE_PROJECTOR_CLAIM_IDLE_MS  take over entries a dead worker left (30000)
-  --log-level <level>           LOG_LEVEL                     pino log level (default info)
-`;
-
-const FLAGS = [
-  'log-level',
-  'claim-idle-ms',
-  'redis-url',
-  'redis-cluster-nodes',
-  'database-url',
-  'metrics-port',
-  'metrics-host',
-  'consumer',
-];
-
 export async function runWorker(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(USAGE);
@@ -44,9 +20,7 @@ export async function runWorker(args: string[]): Promise<number> {
   }
   let settings: Config;
   try {
-    const options = Object.fromEntries(FLAGS.map((flag) => [flag, { type: 'string' as const }]));
-    const flags = parseArgs({ args, options, strict: true }).values as Record<string, string | undefined>;
-    settings = loadConfig(process.env, flags);
+    settings = loadConfig(process.env, parseWorkerFlags(args));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
