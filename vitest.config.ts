@@ -55,6 +55,8 @@ function withServices(name: string, include: string[], exclude: string[]): TestP
       include,
       exclude: [...exclude, '**/node_modules/**'],
       globalSetup: ['test/support/global-setup.ts'],
+      // Children still running when a test process ends are killed (test/support/exit-cleanup.ts).
+      setupFiles: ['test/support/service-tier.ts'],
     },
   };
 }

@@ -10,6 +10,7 @@ import type { ServerLimits } from '../../src/http/server-limits.js';
 import type { CallerIdentity, RateLimitSettings } from '../../src/ratelimit/rate-limits.js';
 import { PgliteDriver } from '../../src/store/pglite/pglite-driver.js';
 import type { SqlDriver } from '../../src/store/sql-driver.js';
+import { cleanupAtExit } from './exit-cleanup.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -24,8 +25,16 @@ export interface TestEmbedded extends Embedded {
 export function freshDataDir(): { dataDir: string; remove: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'boxoffice-test-'));
   const dataDir = join(root, 'data');
+  const removeRoot = () => rmSync(root, { recursive: true, force: true });
+  const forget = cleanupAtExit(`PGlite data dir ${root}`, removeRoot);
   cpSync(inject('pgliteTemplate'), dataDir, { recursive: true });
-  return { dataDir, remove: () => rmSync(root, { recursive: true, force: true }) };
+  return {
+    dataDir,
+    remove: () => {
+      removeRoot();
+      forget();
+    },
+  };
 }
 
 export interface StartOptions {

@@ -1,7 +1,10 @@
 // Throwaway PostgreSQL databases on the machine's server (BOXOFFICE_TEST_POSTGRES_URL, default
 // 127.0.0.1:5432): one per suite, dropped afterwards. Missing PostgreSQL fails the run under CI=true and
 // skips loudly elsewhere (postgresAvailable()).
+import { spawn } from 'node:child_process';
 import pg from 'pg';
+import { cleanupAtExit } from './exit-cleanup.js';
+import { databasePrefix } from './test-run.js';
 
 export const POSTGRES_URL =
   process.env.BOXOFFICE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -12,11 +15,16 @@ export interface ThrowawayDatabase {
 }
 
 export async function throwawayDatabase(serverUrl = POSTGRES_URL): Promise<ThrowawayDatabase> {
-  const database = `boxoffice_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  // The run's tag in the name lets the global teardown find what a crashed test process left.
+  const database = `${databasePrefix()}${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
+  try {
+    await admin.query(`CREATE DATABASE ${database}`);
+  } finally {
+    await admin.end();
+  }
+  const forget = cleanupAtExit(`database ${database}`, () => dropSync(serverUrl, database));
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
   return {
@@ -24,10 +32,26 @@ export async function throwawayDatabase(serverUrl = POSTGRES_URL): Promise<Throw
     async drop() {
       const cleanup = new pg.Client({ connectionString: serverUrl });
       await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await cleanup.end();
+      try {
+        await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      } finally {
+        await cleanup.end();
+      }
+      forget();
     },
   };
+}
+
+/**
+ * Drops a database from an exit handler, where nothing asynchronous runs and there is no time to wait: a
+ * detached node process does it after this one has gone.
+ */
+function dropSync(serverUrl: string, database: string): void {
+  const script = `const pg = require('pg');
+    const client = new pg.Client({ connectionString: process.argv[1], connectionTimeoutMillis: 5000 });
+    client.connect().then(() => client.query('DROP DATABASE IF EXISTS ' + process.argv[2] + ' WITH (FORCE)'))
+      .finally(() => client.end());`;
+  spawn(process.execPath, ['-e', script, serverUrl, database], { detached: true, stdio: 'ignore' }).unref();
 }
 
 export async function postgresAvailable(

@@ -6,6 +6,7 @@ import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { cleanupAtExit } from './exit-cleanup.js';
 import { freePort } from './redis-server.js';
 
 const run = promisify(execFile);
@@ -49,23 +50,43 @@ export function privatePostgresAvailable(): boolean {
 
 /** Runs a PostgreSQL binary, as the server user when this process is root. */
 async function pgBinary(name: string, args: readonly string[]): Promise<void> {
+  const [file, fullArgs] = pgCommand(name, args);
+  await run(file, fullArgs, { timeout: (PG_CTL_WAIT_SECONDS + 10) * 1000 });
+}
+
+/** The command line that runs a PostgreSQL binary, as the server user when this process is root. */
+function pgCommand(name: string, args: readonly string[]): [string, string[]] {
   const dir = binaryDir();
   if (dir === undefined) throw new Error('initdb and pg_ctl are missing (see privatePostgresAvailable()).');
   const path = join(dir, name);
-  const [file, fullArgs] =
-    userInfo().uid === 0 ? ['runuser', ['-u', SERVER_USER, '--', path, ...args]] : [path, [...args]];
-  await run(file, fullArgs, { timeout: (PG_CTL_WAIT_SECONDS + 10) * 1000 });
+  return userInfo().uid === 0 ? ['runuser', ['-u', SERVER_USER, '--', path, ...args]] : [path, [...args]];
 }
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dataDir = mkdtempSync(join(tmpdir(), 'boxoffice-pg-'));
+  // From an exit handler, with no time to wait: SIGQUIT is PostgreSQL's immediate shutdown.
+  const forget = cleanupAtExit(
+    `private PostgreSQL in ${dataDir}`,
+    () => {
+      const pidFile = join(dataDir, 'postmaster.pid');
+      if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, 'utf8').split('\n')[0]), 'SIGQUIT');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    'stop',
+  );
   if (userInfo().uid === 0) {
     const { stdout } = await run('id', ['-u', SERVER_USER]);
     const { stdout: group } = await run('id', ['-g', SERVER_USER]);
     chownSync(dataDir, Number(stdout.trim()), Number(group.trim()));
   }
   // --no-sync: the tests stop PostgreSQL's processes, never the machine, so fsync buys nothing here.
-  await pgBinary('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
+  await pgBinary('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync']).catch(
+    (error: unknown) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      forget();
+      throw error;
+    },
+  );
   const port = await freePort();
   const logFile = join(dataDir, 'server.log');
   const serverOptions = `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off`;
@@ -91,6 +112,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     async dispose() {
       await stop('immediate').catch(() => {});
       rmSync(dataDir, { recursive: true, force: true });
+      forget();
     },
   };
 }

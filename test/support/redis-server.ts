@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { cleanupAtExit } from './exit-cleanup.js';
 
 export function redisAvailable(): boolean {
   try {
@@ -75,7 +76,22 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
     child = spawn('redis-server', args, { stdio: 'ignore' });
     await waitForPing(port);
   };
-  await launch();
+  const forget = cleanupAtExit(
+    `redis-server on port ${port} (${dir})`,
+    () => {
+      child?.kill('SIGKILL');
+      if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
+    },
+    'stop',
+  );
+  try {
+    await launch();
+  } catch (error) {
+    child?.kill('SIGKILL');
+    if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
+    forget();
+    throw error;
+  }
   const exited = () =>
     new Promise<void>((resolveExit) => {
       if (child === undefined || child.exitCode !== null || child.signalCode !== null) resolveExit();
@@ -96,6 +112,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
       child?.kill('SIGKILL');
       await exited();
       if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
+      forget();
     },
   };
 }
