@@ -5,7 +5,8 @@
 // (test/support/leftovers.ts). A kill -9 of the test process itself is caught by that teardown's sweep.
 // Cleanups must be quick: vitest kills a worker 500 ms after its SIGTERM. Processes are stopped first.
 import { appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { expect } from 'vitest';
 import { RUN_DIR_VARIABLE } from './test-run.js';
 
 /** Synchronous: it may run in an 'exit' handler, where nothing asynchronous happens any more. */
@@ -24,10 +25,16 @@ let installed = false;
 export function cleanupAtExit(what: string, cleanup: Cleanup, phase: Phase = 'remove'): () => void {
   install();
   const id = nextId++;
-  pending.set(id, { what, cleanup, phase });
+  pending.set(id, { what: `${what}, from ${suiteFile()}`, cleanup, phase });
   return () => {
     pending.delete(id);
   };
+}
+
+/** The test file running now, to say whose leftover it was. */
+function suiteFile(): string {
+  const path = expect.getState().testPath;
+  return path === undefined ? 'outside a test' : relative(process.cwd(), path);
 }
 
 function install(): void {
