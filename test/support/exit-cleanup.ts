@@ -52,7 +52,8 @@ function install(): void {
   }
 }
 
-function runPending(reason: string): void {
+/** Runs every registered cleanup now, processes first; exported for the suite that checks this module. */
+export function runPending(reason: string): void {
   if (pending.size === 0) return;
   const cleaned: string[] = [];
   const due = [...pending.values()].sort((a, b) => (a.phase === b.phase ? 0 : a.phase === 'stop' ? -1 : 1));

@@ -85,7 +85,7 @@ async function reportLeftovers(runDir: string, tmp: string): Promise<void> {
   const dirs = entriesOf(tmp);
   const databases = (await dropDatabases(POSTGRES_URL, databasePrefix(runTag()))) ?? [];
   const exitLog = join(runDir, 'cleaned-at-exit.log');
-  const cleanedAtExit = existsSync(exitLog) ? readFileSync(exitLog, 'utf8').trim().split('\n') : [];
+  const cleanedAtExit = existsSync(exitLog) ? readFileSync(exitLog, 'utf8').split('\n').filter(Boolean) : [];
   rmSync(runDir, { recursive: true, force: true });
   if (cleanedAtExit.length > 0)
     process.stderr.write(

@@ -8,8 +8,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
-/** Processes that mention `runDir` or work in it, except this process and its own direct children (vitest's workers). */
-export function runProcesses(runDir: string): { pid: number; command: string }[] {
+/**
+ * Processes that mention `runDir` or work in it, except this process and the direct children of
+ * `ignoredParent` (vitest's main process: its workers).
+ */
+export function runProcesses(runDir: string, ignoredParent: number): { pid: number; command: string }[] {
   if (!existsSync('/proc')) return [];
   const found: { pid: number; command: string }[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -18,7 +21,7 @@ export function runProcesses(runDir: string): { pid: number; command: string }[]
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === process.pid) continue;
+      if (parent === ignoredParent) continue;
       const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
       // redis-server rewrites its command line and environment (its process title), but works in its dir.
       const environment = readFileSync(`/proc/${pid}/environ`, 'utf8');
@@ -34,10 +37,10 @@ export function runProcesses(runDir: string): { pid: number; command: string }[]
 /** Processes of the run, once those still ending on their own (for up to `graceMs`) have ended. */
 export async function lingeringProcesses(runDir: string, graceMs = 10_000) {
   const deadline = Date.now() + graceMs;
-  let found = runProcesses(runDir);
+  let found = runProcesses(runDir, process.pid);
   while (found.length > 0 && Date.now() < deadline) {
     await sleep(200);
-    found = runProcesses(runDir);
+    found = runProcesses(runDir, process.pid);
   }
   return found;
 }
