@@ -33,8 +33,12 @@ export function cleanupAtExit(what: string, cleanup: Cleanup, phase: Phase = 're
 
 /** The test file running now, to say whose leftover it was. */
 function suiteFile(): string {
-  const path = expect.getState().testPath;
-  return path === undefined ? 'outside a test' : relative(process.cwd(), path);
+  try {
+    const path = expect.getState().testPath;
+    return path === undefined ? 'outside a test' : relative(process.cwd(), path);
+  } catch {
+    return 'outside a test';
+  }
 }
 
 function install(): void {
