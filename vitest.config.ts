@@ -72,7 +72,8 @@ export default defineConfig({
       {
         extends: true,
         // No global set-up: nothing is prepared, and a unit test that opens a connection or starts a
-        // process fails (test/support/unit-tier.ts).
+        // process fails (test/support/unit-tier.ts). Pure tests share their worker processes (isolate:
+        // false), which makes the tier about three times faster.
         test: { name: 'unit', include: UNIT, setupFiles: ['test/support/unit-tier.ts'], isolate: false },
       },
       withServices('integration', ALL, [...UNIT, ...BROWSER, ...PROCESSES]),
