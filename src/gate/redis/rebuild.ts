@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { GateSnapshot } from '../../domain/snapshot.js';
 import type { EventSpec, Hold } from '../../domain/types.js';
+import { readTail } from '../../log/redis/unacknowledged.js';
 import type { Store } from '../../store/store.js';
 import { fromStore } from '../../store/unavailable.js';
 import { EventBook, SEAT_HELD, SEAT_SOLD } from '../memory/event-book.js';
@@ -14,7 +15,6 @@ import type { IdempotencyLimits } from '../memory/idempotency-book.js';
 import { restoreSnapshot } from '../memory/snapshot.js';
 import { EVENTS_KEY, type EventKeys, eventKeys } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
-import { readTail } from './log-tail.js';
 import type { GateScripts, RedisClient } from './scripts.js';
 
 /** How long a rebuild may hold its lock; other instances wait for it at most this long. */

@@ -11,6 +11,7 @@ import { LATE_CONFIRM_MEMORY_MS } from '../../domain/limits.js';
 import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { EventSpec, EventState, Hold, Order, SeatState, SeatStatus } from '../../domain/types.js';
+import { decodeRows, tailStart } from '../../log/redis/unacknowledged.js';
 import type { Store } from '../../store/store.js';
 import type {
   CancelCommand,
@@ -30,7 +31,6 @@ import { IDEMPOTENCY_LIMITS, type IdempotencyLimits } from '../memory/idempotenc
 import { EVENTS_KEY, eventKeys, idempotencyKeysOf, RESTOCK_CHANNEL } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
 import { normaliseHold, withPaymentOf } from './log-stream.js';
-import { decodeRows, tailStart } from './log-tail.js';
 import { countsOf, stateOf } from './read-model.js';
 import { FIRST_GATE_EPOCH, type RebuildResult, rebuildEvent } from './rebuild.js';
 import { defineScripts, type GateScripts, type RedisClient, type ScriptArg } from './scripts.js';

@@ -3,9 +3,9 @@
 // full text goes only after a NOSCRIPT), so two versions of boxoffice in a rolling deploy never mix scripts.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from '../../log/redis/client.js';
 
-export type RedisClient = Redis | Cluster;
+export type { RedisClient } from '../../log/redis/client.js';
 export type ScriptArg = string | number;
 
 const FILES = {
