@@ -17,7 +17,7 @@ import {
   TRIM_MARGIN_MS,
   trimAcknowledged,
 } from './stream-group.js';
-import { countOf, readTail } from './unacknowledged.js';
+import { countOf, unacknowledgedEntries } from './unacknowledged.js';
 
 /** How often a consumer reads the event registry again: a new event's entries wait at most this long. */
 export const EVENTS_REFRESH_MS_DEFAULT = 1_000;
@@ -135,7 +135,7 @@ export class RedisLog implements Log {
   }
 
   unacknowledged(group: string, eventId: string): Promise<LogEntry[]> {
-    return readTail(this.#redis, eventId, group);
+    return unacknowledgedEntries(this.#redis, eventId, group);
   }
 
   /** Trims the streams of the events whose entries some group of this log acknowledged since the last trim. */

@@ -7,8 +7,15 @@ import { PROJECTION_GROUP } from '../log.js';
 import type { RedisClient } from './client.js';
 import { eventKeys } from './encoding.js';
 import { decodeEntry, entryJsonOf } from './entry-codec.js';
-import { type GroupInfo, oldestPendingIdOf, streamEntriesOf } from './redis-replies.js';
+import {
+  type GroupInfo,
+  oldestPendingIdOf,
+  pendingDeliveriesOf,
+  type RawStreamEntry,
+  streamEntriesOf,
+} from './redis-replies.js';
 import { groupInfo } from './stream-group.js';
+import { compareStreamIds } from './stream-id.js';
 
 /** Page of the fallback count: one XRANGE reply stays small. */
 const COUNT_PAGE_ENTRIES = 1_000;
@@ -68,8 +75,12 @@ export async function tailStart(
 
 /** The log entries of an XRANGE reply; an undecodable entry is the consumers' to dead-letter, not counted. */
 export function decodeRows(reply: unknown): LogEntry[] {
+  return decodeEntries(streamEntriesOf(reply));
+}
+
+function decodeEntries(rows: readonly RawStreamEntry[]): LogEntry[] {
   const entries: LogEntry[] = [];
-  for (const { fields } of streamEntriesOf(reply)) {
+  for (const { fields } of rows) {
     const json = fields === null ? undefined : entryJsonOf(fields);
     if (json === undefined) continue;
     try {
@@ -87,4 +98,28 @@ export async function readTail(
 ): Promise<LogEntry[]> {
   const start = await tailStart(redis, eventId, group);
   return decodeRows(await redis.xrange(eventKeys(eventId).log, start, '+'));
+}
+
+/**
+ * Exactly the entries the group has not acknowledged, oldest first: the tail from readTail without the
+ * entries acknowledged after the oldest pending one (the rebuild and the audit take the whole tail, since
+ * replaying an acknowledged entry changes nothing; a consumer of the port is told exactly).
+ */
+export async function unacknowledgedEntries(
+  redis: RedisClient,
+  eventId: string,
+  group: string,
+): Promise<LogEntry[]> {
+  const key = eventKeys(eventId).log;
+  const info = await groupInfo(redis, eventId, group);
+  if (info === undefined) return decodeRows(await redis.xrange(key, '-', '+'));
+  const start = await tailStart(redis, eventId, group);
+  const rows = streamEntriesOf(await redis.xrange(key, start, '+'));
+  if (info.pending === 0 || start === '-' || start.startsWith('(')) return decodeEntries(rows);
+  const pending = pendingDeliveriesOf(
+    await redis.xpending(key, group, start, info.lastDeliveredId, info.pending + rows.length),
+  );
+  return decodeEntries(
+    rows.filter((row) => pending.has(row.id) || compareStreamIds(row.id, info.lastDeliveredId) > 0),
+  );
 }
