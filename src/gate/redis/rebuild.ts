@@ -5,8 +5,10 @@
 // Used when Redis has lost some of an event's keys and by `boxoffice reconcile`; when Redis lost the event
 // whole, it is marked lost instead (see rebuildEvent).
 import { randomBytes } from 'node:crypto';
+import { SEAT_BYTE_AVAILABLE, SEAT_BYTE_HELD, SEAT_BYTE_SOLD } from '../../domain/seat-bytes.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
 import type { EventSpec, Hold } from '../../domain/types.js';
+import { COUNT_FIELDS, countField } from '../../log/redis/encoding.js';
 import { readTail } from '../../log/redis/unacknowledged.js';
 import type { Store } from '../../store/store.js';
 import { fromStore } from '../../store/unavailable.js';
@@ -102,7 +104,7 @@ async function lostState(eventId: string, options: RebuildOptions): Promise<Rebu
   const standing = await fromStore(() => options.store.gateStanding(eventId));
   if (standing === undefined) return 'unknown';
   if (standing.lost !== undefined) return 'lost';
-  const marker = await options.redis.hget(eventKeys(eventId).counts, 'epoch');
+  const marker = await options.redis.hget(eventKeys(eventId).counts, COUNT_FIELDS.epoch);
   if (marker !== null) return undefined;
   const reason =
     `Redis lost the gate state of epoch ${standing.epoch} (the event's keys and their marker are gone, ` +
@@ -190,22 +192,22 @@ export function foldSnapshot(
       else if (entry.type !== 'order_cancelled') live.delete(entry.hold.id);
     },
   });
-  const bytes = Buffer.alloc(layout.seatCount, '0');
+  const bytes = Buffer.alloc(layout.seatCount, SEAT_BYTE_AVAILABLE);
   for (let i = 0; i < layout.seatCount; i++) {
-    if (book.seatState[i] === SEAT_HELD) bytes[i] = 0x68;
-    else if (book.seatState[i] === SEAT_SOLD) bytes[i] = 0x73;
+    if (book.seatState[i] === SEAT_HELD) bytes[i] = SEAT_BYTE_HELD;
+    else if (book.seatState[i] === SEAT_SOLD) bytes[i] = SEAT_BYTE_SOLD;
   }
   const counts: Record<string, number> = {};
   for (const [id, pool] of book.pools) {
-    counts[`p:${id}:held`] = pool.held;
-    counts[`p:${id}:sold`] = pool.sold;
+    counts[countField('pool', id, 'held')] = pool.held;
+    counts[countField('pool', id, 'sold')] = pool.sold;
   }
   for (const [id, section] of book.sections) {
-    counts[`s:${id}:held`] = section.counts.held;
-    counts[`s:${id}:sold`] = section.counts.sold;
+    counts[countField('section', id, 'held')] = section.counts.held;
+    counts[countField('section', id, 'sold')] = section.counts.sold;
   }
   // Written as a count (load-event.lua writes every field that is not 0), read by place.lua.
-  if (!book.salesOpen) counts.closed = 1;
+  if (!book.salesOpen) counts[COUNT_FIELDS.closed] = 1;
   const holds: FoldedState['holds'] = [];
   for (const hold of live.values()) {
     const offsets = hold.items.flatMap((item) =>

@@ -11,6 +11,7 @@ import { LATE_CONFIRM_MEMORY_MS } from '../../domain/limits.js';
 import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { EventSpec, EventState, Hold, Order, SeatState, SeatStatus } from '../../domain/types.js';
+import { COUNT_FIELDS } from '../../log/redis/encoding.js';
 import { decodeRows, tailStart } from '../../log/redis/unacknowledged.js';
 import type { Store } from '../../store/store.js';
 import type {
@@ -336,7 +337,7 @@ export class RedisGate implements Gate {
     const reply = await this.#run('view', eventId, this.#keys(eventId), [tailFrom]);
     if (reply === undefined) return undefined;
     const counts = countsOf(reply[1] as unknown as readonly string[]);
-    const current = await this.#currentLayout(eventId, layout, counts.get('specv') ?? 0);
+    const current = await this.#currentLayout(eventId, layout, counts.get(COUNT_FIELDS.specVersion) ?? 0);
     return { state: stateOf(current, counts), tail: decodeRows(reply[2]) };
   }
 
@@ -532,9 +533,9 @@ function listenForRestocks(subscriber: Redis, cache: SoldOutCache): void {
 
 function targetKey(target: HoldTarget): string {
   return target.kind === 'pool'
-    ? `p:${target.poolId}`
+    ? `${COUNT_FIELDS.pool}${target.poolId}`
     : target.kind === 'section'
-      ? `s:${target.sectionId}`
+      ? `${COUNT_FIELDS.section}${target.sectionId}`
       : '';
 }
 

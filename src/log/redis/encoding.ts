@@ -4,6 +4,7 @@
 // Every key of one event carries the hash tag {ev:<id>}, so a Lua call touches one slot and an event lives on
 // one shard of a Redis Cluster; events spread over shards. The registry of events is the one key outside any
 // event: it is read to find the events, never in a script.
+import { SEAT_BYTE_AVAILABLE, SEAT_BYTE_HELD, SEAT_BYTE_SOLD } from '../../domain/seat-bytes.js';
 import { PROJECTION_GROUP } from '../log.js';
 
 /** Set of all event ids: what sweepers, projectors and live fan-out iterate over. */
@@ -23,8 +24,12 @@ export const DEAD_LETTER_FIELDS = {
   consumer: 'consumer',
 } as const;
 
-/** The seat map: one byte per seat in definition order. Printable, so that `curl` shows the map. */
-export const SEAT_CHARS = { available: '0', held: 'h', sold: 's' } as const;
+/** The seat map: one byte per seat in definition order (domain/seat-bytes.ts), as the scripts write them. */
+export const SEAT_CHARS = {
+  available: String.fromCharCode(SEAT_BYTE_AVAILABLE),
+  held: String.fromCharCode(SEAT_BYTE_HELD),
+  sold: String.fromCharCode(SEAT_BYTE_SOLD),
+} as const;
 
 /** Fields of an event's counts hash. */
 export const COUNT_FIELDS = {
