@@ -42,8 +42,6 @@ export class RedisLog implements Log {
   readonly #onUndecodable: RedisLogOptions['onUndecodable'];
   /** Events with entries acknowledged since they were last trimmed. */
   readonly #toTrim = new Set<string>();
-  /** The stream JSON of each record handed out, for its dead letter. */
-  readonly #json = new WeakMap<LogRecord, string>();
 
   constructor(options: RedisLogOptions) {
     this.#redis = options.redis;
@@ -79,14 +77,7 @@ export class RedisLog implements Log {
         const json = item.fields === null ? undefined : entryJsonOf(item.fields);
         try {
           if (json === undefined) throw new Error('The stream entry has no log entry field.');
-          const record = {
-            id: item.id,
-            eventId: item.eventId,
-            entry: decodeEntry(json),
-            deliveries: item.deliveries,
-          };
-          this.#json.set(record, json);
-          records.push(record);
+          records.push(new StreamRecord(item.id, item.eventId, decodeEntry(json), item.deliveries, json));
         } catch (error) {
           const text = error instanceof Error ? error.message : String(error);
           const letter = { id: item.id, json: json ?? '', error: text, member };
@@ -112,7 +103,7 @@ export class RedisLog implements Log {
         for (const eventId of byEvent.keys()) this.#toTrim.add(eventId);
       },
       deadLetter: async (record, error) => {
-        const json = this.#json.get(record) ?? JSON.stringify(record.entry);
+        const json = record instanceof StreamRecord ? record.json : JSON.stringify(record.entry);
         await deadLetter(redis, record.eventId, group, { id: record.id, json, error, member });
         this.#toTrim.add(record.eventId);
       },
@@ -151,6 +142,17 @@ export class RedisLog implements Log {
 
   /** The Redis client is the caller's: it stays open. */
   async close(): Promise<void> {}
+}
+
+/** A record as read from a stream, with the entry's JSON as the stream holds it (for its dead letter). */
+class StreamRecord implements LogRecord {
+  constructor(
+    readonly id: string,
+    readonly eventId: string,
+    readonly entry: LogEntry,
+    readonly deliveries: number,
+    readonly json: string,
+  ) {}
 }
 
 async function inGroups(
