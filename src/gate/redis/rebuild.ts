@@ -8,8 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { SEAT_BYTE_AVAILABLE, SEAT_BYTE_HELD, SEAT_BYTE_SOLD } from '../../domain/seat-bytes.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
 import type { EventSpec, Hold } from '../../domain/types.js';
+import { PROJECTION_GROUP } from '../../log/log.js';
 import { COUNT_FIELDS, countField } from '../../log/redis/encoding.js';
-import { readTail } from '../../log/redis/unacknowledged.js';
+import { RedisLog } from '../../log/redis/redis-log.js';
 import type { Store } from '../../store/store.js';
 import { fromStore } from '../../store/unavailable.js';
 import { EventBook, SEAT_HELD, SEAT_SOLD } from '../memory/event-book.js';
@@ -81,7 +82,8 @@ async function rebuildOnce(eventId: string, options: RebuildOptions): Promise<Re
       const lost = await lostState(eventId, options);
       if (lost !== undefined) return lost;
     }
-    const tail = await readTail(redis, eventId);
+    // What the projectors have not acknowledged, read through the log port: the store may lack it.
+    const tail = await new RedisLog({ redis }).unacknowledged(PROJECTION_GROUP, eventId);
     // Projected under the epoch the tail was written in, before the new one starts.
     if (tail.length > 0) await fromStore(() => store.appendEntries(tail));
     // From here on, batches of the old epoch are refused; those committed before are in the snapshot.

@@ -1,7 +1,7 @@
 // The part of an event's log a group has not acknowledged: from the group's oldest pending entry, or after
 // its last delivered entry when none is pending. For the projectors' group that is the unprojected tail:
 // acknowledged entries are in the store, everything from this frontier on may not be. The audit counts and
-// reads it; the rebuild replays it into the store.
+// reads it; the rebuild replays it into the store (through the port, RedisLog.unacknowledged).
 import type { LogEntry } from '../../domain/log-entry.js';
 import { PROJECTION_GROUP } from '../log.js';
 import type { RedisClient } from './client.js';
@@ -90,20 +90,10 @@ function decodeEntries(rows: readonly RawStreamEntry[]): LogEntry[] {
   return entries;
 }
 
-/** The entries of the event the group has not acknowledged, oldest first. */
-export async function readTail(
-  redis: RedisClient,
-  eventId: string,
-  group: string = PROJECTION_GROUP,
-): Promise<LogEntry[]> {
-  const start = await tailStart(redis, eventId, group);
-  return decodeRows(await redis.xrange(eventKeys(eventId).log, start, '+'));
-}
-
 /**
- * Exactly the entries the group has not acknowledged, oldest first: the tail from readTail without the
- * entries acknowledged after the oldest pending one (the rebuild and the audit take the whole tail, since
- * replaying an acknowledged entry changes nothing; a consumer of the port is told exactly).
+ * Exactly the entries the group has not acknowledged, oldest first: the tail from tailStart on without the
+ * entries acknowledged after the oldest pending one (the audit reads the whole tail with the gate's counts,
+ * since the store's snapshot decides which of it is shown; the port says exactly).
  */
 export async function unacknowledgedEntries(
   redis: RedisClient,
