@@ -1,5 +1,6 @@
 // What the Redis adapter of the log does beyond the port's contract (test/contracts/log-port.test.ts): its
-// dead letters (fields, raw JSON, never for an entry no longer pending) and entries it cannot decode.
+// dead letters (fields, raw JSON, none for an entry another member acknowledged, one for an entry Redis
+// lost) and entries it cannot decode.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newHold } from '../../src/domain/hold.js';
@@ -73,6 +74,22 @@ describe.skipIf(!redisAvailable())('RedisLog', () => {
     await log.consumer('g', 'other').acknowledge([record as LogRecord]);
     await slow.deadLetter(record as LogRecord, 'too late');
     expect(await deadLetters(eventId)).toEqual([]);
+  });
+
+  it('dead-letters an entry Redis lost with its stream (a refused decision of a lost gate state)', async () => {
+    const { eventId, log } = await logWith([placedJson('x', 1)]);
+    const member = log.consumer('g', 'm');
+    const [record] = await member.readNew(10);
+    // Redis restarted empty and the gate's state was rebuilt: a new stream and group, without the entry.
+    await redis.del(eventKeys(eventId).log);
+    await redis.xgroup('CREATE', eventKeys(eventId).log, 'g', '$', 'MKSTREAM');
+    await member.deadLetter(record as LogRecord, 'refused: older gate epoch');
+    await redis.del(eventKeys(eventId).log);
+    await member.deadLetter(record as LogRecord, 'refused again, no stream at all');
+    expect((await deadLetters(eventId)).map((fields) => fields[5])).toEqual([
+      'refused: older gate epoch',
+      'refused again, no stream at all',
+    ]);
   });
 
   it('moves entries it cannot decode to the dead letters at once, and reports them', async () => {

@@ -88,17 +88,20 @@ export async function acknowledge(
 }
 
 /**
- * Moves an entry to the event's dead-letter stream and acknowledges it, in one step, and only while it is
- * still pending in the group: one another member acknowledged meanwhile was projected after all.
+ * Moves an entry to the event's dead-letter stream and acknowledges it, in one step. Skipped only when the
+ * entry is still in the stream but no longer pending in the group: another member acknowledged it meanwhile,
+ * so it was projected after all. An entry the stream no longer has (Redis lost it with its group, and the
+ * gate's state was rebuilt) is dead-lettered: it is a decision the store refused or cannot take.
  * KEYS: log, dead letters. ARGV: group, id, entry JSON, error, member, dead letters kept.
  */
 const DEAD_LETTER = `
-local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
-if #pending == 0 then return 0 end
+local pending = redis.pcall('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
+local is_pending = type(pending) == 'table' and pending.err == nil and #pending > 0
+if not is_pending and #redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2]) > 0 then return 0 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', '${DEAD_LETTER_FIELDS.id}', ARGV[2],
   '${DEAD_LETTER_FIELDS.entry}', ARGV[3], '${DEAD_LETTER_FIELDS.error}', ARGV[4],
   '${DEAD_LETTER_FIELDS.consumer}', ARGV[5])
-redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.pcall('XACK', KEYS[1], ARGV[1], ARGV[2])
 return 1`;
 
 export interface DeadLetter {
@@ -108,7 +111,7 @@ export interface DeadLetter {
   readonly member: string;
 }
 
-/** True when the entry was moved; false when it was no longer pending. */
+/** True when the entry was moved; false when another member had acknowledged it. */
 export async function deadLetter(
   redis: RedisClient,
   eventId: string,
