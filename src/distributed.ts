@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { AccessSettings } from './auth/access.js';
 import { redisRevocations } from './auth/revocations.js';
+import { distributedProjector } from './distributed-projector.js';
 import type { EventDefaults } from './domain/event-spec.js';
 import { connectRedis, connectSubscriber, type RedisTarget } from './gate/redis/connect.js';
 import {
@@ -22,7 +23,7 @@ import { registerEventGauges } from './metrics/event-gauges.js';
 import { instrumentGate } from './metrics/instrumented-gate.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createProjectorMetrics } from './metrics/projector-metrics.js';
-import { Projector } from './projector/projector.js';
+import type { Projector } from './projector/projector.js';
 import type { CallerIdentity, RateLimitSettings } from './ratelimit/rate-limits.js';
 import { RedisRateCounter } from './ratelimit/redis-counter.js';
 import { auditStream } from './service/audit.js';
@@ -143,7 +144,7 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, logger);
   const projectorMetrics = options.projector ? createProjectorMetrics(metrics.registry) : undefined;
   const projector = options.projector
-    ? new Projector({
+    ? distributedProjector({
         redis,
         store,
         consumer: `${hostname()}-${process.pid}-api`,

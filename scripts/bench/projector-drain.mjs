@@ -16,9 +16,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { distributedProjector } from '../../dist/distributed-projector.js';
 import { newHold } from '../../dist/domain/hold.js';
 import { EVENTS_KEY, eventKeys } from '../../dist/gate/redis/keys.js';
-import { Projector } from '../../dist/projector/projector.js';
 import { migrate } from '../../dist/store/migrate.js';
 import { PostgresDriver } from '../../dist/store/postgres/postgres-driver.js';
 import { SqlStore } from '../../dist/store/sql-store.js';
@@ -85,7 +85,7 @@ try {
     const client = new Redis(redisServer.port, '127.0.0.1');
     redisClients.push(client);
     workers.push(
-      new Projector({
+      distributedProjector({
         redis: client,
         store: new SqlStore(driver),
         consumer: `bench-${i}`,

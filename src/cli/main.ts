@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return serve(rest);
     case 'worker': {
-      const { runWorker } = await import('../projector/worker-command.js');
+      const { runWorker } = await import('./worker-command.js');
       return runWorker(rest);
     }
     case 'reconcile': {

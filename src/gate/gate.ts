@@ -94,9 +94,7 @@ export interface SeatMap {
 }
 
 /** The seat-map bytes: printable, so that `curl` shows the map, and the Redis gate's own encoding. */
-export const SEAT_BYTE_AVAILABLE = 0x30; // '0'
-export const SEAT_BYTE_HELD = 0x68; // 'h'
-export const SEAT_BYTE_SOLD = 0x73; // 's'
+export { SEAT_BYTE_AVAILABLE, SEAT_BYTE_HELD, SEAT_BYTE_SOLD } from '../domain/seat-bytes.js';
 
 export interface Gate {
   /** false when an event with this id exists already. */

@@ -4,8 +4,8 @@
 // handful of events per instance. With a Cluster client the duplicate sends each tail's XREAD to the node
 // that owns the event's slot, since the stream key carries the event's hash tag.
 import { Cluster } from 'ioredis';
-import { eventKeys } from '../gate/redis/keys.js';
-import type { RedisClient } from '../gate/redis/scripts.js';
+import type { RedisClient } from '../log/redis/client.js';
+import { eventKeys } from '../log/redis/encoding.js';
 import type { ChangeFeed, FeedListener } from './change-feed.js';
 import { REDIS_FEED_BLOCK_MS } from './limits.js';
 import { type StreamConnection, StreamTail } from './stream-tail.js';

@@ -2,7 +2,7 @@
 // dedicated connection: XREAD BLOCK holds its connection, and disconnecting it is how the tail stops at
 // once instead of after the block timeout.
 import type { LogEntry } from '../domain/log-entry.js';
-import { decodeEntry, entryJsonOf } from '../gate/redis/log-stream.js';
+import { decodeEntry, entryJsonOf } from '../log/redis/entry-codec.js';
 import type { FeedListener } from './change-feed.js';
 import { REDIS_FEED_READ_ENTRIES_MAX, REDIS_FEED_RETRY_MS } from './limits.js';
 

@@ -1,37 +1,31 @@
-// Commits one batch of stream entries to the store in one transaction, then acknowledges them (never
-// before: an entry acknowledged but not committed would be lost). When the transaction fails:
+// Commits one batch of log records to the store in one transaction, then acknowledges them (never before:
+// a record acknowledged but not committed would be lost). When the transaction fails:
 // - the store is at fault (it does not answer its ping, or the error is not one an entry can cause, see
 //   store-faults.ts): nobody's entry is to blame. The whole batch is retried with backoff until the store
 //   takes it, with one log line at the start and one at the end;
 // - otherwise some entry fails. The batch is cut in halves, recursively, so that healthy entries land and
-//   the failing ones are isolated. An isolated entry delivered maxDeliveries times goes to the event's
-//   dead-letter stream; below that it stays pending, and a claim delivers it again after claimIdleMs.
-// Entries that cannot be decoded go to the dead-letter stream at once: no retry can fix them. So do entries
-// the store refuses for an older gate epoch (store/epoch-fence.ts): a later delivery would be refused too.
-
-import { type LogEntry, statusAfter } from '../domain/log-entry.js';
-import { decodeEntry, entryJsonOf } from '../gate/redis/log-stream.js';
+//   the failing ones are isolated. An isolated record delivered maxDeliveries times goes to the group's
+//   dead letters; below that it stays pending, and a claim delivers it again after the claim idle time.
+// Records the store refuses for an older gate epoch (store/epoch-fence.ts) go to the dead letters at once:
+// a later delivery would be refused too.
+import type { LogEntry } from '../domain/log-entry.js';
+import type { LogConsumer, LogRecord } from '../log/log.js';
 import type { ProjectorMetrics } from '../metrics/projector-metrics.js';
 import type { Store } from '../store/store.js';
-import type { StreamEntry } from './batch-reader.js';
-import { acknowledge, deadLetter, deliveryCount, type RedisClient, type StoredEnding } from './log-group.js';
 import { OutageLog, type ProjectorLogger } from './outage-log.js';
 import { Backoff } from './pause.js';
 import { entriesToBlame } from './store-faults.js';
-import { oldestStreamIdMs } from './stream-id.js';
 
 /** First and longest wait between retries of a batch while the store is unreachable. */
 const STORE_RETRY_MS_MIN = 100;
 const STORE_RETRY_MS_MAX = 5_000;
 
-interface DecodedEntry extends StreamEntry {
-  readonly entry: LogEntry;
-}
+/** Work after the store has a batch and before it is acknowledged: a failure leaves the batch pending. */
+export type ProjectedHook = (records: readonly LogRecord[]) => Promise<void>;
 
 export interface BatchCommitOptions {
-  readonly redis: RedisClient;
+  readonly consumer: LogConsumer;
   readonly store: Pick<Store, 'appendEntries' | 'ping'>;
-  readonly consumer: string;
   readonly maxDeliveries: number;
   readonly metrics: ProjectorMetrics | undefined;
   readonly logger: ProjectorLogger | undefined;
@@ -39,8 +33,7 @@ export interface BatchCommitOptions {
   /** Waits, or returns early when the projector stops. */
   readonly sleep: (ms: number) => Promise<void>;
   readonly stopping: () => boolean;
-  /** Told of every event with entries acknowledged, so that its stream gets trimmed. */
-  readonly acknowledged: (eventId: string) => void;
+  readonly projected: ProjectedHook | undefined;
 }
 
 export class BatchCommit {
@@ -53,24 +46,14 @@ export class BatchCommit {
     this.#storeOutage = new OutageLog(options.logger, 'The store', options.clock);
   }
 
-  async commit(batch: readonly StreamEntry[]): Promise<void> {
-    const decoded: DecodedEntry[] = [];
-    for (const item of batch) {
-      const json = item.fields === null ? undefined : entryJsonOf(item.fields);
-      try {
-        if (json === undefined) throw new Error('The stream entry has no log entry field.');
-        decoded.push({ ...item, entry: decodeEntry(json) });
-      } catch (error) {
-        await this.#deadLetter(item, json ?? '', error);
-      }
-    }
-    if (decoded.length > 0) await this.#commitOrIsolate(decoded);
+  async commit(batch: readonly LogRecord[]): Promise<void> {
+    if (batch.length > 0) await this.#commitOrIsolate(batch);
   }
 
-  async #commitOrIsolate(entries: readonly DecodedEntry[]): Promise<void> {
+  async #commitOrIsolate(records: readonly LogRecord[]): Promise<void> {
     let failure: { error: unknown } | undefined;
     for (;;) {
-      failure = await this.#tryCommit(entries);
+      failure = await this.#tryCommit(records);
       if (failure === undefined) return;
       this.#options.metrics?.failedBatch();
       if (entriesToBlame(failure.error) && (await this.#storeAnswers())) break;
@@ -79,19 +62,19 @@ export class BatchCommit {
       if (this.#options.stopping()) return;
       await this.#options.sleep(this.#backoff.nextMs());
     }
-    const [only] = entries;
-    if (entries.length === 1 && only !== undefined) return this.#blame(only, failure.error);
-    const middle = Math.ceil(entries.length / 2);
-    await this.#commitOrIsolate(entries.slice(0, middle));
-    await this.#commitOrIsolate(entries.slice(middle));
+    const [only] = records;
+    if (records.length === 1 && only !== undefined) return this.#blame(only, failure.error);
+    const middle = Math.ceil(records.length / 2);
+    await this.#commitOrIsolate(records.slice(0, middle));
+    await this.#commitOrIsolate(records.slice(middle));
   }
 
   /** Commits and acknowledges; the store's error when the transaction failed. */
-  async #tryCommit(entries: readonly DecodedEntry[]): Promise<{ error: unknown } | undefined> {
+  async #tryCommit(records: readonly LogRecord[]): Promise<{ error: unknown } | undefined> {
     const startedMs = performance.now();
     let refused: ReadonlySet<LogEntry>;
     try {
-      const outcome = await this.#options.store.appendEntries(entries.map((item) => item.entry));
+      const outcome = await this.#options.store.appendEntries(records.map((record) => record.entry));
       refused = new Set(outcome.refused);
     } catch (error) {
       return { error };
@@ -99,49 +82,31 @@ export class BatchCommit {
     this.#storeOutage.recovered();
     this.#backoff.reset();
     const metrics = this.#options.metrics;
-    metrics?.committed(entries.length, (performance.now() - startedMs) / 1000);
-    metrics?.lag((this.#options.clock() - oldestStreamIdMs(entries.map((item) => item.id))) / 1000);
-    // Redis failing here leaves the entries pending: they are claimed and projected again, which changes
+    metrics?.committed(records.length, (performance.now() - startedMs) / 1000);
+    metrics?.lag(Math.max(0, this.#options.clock() - oldestAtMs(records)) / 1000);
+    // The log failing here leaves the records pending: they are claimed and projected again, which changes
     // nothing in the store.
-    await this.#acknowledge(entries.filter((item) => !refused.has(item.entry)));
-    for (const item of entries) if (refused.has(item.entry)) await this.#refuseStale(item);
+    const stored = records.filter((record) => !refused.has(record.entry));
+    if (stored.length > 0) {
+      await this.#options.projected?.(stored);
+      await this.#options.consumer.acknowledge(stored);
+    }
+    for (const record of records) if (refused.has(record.entry)) await this.#refuseStale(record);
     return undefined;
   }
 
   /**
-   * An entry the store refused: decided under an older gate epoch than the event's (it was rebuilt since, so
+   * A record the store refused: decided under an older gate epoch than the event's (it was rebuilt since, so
    * the rebuilt gate does not know it), and not shown by the store. It is an acknowledged decision that
-   * Redis lost; writing it now would put it behind the rebuild's snapshot. It goes to the dead-letter stream,
+   * the gate lost; writing it now would put it behind the rebuild's snapshot. It goes to the dead letters,
    * where the audit counts it, never silently into the store.
    */
-  async #refuseStale(item: DecodedEntry): Promise<void> {
+  async #refuseStale(record: LogRecord): Promise<void> {
     const error = new Error(
-      `Refused by the store: decided under gate epoch ${item.entry.epoch}, before the event's gate state ` +
+      `Refused by the store: decided under gate epoch ${record.entry.epoch}, before the event's gate state ` +
         'was rebuilt; the rebuilt gate does not know it.',
     );
-    await this.#deadLetter(item, entryJsonOf(item.fields ?? []) ?? '', error);
-  }
-
-  async #acknowledge(entries: readonly DecodedEntry[]): Promise<void> {
-    const idsByEvent = new Map<string, { ids: string[]; ended: StoredEnding[] }>();
-    for (const item of entries) {
-      let event = idsByEvent.get(item.eventId);
-      if (event === undefined) {
-        event = { ids: [], ended: [] };
-        idsByEvent.set(item.eventId, event);
-      }
-      event.ids.push(item.id);
-      // The store has this ending now: the gate's record of it, kept for reads until then, can go.
-      const { type, hold } = item.entry;
-      if (type !== 'hold_placed' && type !== 'hold_extended' && type !== 'order_cancelled')
-        event.ended.push({ holdId: hold.id, status: statusAfter(item.entry) });
-    }
-    await Promise.all(
-      [...idsByEvent].map(([eventId, { ids, ended }]) =>
-        acknowledge(this.#options.redis, eventId, ids, ended),
-      ),
-    );
-    for (const eventId of idsByEvent.keys()) this.#options.acknowledged(eventId);
+    await this.#deadLetter(record, error);
   }
 
   async #storeAnswers(): Promise<boolean> {
@@ -153,35 +118,32 @@ export class BatchCommit {
     }
   }
 
-  /** An entry that failed alone while the store answers. */
-  async #blame(item: DecodedEntry, error: unknown): Promise<void> {
-    const { redis, maxDeliveries, logger } = this.#options;
-    const deliveries = await deliveryCount(redis, item.eventId, item.id);
-    // No longer pending: another worker projected it meanwhile.
-    if (deliveries === undefined) return;
-    if (deliveries >= maxDeliveries) {
-      await this.#deadLetter(item, entryJsonOf(item.fields ?? []) ?? '', error);
+  /** A record that failed alone while the store answers. */
+  async #blame(record: LogRecord, error: unknown): Promise<void> {
+    if (record.deliveries >= this.#options.maxDeliveries) {
+      await this.#deadLetter(record, error);
       return;
     }
-    logger?.warn(
-      { eventId: item.eventId, entryId: item.id, deliveries, err: error },
+    this.#options.logger?.warn(
+      { eventId: record.eventId, entryId: record.id, deliveries: record.deliveries, err: error },
       'log entry failed to project; it stays pending and is delivered again',
     );
   }
 
-  async #deadLetter(item: StreamEntry, json: string, error: unknown): Promise<void> {
+  async #deadLetter(record: LogRecord, error: unknown): Promise<void> {
     const text = error instanceof Error ? error.message : String(error);
-    await deadLetter(this.#options.redis, item.eventId, {
-      id: item.id,
-      json,
-      error: text,
-      consumer: this.#options.consumer,
-    });
+    await this.#options.consumer.deadLetter(record, text);
     this.#options.metrics?.deadLettered(1);
-    this.#options.acknowledged(item.eventId);
     this.#options.logger?.error(
-      { eventId: item.eventId, entryId: item.id, error: text },
-      'log entry moved to the dead-letter stream',
+      { eventId: record.eventId, entryId: record.id, error: text },
+      'log entry moved to the dead letters',
     );
   }
+}
+
+/** When the oldest record was decided: the projection lag is measured from there. */
+function oldestAtMs(records: readonly LogRecord[]): number {
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const record of records) oldest = Math.min(oldest, record.entry.atMs);
+  return oldest;
 }

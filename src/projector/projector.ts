@@ -1,17 +1,16 @@
-// The projector worker of the distributed shape: reads the event log streams as a member of the consumer
-// group `projectors`, projects each batch into the store in one transaction, acknowledges it, takes over
-// entries a dead worker left pending, moves poison entries to dead-letter streams and trims what every
-// worker is done with. Any number of workers share the streams; the projection is idempotent and
-// commutative per hold (store/projection.ts), so redelivered or reordered entries change nothing.
-import { EVENTS_KEY } from '../gate/redis/keys.js';
+// The projector: reads the log as a member of a consumer group (`projectors` by default), projects each batch
+// into the store in one transaction, acknowledges it, takes over entries a dead member left pending, moves
+// poison entries to the dead letters and trims what every group is done with. It sees only the Log and Store
+// ports, so the same projector runs in both shapes; what one shape needs besides (the distributed gate's
+// records of ended holds) is the `projected` hook. Any number of workers share a group; the projection is
+// idempotent and commutative per hold (store/projection.ts), so redelivered or reordered entries change
+// nothing.
+import { type Log, type LogConsumer, type LogRecord, PROJECTION_GROUP } from '../log/log.js';
 import type { ProjectorMetrics } from '../metrics/projector-metrics.js';
 import type { Store } from '../store/store.js';
-import { BatchCommit } from './batch-commit.js';
-import { BatchReader, type StreamEntry } from './batch-reader.js';
-import { ensureGroup, type RedisClient, trimAcknowledged } from './log-group.js';
+import { BatchCommit, type ProjectedHook } from './batch-commit.js';
 import { OutageLog, type ProjectorLogger } from './outage-log.js';
 import { Backoff, Pause } from './pause.js';
-import { unprojected } from './unprojected.js';
 
 /** ~1,000 entries per transaction amortise its round trips (docs/projector.md) and keep a retry cheap. */
 export const BATCH_ENTRIES_MAX_DEFAULT = 1_000;
@@ -29,84 +28,76 @@ export const IDLE_WAIT_MS_DEFAULT = 100;
 export const GATHER_WAIT_MS_DEFAULT = 25;
 /** A batch below this share of batchMax counts as small. */
 const SMALL_BATCH_SHARE = 0.25;
-/** How often the event registry is read again: a new event's entries wait at most this long. */
-export const EVENTS_REFRESH_MS_DEFAULT = 1_000;
 /** How often streams with newly acknowledged entries are trimmed. */
 export const TRIM_INTERVAL_MS_DEFAULT = 1_000;
-/** First and longest wait after a round failed (Redis unreachable). */
+/** First and longest wait after a round failed (the log unreachable). */
 const ROUND_RETRY_MS_MIN = 100;
 const ROUND_RETRY_MS_MAX = 5_000;
-/** Events whose groups are created or whose streams are trimmed concurrently. */
-const STREAM_COMMANDS_CONCURRENT = 16;
 
 export interface ProjectorOptions {
-  readonly redis: RedisClient;
+  readonly log: Log;
   readonly store: Pick<Store, 'appendEntries' | 'ping'>;
+  /** The consumer group read as (PROJECTION_GROUP unless a test says otherwise). */
+  readonly group?: string;
   /** This worker's name in the group: unique among live workers (hostname and pid, say). */
   readonly consumer: string;
+  /** Runs after the store has a batch, before it is acknowledged (see BatchCommit). */
+  readonly projected?: ProjectedHook;
   readonly metrics?: ProjectorMetrics;
   readonly logger?: ProjectorLogger;
   readonly batchMax?: number;
   readonly claimIdleMs?: number;
   readonly maxDeliveries?: number;
   readonly idleWaitMs?: number;
-  readonly eventsRefreshMs?: number;
   readonly trimIntervalMs?: number;
   /** Wait after a small batch, to gather a fuller one (0: read again at once). */
   readonly gatherWaitMs?: number;
-  /** Acknowledged entries younger than this stay in the stream (see TRIM_MARGIN_MS). */
-  readonly trimMarginMs?: number;
   readonly clock?: () => number;
 }
 
 export class Projector {
-  readonly #redis: RedisClient;
+  readonly #log: Log;
+  readonly #group: string;
   readonly #batchMax: number;
   readonly #claimIdleMs: number;
   readonly #idleWaitMs: number;
-  readonly #eventsRefreshMs: number;
   readonly #trimIntervalMs: number;
-  readonly #trimMarginMs: number | undefined;
   readonly #gatherWaitMs: number;
   readonly #clock: () => number;
   readonly #logger: ProjectorLogger | undefined;
   readonly #metrics: ProjectorMetrics | undefined;
-  readonly #reader: BatchReader;
+  readonly #consumer: LogConsumer;
   readonly #commit: BatchCommit;
   readonly #pause = new Pause();
-  #eventIds: string[] = [];
-  readonly #grouped = new Set<string>();
-  readonly #toTrim = new Set<string>();
-  #eventsReadAtMs = Number.NEGATIVE_INFINITY;
+  /** The last claim filled its whole budget: more stale entries may wait, so claim again next round. */
+  #claimUnfinished = false;
   #claimedAtMs = Number.NEGATIVE_INFINITY;
   #trimmedAtMs = Number.NEGATIVE_INFINITY;
   #stopping = false;
   #loop: Promise<void> | undefined;
 
   constructor(options: ProjectorOptions) {
-    this.#redis = options.redis;
+    this.#log = options.log;
+    this.#group = options.group ?? PROJECTION_GROUP;
     this.#batchMax = positive('batchMax', options.batchMax ?? BATCH_ENTRIES_MAX_DEFAULT);
     this.#claimIdleMs = positive('claimIdleMs', options.claimIdleMs ?? CLAIM_IDLE_MS_DEFAULT);
     this.#idleWaitMs = positive('idleWaitMs', options.idleWaitMs ?? IDLE_WAIT_MS_DEFAULT);
-    this.#eventsRefreshMs = positive('eventsRefreshMs', options.eventsRefreshMs ?? EVENTS_REFRESH_MS_DEFAULT);
     this.#trimIntervalMs = positive('trimIntervalMs', options.trimIntervalMs ?? TRIM_INTERVAL_MS_DEFAULT);
-    this.#trimMarginMs = options.trimMarginMs;
     this.#gatherWaitMs = options.gatherWaitMs ?? GATHER_WAIT_MS_DEFAULT;
     this.#clock = options.clock ?? Date.now;
     this.#logger = options.logger;
     this.#metrics = options.metrics;
-    this.#reader = new BatchReader(options.redis, options.consumer, this.#claimIdleMs);
+    this.#consumer = options.log.consumer(this.#group, options.consumer);
     this.#commit = new BatchCommit({
-      redis: options.redis,
+      consumer: this.#consumer,
       store: options.store,
-      consumer: options.consumer,
       maxDeliveries: positive('maxDeliveries', options.maxDeliveries ?? MAX_DELIVERIES_DEFAULT),
       metrics: options.metrics,
       logger: options.logger,
       clock: this.#clock,
       sleep: (ms) => this.#pause.sleep(ms),
       stopping: () => this.#stopping,
-      acknowledged: (eventId) => this.#toTrim.add(eventId),
+      projected: options.projected,
     });
   }
 
@@ -128,17 +119,19 @@ export class Projector {
 
   /**
    * One round: claim stale entries when due, read new ones, commit them as one batch, trim when due.
-   * Resolves with the number of entries taken from the streams (0: nothing to do).
+   * Resolves with the number of entries taken from the log (0: nothing to do).
    */
   async runOnce(): Promise<number> {
     const nowMs = this.#clock();
-    if (nowMs - this.#eventsReadAtMs >= this.#eventsRefreshMs) await this.#refreshEvents();
-    const batch: StreamEntry[] = [];
-    if (this.#reader.claimUnfinished || nowMs - this.#claimedAtMs >= this.#claimIdleMs / 2) {
+    const batch: LogRecord[] = [];
+    if (this.#claimUnfinished || nowMs - this.#claimedAtMs >= this.#claimIdleMs / 2) {
       this.#claimedAtMs = nowMs;
-      batch.push(...(await this.#reader.claimStale(this.#eventIds, this.#batchMax)));
+      const claimed = await this.#consumer.claimStale(this.#claimIdleMs, this.#batchMax);
+      this.#claimUnfinished = claimed.length >= this.#batchMax;
+      batch.push(...claimed);
     }
-    batch.push(...(await this.#reader.readNew(this.#eventIds, this.#batchMax - batch.length)));
+    if (batch.length < this.#batchMax)
+      batch.push(...(await this.#consumer.readNew(this.#batchMax - batch.length)));
     if (batch.length > 0) await this.#commit.commit(batch);
     // Nothing left to read: the store has caught up with the log, as far as this worker can see.
     else this.#metrics?.lag(0);
@@ -152,7 +145,6 @@ export class Projector {
    */
   async drain(timeoutMs: number): Promise<number> {
     const deadlineMs = this.#clock() + timeoutMs;
-    this.#eventsReadAtMs = Number.NEGATIVE_INFINITY;
     let taken = 0;
     for (;;) {
       const round = await this.runOnce();
@@ -169,10 +161,10 @@ export class Projector {
     return taken;
   }
 
-  /** Entries of all known events not yet acknowledged by the group. */
+  /** Entries not yet acknowledged by the group: pending with some member, or never delivered. */
   async unprojected(): Promise<number> {
-    const counts = await Promise.all(this.#eventIds.map((eventId) => unprojected(this.#redis, eventId)));
-    return counts.reduce((sum, count) => sum + count, 0);
+    const position = (await this.#log.positions()).find((at) => at.group === this.#group);
+    return position === undefined ? 0 : position.pending + position.lag;
   }
 
   async #run(): Promise<void> {
@@ -198,31 +190,10 @@ export class Projector {
     }
   }
 
-  async #refreshEvents(): Promise<void> {
-    const eventIds = (await this.#redis.smembers(EVENTS_KEY)).sort();
-    const fresh = eventIds.filter((eventId) => !this.#grouped.has(eventId));
-    await inGroups(fresh, async (eventId) => {
-      await ensureGroup(this.#redis, eventId);
-      this.#grouped.add(eventId);
-    });
-    this.#eventIds = eventIds;
-    this.#eventsReadAtMs = this.#clock();
-  }
-
   async #trim(): Promise<void> {
     this.#trimmedAtMs = this.#clock();
-    const eventIds = [...this.#toTrim];
-    this.#toTrim.clear();
-    await inGroups(eventIds, (eventId) => trimAcknowledged(this.#redis, eventId, this.#trimMarginMs));
+    await this.#log.trim();
   }
-}
-
-async function inGroups(
-  eventIds: readonly string[],
-  work: (eventId: string) => Promise<void>,
-): Promise<void> {
-  for (let start = 0; start < eventIds.length; start += STREAM_COMMANDS_CONCURRENT)
-    await Promise.all(eventIds.slice(start, start + STREAM_COMMANDS_CONCURRENT).map(work));
 }
 
 function positive(name: string, value: number): number {

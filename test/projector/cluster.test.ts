@@ -2,9 +2,9 @@
 // event), each read with its own command; everything is projected, acknowledged and trimmed.
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { distributedProjector } from '../../src/distributed-projector.js';
 import { eventKeys } from '../../src/gate/redis/keys.js';
-import { Projector } from '../../src/projector/projector.js';
-import { unprojected } from '../../src/projector/unprojected.js';
+import { unacknowledgedCount as unprojected } from '../../src/log/redis/unacknowledged.js';
 import { uniqueEventId } from '../support/embedded.js';
 import { type RedisCluster, startRedisCluster } from '../support/redis-server.js';
 import {
@@ -54,7 +54,7 @@ describe.skipIf(!available)('projector: Redis Cluster', () => {
 
     const total = sales.reduce((sum, sale) => sum + sale.entries.length, 0);
     const meter = testMetrics();
-    const projector = new Projector({
+    const projector = distributedProjector({
       trimMarginMs: 0,
       redis,
       store: db.store,

@@ -2,10 +2,10 @@
 // worker claims them (XAUTOCLAIM) and projects them again, which changes nothing: no duplicate, no loss.
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { distributedProjector } from '../../src/distributed-projector.js';
 import type { LogEntry } from '../../src/domain/log-entry.js';
 import { eventKeys, PROJECTOR_GROUP } from '../../src/gate/redis/keys.js';
-import { Projector } from '../../src/projector/projector.js';
-import { unprojected } from '../../src/projector/unprojected.js';
+import { unacknowledgedCount as unprojected } from '../../src/log/redis/unacknowledged.js';
 import { uniqueEventId } from '../support/embedded.js';
 import type { RedisServer } from '../support/redis-server.js';
 import {
@@ -42,7 +42,7 @@ describe.skipIf(!available)('projector: a worker killed between commit and ackno
     const doomedRedis = new Redis(server.port, '127.0.0.1', { maxRetriesPerRequest: 0 });
     doomedRedis.on('error', () => {});
     let committed = 0;
-    const doomed = new Projector({
+    const doomed = distributedProjector({
       trimMarginMs: 0,
       redis: doomedRedis,
       consumer: 'doomed',
@@ -65,7 +65,7 @@ describe.skipIf(!available)('projector: a worker killed between commit and ackno
     expect(pending[0]).toBe(60);
 
     const meter = testMetrics();
-    const survivor = new Projector({
+    const survivor = distributedProjector({
       trimMarginMs: 0,
       redis,
       store: db.store,

@@ -3,11 +3,11 @@
 // dead-lettered at maxDeliveries. The healthy entries of their batch land; the metrics count both.
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { distributedProjector } from '../../src/distributed-projector.js';
 import { newHold } from '../../src/domain/hold.js';
 import type { LogEntry } from '../../src/domain/log-entry.js';
 import { eventKeys } from '../../src/gate/redis/keys.js';
-import { Projector } from '../../src/projector/projector.js';
-import { unprojected } from '../../src/projector/unprojected.js';
+import { unacknowledgedCount as unprojected } from '../../src/log/redis/unacknowledged.js';
 import { uniqueEventId } from '../support/embedded.js';
 import {
   appendToLog,
@@ -64,7 +64,7 @@ describe.skipIf(!available)('projector: dead letters', () => {
     await appendToLog(redis, eventId, ['{}'], 'not-e');
 
     const meter = testMetrics();
-    const projector = new Projector({
+    const projector = distributedProjector({
       trimMarginMs: 0,
       redis,
       store: db.store,

@@ -4,9 +4,10 @@
 // expired (and the platform would refund a sold order) until the store caught up.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LogEntry } from '../../src/domain/log-entry.js';
 import type { EventSpec } from '../../src/domain/types.js';
+import { forgetStoredEndings } from '../../src/gate/redis/ended-records.js';
 import { RedisGate } from '../../src/gate/redis/redis-gate.js';
-import { acknowledge } from '../../src/projector/log-group.js';
 import { type RedisServer, redisAvailable, startRedis } from '../support/redis-server.js';
 
 const T0 = 1_900_000_000_000;
@@ -58,13 +59,19 @@ describe.runIf(redisAvailable())('ending records after a late confirm', () => {
       T0 + 61_000,
     );
     expect(late.ok).toBe(true);
-    // The projector stores the expiry and acknowledges it after the late confirm was decided.
-    await acknowledge(redis, s.id, ['0-1'], [{ holdId, status: 'expired' }]);
+    // The projector stores the expiry and forgets its record after the late confirm was decided.
+    const stored = (type: 'hold_expired' | 'hold_confirmed', id: string) => ({
+      id,
+      eventId: s.id,
+      deliveries: 1,
+      entry: { type, eventId: s.id, atMs: T0, hold: outcome.hold } as LogEntry,
+    });
+    await forgetStoredEndings(redis)([stored('hold_expired', '0-1')]);
     const recent = await gate.recentEnding(holdId);
     expect(recent?.hold.status).toBe('confirmed');
     expect(recent?.order).toMatchObject({ paymentReference: 'pi_9', late: true });
-    // Once the confirmation is stored and acknowledged, the record goes.
-    await acknowledge(redis, s.id, ['0-2'], [{ holdId, status: 'confirmed' }]);
+    // Once the confirmation is stored, the record goes.
+    await forgetStoredEndings(redis)([stored('hold_confirmed', '0-2')]);
     expect(await gate.recentEnding(holdId)).toBeUndefined();
   });
 });

@@ -3,10 +3,10 @@
 // `unprojected` counts exactly what the group has not acknowledged.
 import type { Redis } from 'ioredis';
 import { describe, expect, it, vi } from 'vitest';
+import { distributedProjector } from '../../src/distributed-projector.js';
 import { EVENTS_KEY, eventKeys, PROJECTOR_GROUP } from '../../src/gate/redis/keys.js';
-import { ensureGroup, trimAcknowledged } from '../../src/projector/log-group.js';
-import { Projector } from '../../src/projector/projector.js';
-import { unprojected } from '../../src/projector/unprojected.js';
+import { ensureGroup, trimAcknowledged } from '../../src/log/redis/stream-group.js';
+import { unacknowledgedCount as unprojected } from '../../src/log/redis/unacknowledged.js';
 import { uniqueEventId } from '../support/embedded.js';
 import {
   appendEntries,
@@ -41,7 +41,7 @@ describe.skipIf(!available)('projector: one worker', () => {
     }
     const total = sales.reduce((sum, sale) => sum + sale.entries.length, 0);
     const meter = testMetrics();
-    const projector = new Projector({
+    const projector = distributedProjector({
       trimMarginMs: 0,
       redis,
       store: db.store,
@@ -68,7 +68,7 @@ describe.skipIf(!available)('projector: one worker', () => {
     const later = uniqueEventId();
     await db.store.createEvent(eventSpec(first), 0);
     await db.store.createEvent(eventSpec(later), 0);
-    const projector = new Projector({
+    const projector = distributedProjector({
       trimMarginMs: 0,
       redis,
       store: db.store,
@@ -95,7 +95,7 @@ describe.skipIf(!available)('projector: one worker', () => {
     await appendToLog(redis, eventId, ['{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}']);
     // No group yet: every entry is unprojected.
     expect(await unprojected(redis, eventId)).toBe(10);
-    await ensureGroup(redis, eventId);
+    await ensureGroup(redis, eventId, PROJECTOR_GROUP);
     const read = (await redis.xreadgroup(
       'GROUP',
       PROJECTOR_GROUP,
@@ -119,7 +119,7 @@ describe.skipIf(!available)('projector: one worker', () => {
     const eventId = uniqueEventId();
     const key = eventKeys(eventId).log;
     await appendToLog(redis, eventId, ['{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}']);
-    await ensureGroup(redis, eventId);
+    await ensureGroup(redis, eventId, PROJECTOR_GROUP);
     await trimAcknowledged(redis, eventId, 0);
     expect(await redis.xlen(key)).toBe(10);
     const read = (await redis.xreadgroup(
@@ -151,7 +151,7 @@ describe.skipIf(!available)('projector: one worker', () => {
     const eventId = uniqueEventId();
     const key = eventKeys(eventId).log;
     await appendToLog(redis, eventId, ['{}', '{}', '{}']);
-    await ensureGroup(redis, eventId);
+    await ensureGroup(redis, eventId, PROJECTOR_GROUP);
     await redis.xreadgroup('GROUP', PROJECTOR_GROUP, 'probe', 'COUNT', 3, 'STREAMS', key, '>');
     const ids = (await redis.xrange(key, '-', '+')).map(([id]) => id);
     await redis.xack(key, PROJECTOR_GROUP, ...ids);

@@ -2,11 +2,11 @@
 // written twice and no confirmation is lost, even when a hold's confirmation commits before its placement.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { distributedProjector } from '../../src/distributed-projector.js';
 import { newHold } from '../../src/domain/hold.js';
 import type { LogEntry } from '../../src/domain/log-entry.js';
 import { eventKeys } from '../../src/gate/redis/keys.js';
-import { Projector } from '../../src/projector/projector.js';
-import { unprojected } from '../../src/projector/unprojected.js';
+import { unacknowledgedCount as unprojected } from '../../src/log/redis/unacknowledged.js';
 import type { Store } from '../../src/store/store.js';
 import { uniqueEventId } from '../support/embedded.js';
 import { type RedisServer, startRedis } from '../support/redis-server.js';
@@ -111,7 +111,7 @@ describe.skipIf(!available)('projector: two workers in one group', () => {
     const meters = [testMetrics(), testMetrics()];
     const commits: string[][] = [];
     const worker = (client: Redis, consumer: string, i: number) =>
-      new Projector({
+      distributedProjector({
         trimMarginMs: 0,
         redis: client,
         store: placementsLate(db.store, commits),

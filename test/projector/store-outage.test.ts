@@ -6,9 +6,9 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { distributedProjector } from '../../src/distributed-projector.js';
 import { eventKeys } from '../../src/gate/redis/keys.js';
-import { Projector } from '../../src/projector/projector.js';
-import { unprojected } from '../../src/projector/unprojected.js';
+import { unacknowledgedCount as unprojected } from '../../src/log/redis/unacknowledged.js';
 import { PostgresDriver } from '../../src/store/postgres/postgres-driver.js';
 import { SqlStore } from '../../src/store/sql-store.js';
 import { uniqueEventId } from '../support/embedded.js';
@@ -100,7 +100,7 @@ describe.skipIf(!available)('projector: PostgreSQL unreachable', () => {
     const lines: { level: number; msg: string }[] = [];
     const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) });
     const meter = testMetrics();
-    const projector = new Projector({
+    const projector = distributedProjector({
       trimMarginMs: 0,
       redis,
       store: proxiedStore,
@@ -149,7 +149,7 @@ describe.skipIf(!available)('projector: PostgreSQL unreachable', () => {
     await appendEntries(redis, eventId, sale.entries);
     let diskFull = true;
     const meter = testMetrics();
-    const projector = new Projector({
+    const projector = distributedProjector({
       trimMarginMs: 0,
       redis,
       consumer: 'disk-full',

@@ -7,9 +7,9 @@ import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { distributedProjector } from '../../src/distributed-projector.js';
 import { eventKeys } from '../../src/gate/redis/keys.js';
-import { Projector } from '../../src/projector/projector.js';
-import { unprojected } from '../../src/projector/unprojected.js';
+import { unacknowledgedCount as unprojected } from '../../src/log/redis/unacknowledged.js';
 import { uniqueEventId } from '../support/embedded.js';
 import { type RedisServer, startRedis } from '../support/redis-server.js';
 import {
@@ -24,7 +24,7 @@ import {
   until,
 } from './fixtures.js';
 
-const WORKER_MODULE = resolve('dist/projector/worker-command.js');
+const WORKER_MODULE = resolve('dist/cli/worker-command.js');
 const available = await servicesAvailable();
 
 interface WorkerProcess {
@@ -138,7 +138,7 @@ describe.skipIf(!available || !existsSync(WORKER_MODULE))('boxoffice worker (a r
     const left = await unprojected(redis, eventId);
     process.stderr.write(`worker killed with ${left} of ${sale.entries.length} entries unprojected\n`);
 
-    const survivor = new Projector({
+    const survivor = distributedProjector({
       trimMarginMs: 0,
       redis,
       store: db.store,

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
-import { unprojected } from '../../src/projector/unprojected.js';
+import { unacknowledgedCount as unprojected } from '../../src/log/redis/unacknowledged.js';
 import { type HttpResult, httpClient } from './http.js';
 import { type ThrowawayDatabase, throwawayDatabase } from './postgres.js';
 import { freePort, type RedisServer, startRedis } from './redis-server.js';

@@ -1,80 +1,10 @@
-// The Redis layout of the distributed shape. Every key of one event carries the hash tag {ev:<id>}, so a Lua
-// call touches one slot and an event lives on one shard of a Redis Cluster; events spread over shards.
-// The registry of events is the one key outside any event: it is read to find the events, never in a script.
-
-/** Set of all event ids: what sweepers, projectors and live fan-out iterate over. */
-export const EVENTS_KEY = 'boxoffice:events';
-/** Consumer group of the projector workers on every event's log stream. */
-export const PROJECTOR_GROUP = 'projectors';
-/** Stream field that holds one log entry as JSON (see log-stream.ts). */
-export const ENTRY_FIELD = 'e';
-
-export interface EventKeys {
-  /** String: the EventSpec as JSON; its absence means Redis has lost (or never had) the event. */
-  readonly spec: string;
-  /** String: one byte per seat in definition order ('0' free, 'h' held, 's' sold). */
-  readonly seats: string;
-  /** Hash: `p:<pool>:held`, `p:<pool>:sold`, `s:<section>:held`, `s:<section>:sold`, `restock` epoch,
-   * `loaded`: Redis's time of the last rebuild (part of the seat map's version, see lua/seat-map.lua). */
-  readonly counts: string;
-  /** Hash: hold id → hold JSON, and `<hold id>:at` → seat offsets; live (held) holds only. */
-  readonly holds: string;
-  /** Sorted set: hold id scored by expiry (epoch ms). */
-  readonly expiry: string;
-  /** Hash: user id → items in live holds and tickets. */
-  readonly users: string;
-  /**
-   * Hash: hold id → `<status> <at ms> <hold json>` of an ended hold, so that any instance can answer for it
-   * before the store has it; a projector deletes the field once the ending is stored.
-   */
-  readonly ended: string;
-  /**
-   * Sorted set: ids of holds confirmed late, scored by when (lua/confirm.lua), kept LATE_CONFIRM_MEMORY_MS so
-   * that a second late confirm racing on a stale read of the store cannot take the stock again.
-   */
-  readonly late: string;
-  /** Stream: the event's log; every state change is XADDed by the script that decides it. */
-  readonly log: string;
-  /** Stream: entries the projector gave up on after too many deliveries. */
-  readonly deadLetters: string;
-  /** String, short-lived: held by the instance rebuilding the event's keys from the store. */
-  readonly rebuildLock: string;
-  /** Hash: `<buyer>\n<Idempotency-Key>` → `<hold id>\n<fingerprint>\n<placed at ms>` (lua/common.lua, idem_*). */
-  readonly idempotency: string;
-  /** Sorted set: the same `<buyer>\n<key>` members in the order they were recorded, oldest first. */
-  readonly idempotencyAge: string;
-  /** Hash: buyer → that buyer's keys, oldest first, newline-separated (at most the per-buyer bound). */
-  readonly idempotencyByBuyer: string;
-  /** Hash: order id → when it was cancelled (epoch ms); a cancelled order is never cancelled again. */
-  readonly cancelled: string;
-}
-
-export function eventKeys(eventId: string): EventKeys {
-  const tag = `{ev:${eventId}}`;
-  return {
-    spec: `${tag}:spec`,
-    seats: `${tag}:seats`,
-    counts: `${tag}:counts`,
-    holds: `${tag}:holds`,
-    expiry: `${tag}:exp`,
-    users: `${tag}:users`,
-    ended: `${tag}:ended`,
-    late: `${tag}:late`,
-    log: `${tag}:log`,
-    deadLetters: `${tag}:dead`,
-    rebuildLock: `${tag}:rebuild`,
-    idempotency: `${tag}:idem`,
-    idempotencyAge: `${tag}:idem-age`,
-    idempotencyByBuyer: `${tag}:idem-buyers`,
-    cancelled: `${tag}:cancelled`,
-  };
-}
-
-/** The keys after the event's eight that the scripts keeping idempotency records take, as KEYS[9..11]. */
-export function idempotencyKeysOf(eventId: string): readonly string[] {
-  const keys = eventKeys(eventId);
-  return [keys.idempotency, keys.idempotencyAge, keys.idempotencyByBuyer];
-}
-
-/** Pub/sub channel on which scripts announce that stock came back (release or expiry) to lift sold-out. */
-export const RESTOCK_CHANNEL = 'boxoffice:restock';
+// The Redis layout lives with the log's Redis adapter (log/redis/encoding.ts), shared by gate and projector.
+export {
+  ENTRY_FIELD,
+  EVENTS_KEY,
+  type EventKeys,
+  eventKeys,
+  idempotencyKeysOf,
+  PROJECTOR_GROUP,
+  RESTOCK_CHANNEL,
+} from '../../log/redis/encoding.js';

@@ -1,6 +1,7 @@
 // Turns an event's counts hash into the EventState the API shows: the scripts keep only held and sold per
 // pool and per section; capacity comes from the definition and available is what is left.
 import type { Availability, EventState } from '../../domain/types.js';
+import { COUNT_FIELDS } from '../../log/redis/encoding.js';
 import type { EventLayout } from './layout.js';
 
 /** HGETALL's flat [field, value, ...] as a map of numbers. */
@@ -11,19 +12,19 @@ export function countsOf(flat: readonly string[]): Map<string, number> {
 }
 
 function availability(capacity: number, counts: Map<string, number>, prefix: string): Availability {
-  const held = counts.get(`${prefix}:held`) ?? 0;
-  const sold = counts.get(`${prefix}:sold`) ?? 0;
+  const held = counts.get(`${prefix}${COUNT_FIELDS.held}`) ?? 0;
+  const sold = counts.get(`${prefix}${COUNT_FIELDS.sold}`) ?? 0;
   return { capacity, available: capacity - held - sold, held, sold };
 }
 
 export function stateOf(layout: EventLayout, counts: Map<string, number>): EventState {
   const pools = layout.spec.pools.map((pool) => ({
     id: pool.id,
-    ...availability(pool.capacity, counts, `p:${pool.id}`),
+    ...availability(pool.capacity, counts, `${COUNT_FIELDS.pool}${pool.id}`),
   }));
   const sections = [...layout.sections.values()].map((section) => ({
     id: section.id,
-    ...availability(section.count, counts, `s:${section.id}`),
+    ...availability(section.count, counts, `${COUNT_FIELDS.section}${section.id}`),
   }));
   let held = 0;
   let sold = 0;
@@ -33,7 +34,7 @@ export function stateOf(layout: EventLayout, counts: Map<string, number>): Event
   }
   return {
     spec: layout.spec,
-    salesOpen: counts.get('closed') !== 1,
+    salesOpen: counts.get(COUNT_FIELDS.closed) !== 1,
     capacity: layout.capacity,
     available: layout.capacity - held - sold,
     held,

@@ -5,8 +5,12 @@
 // Used when Redis has lost some of an event's keys and by `boxoffice reconcile`; when Redis lost the event
 // whole, it is marked lost instead (see rebuildEvent).
 import { randomBytes } from 'node:crypto';
+import { SEAT_BYTE_AVAILABLE, SEAT_BYTE_HELD, SEAT_BYTE_SOLD } from '../../domain/seat-bytes.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
 import type { EventSpec, Hold } from '../../domain/types.js';
+import { PROJECTION_GROUP } from '../../log/log.js';
+import { COUNT_FIELDS, countField } from '../../log/redis/encoding.js';
+import { RedisLog } from '../../log/redis/redis-log.js';
 import type { Store } from '../../store/store.js';
 import { fromStore } from '../../store/unavailable.js';
 import { EventBook, SEAT_HELD, SEAT_SOLD } from '../memory/event-book.js';
@@ -14,7 +18,6 @@ import type { IdempotencyLimits } from '../memory/idempotency-book.js';
 import { restoreSnapshot } from '../memory/snapshot.js';
 import { EVENTS_KEY, type EventKeys, eventKeys } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
-import { readTail } from './log-tail.js';
 import type { GateScripts, RedisClient } from './scripts.js';
 
 /** How long a rebuild may hold its lock; other instances wait for it at most this long. */
@@ -79,7 +82,8 @@ async function rebuildOnce(eventId: string, options: RebuildOptions): Promise<Re
       const lost = await lostState(eventId, options);
       if (lost !== undefined) return lost;
     }
-    const tail = await readTail(redis, eventId);
+    // What the projectors have not acknowledged, read through the log port: the store may lack it.
+    const tail = await new RedisLog({ redis }).unacknowledged(PROJECTION_GROUP, eventId);
     // Projected under the epoch the tail was written in, before the new one starts.
     if (tail.length > 0) await fromStore(() => store.appendEntries(tail));
     // From here on, batches of the old epoch are refused; those committed before are in the snapshot.
@@ -102,7 +106,7 @@ async function lostState(eventId: string, options: RebuildOptions): Promise<Rebu
   const standing = await fromStore(() => options.store.gateStanding(eventId));
   if (standing === undefined) return 'unknown';
   if (standing.lost !== undefined) return 'lost';
-  const marker = await options.redis.hget(eventKeys(eventId).counts, 'epoch');
+  const marker = await options.redis.hget(eventKeys(eventId).counts, COUNT_FIELDS.epoch);
   if (marker !== null) return undefined;
   const reason =
     `Redis lost the gate state of epoch ${standing.epoch} (the event's keys and their marker are gone, ` +
@@ -190,22 +194,22 @@ export function foldSnapshot(
       else if (entry.type !== 'order_cancelled') live.delete(entry.hold.id);
     },
   });
-  const bytes = Buffer.alloc(layout.seatCount, '0');
+  const bytes = Buffer.alloc(layout.seatCount, SEAT_BYTE_AVAILABLE);
   for (let i = 0; i < layout.seatCount; i++) {
-    if (book.seatState[i] === SEAT_HELD) bytes[i] = 0x68;
-    else if (book.seatState[i] === SEAT_SOLD) bytes[i] = 0x73;
+    if (book.seatState[i] === SEAT_HELD) bytes[i] = SEAT_BYTE_HELD;
+    else if (book.seatState[i] === SEAT_SOLD) bytes[i] = SEAT_BYTE_SOLD;
   }
   const counts: Record<string, number> = {};
   for (const [id, pool] of book.pools) {
-    counts[`p:${id}:held`] = pool.held;
-    counts[`p:${id}:sold`] = pool.sold;
+    counts[countField('pool', id, 'held')] = pool.held;
+    counts[countField('pool', id, 'sold')] = pool.sold;
   }
   for (const [id, section] of book.sections) {
-    counts[`s:${id}:held`] = section.counts.held;
-    counts[`s:${id}:sold`] = section.counts.sold;
+    counts[countField('section', id, 'held')] = section.counts.held;
+    counts[countField('section', id, 'sold')] = section.counts.sold;
   }
   // Written as a count (load-event.lua writes every field that is not 0), read by place.lua.
-  if (!book.salesOpen) counts.closed = 1;
+  if (!book.salesOpen) counts[COUNT_FIELDS.closed] = 1;
   const holds: FoldedState['holds'] = [];
   for (const hold of live.values()) {
     const offsets = hold.items.flatMap((item) =>

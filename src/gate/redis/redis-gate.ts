@@ -11,6 +11,8 @@ import { LATE_CONFIRM_MEMORY_MS } from '../../domain/limits.js';
 import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { EventSpec, EventState, Hold, Order, SeatState, SeatStatus } from '../../domain/types.js';
+import { COUNT_FIELDS } from '../../log/redis/encoding.js';
+import { decodeRows, tailStart } from '../../log/redis/unacknowledged.js';
 import type { Store } from '../../store/store.js';
 import type {
   CancelCommand,
@@ -30,7 +32,6 @@ import { IDEMPOTENCY_LIMITS, type IdempotencyLimits } from '../memory/idempotenc
 import { EVENTS_KEY, eventKeys, idempotencyKeysOf, RESTOCK_CHANNEL } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
 import { normaliseHold, withPaymentOf } from './log-stream.js';
-import { decodeRows, tailStart } from './log-tail.js';
 import { countsOf, stateOf } from './read-model.js';
 import { FIRST_GATE_EPOCH, type RebuildResult, rebuildEvent } from './rebuild.js';
 import { defineScripts, type GateScripts, type RedisClient, type ScriptArg } from './scripts.js';
@@ -336,7 +337,7 @@ export class RedisGate implements Gate {
     const reply = await this.#run('view', eventId, this.#keys(eventId), [tailFrom]);
     if (reply === undefined) return undefined;
     const counts = countsOf(reply[1] as unknown as readonly string[]);
-    const current = await this.#currentLayout(eventId, layout, counts.get('specv') ?? 0);
+    const current = await this.#currentLayout(eventId, layout, counts.get(COUNT_FIELDS.specVersion) ?? 0);
     return { state: stateOf(current, counts), tail: decodeRows(reply[2]) };
   }
 
@@ -532,9 +533,9 @@ function listenForRestocks(subscriber: Redis, cache: SoldOutCache): void {
 
 function targetKey(target: HoldTarget): string {
   return target.kind === 'pool'
-    ? `p:${target.poolId}`
+    ? `${COUNT_FIELDS.pool}${target.poolId}`
     : target.kind === 'section'
-      ? `s:${target.sectionId}`
+      ? `${COUNT_FIELDS.section}${target.sectionId}`
       : '';
 }
 

@@ -3,9 +3,10 @@
 // full text goes only after a NOSCRIPT), so two versions of boxoffice in a rolling deploy never mix scripts.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from '../../log/redis/client.js';
+import { luaConstantsHeader } from '../../log/redis/lua-constants.js';
 
-export type RedisClient = Redis | Cluster;
+export type { RedisClient } from '../../log/redis/client.js';
 export type ScriptArg = string | number;
 
 const FILES = {
@@ -31,10 +32,10 @@ export type GateScripts = Record<
 const directory = new URL('./lua/', import.meta.url);
 let sources: Record<ScriptName, string> | undefined;
 
-/** The text of each script: the shared prelude and the script's own file. */
+/** The text of each script: the constants of log/redis/encoding.ts, the shared prelude, the script's own file. */
 function scriptSources(): Record<ScriptName, string> {
   if (sources !== undefined) return sources;
-  const common = readFileSync(new URL('common.lua', directory), 'utf8');
+  const common = `${luaConstantsHeader()}${readFileSync(new URL('common.lua', directory), 'utf8')}`;
   const loaded = {} as Record<ScriptName, string>;
   for (const [name, file] of Object.entries(FILES) as [ScriptName, string][])
     loaded[name] = `${common}\n${readFileSync(new URL(file, directory), 'utf8')}`;

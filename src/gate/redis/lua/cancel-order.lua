@@ -12,20 +12,20 @@ local hold = cjson.decode(hold_json)
 local offsets = split_offsets(ARGV[3])
 -- The store says the order is confirmed; its stock must be sold here, or the two disagree: refuse.
 for _, offset in ipairs(offsets) do
-  if redis.call('GETRANGE', KEYS[2], offset, offset) ~= 's' then return { 'reject', 'order_not_found' } end
+  if redis.call('GETRANGE', KEYS[2], offset, offset) ~= SEAT_SOLD then return { 'reject', 'order_not_found' } end
 end
 for _, item in ipairs(hold.items) do
   if item.poolId then
-    local sold = tonumber(redis.call('HGET', KEYS[3], 'p:' .. item.poolId .. ':sold') or '0')
+    local sold = tonumber(redis.call('HGET', KEYS[3], COUNT_POOL .. item.poolId .. COUNT_SOLD) or '0')
     if sold < item.quantity then return { 'reject', 'order_not_found' } end
   end
 end
-move_items(hold, offsets, 'sold', nil, '0')
+move_items(hold, offsets, 'sold', nil, SEAT_FREE)
 local left = redis.call('HINCRBY', KEYS[6], hold.userId, -item_count(hold))
 if left <= 0 then redis.call('HDEL', KEYS[6], hold.userId) end
 redis.call('HSET', KEYS[9], order_id, int(now))
 append('order_cancelled', hold.eventId, now, hold_json,
   ',"orderId":' .. cjson.encode(order_id) .. ',"confirmedAtMs":' .. int(tonumber(ARGV[5])))
-local epoch = redis.call('HINCRBY', KEYS[3], 'restock', 1)
+local epoch = redis.call('HINCRBY', KEYS[3], COUNT_RESTOCK, 1)
 redis.call('PUBLISH', ARGV[6], hold.eventId .. ' ' .. int(epoch))
 return { 'cancelled', int(now), 1 }

@@ -1,7 +1,7 @@
 -- Shared by every script of the Redis gate (prepended at load time). Keys of one event, in this order:
 -- KEYS[1] spec, KEYS[2] seats, KEYS[3] counts, KEYS[4] holds, KEYS[5] expiry, KEYS[6] users, KEYS[7] log,
 -- KEYS[8] ended (hash: hold id → '<status> <at ms> <hold json>' until a projector has stored the ending).
--- Seat map bytes: '0' free, 'h' held, 's' sold. Counts fields: p:<pool>:held|sold, s:<section>:held|sold,
+-- Seat map bytes: SEAT_FREE, SEAT_HELD, SEAT_SOLD. Counts fields: p:<pool>:held|sold, s:<section>:held|sold,
 -- restock (a counter), closed (1 while an admin has closed the event's sales; see update-event.lua), specv
 -- (how many times the event's definition was changed), epoch (the generation of the event's gate state; its presence marks that this Redis
 -- holds the event's state since create-event or load-event wrote it: see rebuild.ts).
@@ -28,9 +28,9 @@ end
 -- refuses entries of an older one (a rebuild started a new one). The counts hash keeps it, written by
 -- create-event and load-event; an event created before epochs existed is in epoch 1, as the store says.
 local function append(kind, event_id, at, hold_json, extra)
-  local epoch = redis.call('HGET', KEYS[3], 'epoch') or '1'
+  local epoch = redis.call('HGET', KEYS[3], COUNT_EPOCH) or '1'
   local tail = (extra or '') .. ',"epoch":' .. epoch
-  redis.call('XADD', KEYS[7], '*', 'e', entry_json(kind, event_id, at, hold_json, tail))
+  redis.call('XADD', KEYS[7], '*', ENTRY_FIELD, entry_json(kind, event_id, at, hold_json, tail))
 end
 
 local function section_of(seat_id)
@@ -61,12 +61,12 @@ local function move_items(hold, offsets, from, to, byte)
     if item.seatId then
       n = n + 1
       redis.call('SETRANGE', KEYS[2], offsets[n], byte)
-      field = 's:' .. section_of(item.seatId)
+      field = COUNT_SECTION .. section_of(item.seatId)
     else
-      field = 'p:' .. item.poolId
+      field = COUNT_POOL .. item.poolId
     end
-    if from then redis.call('HINCRBY', KEYS[3], field .. ':' .. from, -item.quantity) end
-    if to then redis.call('HINCRBY', KEYS[3], field .. ':' .. to, item.quantity) end
+    if from then redis.call('HINCRBY', KEYS[3], field .. COUNT_SUFFIX[from], -item.quantity) end
+    if to then redis.call('HINCRBY', KEYS[3], field .. COUNT_SUFFIX[to], item.quantity) end
   end
 end
 
@@ -88,14 +88,14 @@ end
 local function end_hold(hold_id, hold_json, kind, at)
   local hold = cjson.decode(hold_json)
   local offsets = split_offsets(redis.call('HGET', KEYS[4], hold_id .. ':at'))
-  move_items(hold, offsets, 'held', nil, '0')
+  move_items(hold, offsets, 'held', nil, SEAT_FREE)
   local left = redis.call('HINCRBY', KEYS[6], hold.userId, -item_count(hold))
   if left <= 0 then redis.call('HDEL', KEYS[6], hold.userId) end
   redis.call('HDEL', KEYS[4], hold_id, hold_id .. ':at')
   redis.call('ZREM', KEYS[5], hold_id)
   append(kind, hold.eventId, at, hold_json)
   record_ending(hold_id, kind == 'hold_released' and 'released' or 'expired', at, hold_json)
-  local epoch = redis.call('HINCRBY', KEYS[3], 'restock', 1)
+  local epoch = redis.call('HINCRBY', KEYS[3], COUNT_RESTOCK, 1)
   redis.call('PUBLISH', ARGV[#ARGV], hold.eventId .. ' ' .. int(epoch))
 end
 

@@ -49,7 +49,7 @@ if mode == 'expired' and not live_json then
   if amount >= 0 and amount ~= hold.total then return { 'reject', 'amount_mismatch' } end
   local offsets = split_offsets(ARGV[9])
   for _, offset in ipairs(offsets) do
-    if redis.call('GETRANGE', KEYS[2], offset, offset) ~= '0' then
+    if redis.call('GETRANGE', KEYS[2], offset, offset) ~= SEAT_FREE then
       return { 'reject', 'hold_expired', 'stock_taken' }
     end
   end
@@ -58,14 +58,14 @@ if mode == 'expired' and not live_json then
     if item.poolId then wanted[item.poolId] = (wanted[item.poolId] or 0) + item.quantity end
   end
   for i = 10, #ARGV, 2 do
-    local c = redis.call('HMGET', KEYS[3], 'p:' .. ARGV[i] .. ':held', 'p:' .. ARGV[i] .. ':sold')
+    local c = redis.call('HMGET', KEYS[3], COUNT_POOL .. ARGV[i] .. COUNT_HELD, COUNT_POOL .. ARGV[i] .. COUNT_SOLD)
     local free = tonumber(ARGV[i + 1]) - (tonumber(c[1]) or 0) - (tonumber(c[2]) or 0)
     if free < (wanted[ARGV[i]] or 0) then return { 'reject', 'hold_expired', 'stock_taken' } end
   end
   -- The per-user limit counts live holds and tickets, late ones too: the buyer may hold others by now.
   local used = tonumber(redis.call('HGET', KEYS[6], hold.userId) or '0')
   if used + item_count(hold) > tonumber(ARGV[8]) then return { 'reject', 'limit_exceeded' } end
-  move_items(hold, offsets, nil, 'sold', 's')
+  move_items(hold, offsets, nil, 'sold', SEAT_SOLD)
   redis.call('HINCRBY', KEYS[6], hold.userId, item_count(hold))
   return finish(hold_json, hold, true, true)
 end
@@ -76,7 +76,7 @@ local late = hold.expiresAtMs <= now
 if late and mode == '' then return { 'reject', 'hold_expired' } end
 if amount >= 0 and amount ~= hold.total then return { 'reject', 'amount_mismatch' } end
 local offsets = split_offsets(redis.call('HGET', KEYS[4], hold_id .. ':at'))
-move_items(hold, offsets, 'held', 'sold', 's')
+move_items(hold, offsets, 'held', 'sold', SEAT_SOLD)
 redis.call('HDEL', KEYS[4], hold_id, hold_id .. ':at')
 redis.call('ZREM', KEYS[5], hold_id)
 return finish(live_json, hold, late, false)

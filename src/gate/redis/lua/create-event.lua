@@ -4,9 +4,9 @@
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 local seats = tonumber(ARGV[2])
-if seats > 0 then redis.call('SET', KEYS[2], string.rep('0', seats)) end
-redis.call('HSET', KEYS[3], 'restock', 0, 'epoch', ARGV[3])
+if seats > 0 then redis.call('SET', KEYS[2], string.rep(SEAT_FREE, seats)) end
+redis.call('HSET', KEYS[3], COUNT_RESTOCK, 0, COUNT_EPOCH, ARGV[3])
 if redis.call('EXISTS', KEYS[7]) == 0 then
-  redis.call('XGROUP', 'CREATE', KEYS[7], 'projectors', '0', 'MKSTREAM')
+  redis.call('XGROUP', 'CREATE', KEYS[7], PROJECTOR_GROUP, '0', 'MKSTREAM')
 end
 return 1

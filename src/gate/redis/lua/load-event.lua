@@ -10,10 +10,10 @@ for i = 2, 6 do redis.call('DEL', KEYS[i]) end
 for i = 9, 12 do redis.call('DEL', KEYS[i]) end
 redis.call('SET', KEYS[1], ARGV[1])
 if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2]) end
-redis.call('HSET', KEYS[3], 'restock', 0, 'epoch', ARGV[7])
+redis.call('HSET', KEYS[3], COUNT_RESTOCK, 0, COUNT_EPOCH, ARGV[7])
 -- Part of the seat map's version (seat-map.lua): a reload may change seats without a new log entry.
 local now = redis.call('TIME')
-redis.call('HSET', KEYS[3], 'loaded', now[1] .. '.' .. now[2])
+redis.call('HSET', KEYS[3], COUNT_LOADED, now[1] .. '.' .. now[2])
 for field, n in pairs(cjson.decode(ARGV[3])) do
   if n ~= 0 then redis.call('HSET', KEYS[3], field, int(n)) end
 end
@@ -32,6 +32,6 @@ end
 for buyer, keys in pairs(buyer_keys) do idem_set_buyer_keys(buyer, keys) end
 for order_id, at in pairs(cjson.decode(ARGV[8] or '{}')) do redis.call('HSET', KEYS[12], order_id, int(at)) end
 if redis.call('EXISTS', KEYS[7]) == 0 then
-  redis.call('XGROUP', 'CREATE', KEYS[7], 'projectors', '0', 'MKSTREAM')
+  redis.call('XGROUP', 'CREATE', KEYS[7], PROJECTOR_GROUP, '0', 'MKSTREAM')
 end
 return 1

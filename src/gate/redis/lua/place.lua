@@ -24,10 +24,10 @@ if idem ~= '' then
 end
 
 -- After the idempotency records: a retry of a placement accepted before the sales closed is answered as such.
-if redis.call('HGET', KEYS[3], 'closed') == '1' then return { 'reject', 'sales_closed' } end
+if redis.call('HGET', KEYS[3], COUNT_CLOSED) == '1' then return { 'reject', 'sales_closed' } end
 
 local function free_of(field, capacity)
-  local c = redis.call('HMGET', KEYS[3], field .. ':held', field .. ':sold', 'restock')
+  local c = redis.call('HMGET', KEYS[3], field .. COUNT_HELD, field .. COUNT_SOLD, COUNT_RESTOCK)
   return capacity - (tonumber(c[1]) or 0) - (tonumber(c[2]) or 0), c[3] or '0'
 end
 
@@ -35,13 +35,13 @@ local items, offsets = {}, {}
 if kind == 'pool' then
   local pool_id, capacity, price = ARGV[16], tonumber(ARGV[17]), tonumber(ARGV[18])
   if capacity < 0 then return { 'reject', 'pool_not_found' } end
-  local free, epoch = free_of('p:' .. pool_id, capacity)
+  local free, epoch = free_of(COUNT_POOL .. pool_id, capacity)
   if free < quantity then return { 'reject', 'sold_out', '', epoch, free } end
   items[1] = { poolId = pool_id, quantity = quantity, price = price }
 elseif kind == 'section' then
   local section_id, capacity, price, row_count = ARGV[16], tonumber(ARGV[17]), tonumber(ARGV[18]), tonumber(ARGV[19])
   if capacity < 0 then return { 'reject', 'section_not_found' } end
-  local free, epoch = free_of('s:' .. section_id, capacity)
+  local free, epoch = free_of(COUNT_SECTION .. section_id, capacity)
   if free < quantity then return { 'reject', 'sold_out', '', epoch, free } end
   local rows = {}
   for r = 1, row_count do
@@ -96,7 +96,7 @@ else
     local base = 16 + (i - 1) * 3
     local seat_id, offset, price = ARGV[base + 1], tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3])
     if offset < 0 then return { 'reject', 'seat_not_found', seat_id } end
-    if redis.call('GETRANGE', KEYS[2], offset, offset) ~= '0' then
+    if redis.call('GETRANGE', KEYS[2], offset, offset) ~= SEAT_FREE then
       return { 'reject', 'seat_unavailable', seat_id }
     end
     items[i] = { seatId = seat_id, quantity = 1, price = price }
@@ -129,11 +129,11 @@ if idem ~= '' then
 end
 append('hold_placed', event_id, now, hold_json, extra)
 if confirm then
-  move_items(hold, offsets, nil, 'sold', 's')
+  move_items(hold, offsets, nil, 'sold', SEAT_SOLD)
   append('hold_confirmed', event_id, now, hold_json)
   record_ending(hold_id, 'confirmed', now, hold_json)
 else
-  move_items(hold, offsets, nil, 'held', 'h')
+  move_items(hold, offsets, nil, 'held', SEAT_HELD)
   redis.call('HSET', KEYS[4], hold_id, hold_json, hold_id .. ':at', table.concat(offsets, ','))
   redis.call('ZADD', KEYS[5], expires, hold_id)
 end

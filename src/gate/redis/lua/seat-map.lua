@@ -6,7 +6,7 @@
 -- ('' for none).
 -- Returns {'missing'} | {'seats', version, seat map | false when the caller's version is still current}.
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
-local loaded = redis.call('HGET', KEYS[3], 'loaded') or ''
+local loaded = redis.call('HGET', KEYS[3], COUNT_LOADED) or ''
 local last = '0-0'
 if redis.call('EXISTS', KEYS[7]) == 1 then
   local info = redis.call('XINFO', 'STREAM', KEYS[7])

@@ -4,7 +4,7 @@
 -- ARGV: 1 spec json, 2 sales open ('1' open, '0' closed, '' unchanged). Returns {'missing'} | {'updated'}.
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
 redis.call('SET', KEYS[1], ARGV[1])
-redis.call('HINCRBY', KEYS[3], 'specv', 1)
-if ARGV[2] == '0' then redis.call('HSET', KEYS[3], 'closed', 1) end
-if ARGV[2] == '1' then redis.call('HDEL', KEYS[3], 'closed') end
+redis.call('HINCRBY', KEYS[3], COUNT_SPEC_VERSION, 1)
+if ARGV[2] == '0' then redis.call('HSET', KEYS[3], COUNT_CLOSED, 1) end
+if ARGV[2] == '1' then redis.call('HDEL', KEYS[3], COUNT_CLOSED) end
 return { 'updated' }

@@ -3,8 +3,9 @@
 // share of what the batch still has room for. Streams that filled their share are read again while room
 // remains, so one busy event among many idle ones still fills whole batches. The start rotates from batch
 // to batch so that no event is always served last.
-import { claimStale, type RedisClient, readNew } from './log-group.js';
+import type { RedisClient } from './client.js';
 import type { RawStreamEntry } from './redis-replies.js';
+import { claimStale, readNew } from './stream-group.js';
 
 /** Streams read concurrently: enough to hide round trips, few enough to keep shares of a batch useful. */
 const READ_WAVE_STREAMS = 8;
@@ -12,6 +13,8 @@ const READ_WAVE_STREAMS = 8;
 /** One entry as read from an event's log stream, before decoding. */
 export interface StreamEntry extends RawStreamEntry {
   readonly eventId: string;
+  /** How many times the entry has been delivered to the group, this delivery included. */
+  readonly deliveries: number;
 }
 
 interface StreamRead {
@@ -22,42 +25,51 @@ interface StreamRead {
 
 export class BatchReader {
   readonly #redis: RedisClient;
-  readonly #consumer: string;
-  readonly #claimIdleMs: number;
+  readonly #group: string;
+  readonly #member: string;
   /** Where each stream's XAUTOCLAIM scan goes on; absent means from the start. */
   readonly #claimCursors = new Map<string, string>();
   #rotation = 0;
 
-  constructor(redis: RedisClient, consumer: string, claimIdleMs: number) {
+  constructor(redis: RedisClient, group: string, member: string) {
     this.#redis = redis;
-    this.#consumer = consumer;
-    this.#claimIdleMs = claimIdleMs;
+    this.#group = group;
+    this.#member = member;
   }
 
   /** Entries never delivered before, at most budget of them. */
   readNew(eventIds: readonly string[], budget: number): Promise<StreamEntry[]> {
     return this.#fill(eventIds, budget, async (eventId, count) => {
-      const raw = await readNew(this.#redis, eventId, this.#consumer, count);
-      return { entries: raw.map((entry) => ({ ...entry, eventId })), more: raw.length === count };
+      const raw = await readNew(this.#redis, eventId, this.#group, this.#member, count);
+      return {
+        entries: raw.map((entry) => ({ ...entry, eventId, deliveries: 1 })),
+        more: raw.length === count,
+      };
     });
   }
 
-  /** Entries pending longer than the claim idle time with any consumer, now this consumer's. */
-  claimStale(eventIds: readonly string[], budget: number): Promise<StreamEntry[]> {
+  /** Entries pending longer than idleMs with any member, now this member's. */
+  claimStale(eventIds: readonly string[], idleMs: number, budget: number): Promise<StreamEntry[]> {
     return this.#fill(eventIds, budget, async (eventId, count) => {
       const cursor = this.#claimCursors.get(eventId) ?? '0-0';
       const claimed = await claimStale(
         this.#redis,
         eventId,
-        this.#consumer,
-        this.#claimIdleMs,
+        this.#group,
+        this.#member,
+        idleMs,
         cursor,
         count,
       );
       if (claimed.next === '0-0') this.#claimCursors.delete(eventId);
       else this.#claimCursors.set(eventId, claimed.next);
       return {
-        entries: claimed.entries.map((entry) => ({ ...entry, eventId })),
+        // Not in the pending list any more: acknowledged between the two commands; at least a second delivery.
+        entries: claimed.entries.map((entry) => ({
+          ...entry,
+          eventId,
+          deliveries: claimed.deliveries.get(entry.id) ?? 2,
+        })),
         more: claimed.next !== '0-0',
       };
     });

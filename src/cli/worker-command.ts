@@ -6,12 +6,12 @@ import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { parseWorkerFlags, WORKER_USAGE as USAGE } from '../cli/worker-usage.js';
 import { type Config, loadConfig } from '../config.js';
+import { distributedProjector } from '../distributed-projector.js';
 import { connectRedis, redisTargetOf } from '../gate/redis/connect.js';
 import { createProjectorMetrics } from '../metrics/projector-metrics.js';
 import { migrate } from '../store/migrate.js';
 import { PostgresDriver } from '../store/postgres/postgres-driver.js';
 import { SqlStore } from '../store/sql-store.js';
-import { Projector } from './projector.js';
 
 export async function runWorker(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
@@ -50,7 +50,7 @@ export async function runWorker(args: string[]): Promise<number> {
     await store.close();
     throw error;
   }
-  const projector = new Projector({
+  const projector = distributedProjector({
     redis,
     store,
     consumer: settings.consumer,

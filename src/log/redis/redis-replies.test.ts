@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entriesOfReadReply, groupInfoOf, oldestPendingIdOf } from './redis-replies.js';
+import { entriesOfReadReply, groupInfoOf, oldestPendingIdOf, pendingDeliveriesOf } from './redis-replies.js';
 import { compareStreamIds, nextStreamId, oldestStreamIdMs } from './stream-id.js';
 
 describe('stream replies in every shape ioredis gives them', () => {
@@ -22,19 +22,32 @@ describe('stream replies in every shape ioredis gives them', () => {
   it('reads XINFO GROUPS as flat arrays or objects, with or without a lag', () => {
     const flat = ['name', 'projectors', 'pending', 2, 'last-delivered-id', '5-0', 'lag', 3];
     expect(groupInfoOf([['name', 'other'], flat], 'projectors')).toEqual({
+      name: 'projectors',
       pending: 2,
       lastDeliveredId: '5-0',
       lag: 3,
     });
     expect(
       groupInfoOf([{ name: 'projectors', pending: 0, 'last-delivered-id': '0-0', lag: null }], 'projectors'),
-    ).toEqual({ pending: 0, lastDeliveredId: '0-0', lag: null });
+    ).toEqual({ name: 'projectors', pending: 0, lastDeliveredId: '0-0', lag: null });
     expect(groupInfoOf([], 'projectors')).toBeUndefined();
   });
 
   it('reads the oldest pending id of an XPENDING summary', () => {
     expect(oldestPendingIdOf([2, '3-0', '4-0', [['c', '2']]])).toBe('3-0');
     expect(oldestPendingIdOf([0, null, null, null])).toBeUndefined();
+  });
+
+  it('reads the deliveries of an XPENDING range', () => {
+    const reply = [
+      ['3-0', 'a', 10, 2],
+      ['4-0', 'a', 10, 5],
+    ];
+    expect([...pendingDeliveriesOf(reply)]).toEqual([
+      ['3-0', 2],
+      ['4-0', 5],
+    ]);
+    expect(pendingDeliveriesOf([]).size).toBe(0);
   });
 });
 

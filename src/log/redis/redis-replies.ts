@@ -1,6 +1,6 @@
-// Shapes of the stream replies the projector reads, from `unknown`. ioredis answers in RESP2 shapes by default
+// Shapes of the stream replies the log's Redis adapter reads, from `unknown`. ioredis answers in RESP2 shapes by default
 // (maps as flat [key, value, ...] arrays) and as objects when a client is built with replyMapping 'resp3';
-// both are accepted, so the projector works with whatever client it is given.
+// both are accepted, so the adapter works with whatever client it is given.
 
 /** One entry of a stream reply: its id and its fields ([field, value, ...]); null fields: a deleted entry. */
 export interface RawStreamEntry {
@@ -47,26 +47,31 @@ export function recordOf(reply: unknown): Record<string, unknown> {
 }
 
 export interface GroupInfo {
+  readonly name: string;
   readonly pending: number;
   readonly lastDeliveredId: string;
   /** Entries not yet delivered to the group; null when Redis cannot tell (after XDEL in the stream). */
   readonly lag: number | null;
 }
 
-/** The named group of an XINFO GROUPS reply, or undefined when the stream has no such group. */
-export function groupInfoOf(reply: unknown, group: string): GroupInfo | undefined {
-  if (!Array.isArray(reply)) return undefined;
-  for (const item of reply) {
+/** The groups of an XINFO GROUPS reply. */
+export function groupInfosOf(reply: unknown): GroupInfo[] {
+  if (!Array.isArray(reply)) return [];
+  return reply.map((item) => {
     const record = recordOf(item);
-    if (String(record.name) !== group) continue;
     const lag = record.lag;
     return {
+      name: String(record.name),
       pending: Number(record.pending),
       lastDeliveredId: String(record['last-delivered-id']),
       lag: lag === null || lag === undefined ? null : Number(lag),
     };
-  }
-  return undefined;
+  });
+}
+
+/** The named group of an XINFO GROUPS reply, or undefined when the stream has no such group. */
+export function groupInfoOf(reply: unknown, group: string): GroupInfo | undefined {
+  return groupInfosOf(reply).find((info) => info.name === group);
 }
 
 /** XPENDING summary: [count, smallest id, greatest id, consumers]; the smallest id when any is pending. */
@@ -75,10 +80,13 @@ export function oldestPendingIdOf(reply: unknown): string | undefined {
   return reply[1];
 }
 
-/** XPENDING extended form for one id: [[id, consumer, idle ms, deliveries]], or [] when not pending. */
-export function deliveriesOf(reply: unknown): number | undefined {
-  if (!Array.isArray(reply) || !Array.isArray(reply[0])) return undefined;
-  return Number(reply[0][3]);
+/** XPENDING extended form: [[id, consumer, idle ms, deliveries], ...] → deliveries by id. */
+export function pendingDeliveriesOf(reply: unknown): Map<string, number> {
+  const deliveries = new Map<string, number>();
+  if (!Array.isArray(reply)) return deliveries;
+  for (const item of reply)
+    if (Array.isArray(item) && typeof item[0] === 'string') deliveries.set(item[0], Number(item[3]));
+  return deliveries;
 }
 
 export function isRedisError(error: unknown, code: string): boolean {

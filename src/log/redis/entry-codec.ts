@@ -1,0 +1,98 @@
+// A log entry as it travels in an event's Redis stream: the JSON of the LogEntry, written by the Lua script
+// that decided it, under the field `e`. A confirmation carries no order: the order is derived from the hold
+// and the time (domain/order.ts), so the script need not build tickets and every reader derives the same.
+import type { LogEntry } from '../../domain/log-entry.js';
+import { orderOf } from '../../domain/order.js';
+import type { Hold, Order } from '../../domain/types.js';
+import { ENTRY_FIELD } from './encoding.js';
+
+interface StreamedEntry {
+  readonly type: LogEntry['type'];
+  readonly eventId: string;
+  readonly atMs: number;
+  readonly hold: Hold;
+  readonly idempotencyKey?: string;
+  readonly fingerprint?: string;
+  readonly epoch?: number;
+  /** order_cancelled only. */
+  readonly orderId?: string;
+  readonly confirmedAtMs?: number;
+  readonly paymentReference?: string;
+  readonly late?: boolean;
+  readonly retaken?: boolean;
+  readonly previousExpiresAtMs?: number;
+}
+
+/** Decodes the JSON of one stream entry into a LogEntry; throws on anything that is not one. */
+export function decodeEntry(json: string): LogEntry {
+  const raw = JSON.parse(json) as StreamedEntry;
+  if (typeof raw !== 'object' || raw === null || typeof raw.hold?.id !== 'string')
+    throw new Error('Not a log entry.');
+  const hold = normaliseHold(raw.hold);
+  const base =
+    typeof raw.epoch === 'number'
+      ? { eventId: raw.eventId, atMs: raw.atMs, hold, epoch: raw.epoch }
+      : { eventId: raw.eventId, atMs: raw.atMs, hold };
+  switch (raw.type) {
+    case 'hold_placed': {
+      const entry: LogEntry = { type: 'hold_placed', ...base };
+      if (raw.idempotencyKey !== undefined)
+        return { ...entry, idempotencyKey: raw.idempotencyKey, fingerprint: raw.fingerprint };
+      return entry;
+    }
+    case 'hold_confirmed': {
+      const order = withPaymentOf(orderOf(hold, raw.atMs), raw);
+      return raw.retaken === true
+        ? { type: 'hold_confirmed', ...base, order, retaken: true }
+        : { type: 'hold_confirmed', ...base, order };
+    }
+    case 'hold_extended':
+      return { type: 'hold_extended', ...base, previousExpiresAtMs: Number(raw.previousExpiresAtMs) };
+    case 'hold_released':
+      return { type: 'hold_released', ...base };
+    case 'hold_expired':
+      return { type: 'hold_expired', ...base };
+    case 'order_cancelled':
+      return {
+        type: 'order_cancelled',
+        ...base,
+        orderId: String(raw.orderId),
+        confirmedAtMs: Number(raw.confirmedAtMs),
+      };
+    default:
+      throw new Error(`Unknown log entry type ${String(raw.type)}.`);
+  }
+}
+
+/** The order with the payment reference and late mark that confirm.lua wrote beside the hold, if any. */
+export function withPaymentOf(order: Order, raw: { paymentReference?: unknown; late?: unknown }): Order {
+  let shown = order;
+  if (typeof raw.paymentReference === 'string') shown = { ...shown, paymentReference: raw.paymentReference };
+  if (raw.late === true) shown = { ...shown, late: true };
+  return shown;
+}
+
+/** The fields of a stream entry as ioredis returns them ([field, value, ...]) → the entry's JSON. */
+export function entryJsonOf(fields: readonly string[]): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === ENTRY_FIELD) return fields[i + 1];
+  return undefined;
+}
+
+/** Holds as Lua's cjson writes them: a live hold is always `held`, and items keep only their own fields. */
+export function normaliseHold(raw: Hold): Hold {
+  return {
+    id: raw.id,
+    eventId: raw.eventId,
+    userId: raw.userId,
+    status: 'held',
+    items: raw.items.map((item) =>
+      item.seatId !== undefined
+        ? { seatId: item.seatId, quantity: item.quantity, price: item.price }
+        : { poolId: item.poolId, quantity: item.quantity, price: item.price },
+    ),
+    total: raw.total,
+    createdAtMs: raw.createdAtMs,
+    expiresAtMs: raw.expiresAtMs,
+    ...(raw.orderToken === undefined ? {} : { orderToken: raw.orderToken }),
+  };
+}

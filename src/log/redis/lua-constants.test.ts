@@ -1,0 +1,62 @@
+// The Lua scripts get the encoding's constants from the generated header only: the header says exactly what
+// encoding.ts says, and no script writes one of those values as a literal of its own.
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { COUNT_FIELDS, ENTRY_FIELD, PROJECTOR_GROUP, SEAT_CHARS } from './encoding.js';
+import { LUA_CONSTANTS, luaConstantsHeader, luaString } from './lua-constants.js';
+
+const LUA_DIRECTORY = new URL('../../gate/redis/lua/', import.meta.url);
+
+/** The header's `local NAME = '...'` definitions, read back as values. */
+function definitionsOf(header: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const match of header.matchAll(/^local ([A-Z_]+) = '((?:[^'\\]|\\\d{1,3})*)'$/gm))
+    found[match[1] as string] = Buffer.from(
+      (match[2] as string).replace(/\\(\d{1,3})/g, (_, code) => String.fromCharCode(Number(code))),
+      'latin1',
+    ).toString('utf8');
+  return found;
+}
+
+describe('the Lua constants header', () => {
+  it('defines every constant of the encoding with its value, and nothing else', () => {
+    expect(definitionsOf(luaConstantsHeader())).toEqual(LUA_CONSTANTS);
+    expect(LUA_CONSTANTS).toMatchObject({
+      PROJECTOR_GROUP,
+      ENTRY_FIELD,
+      SEAT_FREE: SEAT_CHARS.available,
+      SEAT_HELD: SEAT_CHARS.held,
+      SEAT_SOLD: SEAT_CHARS.sold,
+      COUNT_RESTOCK: COUNT_FIELDS.restock,
+      COUNT_EPOCH: COUNT_FIELDS.epoch,
+    });
+  });
+
+  it('writes any text as a Lua string literal', () => {
+    expect(luaString("it's a \\ path\n")).toBe("'it\\39s a \\92 path\\10'");
+    expect(definitionsOf(`local X = ${luaString("é'\\")}`)).toEqual({ X: "é'\\" });
+  });
+
+  it('is the only place the scripts find the encoding in', () => {
+    const literals = [PROJECTOR_GROUP, SEAT_CHARS.held, SEAT_CHARS.sold, ...Object.values(COUNT_FIELDS)].map(
+      (value) => `'${value}'`,
+    );
+    const found: string[] = [];
+    for (const file of readdirSync(LUA_DIRECTORY).filter((name) => name.endsWith('.lua'))) {
+      const code = readFileSync(new URL(file, LUA_DIRECTORY), 'utf8')
+        .split('\n')
+        .filter((line) => !line.trimStart().startsWith('--'))
+        .join('\n');
+      for (const literal of literals) if (code.includes(literal)) found.push(`${file}: ${literal}`);
+      // The entry field and the free seat byte are short enough to appear elsewhere: look where they are used.
+      if (/XADD[^\n]*'\*',\s*'/.test(code)) found.push(`${file}: a literal stream field`);
+      if (
+        /GETRANGE[^\n]*~=\s*'/.test(code) ||
+        /move_items\([^)]*'.'\)/.test(code) ||
+        /string\.rep\('/.test(code)
+      )
+        found.push(`${file}: a literal seat byte`);
+    }
+    expect(found).toEqual([]);
+  });
+});
