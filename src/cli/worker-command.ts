@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { parseWorkerFlags, WORKER_USAGE as USAGE } from '../cli/worker-usage.js';
+import { parseWorkerFlags, WORKER_USAGE as USAGE } from './worker-usage.js';
 import { type Config, loadConfig } from '../config.js';
 import { distributedProjector } from '../distributed-projector.js';
 import { connectRedis, redisTargetOf } from '../gate/redis/connect.js';
