@@ -49,7 +49,7 @@ import {
   rejectionOf,
   seatStatusOf,
 } from './replies.js';
-import { paymentArgs, placeArgs } from './script-args.js';
+import { cancelArgs, confirmExpiredArgs, paymentArgs, placeArgs } from './script-args.js';
 import { defineScripts, type GateScripts, type RedisClient, type ScriptArg } from './scripts.js';
 import { SeatMapCache } from './seat-map-cache.js';
 import { SoldOutGuard } from './sold-out-guard.js';
@@ -179,26 +179,7 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
   async confirmExpired(hold: Hold, payment: Payment, nowMs: number): Promise<Confirmed | Rejection> {
     const layout = await this.#layout(hold.eventId);
     if (layout === undefined) return reject('hold_not_found');
-    const offsets: number[] = [];
-    const pools: ScriptArg[] = [];
-    for (const item of hold.items) {
-      if (item.seatId !== undefined) offsets.push(layout.seatOffsets.get(item.seatId) as number);
-      else if (!pools.includes(item.poolId as string)) {
-        const pool = layout.spec.pools.find((p) => p.id === item.poolId);
-        pools.push(item.poolId as string, pool?.capacity ?? 0);
-      }
-    }
-    const held = JSON.stringify({ ...hold, status: 'held', orderId: undefined });
-    const args = [
-      this.#time(nowMs),
-      hold.id,
-      'expired',
-      ...paymentArgs(payment),
-      held,
-      layout.spec.maxPerUser,
-      offsets.join(','),
-      ...pools,
-    ];
+    const args = confirmExpiredArgs(hold, payment, layout, this.#time(nowMs));
     const reply = await this.#run('confirm', hold.eventId, this.#layouts.lateKeys(hold.eventId), args);
     return confirmedOf(reply, payment);
   }
@@ -217,23 +198,13 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
     const { hold } = command;
     const layout = await this.#layout(hold.eventId);
     if (layout === undefined) return reject('order_not_found');
-    const offsets = hold.items.flatMap((item) =>
-      item.seatId === undefined ? [] : [layout.seatOffsets.get(item.seatId) ?? -1],
-    );
-    if (offsets.includes(-1)) return reject('order_not_found');
-    const orderId = orderIdOf(hold);
-    const args = [
-      this.#time(command.nowMs),
-      JSON.stringify({ ...hold, status: 'held', orderId: undefined }),
-      offsets.join(','),
-      orderId,
-      command.confirmedAtMs,
-      RESTOCK_CHANNEL,
-    ];
+    const args = cancelArgs(command, layout, this.#time(command.nowMs));
+    if (args === undefined) return reject('order_not_found');
     const keys = [...this.#layouts.keys(hold.eventId), eventKeys(hold.eventId).cancelled];
     const reply = await this.#run('cancelOrder', hold.eventId, keys, args);
     if (reply === undefined) return reject('order_not_found');
     if (reply[0] !== 'cancelled') return rejectionOf(reply);
+    const orderId = orderIdOf(hold);
     const first = Number(reply[2]) === 1;
     return { ok: true, orderId, cancelledAtMs: Number(reply[1]), first, durable: ALREADY_RESOLVED };
   }
