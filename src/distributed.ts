@@ -13,6 +13,7 @@ import {
   RedisPersistenceError,
   type RedisPersistenceMode,
 } from './gate/redis/persistence.js';
+import type { EventRebuilder } from './gate/redis/ports.js';
 import { RedisGate } from './gate/redis/redis-gate.js';
 import type { RedisClient } from './gate/redis/scripts.js';
 import { withUnavailableErrors } from './gate/redis/unavailable.js';
@@ -221,7 +222,7 @@ function warnAtMostEvery(intervalMs: number, warn: (error: unknown) => void): (e
 
 /** At start: every event the store knows must be in Redis; an event whose keys are gone is rebuilt. */
 async function rebuildLostEvents(
-  gate: RedisGate,
+  gate: EventRebuilder,
   store: SqlStore,
   logger?: FastifyBaseLogger,
 ): Promise<void> {

@@ -4,7 +4,6 @@
 import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { parseWorkerFlags, WORKER_USAGE as USAGE } from './worker-usage.js';
 import { type Config, loadConfig } from '../config.js';
 import { distributedProjector } from '../distributed-projector.js';
 import { connectRedis, redisTargetOf } from '../gate/redis/connect.js';
@@ -12,6 +11,7 @@ import { createProjectorMetrics } from '../metrics/projector-metrics.js';
 import { migrate } from '../store/migrate.js';
 import { PostgresDriver } from '../store/postgres/postgres-driver.js';
 import { SqlStore } from '../store/sql-store.js';
+import { parseWorkerFlags, WORKER_USAGE as USAGE } from './worker-usage.js';
 
 export async function runWorker(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {

@@ -2,10 +2,12 @@
 // Redis's clock. The script is loaded once per connection under a name carrying its content hash and called
 // by EVALSHA, as the gate's scripts are.
 //
-// Requests are batched the way the embedded journal commits: the first request goes out at once; those
-// that arrive while a call is in flight go together in the next call. At low load that is one call per
-// request; under load one call decides many, so the per-request cost in this process and in Redis falls
-// while the counts stay exact (Redis decides every request, in order).
+// Requests are batched the way the embedded journal commits: the requests of one event-loop turn go out
+// together at its end (setImmediate); those that arrive while a call is in flight go together in the next
+// call. At low load that is one call per request; under load one call decides many, so the per-request
+// cost in this process and in Redis falls while the counts stay exact (Redis decides every request, in
+// order). The first request of a turn no longer goes out alone: sending it at once cost a call and a
+// socket write of its own for every turn (see docs/benchmarks.md, the refusal path).
 //
 // Every counter carries the hash tag {boxoffice-rate}: a placement's address and buyer counters (and a
 // whole batch) are decided in one atomic call, which on a Redis Cluster needs them in one slot. So the
@@ -31,6 +33,7 @@ export class RedisRateCounter implements RateCounter {
   readonly #redis: RedisClient;
   readonly #call: Call;
   #waiting: Waiting[] = [];
+  /** A drain is running or is due at the end of this turn. */
   #calling = false;
 
   constructor(redis: RedisClient) {
@@ -46,12 +49,13 @@ export class RedisRateCounter implements RateCounter {
   take(takes: readonly Take[]): Promise<Verdict> {
     return new Promise((resolve, reject) => {
       this.#waiting.push({ takes, resolve, reject });
-      if (!this.#calling) void this.#drain();
+      if (this.#calling) return;
+      this.#calling = true;
+      setImmediate(() => void this.#drain());
     });
   }
 
   async #drain(): Promise<void> {
-    this.#calling = true;
     while (this.#waiting.length > 0) {
       const batch =
         this.#waiting.length <= RATE_BATCH_MAX ? this.#waiting : this.#waiting.slice(0, RATE_BATCH_MAX);

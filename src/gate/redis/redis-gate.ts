@@ -2,15 +2,17 @@
 // tag, so it is atomic on one Redis (or one shard of a cluster) and costs one round trip. The script also
 // XADDs the decided entries to the event's log stream, so an accepted change is as durable as Redis's AOF:
 // `durable` is settled before the reply. Time comes from Redis unless the caller's clock is to be used.
+// The parts: script arguments (script-args.ts), replies (replies.ts), layouts and keys (event-layouts.ts),
+// the sold-out short-circuit (sold-out-guard.ts), sweep scheduling (sweep-schedule.ts), rebuilds of
+// missing events (missing-events.ts).
 import type { Redis } from 'ioredis';
-import { DomainError, type ErrorCode, type Rejection, reject, stockTaken } from '../../domain/errors.js';
+import { type Rejection, reject } from '../../domain/errors.js';
 import { maxHoldSecondsOf } from '../../domain/event-spec.js';
-import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
-import { eventIdOf, newHoldId as newHoldIdFor, newOrderToken, orderIdOf } from '../../domain/ids.js';
-import { LATE_CONFIRM_MEMORY_MS } from '../../domain/limits.js';
+import { targetOf } from '../../domain/hold-request.js';
+import { eventIdOf, orderIdOf } from '../../domain/ids.js';
 import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
-import type { EventSpec, EventState, Hold, Order, SeatState, SeatStatus } from '../../domain/types.js';
+import type { EventSpec, EventState, Hold, Order, SeatState } from '../../domain/types.js';
 import { COUNT_FIELDS } from '../../log/redis/encoding.js';
 import { decodeRows, tailStart } from '../../log/redis/unacknowledged.js';
 import type { Store } from '../../store/store.js';
@@ -29,38 +31,33 @@ import type {
   Swept,
 } from '../gate.js';
 import { IDEMPOTENCY_LIMITS, type IdempotencyLimits } from '../memory/idempotency-book.js';
-import { EVENTS_KEY, eventKeys, idempotencyKeysOf, RESTOCK_CHANNEL } from './keys.js';
-import { type EventLayout, layoutOf } from './layout.js';
-import { normaliseHold, withPaymentOf } from './log-stream.js';
+import { EventLayouts } from './event-layouts.js';
+import { EVENTS_KEY, eventKeys, RESTOCK_CHANNEL } from './keys.js';
+import { layoutOf } from './layout.js';
+import { MissingEvents } from './missing-events.js';
+import { PlaceBatcher } from './place-batcher.js';
+import type { EventRebuilder, GateLogView, RecentEndings } from './ports.js';
 import { countsOf, stateOf } from './read-model.js';
-import { FIRST_GATE_EPOCH, type RebuildResult, rebuildEvent } from './rebuild.js';
+import { FIRST_GATE_EPOCH, type RebuildResult } from './rebuild.js';
+import {
+  ALREADY_RESOLVED,
+  confirmedOf,
+  emptyAtEpochOf,
+  endingOf,
+  holdOf,
+  placeOutcomeOf,
+  type Reply,
+  rejectionOf,
+  seatStatusOf,
+} from './replies.js';
+import { cancelArgs, confirmExpiredArgs, paymentArgs, placeArgs } from './script-args.js';
 import { defineScripts, type GateScripts, type RedisClient, type ScriptArg } from './scripts.js';
-import { SoldOutCache } from './sold-out-cache.js';
+import { SeatMapCache } from './seat-map-cache.js';
+import { SoldOutGuard } from './sold-out-guard.js';
+import { SweepSchedule } from './sweep-schedule.js';
 
-/**
- * An event id the store did not know is not asked about again for this long: requests naming made-up
- * events must not each cost a rebuild attempt (several Redis calls and queries). An event created on
- * another instance meanwhile is found after at most this long.
- */
-const UNKNOWN_EVENT_TTL_MS = 1_000;
-/** Bound of that memory of unknown ids, oldest forgotten first. */
-const UNKNOWN_EVENTS_MAX = 10_000;
-/**
- * An event found lost (Redis lost its state, rebuild.ts) is refused without asking Redis and the store again
- * for this long: a sale's worth of requests must not each cost a look-up. A reconcile on another instance
- * is noticed after at most this long.
- */
-const LOST_EVENT_TTL_MS = 1_000;
 /** Due holds one sweep call expires per event; a larger backlog takes several calls of the same sweep. */
 const SWEEP_BATCH = 500;
-/** Longest an event goes unswept by this instance when nothing it knows of is due (see #nextSweepOf). */
-const SWEEP_RECHECK_MS = 10_000;
-/**
- * Seat maps remembered per instance, oldest forgotten first: at most 200 KB each (200,000 seats), so at most
- * ~50 MB, and more events than this are seldom watched at once. A forgotten one costs one full read.
- */
-const SEAT_MAPS_CACHED_MAX = 256;
-const ALREADY_RESOLVED = Promise.resolve();
 
 export interface RedisGateOptions {
   readonly redis: RedisClient;
@@ -74,119 +71,90 @@ export interface RedisGateOptions {
   readonly subscriber?: Redis;
   /** The bounds of remembered Idempotency-Keys; tests shrink them to see them act. */
   readonly idempotencyLimits?: IdempotencyLimits;
+  /** Default true: the placements of an event asked for in one event-loop turn go in one call (place-batcher.ts). */
+  readonly batchPlacements?: boolean;
 }
 
-type Reply = readonly (string | number | null)[];
+type ScriptName =
+  | 'place'
+  | 'confirm'
+  | 'extend'
+  | 'release'
+  | 'cancelOrder'
+  | 'updateEvent'
+  | 'view'
+  | 'seatMap';
 
-export class RedisGate implements Gate {
+export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuilder {
   readonly #redis: RedisClient;
   readonly #scripts: GateScripts;
-  readonly #layouts = new Map<string, EventLayout>();
-  /** The last seat map read per event: readers of one version share it (see seatMap()). */
-  readonly #seatMaps = new Map<string, SeatMap>();
-  readonly #scriptKeys = new Map<string, readonly string[]>();
-  /** Event id → the change counter (`specv`) of the definition this instance's layout holds; absent: 0. */
-  readonly #specVersions = new Map<string, number>();
-  /** Event id → until when the store is not asked about it again (see UNKNOWN_EVENT_TTL_MS). */
-  readonly #unknown = new Map<string, number>();
-  /** Event id → until when it is refused as lost without asking again (see LOST_EVENT_TTL_MS). */
-  readonly #lost = new Map<string, number>();
-  /** Event id → when this instance next sweeps it, in Redis's time (or the commands' time in tests). */
-  readonly #nextSweepMs = new Map<string, number>();
-  /** Redis's clock minus this process's, as of the last sweep. */
-  #redisClockOffsetMs = 0;
-  readonly #store: Store | undefined;
+  readonly #layouts: EventLayouts;
+  readonly #seatMaps = new SeatMapCache();
+  readonly #sweeps: SweepSchedule;
+  readonly #missing: MissingEvents;
   readonly #useCommandTime: boolean;
-  readonly #soldOut: SoldOutCache | undefined;
+  readonly #soldOut: SoldOutGuard | undefined;
   readonly #idempotencyLimits: IdempotencyLimits;
+  readonly #placements: PlaceBatcher | undefined;
 
   constructor(options: RedisGateOptions) {
     this.#redis = options.redis;
     this.#scripts = defineScripts(options.redis);
-    this.#store = options.store;
+    this.#layouts = new EventLayouts(options.redis);
     this.#useCommandTime = options.useCommandTime ?? false;
+    this.#sweeps = new SweepSchedule(this.#useCommandTime);
     this.#idempotencyLimits = options.idempotencyLimits ?? IDEMPOTENCY_LIMITS;
-    if (options.soldOutCache === true && options.subscriber !== undefined) {
-      const cache = new SoldOutCache();
-      this.#soldOut = cache;
-      listenForRestocks(options.subscriber, cache);
-    }
+    this.#missing = new MissingEvents({
+      redis: options.redis,
+      scripts: this.#scripts,
+      store: options.store,
+      idempotencyLimits: this.#idempotencyLimits,
+      onRebuild: (eventId) => this.#sweeps.forget(eventId),
+    });
+    if (options.batchPlacements !== false) this.#placements = new PlaceBatcher(this.#scripts.placeBatch);
+    if (options.soldOutCache === true && options.subscriber !== undefined)
+      this.#soldOut = new SoldOutGuard(options.subscriber);
   }
 
   async createEvent(spec: EventSpec): Promise<boolean> {
     const layout = layoutOf(spec);
-    const created = await this.#scripts.createEvent(this.#keys(spec.id), [
+    const created = await this.#scripts.createEvent(this.#layouts.keys(spec.id), [
       JSON.stringify(spec),
       layout.seatCount,
       FIRST_GATE_EPOCH,
     ]);
     await this.#redis.sadd(EVENTS_KEY, spec.id);
-    this.#unknown.delete(spec.id);
-    if (created === 1) this.#layouts.set(spec.id, layout);
+    this.#missing.noteCreated(spec.id);
+    if (created === 1) this.#layouts.set(spec, layout);
     return created === 1;
   }
 
   async placeHold(command: PlaceCommand): Promise<PlaceOutcome> {
-    const { eventId, request, idempotencyKey } = command;
+    const { eventId } = command;
     const layout = await this.#layout(eventId);
     if (layout === undefined) return reject('event_not_found');
-    const target = targetOf(request, layout.spec);
+    const target = targetOf(command.request, layout.spec);
     if (!('kind' in target)) return target;
-    const shortCircuit = this.#soldOut !== undefined && idempotencyKey === undefined;
-    if (shortCircuit && this.#soldOut?.isSoldOut(eventId, targetKey(target))) return reject('sold_out');
-    const fingerprint =
-      idempotencyKey === undefined ? '' : fingerprintOf(request, command.confirm ? 'order' : 'hold');
-    const limits = this.#idempotencyLimits;
-    const args: ScriptArg[] = [
-      this.#time(command.nowMs),
-      newHoldIdFor(eventId),
-      newOrderToken(),
-      eventId,
-      request.userId,
-      layout.spec.holdTtlSeconds * 1000,
-      layout.spec.maxPerUser,
-      command.confirm ? 1 : 0,
-      idempotencyKey ?? '',
-      fingerprint,
-      limits.retentionMs,
-      limits.keysPerBuyer,
-      limits.keysPerEvent,
-      ...targetArgs(layout, target),
-    ];
-    const keys = [...this.#keys(eventId), ...idempotencyKeysOf(eventId)];
-    const reply = await this.#run('place', eventId, keys, args);
+    const soldOut = this.#soldOut?.applies(command) ? this.#soldOut : undefined;
+    if (soldOut?.isSoldOut(eventId, target)) return reject('sold_out');
+    const args = placeArgs(command, layout, target, this.#time(command.nowMs), this.#idempotencyLimits);
+    const reply = await this.#run('place', eventId, this.#layouts.placeKeys(eventId), args);
     if (reply === undefined) return reject('event_not_found');
-    switch (reply[0]) {
-      case 'placed': {
-        const hold = normaliseHold(JSON.parse(String(reply[1])));
-        if (!command.confirm) return { ok: true, kind: 'placed', hold, durable: ALREADY_RESOLVED };
-        const order = orderOf(hold, Number(reply[2]));
-        const shown: Hold = { ...hold, status: 'confirmed', orderId: order.id };
-        return { ok: true, kind: 'placed', hold: shown, order, durable: ALREADY_RESOLVED };
-      }
-      case 'replayed': {
-        const live = reply[2];
-        const hold = typeof live === 'string' ? normaliseHold(JSON.parse(live)) : undefined;
-        return { ok: true, kind: 'replayed', holdId: String(reply[1]), hold, durable: ALREADY_RESOLVED };
-      }
-      default: {
-        const rejection = rejectionOf(reply);
-        // Only "nothing left at all" is cached: a request for fewer units might still succeed.
-        if (shortCircuit && rejection.code === 'sold_out' && Number(reply[4]) <= 0)
-          this.#soldOut?.noteSoldOut(eventId, targetKey(target), Number(reply[3]));
-        return rejection;
-      }
-    }
+    const epoch = soldOut === undefined ? undefined : emptyAtEpochOf(reply);
+    if (epoch !== undefined) soldOut?.noteEmpty(eventId, target, epoch);
+    return placeOutcomeOf(reply, command);
   }
 
   async confirmHold(holdId: string, nowMs: number): Promise<Confirmed | Rejection> {
     const eventId = eventIdOf(holdId);
     if (eventId === undefined) return reject('hold_not_found');
-    const reply = await this.#run('confirm', eventId, this.#keys(eventId), [this.#time(nowMs), holdId]);
+    const reply = await this.#run('confirm', eventId, this.#layouts.keys(eventId), [
+      this.#time(nowMs),
+      holdId,
+    ]);
     if (reply === undefined) return reject('hold_not_found');
     if (reply[0] !== 'confirmed') return rejectionOf(reply);
-    const hold = normaliseHold(JSON.parse(String(reply[1])));
-    return { ok: true, order: orderOf(hold, Number(reply[2])), durable: ALREADY_RESOLVED };
+    return { ok: true, order: orderOfReply(reply), durable: ALREADY_RESOLVED };
   }
 
   async extendHold(holdId: string, seconds: number, nowMs: number): Promise<Extended | Rejection> {
@@ -195,43 +163,25 @@ export class RedisGate implements Gate {
     const layout = await this.#layout(eventId);
     if (layout === undefined) return reject('hold_not_found');
     const args = [this.#time(nowMs), holdId, seconds * 1000, maxHoldSecondsOf(layout.spec) * 1000];
-    const reply = await this.#run('extend', eventId, this.#keys(eventId), args);
+    const reply = await this.#run('extend', eventId, this.#layouts.keys(eventId), args);
     if (reply === undefined) return reject('hold_not_found');
     if (reply[0] !== 'extended') return rejectionOf(reply);
-    return { ok: true, hold: normaliseHold(JSON.parse(String(reply[1]))), durable: ALREADY_RESOLVED };
+    return { ok: true, hold: holdOf(reply[1]), durable: ALREADY_RESOLVED };
   }
 
   async confirmPaid(holdId: string, payment: Payment, nowMs: number): Promise<Confirmed | Rejection> {
     const eventId = eventIdOf(holdId);
     if (eventId === undefined) return reject('hold_not_found');
     const args = [this.#time(nowMs), holdId, 'paid', ...paymentArgs(payment)];
-    const reply = await this.#run('confirm', eventId, this.#lateKeys(eventId), args);
+    const reply = await this.#run('confirm', eventId, this.#layouts.lateKeys(eventId), args);
     return confirmedOf(reply, payment);
   }
 
   async confirmExpired(hold: Hold, payment: Payment, nowMs: number): Promise<Confirmed | Rejection> {
     const layout = await this.#layout(hold.eventId);
     if (layout === undefined) return reject('hold_not_found');
-    const offsets: number[] = [];
-    const pools: ScriptArg[] = [];
-    for (const item of hold.items) {
-      if (item.seatId !== undefined) offsets.push(layout.seatOffsets.get(item.seatId) as number);
-      else if (!pools.includes(item.poolId as string)) {
-        const pool = layout.spec.pools.find((p) => p.id === item.poolId);
-        pools.push(item.poolId as string, pool?.capacity ?? 0);
-      }
-    }
-    const held = JSON.stringify({ ...hold, status: 'held', orderId: undefined });
-    const args = [
-      this.#time(nowMs),
-      hold.id,
-      'expired',
-      ...paymentArgs(payment),
-      held,
-      layout.spec.maxPerUser,
-      offsets.join(','),
-    ];
-    const reply = await this.#run('confirm', hold.eventId, this.#lateKeys(hold.eventId), [...args, ...pools]);
+    const args = confirmExpiredArgs(hold, payment, layout, this.#time(nowMs));
+    const reply = await this.#run('confirm', hold.eventId, this.#layouts.lateKeys(hold.eventId), args);
     return confirmedOf(reply, payment);
   }
 
@@ -239,34 +189,23 @@ export class RedisGate implements Gate {
     const eventId = eventIdOf(holdId);
     if (eventId === undefined) return reject('hold_not_found');
     const args = [this.#time(nowMs), holdId, RESTOCK_CHANNEL];
-    const reply = await this.#run('release', eventId, this.#keys(eventId), args);
+    const reply = await this.#run('release', eventId, this.#layouts.keys(eventId), args);
     if (reply === undefined) return reject('hold_not_found');
     if (reply[0] !== 'released') return rejectionOf(reply);
-    const hold = normaliseHold(JSON.parse(String(reply[1])));
-    return { ok: true, hold: { ...hold, status: 'released' }, durable: ALREADY_RESOLVED };
+    return { ok: true, hold: { ...holdOf(reply[1]), status: 'released' }, durable: ALREADY_RESOLVED };
   }
 
   async cancelOrder(command: CancelCommand): Promise<Cancelled | Rejection> {
     const { hold } = command;
     const layout = await this.#layout(hold.eventId);
     if (layout === undefined) return reject('order_not_found');
-    const offsets = hold.items.flatMap((item) =>
-      item.seatId === undefined ? [] : [layout.seatOffsets.get(item.seatId) ?? -1],
-    );
-    if (offsets.includes(-1)) return reject('order_not_found');
-    const orderId = orderIdOf(hold);
-    const args = [
-      this.#time(command.nowMs),
-      JSON.stringify({ ...hold, status: 'held', orderId: undefined }),
-      offsets.join(','),
-      orderId,
-      command.confirmedAtMs,
-      RESTOCK_CHANNEL,
-    ];
-    const keys = [...this.#keys(hold.eventId), eventKeys(hold.eventId).cancelled];
+    const args = cancelArgs(command, layout, this.#time(command.nowMs));
+    if (args === undefined) return reject('order_not_found');
+    const keys = [...this.#layouts.keys(hold.eventId), eventKeys(hold.eventId).cancelled];
     const reply = await this.#run('cancelOrder', hold.eventId, keys, args);
     if (reply === undefined) return reject('order_not_found');
     if (reply[0] !== 'cancelled') return rejectionOf(reply);
+    const orderId = orderIdOf(hold);
     const first = Number(reply[2]) === 1;
     return { ok: true, orderId, cancelledAtMs: Number(reply[1]), first, durable: ALREADY_RESOLVED };
   }
@@ -274,55 +213,45 @@ export class RedisGate implements Gate {
   async updateEvent(update: EventUpdate): Promise<boolean> {
     const { spec, salesOpen } = update;
     const open = salesOpen === undefined ? '' : salesOpen ? '1' : '0';
-    const reply = await this.#run('updateEvent', spec.id, this.#keys(spec.id), [JSON.stringify(spec), open]);
+    const reply = await this.#run('updateEvent', spec.id, this.#layouts.keys(spec.id), [
+      JSON.stringify(spec),
+      open,
+    ]);
     if (reply === undefined) return false;
     // This instance shows the change at once; the others when their next view sees `specv` move.
-    this.#layouts.set(spec.id, layoutOf(spec));
-    this.#specVersions.delete(spec.id);
+    this.#layouts.set(spec);
     return true;
   }
 
   async sweepExpired(nowMs: number): Promise<Swept> {
     let expired = 0;
     for (const eventId of await this.eventIds()) {
-      const now = this.#useCommandTime ? nowMs : Date.now() + this.#redisClockOffsetMs;
-      if ((this.#nextSweepMs.get(eventId) ?? Number.NEGATIVE_INFINITY) > now) continue;
+      if (!this.#sweeps.isDue(eventId, nowMs)) continue;
       for (;;) {
         const args = [this.#time(nowMs), SWEEP_BATCH, RESTOCK_CHANNEL];
         const [count = -1, nextExpiry = -1, redisNow = 0] = (
-          (await this.#scripts.sweep(this.#keys(eventId), args)) as number[]
+          (await this.#scripts.sweep(this.#layouts.keys(eventId), args)) as number[]
         ).map(Number);
         // -1: the event's keys are gone; the next request for it rebuilds them.
         if (count < 0) {
-          this.#nextSweepMs.delete(eventId);
+          this.#sweeps.forget(eventId);
           break;
         }
         expired += count;
         if (count === SWEEP_BATCH) continue;
-        if (!this.#useCommandTime) this.#redisClockOffsetMs = redisNow - Date.now();
-        this.#nextSweepMs.set(eventId, this.#nextSweepOf(eventId, nextExpiry, redisNow));
+        const ttlMs = (this.#layouts.cached(eventId)?.spec.holdTtlSeconds ?? 0) * 1000;
+        this.#sweeps.plan(eventId, nextExpiry, redisNow, ttlMs);
         break;
       }
     }
     return { ok: true, expired, durable: ALREADY_RESOLVED };
   }
 
-  /**
-   * When the event next needs a sweep: at its earliest live expiry, and no later than one TTL from now, the
-   * earliest a hold placed after this sweep can expire (an event's TTL is fixed). Holds a rebuild on another
-   * instance brought back may expire sooner; SWEEP_RECHECK_MS bounds how long they can wait for this one.
-   */
-  #nextSweepOf(eventId: string, nextExpiry: number, redisNow: number): number {
-    const ttlMs = (this.#layouts.get(eventId)?.spec.holdTtlSeconds ?? 0) * 1000;
-    const bound = redisNow + Math.min(ttlMs, SWEEP_RECHECK_MS);
-    return nextExpiry < 0 ? bound : Math.min(nextExpiry, bound);
-  }
-
   async getHold(holdId: string): Promise<Hold | undefined> {
     const eventId = eventIdOf(holdId);
     if (eventId === undefined) return undefined;
     const json = await this.#redis.hget(eventKeys(eventId).holds, holdId);
-    return json === null ? undefined : normaliseHold(JSON.parse(json));
+    return json === null ? undefined : holdOf(json);
   }
 
   async eventState(eventId: string): Promise<EventState | undefined> {
@@ -334,25 +263,11 @@ export class RedisGate implements Gate {
   async view(eventId: string, tailFrom = ''): Promise<{ state: EventState; tail: LogEntry[] } | undefined> {
     const layout = await this.#layout(eventId);
     if (layout === undefined) return undefined;
-    const reply = await this.#run('view', eventId, this.#keys(eventId), [tailFrom]);
+    const reply = await this.#run('view', eventId, this.#layouts.keys(eventId), [tailFrom]);
     if (reply === undefined) return undefined;
     const counts = countsOf(reply[1] as unknown as readonly string[]);
-    const current = await this.#currentLayout(eventId, layout, counts.get(COUNT_FIELDS.specVersion) ?? 0);
+    const current = await this.#layouts.current(eventId, layout, counts.get(COUNT_FIELDS.specVersion) ?? 0);
     return { state: stateOf(current, counts), tail: decodeRows(reply[2]) };
-  }
-
-  /**
-   * The layout with the event's definition as changed by an admin, possibly on another instance: read again
-   * when the change counter in the counts moved since this instance read it (the layout itself never changes).
-   */
-  async #currentLayout(eventId: string, layout: EventLayout, version: number): Promise<EventLayout> {
-    if ((this.#specVersions.get(eventId) ?? 0) === version) return layout;
-    const json = await this.#redis.get(eventKeys(eventId).spec);
-    if (json === null) return layout;
-    const current = layoutOf(JSON.parse(json) as EventSpec);
-    this.#layouts.set(eventId, current);
-    this.#specVersions.set(eventId, version);
-    return current;
   }
 
   async tailStart(eventId: string): Promise<string> {
@@ -389,127 +304,47 @@ export class RedisGate implements Gate {
    */
   async seatMap(eventId: string): Promise<SeatMap | undefined> {
     const known = this.#seatMaps.get(eventId);
-    const reply = await this.#run('seatMap', eventId, this.#keys(eventId), [known?.version ?? '']);
+    const reply = await this.#run('seatMap', eventId, this.#layouts.keys(eventId), [known?.version ?? '']);
     if (reply === undefined) return undefined;
     const version = String(reply[1]);
     if (reply[2] === null && known?.version === version) return known;
     const map = { version, states: Buffer.from(String(reply[2] ?? ''), 'latin1') };
-    this.#seatMaps.delete(eventId);
-    if (this.#seatMaps.size >= SEAT_MAPS_CACHED_MAX)
-      this.#seatMaps.delete(this.#seatMaps.keys().next().value as string);
     this.#seatMaps.set(eventId, map);
     return map;
   }
 
-  /** A hold that ended here and whose ending the store may not show yet, with its final status. */
   async recentEnding(holdId: string): Promise<{ hold: Hold; atMs: number; order?: Order } | undefined> {
     const eventId = eventIdOf(holdId);
     if (eventId === undefined) return undefined;
     const record = await this.#redis.hget(eventKeys(eventId).ended, holdId);
-    if (record === null) return undefined;
-    const first = record.indexOf(' ');
-    const second = record.indexOf(' ', first + 1);
-    const status = record.slice(0, first) as Hold['status'];
-    const atMs = Number(record.slice(first + 1, second));
-    const raw = JSON.parse(record.slice(second + 1));
-    const hold = normaliseHold(raw);
-    const ended: Hold =
-      status === 'confirmed' ? { ...hold, status, orderId: orderIdOf(hold) } : { ...hold, status };
-    // A confirmation's record carries the payment reference and the late mark beside the hold (confirm.lua).
-    const order = status === 'confirmed' ? withPaymentOf(orderOf(hold, atMs), raw) : undefined;
-    return order === undefined ? { hold: ended, atMs } : { hold: ended, atMs, order };
+    return record === null ? undefined : endingOf(record);
   }
 
   async eventIds(): Promise<string[]> {
     return this.#redis.smembers(EVENTS_KEY);
   }
 
-  /**
-   * Rebuilds the event's keys from the store plus the unprojected log: when they are missing, or always with
-   * `force` (reconcile; the event's decisions pause meanwhile).
-   */
   async rebuild(eventId: string, force = false): Promise<RebuildResult> {
-    if (this.#store === undefined) throw new Error('This gate has no store to rebuild from.');
-    // Restored holds may expire before the time this instance planned to sweep next.
-    this.#nextSweepMs.delete(eventId);
-    if (force) this.#lost.delete(eventId);
-    return rebuildEvent(eventId, {
-      redis: this.#redis,
-      scripts: this.#scripts,
-      store: this.#store,
-      nowMs: Date.now(),
-      force,
-      idempotencyLimits: this.#idempotencyLimits,
-    });
-  }
-
-  /**
-   * Rebuilds an event whose keys are missing: true when it is there now, false when the store does not know
-   * it either. Throws `event_needs_reconcile` when Redis lost it (see rebuild.ts).
-   */
-  async #rebuildMissing(eventId: string): Promise<boolean> {
-    if (this.#store === undefined) return false;
-    const lostUntil = this.#lost.get(eventId);
-    if (lostUntil !== undefined && lostUntil > Date.now()) throw needsReconcile();
-    this.#lost.delete(eventId);
-    const until = this.#unknown.get(eventId);
-    if (until !== undefined && until > Date.now()) return false;
-    this.#unknown.delete(eventId);
-    const result = await this.rebuild(eventId);
-    if (result === 'lost') {
-      // Bounded like #unknown: lost events are events the store knows, but stay careful.
-      if (this.#lost.size >= UNKNOWN_EVENTS_MAX) this.#lost.delete(this.#lost.keys().next().value as string);
-      this.#lost.set(eventId, Date.now() + LOST_EVENT_TTL_MS);
-      throw needsReconcile();
-    }
-    if (result !== 'unknown') return true;
-    if (this.#unknown.size >= UNKNOWN_EVENTS_MAX)
-      this.#unknown.delete(this.#unknown.keys().next().value as string);
-    this.#unknown.set(eventId, Date.now() + UNKNOWN_EVENT_TTL_MS);
-    return false;
+    return this.#missing.rebuild(eventId, force);
   }
 
   /** Runs a script; when Redis has lost the event, rebuilds it once and runs the script again. */
-  async #run(
-    name: 'place' | 'confirm' | 'extend' | 'release' | 'cancelOrder' | 'updateEvent' | 'view' | 'seatMap',
-    eventId: string,
-    keys: readonly string[],
-    args: ScriptArg[],
-  ) {
-    let reply = (await this.#scripts[name](keys, args)) as Reply;
+  async #run(name: ScriptName, eventId: string, keys: readonly string[], args: ScriptArg[]) {
+    let reply = await this.#call(name, eventId, keys, args);
     if (reply[0] !== 'missing') return reply;
-    if (!(await this.#rebuildMissing(eventId))) return undefined;
-    reply = (await this.#scripts[name](keys, args)) as Reply;
+    if (!(await this.#missing.rebuildMissing(eventId))) return undefined;
+    reply = await this.#call(name, eventId, keys, args);
     return reply[0] === 'missing' ? undefined : reply;
   }
 
-  async #layout(eventId: string): Promise<EventLayout | undefined> {
-    const cached = this.#layouts.get(eventId);
-    if (cached !== undefined) return cached;
-    let json = await this.#redis.get(eventKeys(eventId).spec);
-    if (json === null && (await this.#rebuildMissing(eventId)))
-      json = await this.#redis.get(eventKeys(eventId).spec);
-    if (json === null) return undefined;
-    const layout = layoutOf(JSON.parse(json) as EventSpec);
-    this.#layouts.set(eventId, layout);
-    return layout;
+  async #call(name: ScriptName, eventId: string, keys: readonly string[], args: ScriptArg[]): Promise<Reply> {
+    if (name === 'place' && this.#placements !== undefined)
+      return this.#placements.place(eventId, keys, args);
+    return (await this.#scripts[name](keys, args)) as Reply;
   }
 
-  /** The script keys of an event, built once per event: a request should not rebuild eight strings. */
-  #keys(eventId: string): readonly string[] {
-    let keys = this.#scriptKeys.get(eventId);
-    if (keys === undefined) {
-      const k = eventKeys(eventId);
-      keys = [k.spec, k.seats, k.counts, k.holds, k.expiry, k.users, k.log, k.ended];
-      // Unknown ids come from clients: cache only events that exist (bounded by the events there are).
-      if (this.#layouts.has(eventId)) this.#scriptKeys.set(eventId, keys);
-    }
-    return keys;
-  }
-
-  /** The event's keys and the set of holds confirmed late: what confirm.lua takes with a payment. */
-  #lateKeys(eventId: string): readonly string[] {
-    return [...this.#keys(eventId), eventKeys(eventId).late];
+  async #layout(eventId: string) {
+    return this.#layouts.load(eventId, (id) => this.#missing.rebuildMissing(id));
   }
 
   #time(nowMs: number): number {
@@ -517,109 +352,6 @@ export class RedisGate implements Gate {
   }
 }
 
-function needsReconcile(): DomainError {
-  return new DomainError('event_needs_reconcile');
-}
-
-function listenForRestocks(subscriber: Redis, cache: SoldOutCache): void {
-  subscriber.on('message', (_channel: string, message: string) => {
-    const space = message.lastIndexOf(' ');
-    cache.noteRestock(message.slice(0, space), Number(message.slice(space + 1)));
-  });
-  // Messages published while the connection was down are lost: forget every flag on reconnect.
-  subscriber.on('ready', () => cache.clear());
-  subscriber.subscribe(RESTOCK_CHANNEL).catch(() => cache.clear());
-}
-
-function targetKey(target: HoldTarget): string {
-  return target.kind === 'pool'
-    ? `${COUNT_FIELDS.pool}${target.poolId}`
-    : target.kind === 'section'
-      ? `${COUNT_FIELDS.section}${target.sectionId}`
-      : '';
-}
-
-function targetArgs(layout: EventLayout, target: HoldTarget): ScriptArg[] {
-  switch (target.kind) {
-    case 'pool': {
-      const pool = layout.spec.pools.find((p) => p.id === target.poolId);
-      return ['pool', target.quantity, target.poolId, pool?.capacity ?? -1, pool?.price ?? 0];
-    }
-    case 'section': {
-      const section = layout.sections.get(target.sectionId);
-      if (section === undefined) return ['section', target.quantity, target.sectionId, -1, 0, 0];
-      const args: ScriptArg[] = [
-        'section',
-        target.quantity,
-        section.id,
-        section.count,
-        section.price,
-        section.rows.length,
-      ];
-      for (const row of section.rows) args.push(row.start, row.count, row.id);
-      return args;
-    }
-    case 'seats': {
-      const args: ScriptArg[] = ['seats', target.seatIds.length, target.seatIds.length];
-      for (const seatId of target.seatIds) {
-        const offset = layout.seatOffsets.get(seatId);
-        const section =
-          offset === undefined ? undefined : layout.sections.get(seatId.slice(0, seatId.indexOf('-')));
-        args.push(seatId, offset ?? -1, section?.price ?? 0);
-      }
-      return args;
-    }
-  }
-}
-
-const SCRIPT_CODES: Readonly<Record<string, ErrorCode>> = {
-  sold_out: 'sold_out',
-  seat_unavailable: 'seat_unavailable',
-  seat_not_found: 'seat_not_found',
-  limit_exceeded: 'limit_exceeded',
-  idempotency_key_reused: 'idempotency_key_reused',
-  pool_not_found: 'pool_not_found',
-  section_not_found: 'section_not_found',
-  hold_not_found: 'hold_not_found',
-  hold_expired: 'hold_expired',
-  order_not_found: 'order_not_found',
-  sales_closed: 'sales_closed',
-  hold_released: 'hold_released',
-  hold_confirmed: 'hold_confirmed',
-  hold_extension_limit: 'hold_extension_limit',
-  amount_mismatch: 'amount_mismatch',
-};
-
-function paymentArgs(payment: Payment): ScriptArg[] {
-  return [payment.amount ?? -1, payment.reference ?? '', LATE_CONFIRM_MEMORY_MS];
-}
-
-function confirmedOf(reply: Reply | undefined, payment: Payment): Confirmed | Rejection {
-  if (reply === undefined) return reject('hold_not_found');
-  if (reply[0] !== 'confirmed') return rejectionOf(reply);
-  const hold = normaliseHold(JSON.parse(String(reply[1])));
-  const late = reply[3] === 1 || reply[3] === '1';
-  const order = withPaymentOf(orderOf(hold, Number(reply[2])), {
-    paymentReference: payment.reference,
-    late,
-  });
-  return { ok: true, order, durable: ALREADY_RESOLVED };
-}
-
-function rejectionOf(reply: Reply): Rejection {
-  const code = String(reply[1]);
-  if (code === 'hold_expired' && reply[2] === 'stock_taken') return stockTaken();
-  if (code === 'duplicate_seat') return reject('invalid_request', 'A seat is named twice.');
-  const known = SCRIPT_CODES[code];
-  if (known === undefined) throw new Error(`The gate script answered an unknown code: ${code}`);
-  const detail = reply[2];
-  if (typeof detail === 'string' && detail !== '') {
-    if (known === 'seat_not_found') return reject(known, `No seat "${detail}" in this event.`);
-    if (known === 'seat_unavailable') return reject(known, `Seat "${detail}" is held or sold.`);
-  }
-  return reject(known);
-}
-
-function seatStatusOf(byte: number): SeatStatus {
-  return byte === 104 ? 'held' : byte === 115 ? 'sold' : 'available';
+function orderOfReply(reply: Reply): Order {
+  return orderOf(holdOf(reply[1]), Number(reply[2]));
 }

@@ -23,7 +23,15 @@ const FILES = {
   seatMap: 'seat-map.lua',
 } as const;
 
-export type ScriptName = keyof typeof FILES;
+/**
+ * Scripts made of another script wrapped as a function and a file that calls it: `placeBatch` decides
+ * several placements with place.lua's own code (place-batch.lua).
+ */
+const WRAPPED = {
+  placeBatch: { wraps: 'place.lua', as: 'place_one', file: 'place-batch.lua' },
+} as const;
+
+export type ScriptName = keyof typeof FILES | keyof typeof WRAPPED;
 export type GateScripts = Record<
   ScriptName,
   (keys: readonly string[], args: readonly ScriptArg[]) => Promise<unknown>
@@ -39,6 +47,14 @@ function scriptSources(): Record<ScriptName, string> {
   const loaded = {} as Record<ScriptName, string>;
   for (const [name, file] of Object.entries(FILES) as [ScriptName, string][])
     loaded[name] = `${common}\n${readFileSync(new URL(file, directory), 'utf8')}`;
+  for (const [name, { wraps, as, file }] of Object.entries(WRAPPED) as [
+    ScriptName,
+    (typeof WRAPPED)['placeBatch'],
+  ][]) {
+    // The wrapped script's ARGV is the function's parameter; its returns become the function's.
+    const wrapped = `local function ${as}(ARGV)\n${readFileSync(new URL(wraps, directory), 'utf8')}\nend`;
+    loaded[name] = `${common}\n${wrapped}\n${readFileSync(new URL(file, directory), 'utf8')}`;
+  }
   sources = loaded;
   return loaded;
 }
