@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import { Agent, request } from 'undici';
 import { parseRetryAfter } from './retry-schedule.js';
+import type { WebhookHeaders } from './signing.js';
 import { guardedLookup, hostOf, isInwardAddress, urlShapeRefusal } from './ssrf-guard.js';
 
 /** Read of the response body at most (it is not kept: only its status matters). */
@@ -37,7 +38,11 @@ export class Sender {
     });
   }
 
-  async send(url: string, headers: Record<string, string>, body: string): Promise<SendResult> {
+  async send(
+    url: string,
+    headers: Readonly<Record<string, string>> | WebhookHeaders,
+    body: string,
+  ): Promise<SendResult> {
     const clock = this.#options.clock ?? Date.now;
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);

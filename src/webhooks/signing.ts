@@ -21,13 +21,19 @@ export function signatureOf(
   return `v1,${mac}`;
 }
 
+export interface WebhookHeaders {
+  readonly 'webhook-id': string;
+  readonly 'webhook-timestamp': string;
+  readonly 'webhook-signature': string;
+}
+
 /** The three headers of one attempt; `secrets`: the current one first, then the previous one if still valid. */
 export function webhookHeaders(
   secrets: readonly string[],
   messageId: string,
   timestampSeconds: number,
   body: string,
-): Record<string, string> {
+): WebhookHeaders {
   return {
     'webhook-id': messageId,
     'webhook-timestamp': String(timestampSeconds),
