@@ -93,12 +93,15 @@ export class WebhookDispatcher {
   /** One batch from the log into the outbox; the number of log records it took. */
   async ingestOnce(): Promise<number> {
     const max = this.#options.batchSize ?? 100;
-    const stale = await this.#consumer.claimStale(this.#options.claimIdleMs ?? 30_000, max);
-    const records = [...stale, ...(await this.#consumer.readNew(max))];
-    if (records.length === 0) return 0;
-    const deliveries = await this.#deliveriesOf(records);
-    await this.#options.store.enqueue(deliveries);
-    await this.#consumer.acknowledge(records);
+    // Entries a dead member left are taken first: they are older than anything new of their event.
+    // Read before the ingest transaction: PGlite runs one statement or transaction at a time.
+    const endpoints = await this.#options.store.enabledEndpoints();
+    const records = await this.#options.store.ingest(async () => {
+      const stale = await this.#consumer.claimStale(this.#options.claimIdleMs ?? 30_000, max);
+      const taken = [...stale, ...(await this.#consumer.readNew(max))];
+      return { deliveries: this.#deliveriesOf(taken, endpoints), result: taken };
+    });
+    if (records.length > 0) await this.#consumer.acknowledge(records);
     return records.length;
   }
 
@@ -119,8 +122,7 @@ export class WebhookDispatcher {
     return due.length;
   }
 
-  async #deliveriesOf(records: readonly LogRecord[]): Promise<NewDelivery[]> {
-    const endpoints = await this.#options.store.enabledEndpoints();
+  #deliveriesOf(records: readonly LogRecord[], endpoints: readonly Endpoint[]): NewDelivery[] {
     const now = this.#clock();
     const out: NewDelivery[] = [];
     for (const record of records) {

@@ -90,6 +90,9 @@ const DELIVERY_COLUMNS = `seq, message_id, replay, endpoint_id, event_id, type, 
 
 type Row = Record<string, unknown>;
 
+/** Arbitrary, fixed: the advisory lock that serialises ingest steps (migrate.ts uses 7_404_001). */
+const INGEST_LOCK_KEY = 7_404_010;
+
 export class WebhookStore {
   readonly #db: SqlDriver;
 
@@ -192,24 +195,26 @@ export class WebhookStore {
   }
 
   /**
-   * Adds deliveries in one transaction, in the order given (which is the order of sending per endpoint
-   * and sale event). A message already in the outbox is skipped: reading a log entry again adds nothing.
+   * Runs one ingest step in one transaction, alone: `work` reads the log and returns the deliveries, which
+   * are added in the order given (the order of sending per endpoint and sale event). The lock makes members
+   * of the group that ingest at once take turns, reading included, so that a later batch of the log never
+   * reaches the outbox before an earlier one. A message already in the outbox is skipped: reading a log
+   * entry again adds nothing.
    */
-  async enqueue(deliveries: readonly NewDelivery[]): Promise<number> {
-    if (deliveries.length === 0) return 0;
+  async ingest<T>(work: () => Promise<{ deliveries: readonly NewDelivery[]; result: T }>): Promise<T> {
     return this.#db.transaction(async (tx) => {
-      let added = 0;
+      await tx.query(`SELECT pg_advisory_xact_lock(${INGEST_LOCK_KEY})`);
+      const { deliveries, result } = await work();
       for (const d of deliveries) {
-        const rows = await tx.query(
+        await tx.query(
           `INSERT INTO webhook_deliveries (message_id, replay, endpoint_id, event_id, type, body, status,
              attempts, created_at_ms, next_attempt_at_ms)
            VALUES ($1, false, $2, $3, $4, $5, 'pending', 0, $6, $6)
-           ON CONFLICT (message_id) WHERE NOT replay DO NOTHING RETURNING seq`,
+           ON CONFLICT (message_id) WHERE NOT replay DO NOTHING`,
           [d.messageId, d.endpointId, d.eventId, d.type, d.body, d.createdAtMs],
         );
-        added += rows.length;
       }
-      return added;
+      return result;
     });
   }
 
