@@ -21,11 +21,12 @@ export function signatureOf(
   return `v1,${mac}`;
 }
 
-export interface WebhookHeaders {
+/** A type, not an interface: it is passed where headers are a Record<string, string>. */
+export type WebhookHeaders = {
   readonly 'webhook-id': string;
   readonly 'webhook-timestamp': string;
   readonly 'webhook-signature': string;
-}
+};
 
 /** The three headers of one attempt; `secrets`: the current one first, then the previous one if still valid. */
 export function webhookHeaders(
