@@ -346,6 +346,22 @@ describe('crash safety', () => {
     expect(await log.positions()).toContainEqual({ group: WEBHOOKS_GROUP, pending: 0, lag: 0 });
   });
 
+  it('a dispatcher that dies before its outbox write commits acknowledges nothing: all is delivered later', async () => {
+    await endpoint();
+    const entries = [0, 1, 2, 3].map((n) => confirmed(holdOf('e1', n)));
+    await log.append(entries);
+    const dying = new WebhookStore(driver);
+    const ingest = dying.ingest.bind(dying);
+    dying.ingest = (work) =>
+      ingest(async () => {
+        await work();
+        throw new Error('process died before commit');
+      });
+    await expect(dispatcher({ store: dying, member: 'first' }).ingestOnce()).rejects.toThrow('died');
+    await run(dispatcher({ member: 'second', claimIdleMs: 0 }), () => receiver.accepted.length === 4);
+    expect(receiver.accepted.map((r) => r.payload.data.holdId)).toEqual(entries.map((e) => e.hold.id));
+  });
+
   it('a sender that died after posting and before recording posts again, with the same webhook-id', async () => {
     await endpoint();
     await log.append([confirmed(holdOf('e1', 1))]);
