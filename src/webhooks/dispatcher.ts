@@ -207,14 +207,21 @@ export class WebhookDispatcher {
   }
 
   async #loop(step: () => Promise<number>): Promise<void> {
+    const idleMs = this.#options.idleMs ?? 250;
+    let failures = 0;
     while (!this.#stopping) {
       let did = 0;
       try {
         did = await step();
+        failures = 0;
       } catch (error) {
-        this.#options.logger?.warn({ err: error }, 'webhook dispatcher step failed; retrying');
+        // A store or log that is down: warn, then wait longer each time (up to 30 s), not every 250 ms.
+        failures++;
+        this.#options.logger?.warn({ err: error, failures }, 'webhook dispatcher step failed; retrying');
       }
-      if (did === 0 && !this.#stopping) await this.#sleep(this.#options.idleMs ?? 250);
+      if (this.#stopping) break;
+      if (failures > 0) await this.#sleep(Math.min(30_000, idleMs * 2 ** Math.min(failures, 10)));
+      else if (did === 0) await this.#sleep(idleMs);
     }
   }
 

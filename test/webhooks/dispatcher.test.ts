@@ -290,6 +290,27 @@ describe('webhook delivery', () => {
   });
 });
 
+describe('running', () => {
+  it('keeps going through store failures, warning with a growing count, and delivers once it is back', async () => {
+    await endpoint();
+    await log.append([confirmed(holdOf('e1', 1))]);
+    const flaky = new WebhookStore(driver);
+    const claimDue = flaky.claimDue.bind(flaky);
+    let failuresLeft = 2;
+    flaky.claimDue = async (...args) => {
+      if (failuresLeft-- > 0) throw new Error('store down');
+      return claimDue(...args);
+    };
+    const warnings: { failures?: number }[] = [];
+    const d = dispatcher({ store: flaky, idleMs: 1, logger: { warn: (details) => warnings.push(details) } });
+    d.start();
+    for (let i = 0; i < 500 && receiver.accepted.length === 0; i++) await sleep(10);
+    await d.stop();
+    expect(receiver.accepted).toHaveLength(1);
+    expect(warnings.map((w) => w.failures)).toEqual([1, 2]);
+  });
+});
+
 describe('crash safety', () => {
   /** A log whose consumers die at acknowledge: entries reach the outbox, the log never hears of it. */
   function dyingAtAck(inner: Log): Log {
