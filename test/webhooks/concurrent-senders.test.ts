@@ -1,6 +1,7 @@
 // Several dispatchers (the members of one consumer group, as distributed workers are) share one log and one
 // outbox, on PGlite and on PostgreSQL: every message is sent once (a claimed delivery is leased to one
 // sender) and, per endpoint and sale event, in log order, though the senders run at once.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../src/domain/log-entry.js';
 import { MemoryLog } from '../../src/log/memory/memory-log.js';
@@ -23,6 +24,15 @@ describe.each(adapters)('concurrent senders on $name', (adapter) => {
   afterAll(async () => {
     await receiver.close();
     await opened.dispose();
+  });
+
+  it('migration 010 runs again and changes nothing (processes starting together may both run it)', async () => {
+    const sql = readFileSync('src/store/sql/migrations/010-webhooks.sql', 'utf8');
+    await opened.driver.exec(`BEGIN; ${sql}; COMMIT;`);
+    const rows = await opened.driver.query<{ n: string | number }>(
+      "SELECT count(*) AS n FROM pg_indexes WHERE tablename LIKE 'webhook_%'",
+    );
+    expect(Number(rows[0]?.n)).toBe(8);
   });
 
   it('send each message once, in order per endpoint and event', async () => {
