@@ -131,6 +131,18 @@ describe('webhook endpoints', () => {
     const missing = await call('GET', '/v1/webhooks/wh_AAAAAAAAAAAAAAAA');
     expect([missing.statusCode, missing.json().error.code]).toEqual([404, 'webhook_not_found']);
     expect((await call('GET', '/v1/webhooks/nope')).json().error.code).toBe('invalid_request');
+    const unknown = '/v1/webhooks/wh_AAAAAAAAAAAAAAAA';
+    for (const [method, url, payload] of [
+      ['PATCH', unknown, { enabled: false }],
+      ['POST', `${unknown}/rotate-secret`, {}],
+      ['GET', `${unknown}/deliveries`, undefined],
+      ['POST', `${unknown}/replay`, { deliveryId: 'dlv_1' }],
+    ] as const) {
+      const response = await call(method, url, payload);
+      expect([response.statusCode, response.json().error.code], url).toEqual([404, 'webhook_not_found']);
+    }
+    const badLimit = await call('GET', `${unknown}/deliveries?limit=0`);
+    expect(badLimit.json().error.code).toBe('invalid_request');
   });
 
   it('refuses URLs that reach private addresses unless allowed', async () => {
