@@ -285,6 +285,23 @@ const SETTINGS = {
     parse: token,
     about: 'when set, `/metrics` needs `Authorization: Bearer <this>` (≥ 16 characters); unset: open',
   },
+  webhooksKey: {
+    env: 'BOXOFFICE_WEBHOOKS_KEY',
+    secret: true,
+    flag: 'webhooks-key',
+    fallback: '',
+    parse: webhooksKey,
+    about:
+      'seals webhook signing secrets in the store (AES-256-GCM): 32 bytes in base64 (`openssl rand -base64 32`). Unset: the embedded shape makes one in its data directory; the distributed shape needs it for webhooks',
+  },
+  webhooksAllowPrivate: {
+    env: 'BOXOFFICE_WEBHOOKS_ALLOW_PRIVATE',
+    flag: 'webhooks-allow-private',
+    fallback: 'false',
+    parse: trueOrFalse,
+    about:
+      '`true`: webhook URLs may reach loopback, private and link-local addresses (a receiver on the same private network); `false` refuses them, at registration and at every send',
+  },
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -513,6 +530,17 @@ function trustProxy(raw: string): Parsed<false | number> {
   return /^[0-9]{1,2}$/.test(raw) && hops >= 1 && hops <= TRUST_PROXY_HOPS_MAX
     ? hops
     : { problem: `must be off, on, or a number of proxies from 1 to ${TRUST_PROXY_HOPS_MAX}` };
+}
+
+function webhooksKey(raw: string): Parsed<string> {
+  if (raw === '') return raw;
+  return Buffer.from(raw, 'base64').length === 32 ? raw : { problem: 'must be 32 bytes in base64' };
+}
+
+function trueOrFalse(raw: string): Parsed<boolean> {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  return { problem: 'must be true or false' };
 }
 
 function oneOf<const Allowed extends string>(allowed: readonly Allowed[]): (raw: string) => Parsed<Allowed> {

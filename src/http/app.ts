@@ -20,6 +20,7 @@ import { installRateLimits, type RateLimitOptions } from '../ratelimit/rate-limi
 import type { AuditReport } from '../service/audit.js';
 import type { Reservations } from '../service/reservations.js';
 import type { Store } from '../store/store.js';
+import { registerWebhookRoutes, type WebhookRouteDeps } from '../webhooks/webhook-routes.js';
 import { installCallerResolution, SECURITY_SCHEMES } from './access-hooks.js';
 import { jsonNestsDeeperThan, refuseBodiesWhereNoneIsTaken } from './body-rules.js';
 import { answerClientError } from './client-errors.js';
@@ -70,6 +71,8 @@ export interface AppDeps {
   readonly accessSettings?: AccessSettings;
   /** How key revocations reach the other instances (distributed: Redis pub/sub). */
   readonly revocations?: Revocations;
+  /** Webhook endpoints (src/webhooks/): with them the app serves /v1/webhooks. */
+  readonly webhooks?: WebhookRouteDeps;
 }
 
 /** What routes get: the shape's ports and the access of this instance. */
@@ -157,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuditRoutes(app, routeDeps);
   registerApiKeyRoutes(app, routeDeps);
   registerOperationRoutes(app, routeDeps);
+  if (deps.webhooks !== undefined) registerWebhookRoutes(app, deps.webhooks);
   if (deps.feed !== undefined) {
     await registerLiveRoutes(app, deps, deps.feed, deps.liveConnectionsMax, deps.liveConnectionsPerAddress);
     registerSeatMapPage(app);

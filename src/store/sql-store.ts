@@ -70,6 +70,11 @@ export class SqlStore implements Store {
     this.#projection = options.integrityCounters ? 'counted' : 'plain';
   }
 
+  /** The database, for parts that keep tables of their own (webhooks: src/webhooks/webhook-store.ts). */
+  get driver(): SqlDriver {
+    return this.#db;
+  }
+
   async createEvent(spec: EventSpec, nowMs: number): Promise<boolean> {
     const rows = await this.#db.query(this.#insertEvent, [
       spec.id,

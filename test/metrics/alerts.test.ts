@@ -33,6 +33,14 @@ const INPUT_SERIES: Record<string, string> = {
   [`boxoffice_live_dropped_total${api('api-2', ',reason="slow_consumer"')}`]: '0+1x9', // 5 in 5 minutes
   [`boxoffice_nodejs_eventloop_lag_p99_seconds${api('api-1')}`]: '0.2x9',
   [`boxoffice_nodejs_eventloop_lag_p99_seconds${api('api-2')}`]: '0.01x9',
+  // api-1 delivers nothing while 4 deliveries wait, the oldest 2 h old: behind and stalled; api-2 shows the
+  // same shared outbox and delivers nothing either (the sum is what counts).
+  [`boxoffice_webhook_oldest_pending_seconds${api('api-1')}`]: '7200+60x9',
+  [`boxoffice_webhook_oldest_pending_seconds${api('api-2')}`]: '7200+60x9',
+  [`boxoffice_webhook_outbox_depth${api('api-1')}`]: '4x9',
+  [`boxoffice_webhook_deliveries_total${api('api-1', ',outcome="succeeded"')}`]: '0x9',
+  [`boxoffice_webhook_endpoints_disabled_total${api('api-1', ',reason="gone"')}`]: '0x6 1 1 1',
+  [`boxoffice_webhook_endpoints_disabled_total${api('api-1', ',reason="failing"')}`]: '0x9',
 };
 
 /** At 8m, exactly these alerts fire, with these labels. */
@@ -46,6 +54,9 @@ const FIRING_AT_8M: Record<string, string>[] = [
   { alertname: 'BoxofficeProjectorFailingBatches', severity: 'warning', instance: 'w1' },
   { alertname: 'BoxofficeLiveDrops', severity: 'warning', instance: 'api-1' },
   { alertname: 'BoxofficeEventLoopLag', severity: 'warning', job: 'boxoffice', instance: 'api-1' },
+  { alertname: 'BoxofficeWebhooksBehind', severity: 'warning' },
+  { alertname: 'BoxofficeWebhooksStalled', severity: 'critical' },
+  { alertname: 'BoxofficeWebhookEndpointDisabled', severity: 'warning', reason: 'gone' },
 ];
 
 function labelsOf(labels: Record<string, string>): string {

@@ -1,15 +1,17 @@
 // What boxoffice's processes expose on /metrics, with samples in every family the tests can reach: an
 // embedded app after traffic through every operation and most outcomes, and the live and projector
-// metrics (their own registries driven by hand, so they hold samples whichever process serves them).
+// metrics and the webhook metrics (their own registries driven by hand, so they hold samples whichever process serves them).
 import { Registry } from 'prom-client';
 import { createLiveMetrics } from '../../src/metrics/live-metrics.js';
 import { createProjectorMetrics } from '../../src/metrics/projector-metrics.js';
+import { createWebhookMetrics } from '../../src/webhooks/webhook-metrics.js';
 import { admin, eventBody, manualClock, startEmbedded, uniqueEventId } from '../support/embedded.js';
 
 export interface Expositions {
   readonly embedded: string;
   readonly live: string;
   readonly projector: string;
+  readonly webhooks: string;
 }
 
 export async function scrapeEverything(): Promise<Expositions> {
@@ -17,6 +19,7 @@ export async function scrapeEverything(): Promise<Expositions> {
     embedded: await scrapeEmbeddedAfterTraffic(),
     live: await liveExposition(),
     projector: await projectorExposition(),
+    webhooks: await webhookExposition(),
   };
 }
 
@@ -73,6 +76,19 @@ async function projectorExposition(): Promise<string> {
   projector.lag(0.2);
   projector.deadLettered(1);
   projector.failedBatch();
+  return registry.metrics();
+}
+
+async function webhookExposition(): Promise<string> {
+  const registry = new Registry();
+  const webhooks = createWebhookMetrics(registry);
+  webhooks.delivered('succeeded');
+  webhooks.delivered('failed');
+  webhooks.endpointDisabled('gone');
+  webhooks.watchBacklog(
+    async () => ({ depth: 3, oldestCreatedAtMs: 1_000 }),
+    () => 61_000,
+  );
   return registry.metrics();
 }
 

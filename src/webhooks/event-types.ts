@@ -1,0 +1,75 @@
+// What a platform is told, derived from log entries only: an entry is a decision that is durable, so a
+// webhook never announces something the gate could still undo. Payloads carry ids and amounts, no secrets.
+
+import { orderIdOf } from '../domain/ids.js';
+import { itemCount, type LogEntry } from '../domain/log-entry.js';
+
+export const WEBHOOK_EVENT_TYPES = [
+  'hold.expired',
+  'hold.released',
+  'order.confirmed',
+  'order.cancelled',
+] as const;
+
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export function isWebhookEventType(value: string): value is WebhookEventType {
+  return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
+}
+
+/** One message an entry produces, before it is addressed to endpoints. */
+export interface WebhookMessage {
+  readonly type: WebhookEventType;
+  /**
+   * Names the entry: a hold has at most one ending and an order at most one cancellation, so this is
+   * the same every time the entry is read again (webhook ids are derived from it).
+   */
+  readonly entryKey: string;
+  readonly eventId: string;
+  /** The Standard Webhooks payload `{ type, timestamp, data }`. */
+  readonly payload: { type: WebhookEventType; timestamp: string; data: Record<string, unknown> };
+}
+
+/** The message of an entry, or undefined for entries no webhook announces (placements, extensions). */
+export function messageOf(entry: LogEntry): WebhookMessage | undefined {
+  const hold = entry.hold;
+  const base = { eventId: hold.eventId, holdId: hold.id, userId: hold.userId };
+  const at = new Date(entry.atMs).toISOString();
+  const make = (type: WebhookEventType, key: string, data: Record<string, unknown>): WebhookMessage => ({
+    type,
+    entryKey: `${type}:${key}`,
+    eventId: entry.eventId,
+    payload: { type, timestamp: at, data },
+  });
+  switch (entry.type) {
+    case 'hold_expired':
+      return make('hold.expired', hold.id, {
+        ...base,
+        quantity: itemCount(hold),
+        total: hold.total,
+        expiresAt: new Date(hold.expiresAtMs).toISOString(),
+      });
+    case 'hold_released':
+      return make('hold.released', hold.id, { ...base, quantity: itemCount(hold), total: hold.total });
+    case 'hold_confirmed':
+      return make('order.confirmed', hold.id, {
+        ...base,
+        orderId: entry.order.id,
+        quantity: entry.order.tickets.length,
+        total: entry.order.total,
+        ...(entry.order.paymentReference === undefined
+          ? {}
+          : { paymentReference: entry.order.paymentReference }),
+        late: entry.order.late === true,
+      });
+    case 'order_cancelled':
+      return make('order.cancelled', entry.orderId, {
+        ...base,
+        orderId: entry.orderId ?? orderIdOf(hold),
+        quantity: itemCount(hold),
+        total: hold.total,
+      });
+    default:
+      return undefined;
+  }
+}
