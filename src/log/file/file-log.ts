@@ -33,6 +33,11 @@ const fdatasyncAsync = promisify(fdatasync);
 export type Durability = 'process' | 'power';
 export const DURABILITY_MODES: readonly Durability[] = ['process', 'power'];
 
+/** Default bound of the log on disk (BOXOFFICE_LOG_MAX_BYTES); the retained entries are kept in memory too. */
+export const LOG_MAX_BYTES_DEFAULT = 64 * 1024 * 1024;
+/** Room for a few full batches. */
+export const LOG_MAX_BYTES_MIN = 1024 * 1024;
+
 export interface TailCut {
   readonly segment: string;
   readonly offset: number;
@@ -254,7 +259,7 @@ export class FileLog implements AppendableLog {
     return run;
   }
 
-  #trimNow(): number {
+  #trimNow(needRoom = false): number {
     if (this.#closed || this.#groups.size === 0) return 0;
     let low = this.#next;
     for (const [group, state] of this.#groups) {
@@ -265,9 +270,11 @@ export class FileLog implements AppendableLog {
       }
       low = Math.min(low, state.persisted);
     }
-    // Everything acknowledged and the active segment over half full: start a new one so the old can go.
+    // Everything acknowledged and the active segment over half full (or room needed): start a new one so
+    // the old can go.
     const active = this.#segments.at(-1) as Segment;
-    if (low === this.#next && active.seq < low && active.bytes * 2 >= this.#segmentBytes) this.#roll();
+    if (low === this.#next && active.seq < low && (needRoom || active.bytes * 2 >= this.#segmentBytes))
+      this.#roll();
     let removed = 0;
     while (this.#segments.length > 1 && (this.#segments[1] as Segment).seq <= low) {
       const gone = this.#segments.shift() as Segment;
@@ -316,7 +323,7 @@ export class FileLog implements AppendableLog {
     const waitMs = this.#options.backpressureWaitMs ?? BACKPRESSURE_WAIT_MS_DEFAULT;
     const deadline = this.#clock() + waitMs;
     while (this.diskBytes() + bytes > this.#options.maxBytes && this.#next > this.#base) {
-      if (this.#trimNow() > 0) continue;
+      if (this.#trimNow(true) > 0) continue;
       const remaining = deadline - this.#clock();
       if (remaining <= 0 || this.#closed)
         throw new LogBackloggedError(
