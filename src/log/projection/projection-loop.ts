@@ -2,9 +2,14 @@
 // the store (store.appendEntries is idempotent, so a batch applied twice after a crash is harmless), off the
 // request path. It tells readers when it has caught up with everything durable so far (the watermark that
 // reads of the store wait for), and lets the audit hold it still while it compares gate, log and store.
-import { COMMIT_BATCH_ENTRIES_MAX } from '../../domain/limits.js';
 import type { Store } from '../../store/store.js';
 import { type Log, type LogConsumer, type LogRecord, PROJECTION_GROUP } from '../log.js';
+
+/**
+ * Entries per store transaction. PGlite runs on this thread, so a transaction holds the event loop for its
+ * whole length: a smaller batch lets requests in between, at a higher cost per entry.
+ */
+export const PROJECTION_BATCH_MAX = 500;
 
 export interface ProjectionOptions {
   /** Called with each failed attempt to apply a batch; the batch is retried after retryMs. */
@@ -47,7 +52,7 @@ export class ProjectionLoop {
   async replay(): Promise<number> {
     let total = 0;
     for (;;) {
-      const records = await this.#consumer.readNew(COMMIT_BATCH_ENTRIES_MAX);
+      const records = await this.#consumer.readNew(PROJECTION_BATCH_MAX);
       if (records.length === 0) {
         // The watermark counts what was announced after the start; the replayed tail came before it.
         this.#projected = this.#durable;
@@ -112,7 +117,7 @@ export class ProjectionLoop {
 
   async #run(): Promise<void> {
     while (!this.#stopped) {
-      const records = await this.#consumer.readNew(COMMIT_BATCH_ENTRIES_MAX);
+      const records = await this.#consumer.readNew(PROJECTION_BATCH_MAX);
       if (records.length === 0) {
         // Nothing new: sleep until the next durable batch (announce) or stop.
         await new Promise<void>((resolve) => {
@@ -123,6 +128,8 @@ export class ProjectionLoop {
       }
       await this.#applyUntilDone(records);
       await this.#trim();
+      // Requests that arrived during the batch go first.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
