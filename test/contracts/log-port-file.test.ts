@@ -1,6 +1,6 @@
-// The consumer-group contract of the log port, run over every adapter. An adapter joins by adding a factory
-// to LOGS: `open` gives a fresh, empty log with an appender (adapters whose entries are appended elsewhere,
-// such as by the gate's script, append through their own means) and a clock the test moves.
+// The consumer-group contract of the log port over the memory and file adapters: `open` gives a fresh,
+// empty log with its appender and a clock the test moves. (test/contracts/log-port.test.ts runs the same
+// contract over memory and Redis; the `file` factory below is meant to join its adapter list.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
