@@ -8,6 +8,12 @@ import { HOLD_TTL_SECONDS_MAX, HOLD_TTL_SECONDS_MIN, MAX_PER_USER_MAX } from './
 import { REDIS_PERSISTENCE_MODES } from './gate/redis/persistence.js';
 import { SERVER_LIMITS_DEFAULT, type ServerLimits } from './http/server-limits.js';
 import { LIVE_CONNECTIONS_MAX, LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT } from './live/limits.js';
+import {
+  DURABILITY_MODES,
+  type Durability,
+  LOG_MAX_BYTES_DEFAULT,
+  LOG_MAX_BYTES_MIN,
+} from './log/file/file-log.js';
 import { parseRateLimit } from './ratelimit/limit-spec.js';
 
 /** Environment variable, CLI flag, default and parser of each setting: the config table of the README. */
@@ -32,6 +38,22 @@ const SETTINGS = {
     fallback: './data',
     parse: nonEmpty,
     about: 'PGlite data directory (embedded shape)',
+  },
+  durability: {
+    env: 'BOXOFFICE_DURABILITY',
+    flag: 'durability',
+    fallback: 'process',
+    parse: oneOf([...DURABILITY_MODES]),
+    about:
+      'embedded shape: `process` answers once the batch is written to the log file (a crash of the process loses nothing); `power` also fdatasyncs it (a power cut loses nothing)',
+  },
+  logMaxBytes: {
+    env: 'BOXOFFICE_LOG_MAX_BYTES',
+    flag: 'log-max-bytes',
+    fallback: String(LOG_MAX_BYTES_DEFAULT),
+    parse: integerIn(LOG_MAX_BYTES_MIN, 2 ** 40),
+    about:
+      'embedded shape: bound of the log file on disk; when projection into the store falls this far behind, placements wait (503 `store_unavailable` after 10 s)',
   },
   adminToken: {
     env: 'BOXOFFICE_ADMIN_TOKEN',

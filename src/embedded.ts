@@ -1,4 +1,6 @@
-// The embedded shape assembled: PGlite store, group-commit journal, memory gate rebuilt from the store.
+// The embedded shape assembled: memory gate, group commit into the log file (the truth), PGlite store as the
+// projection of that log, applied by an in-process projection loop off the request path. At start the
+// unprojected tail of the log is applied to the store before the gate is rebuilt from the store.
 // main.ts adds listen(); tests use this directly with app.inject() and their own data dir and clock.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { AccessSettings } from './auth/access.js';
@@ -8,11 +10,21 @@ import { buildApp } from './http/app.js';
 import type { ServerLimits } from './http/server-limits.js';
 import { GroupCommit } from './journal/group-commit.js';
 import { EmbeddedFeed } from './live/embedded-feed.js';
+import { refuseDamagedLog } from './log/file/check-log.js';
+import { type Durability, FileLog, LOG_MAX_BYTES_DEFAULT } from './log/file/file-log.js';
+import { logDirOf } from './log/file/log-dir.js';
+import type { AppendableLog } from './log/log.js';
+import { PROJECTION_GROUP } from './log/log.js';
+import { MemoryLog } from './log/memory/memory-log.js';
 import { registerEventGauges } from './metrics/event-gauges.js';
 import { instrumentGate } from './metrics/instrumented-gate.js';
+import { registerLogMetrics } from './metrics/log-metrics.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { ProjectionLoop } from './projector/embedded/projection-loop.js';
+import { READ_WAIT_MS, readYourWrites } from './projector/embedded/read-your-writes.js';
 import { MemoryRateCounter } from './ratelimit/memory-counter.js';
 import type { CallerIdentity, RateLimitSettings } from './ratelimit/rate-limits.js';
+import { auditEvent } from './service/audit.js';
 import { Reservations } from './service/reservations.js';
 import { Sweeper } from './service/sweeper.js';
 import { explainStartFault, openCheckedStore } from './store/integrity/open-checked-store.js';
@@ -38,6 +50,12 @@ export interface EmbeddedOptions {
   readonly trustProxy?: false | number;
   /** Buyer verification and credentials; default `open`. */
   readonly access?: AccessSettings;
+  /** What a 2xx promises of the log file (default `process`). */
+  readonly durability?: Durability;
+  /** Bound of the log file on disk (default LOG_MAX_BYTES_DEFAULT). */
+  readonly logMaxBytes?: number;
+  /** Wraps the log (tests inject write faults); the log lives in `<dataDir>/log`, in memory without a data dir. */
+  readonly wrapLog?: (log: AppendableLog) => AppendableLog;
 }
 
 export interface Embedded {
@@ -45,6 +63,8 @@ export interface Embedded {
   readonly gate: MemoryGate;
   readonly store: SqlStore;
   readonly journal: GroupCommit;
+  readonly log: AppendableLog;
+  readonly projection: ProjectionLoop;
   readonly reservations: Reservations;
   readonly sweeper: Sweeper;
   readonly metrics: Metrics;
@@ -52,19 +72,51 @@ export interface Embedded {
 }
 
 export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedded> {
+  // A log damaged in the middle refuses the start before the store is opened, so nothing is changed.
+  if (options.dataDir !== undefined) refuseDamagedLog(logDirOf(options.dataDir));
   // Refuses, in one line, a data dir that is not a store or whose contents fail the integrity check.
-  const store = await openCheckedStore({ dataDir: options.dataDir, driver: options.driver });
+  const projected = await openCheckedStore({ dataDir: options.dataDir, driver: options.driver });
   const clock = options.clock ?? Date.now;
   const metrics = createMetrics();
-  const journal = new GroupCommit(async (entries) => {
-    await store.appendEntries(entries);
-  }, metrics.commits);
+  let log: AppendableLog;
+  try {
+    // Refuses a log damaged in the middle (LogDamagedError); a torn tail is cut and reported below.
+    log = openLog(options);
+  } catch (error) {
+    await projected.close().catch(() => {});
+    throw error;
+  }
+  const file = log instanceof FileLog ? log : undefined;
+  const tailCut = file?.tailCut;
+  if (tailCut !== undefined)
+    options.logger?.warn({ tailCut }, 'the log ended in a torn write: its tail was cut (never acknowledged)');
+  if (options.wrapLog) log = options.wrapLog(log);
+  const projection = new ProjectionLoop(log, projected, {
+    onError: (error) => options.logger?.warn({ err: error }, 'projection into the store failed; retrying'),
+  });
+  // Reads of the store wait until it shows everything durable before them (projector/embedded/read-your-writes.ts).
+  const store = readYourWrites(projected, (boundMs) => projection.caughtUp(boundMs));
+  const journal = new GroupCommit((entries) => log.append(entries), metrics.commits);
   const gate = new MemoryGate(journal);
-  const snapshot = await store.loadSnapshot(clock()).catch(async (error: unknown) => {
-    await store.close().catch(() => {});
+  const snapshot = await (async () => {
+    // The unprojected tail first: the gate is rebuilt from a store that holds the whole durable log.
+    const replayed = await projection.replay();
+    if (replayed > 0)
+      options.logger?.info({ replayed }, 'applied the unprojected tail of the log to the store');
+    return projected.loadSnapshot(clock());
+  })().catch(async (error: unknown) => {
+    await log.close().catch(() => {});
+    await projected.close().catch(() => {});
     throw explainStartFault(options.dataDir ?? 'memory', error);
   });
   gate.restore(snapshot);
+  journal.onDurable(projection.announce);
+  projection.start();
+  registerLogMetrics(metrics.registry, {
+    tailCutBytes: tailCut?.bytes ?? 0,
+    projection,
+    ...(file === undefined ? {} : { diskBytes: () => file.diskBytes() }),
+  });
   // Live clients are told of each batch once it is durable, so they never see a change a failed commit undid.
   const feed = new EmbeddedFeed((error) => options.logger?.warn({ err: error }, 'live feed listener failed'));
   journal.onDurable(feed.publish);
@@ -93,6 +145,14 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     rateLimits: options.rateLimits && { ...options.rateLimits, counter: new MemoryRateCounter({ clock }) },
     trustProxy: options.trustProxy,
     accessSettings: options.access,
+    audit: async (eventId) => {
+      // Best effort: the audit is exact either way, and shows what is still unprojected.
+      await projection.caughtUp(READ_WAIT_MS).catch(() => {});
+      return auditEvent(eventId, gate, projected, journal, {
+        unprojected: (id) => log.unacknowledged(PROJECTION_GROUP, id),
+        exclusive: (work) => projection.exclusive(work),
+      });
+    },
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, options.logger);
   return {
@@ -100,6 +160,8 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     gate,
     store,
     journal,
+    log,
+    projection,
     reservations,
     sweeper,
     metrics,
@@ -108,7 +170,18 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
       await app.close();
       // What was accepted is durable already; this only waits for a commit that is still running.
       await journal.sync().catch(() => {});
-      await store.close();
+      // What the store lacks now is applied at the next start; stopping does not wait for it.
+      await projection.stop();
+      await log.close();
+      await projected.close();
     },
   };
+}
+
+function openLog(options: EmbeddedOptions): AppendableLog {
+  if (options.dataDir === undefined) return new MemoryLog(options.clock);
+  return FileLog.open(logDirOf(options.dataDir), {
+    durability: options.durability ?? 'process',
+    maxBytes: options.logMaxBytes ?? LOG_MAX_BYTES_DEFAULT,
+  });
 }

@@ -106,6 +106,8 @@ async function embedded(config: Config, logger: pino.Logger): Promise<Assembled>
   const releaseLock = acquireDataDirLock(dataDir);
   const shape = await assembleEmbedded({
     dataDir,
+    durability: config.durability,
+    logMaxBytes: config.logMaxBytes,
     adminToken: config.adminToken,
     defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },
     sweepIntervalMs: config.sweepIntervalMs,

@@ -127,6 +127,9 @@ describe('flags', () => {
     expect(parseBenchArgs([])).toMatchObject({ rateLimits: 'on' });
     expect(parseBenchArgs(['--rate-limits', 'off'])).toMatchObject({ rateLimits: 'off' });
     expect(() => parseBenchArgs(['--rate-limits', 'maybe'])).toThrow(UsageError);
+    expect(parseBenchArgs([])).toMatchObject({ durability: 'process' });
+    expect(parseBenchArgs(['--durability', 'power'])).toMatchObject({ durability: 'power' });
+    expect(() => parseBenchArgs(['--durability', 'disk'])).toThrow(UsageError);
   });
 
   it('refuses unbounded or unknown values', () => {

@@ -31,7 +31,7 @@ export async function startEmbeddedShape(
       CLI_JS,
       'serve',
       ...['--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir],
-      ...['--admin-token', ADMIN_TOKEN, '--log-level', 'warn'],
+      ...['--admin-token', ADMIN_TOKEN, '--log-level', 'warn', '--durability', options.durability],
       ...authServeFlags(options.auth),
     ],
     env,
@@ -40,7 +40,7 @@ export async function startEmbeddedShape(
   await waitUntilReady(server, serverUrl);
   return {
     shape: 'embedded',
-    description: 'embedded: one boxoffice process, memory gate, PGlite group commit',
+    description: `embedded: one boxoffice process, memory gate, group commit to the log file (durability ${options.durability}), PGlite projection`,
     server,
     serverUrl,
     probeOf: () => undefined,

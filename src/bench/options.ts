@@ -41,6 +41,8 @@ export interface BenchOptions {
    * against the same server and events as the open runs.
    */
   readonly auth: 'open' | 'verified';
+  /** Embedded shape: BOXOFFICE_DURABILITY of the server. */
+  readonly durability: 'process' | 'power';
 }
 
 const BOUNDS = {
@@ -75,6 +77,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
         'database-url': { type: 'string' },
         'rate-limits': { type: 'string' },
         auth: { type: 'string' },
+        durability: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -98,6 +101,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
     databaseUrl: databaseUrlOf(values['database-url'] as string | undefined),
     rateLimits: rateLimitsOf(values['rate-limits'] as string | undefined),
     auth: authOf(values.auth as string | undefined),
+    durability: durabilityOf(values.durability as string | undefined),
   };
   if (options.threads > options.connections) {
     throw new UsageError('--threads must not exceed --connections (wrk gives each thread connections).');
@@ -114,6 +118,11 @@ function shapesOf(raw: string | undefined): readonly Shape[] {
   if (shapes === undefined)
     throw new UsageError(`--shape must be embedded, distributed or both, not "${raw}".`);
   return shapes;
+}
+
+function durabilityOf(raw: string | undefined): 'process' | 'power' {
+  if (raw === undefined || raw === 'process' || raw === 'power') return raw ?? 'process';
+  throw new UsageError(`--durability must be process or power, not "${raw}".`);
 }
 
 function rateLimitsOf(raw: string | undefined): 'on' | 'off' {

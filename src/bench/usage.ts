@@ -50,6 +50,7 @@ Flags of ceiling:
                         (default postgres://postgres@127.0.0.1:5432/postgres; dropped afterwards)
   --rate-limits <s>     on (default): the servers count every hold per address and per buyer, with the
                         per-address limit out of reach of the run; off: no rate limits
+  --durability <mode>   embedded server's BOXOFFICE_DURABILITY: process (default) or power (fdatasync per batch)
   --cpu-prof <dir>      write V8 CPU profiles of the servers (and projector workers) into <dir>
   --memory              instead: RSS of one 100,000-seat event after --holds processed holds
   --holds <n>           holds of the memory run (default 1000000)

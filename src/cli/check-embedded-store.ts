@@ -2,6 +2,8 @@
 // per event, changing nothing. Repair is not offered: the rows a damaged PGlite store lost can be rebuilt
 // only from a record kept apart from it, and the embedded shape keeps none yet, so the way back is a
 // restore of the data directory from a backup.
+import { checkLogDir } from '../log/file/check-log.js';
+import { logDirOf } from '../log/file/log-dir.js';
 import { countersWitness, hasIntegrityCounters } from '../store/integrity/counters.js';
 import { checkIntegrity, type IntegrityWitness, isIntact } from '../store/integrity/integrity-check.js';
 import { StoreDamagedError } from '../store/integrity/store-damaged.js';
@@ -41,7 +43,10 @@ export async function checkEmbeddedStore(dataDir: string): Promise<number> {
         );
       const verdict = await checkIntegrity(driver, witnesses);
       for (const line of reportOf(verdict)) process.stdout.write(`${line}\n`);
-      const intact = isIntact(verdict);
+      // The log file beside the store: its frames against their checksums.
+      const log = checkLogDir(logDirOf(dataDir));
+      process.stdout.write(`${log.line}\n`);
+      const intact = isIntact(verdict) && log.intact;
       process.stdout.write(
         intact
           ? `${dataDir}: intact (${verdict.events.length} events)\n`

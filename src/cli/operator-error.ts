@@ -5,7 +5,12 @@
 /** PostgreSQL's SQLSTATE codes of a connection that names a missing database or a refused login. */
 const MISSING_DATABASE = '3D000';
 const LOGIN_REFUSED = new Set(['28000', '28P01']);
-const OPERATOR_ERRORS = new Set(['DataDirInUseError', 'StoreDamagedError', 'RedisPersistenceError']);
+const OPERATOR_ERRORS = new Set([
+  'DataDirInUseError',
+  'StoreDamagedError',
+  'LogDamagedError',
+  'RedisPersistenceError',
+]);
 
 export function operatorMessage(error: unknown): string | undefined {
   if (!(error instanceof Error)) return undefined;

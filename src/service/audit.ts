@@ -45,19 +45,35 @@ export interface StreamAuditSource {
   deadLetters(eventId: string): Promise<number>;
 }
 
-/** Embedded shape: exact under load because the journal is held still while the store is read. */
+/**
+ * The embedded shape's log between journal and store: entries durable but not yet projected into the store,
+ * and a way to hold the projection still while the audit reads.
+ */
+export interface ProjectionTail {
+  unprojected(eventId: string): Promise<readonly LogEntry[]>;
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Embedded shape: exact under load because the journal is held still (no batch is written) and the
+ * projection too (no batch is applied) while gate, log tail and store are read.
+ */
 export async function auditEvent(
   eventId: string,
   gate: Gate,
   store: Store,
   journal: Journal | undefined,
+  tail?: ProjectionTail,
 ): Promise<AuditReport | undefined> {
   const read = async () => {
     const captured = await capture(eventId, gate, journal);
     if (captured === undefined) return undefined;
-    return { ...captured, stored: await store.audit(eventId) };
+    // Log order: what the log holds unprojected came before what the journal has not yet written.
+    const logged = (await tail?.unprojected(eventId)) ?? [];
+    return { ...captured, pending: [...logged, ...captured.pending], stored: await store.audit(eventId) };
   };
-  const view = journal === undefined ? await read() : await journal.quiesce(read);
+  const held = tail === undefined ? read : () => tail.exclusive(read);
+  const view = journal === undefined ? await held() : await journal.quiesce(held);
   if (view === undefined) return undefined;
   return reportOf(eventId, view.state, view.pending, view.stored, 0);
 }

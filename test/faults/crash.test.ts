@@ -3,7 +3,7 @@
 // acknowledged must be there after the restart, the rebuilt gate must refuse the seats that were taken,
 // and live holds must keep their original expiry.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -181,6 +181,10 @@ describe('kill -9 during a load of holds', () => {
     expect(ackedHolds).toBeGreaterThanOrEqual(KILL_AFTER_ACKED_HOLDS);
     const unanswered = [...known.values()].filter((hold) => hold.unanswered !== undefined).length;
 
+    // Acknowledged means written to the log file (the store is its projection, caught up at restart).
+    expect(readdirSync(join(dataDir, 'log')).filter((name) => name.endsWith('.seg')).length).toBeGreaterThan(
+      0,
+    );
     // The killed process left its lock behind; the restart must take it over.
     const lockPath = join(dataDir, 'boxoffice.lock');
     expect(readFileSync(lockPath, 'utf8')).toBe(String(first.child.pid));

@@ -259,10 +259,32 @@ describe('a damaged embedded data dir', () => {
     expect(readFileSync(file, 'utf8')).toBe('garbage\n');
   }, 60_000);
 
+  it('refuses a log file damaged in the middle, naming the segment and the byte offset, and changes nothing', async () => {
+    const dataDir = copy();
+    const segment = join(dataDir, 'log', '00000000000000000000.seg');
+    const bytes = readFileSync(segment);
+    // A byte inside the first frame's payload: later frames follow it, so this is no torn tail.
+    bytes[11] = (bytes[11] as number) ^ 0xff;
+    writeFileSync(segment, bytes);
+    const before = digest(dataDir);
+    const outcome = await serveOnce(dataDir, eventId);
+    expectOneLineRefusal(
+      outcome,
+      dataDir,
+      /is damaged at byte 0 \(a frame whose checksum does not match\).*log_damaged/,
+    );
+    expect(outcome.stderr).toContain(segment);
+    expect(digest(dataDir)).toBe(before);
+    const check = await reconcileCheck(dataDir);
+    expect(check.stdout).toContain(`${segment}: DAMAGED at byte 0`);
+    expect(check.exitCode).toBe(1);
+  }, 60_000);
+
   it('reports an intact store as intact with reconcile --check', async () => {
     const check = await reconcileCheck(copy());
     expect(check.stderr).toBe('');
     expect(check.stdout).toContain(`${eventId}: intact`);
+    expect(check.stdout).toMatch(/log: intact \(1 segments, \d+ entries\)/);
     expect(check.exitCode).toBe(0);
   }, 60_000);
 });

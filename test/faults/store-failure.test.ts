@@ -1,9 +1,11 @@
-// "If a commit fails, undo the batch's changes in the gate and answer 503 store_unavailable."
-// A real PGlite sits under a driver wrapper that can make transactions fail: the work runs (rows are really
-// written) and then the transaction throws, so PGlite really rolls back. The gate decided those changes
-// before the commit; the tests prove the gate takes them back, every caller of the batch gets 503, and
-// once the store recovers the same seats sell normally.
+// "If a batch cannot be made durable, undo its changes in the gate and answer 503 store_unavailable."
+// The embedded shape makes a batch durable by writing it to the log file; the store is a projection of that
+// log, applied afterwards. A wrapper around the real log makes its writes fail on demand: the gate decided
+// those changes before the write; the tests prove the gate takes them back, every caller of the batch gets
+// 503, and once the log recovers the same seats sell normally. A failing store, by contrast, no longer
+// fails any placement: its projection waits and catches up (last describe).
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AppendableLog } from '../../src/log/log.js';
 import type { SqlDriver, SqlExecutor } from '../../src/store/sql-driver.js';
 import {
   admin,
@@ -15,19 +17,19 @@ import {
   uniqueEventId,
 } from '../support/embedded.js';
 
-/** Makes the transactions of a real driver fail on demand; queries (reads) keep working. */
+/** Makes the writes of the real log fail on demand; reads and consumers keep working. */
 class CommitFault {
   #failing = false;
   #stall: Promise<void> | undefined;
   #release: (() => void) | undefined;
-  /** Transactions that were made to fail. */
+  /** Writes that were made to fail. */
   failed = 0;
 
   fail(on: boolean): void {
     this.#failing = on;
   }
 
-  /** Failing transactions wait until released, so later requests pile up behind the doomed batch. */
+  /** Failing writes wait until released, so later requests pile up behind the doomed batch. */
   stall(): void {
     this.#stall = new Promise((resolve) => {
       this.#release = resolve;
@@ -39,6 +41,25 @@ class CommitFault {
     this.#stall = undefined;
   }
 
+  wrap = (real: AppendableLog): AppendableLog => ({
+    append: async (entries) => {
+      if (!this.#failing) return real.append(entries);
+      this.failed++;
+      await this.#stall;
+      throw new Error('injected commit failure');
+    },
+    consumer: (group, member) => real.consumer(group, member),
+    positions: (eventId) => real.positions(eventId),
+    unacknowledged: (group, eventId) => real.unacknowledged(group, eventId),
+    trim: () => real.trim(),
+    close: () => real.close(),
+  });
+}
+
+/** Makes the store's transactions fail on demand (the projection's writes); queries keep working. */
+class StoreFault {
+  failing = false;
+  failed = 0;
   wrap = (real: SqlDriver): SqlDriver => ({
     query: (text, values) => real.query(text, values),
     exec: (script) => real.exec(script),
@@ -46,21 +67,20 @@ class CommitFault {
     transaction: <T>(work: (tx: SqlExecutor) => Promise<T>) =>
       real.transaction(async (tx) => {
         const result = await work(tx);
-        if (!this.#failing) return result;
+        if (!this.failing) return result;
         this.failed++;
-        await this.#stall;
-        throw new Error('injected commit failure');
+        throw new Error('injected store failure');
       }),
   });
 }
 
-describe('a failing store commit', () => {
+describe('a failing log write', () => {
   const fault = new CommitFault();
   const clock = manualClock();
   let bo: TestEmbedded;
 
   beforeAll(async () => {
-    bo = await startEmbedded({ wrapDriver: fault.wrap, clock: clock.now });
+    bo = await startEmbedded({ wrapLog: fault.wrap, clock: clock.now });
   });
   // A failed assertion must not leave the fault on for the next test.
   afterEach(() => {
@@ -142,7 +162,7 @@ describe('a failing store commit', () => {
     );
     expect503(await send('POST', `/v1/holds/${seatHold}/confirm`));
     expect503(await send('DELETE', `/v1/holds/${poolHold}`));
-    // Every one of those reached the store and was rolled back there.
+    // Every one of those reached the log and was refused there.
     expect(fault.failed - failedBefore).toBe(6);
     expect(await gateView(eventId)).toEqual(before);
     expect((await send('GET', `/v1/holds/${seatHold}`)).body).toMatchObject({ status: 'held' });
@@ -211,7 +231,7 @@ describe('a failing store commit', () => {
 
     const results = await Promise.all(requests);
     for (const result of results) expect503(result);
-    // One transaction failed; the requests queued behind it were undone without a write of their own.
+    // One write failed; the requests queued behind it were undone without a write of their own.
     expect(fault.failed - failedBefore).toBe(1);
     expect(await gateView(eventId)).toEqual(before);
     expect(bo.journal.pending(eventId)).toEqual([]);
@@ -245,7 +265,7 @@ describe('a failing store commit', () => {
 
     expect503(await first);
     expect((await read).body).toMatchObject({ id: holdId, status: 'held' });
-    // The hold is live again, so "no such hold" would be false; the store failed, so 503 is the answer.
+    // The hold is live again, so "no such hold" would be false; the write failed, so 503 is the answer.
     expect503(await second);
     expect503(await release);
     fault.fail(false);
@@ -271,6 +291,48 @@ describe('a failing store commit', () => {
     expect((await send('GET', `/v1/holds/${holdId}`)).body).toMatchObject({ status: 'expired' });
     await hold(eventId, { userId: 'u-2', seats: ['A-1-7'] });
     await expectAuditConsistent(eventId, { held: 1, sold: 0 });
+  });
+});
+
+describe('a failing store', () => {
+  const fault = new StoreFault();
+  let bo: TestEmbedded;
+
+  beforeAll(async () => {
+    bo = await startEmbedded({ wrapDriver: fault.wrap });
+  });
+  afterEach(() => {
+    fault.failing = false;
+  });
+  afterAll(async () => bo?.dispose());
+
+  it('fails no placement: the projection waits out the outage and catches up, and reads wait for it', async () => {
+    const eventId = uniqueEventId('store-down');
+    const created = await bo.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: admin,
+      payload: eventBody(eventId, { pools: [{ id: 'ga', capacity: 10, price: 5 }] }),
+    });
+    expect(created.statusCode).toBe(201);
+    fault.failing = true;
+    const placed = await Promise.all(
+      [1, 2, 3].map((n) =>
+        bo.app.inject({
+          method: 'POST',
+          url: `/v1/events/${eventId}/orders`,
+          payload: { userId: `u-${n}`, quantity: 1, poolId: 'ga' },
+        }),
+      ),
+    );
+    expect(placed.map((r) => r.statusCode)).toEqual([201, 201, 201]);
+    await waitFor(() => fault.failed > 0);
+    // A read of the store waits for its projection; once the store is back it answers with all three.
+    const read = bo.app.inject({ method: 'GET', url: `/v1/orders/${placed[0]?.json().orderId}` });
+    fault.failing = false;
+    expect((await read).statusCode).toBe(200);
+    const audit = await bo.app.inject({ method: 'GET', url: `/v1/events/${eventId}/audit`, headers: admin });
+    expect(audit.json()).toMatchObject({ consistent: true, unprojected: 0, store: { tickets: 3 } });
   });
 });
 

@@ -5,11 +5,13 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { errorMessages } from '../../src/domain/errors.js';
+import type { AppendableLog } from '../../src/log/log.js';
 import type { SqlDriver, SqlExecutor } from '../../src/store/sql-driver.js';
 import { distributedAvailable, startDistributed, type TestDistributed } from '../support/distributed.js';
 import { admin, eventBody, startEmbedded, type TestEmbedded, uniqueEventId } from '../support/embedded.js';
 
 const ADDRESS = 'connect ECONNREFUSED 10.20.30.40:5432';
+const LOG_PATH = '/var/lib/boxoffice/log/00000000000000000000.seg';
 const CONSTRAINT = 'duplicate key value violates unique constraint "tickets_event_seat_key"';
 
 /** A logger whose lines the test can read. */
@@ -27,6 +29,22 @@ function capturedLogger() {
 /** Queries fail with a refused connection, commits with a constraint violation, while switched on. */
 class DriverFault {
   failing = false;
+  /** The log file's writes fail like a full disk, naming the file. */
+  wrapLog = (real: AppendableLog): AppendableLog => ({
+    append: (entries) =>
+      this.failing
+        ? Promise.reject(
+            Object.assign(new Error(`ENOSPC: no space left on device, write '${LOG_PATH}'`), {
+              code: 'ENOSPC',
+            }),
+          )
+        : real.append(entries),
+    consumer: (group, member) => real.consumer(group, member),
+    positions: (eventId) => real.positions(eventId),
+    unacknowledged: (group, eventId) => real.unacknowledged(group, eventId),
+    trim: () => real.trim(),
+    close: () => real.close(),
+  });
   wrap = (real: SqlDriver): SqlDriver => ({
     query: (text, values) =>
       this.failing
@@ -45,7 +63,9 @@ class DriverFault {
 
 function expectFixedBody(body: string, code: string): void {
   expect(JSON.parse(body)).toEqual({ error: { code, message: errorMessages[code as 'not_ready'] } });
-  expect(body).not.toMatch(/10\.20\.30\.40|127\.0\.0\.1|ECONNREFUSED|tickets_event_seat_key|constraint/);
+  expect(body).not.toMatch(
+    /10\.20\.30\.40|127\.0\.0\.1|ECONNREFUSED|tickets_event_seat_key|constraint|ENOSPC|\.seg/,
+  );
 }
 
 describe('503 bodies of the embedded shape', () => {
@@ -55,7 +75,7 @@ describe('503 bodies of the embedded shape', () => {
   let eventId: string;
 
   beforeAll(async () => {
-    bo = await startEmbedded({ wrapDriver: fault.wrap, logger: log.logger });
+    bo = await startEmbedded({ wrapDriver: fault.wrap, wrapLog: fault.wrapLog, logger: log.logger });
     eventId = uniqueEventId('unavailable');
     const created = await bo.app.inject({
       method: 'POST',
@@ -78,7 +98,7 @@ describe('503 bodies of the embedded shape', () => {
     expect(log.text()).toContain('10.20.30.40');
   });
 
-  it('a failed commit says store_unavailable without the constraint, and logs it', async () => {
+  it('a failed write of the log says store_unavailable without the detail, and logs it', async () => {
     fault.failing = true;
     const response = await bo.app.inject({
       method: 'POST',
@@ -87,7 +107,7 @@ describe('503 bodies of the embedded shape', () => {
     });
     expect(response.statusCode).toBe(503);
     expectFixedBody(response.body, 'store_unavailable');
-    expect(log.text()).toContain('tickets_event_seat_key');
+    expect(log.text()).toContain('ENOSPC');
   });
 
   it('a failed read says store_unavailable without the address', async () => {

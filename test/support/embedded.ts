@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import type { AccessSettings } from '../../src/auth/access.js';
 import { assembleEmbedded, type Embedded } from '../../src/embedded.js';
 import type { ServerLimits } from '../../src/http/server-limits.js';
+import type { AppendableLog } from '../../src/log/log.js';
 import type { CallerIdentity, RateLimitSettings } from '../../src/ratelimit/rate-limits.js';
 import { PgliteDriver } from '../../src/store/pglite/pglite-driver.js';
 import type { SqlDriver } from '../../src/store/sql-driver.js';
@@ -50,6 +51,9 @@ export interface StartOptions {
   readonly trustProxy?: false | number;
   /** Buyer verification and credentials (default `open`). */
   readonly access?: AccessSettings;
+  /** Wraps the log file (fault injection into its writes). */
+  readonly wrapLog?: (log: AppendableLog) => AppendableLog;
+  readonly logMaxBytes?: number;
 }
 
 export async function startEmbedded(options: StartOptions = {}): Promise<TestEmbedded> {
@@ -68,6 +72,8 @@ export async function startEmbedded(options: StartOptions = {}): Promise<TestEmb
     rateLimits: options.rateLimits,
     trustProxy: options.trustProxy,
     access: options.access,
+    wrapLog: options.wrapLog,
+    logMaxBytes: options.logMaxBytes,
   });
   return {
     ...embedded,

@@ -1,0 +1,401 @@
+// The log port on disk (embedded shape): append-only segments in one directory, named by the seq of their
+// first entry. Each batch is one CRC32C-checked frame written with one write call (frames.ts); `power`
+// durability also fdatasyncs it. At open, every segment is scanned: a torn tail of the last segment is cut
+// and reported, damage anywhere else refuses the start (LogDamagedError names segment and byte offset).
+//
+// The retained entries are also kept in memory, so consumers never read the disk. Both are bounded by
+// `maxBytes`: a segment is deleted once every group has acknowledged all of it, and an append that would
+// pass the bound waits for that (backpressure) up to `backpressureWaitMs`, then fails (LogBackloggedError).
+import {
+  appendFileSync,
+  closeSync,
+  fdatasync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { LogEntry } from '../../domain/log-entry.js';
+import type { AppendableLog, GroupPosition, LogConsumer, LogRecord } from '../log.js';
+import { encodeFrame, scanSegment } from './frames.js';
+import { GroupState, seqOf } from './groups.js';
+import { LogBackloggedError, LogDamagedError } from './log-errors.js';
+import { readPositions, writePosition } from './positions-file.js';
+
+const fdatasyncAsync = promisify(fdatasync);
+
+export type Durability = 'process' | 'power';
+export const DURABILITY_MODES: readonly Durability[] = ['process', 'power'];
+
+/** Default bound of the log on disk (BOXOFFICE_LOG_MAX_BYTES); the retained entries are kept in memory too. */
+export const LOG_MAX_BYTES_DEFAULT = 64 * 1024 * 1024;
+/** Room for a few full batches. */
+export const LOG_MAX_BYTES_MIN = 1024 * 1024;
+
+export interface TailCut {
+  readonly segment: string;
+  readonly offset: number;
+  readonly bytes: number;
+  readonly reason: string;
+}
+
+export interface FileLogOptions {
+  /** `process`: a batch is durable once written (a crash of the process loses nothing); `power`: also fdatasync'd. */
+  readonly durability: Durability;
+  /** Bound of the log's size on disk; appends wait for projection beyond it. */
+  readonly maxBytes: number;
+  /** A segment is closed once it reaches this size (default: a quarter of maxBytes, at most 16 MiB). */
+  readonly segmentBytes?: number;
+  /** How long an append waits for room before it fails (default 10 s). */
+  readonly backpressureWaitMs?: number;
+  readonly clock?: () => number;
+}
+
+interface Segment {
+  readonly seq: number;
+  readonly path: string;
+  bytes: number;
+}
+
+interface Stored {
+  readonly seq: number;
+  readonly eventId: string;
+  readonly entry: LogEntry;
+}
+
+const SEGMENT = /^(\d{20})\.seg$/;
+const BACKPRESSURE_WAIT_MS_DEFAULT = 10_000;
+
+export class FileLog implements AppendableLog {
+  readonly #dir: string;
+  readonly #options: FileLogOptions;
+  readonly #segmentBytes: number;
+  readonly #clock: () => number;
+  readonly #segments: Segment[];
+  #fd: number;
+  #records: Stored[] = [];
+  #base: number;
+  #next: number;
+  readonly #groups = new Map<string, GroupState>();
+  #appending: Promise<void> = Promise.resolve();
+  #trimming: Promise<number> = Promise.resolve(0);
+  #roomWaiters: (() => void)[] = [];
+  #broken: Error | undefined;
+  /** What open() cut off the last segment, if anything. */
+  readonly tailCut: TailCut | undefined;
+  #closed = false;
+
+  private constructor(dir: string, options: FileLogOptions, segments: Segment[], tailCut?: TailCut) {
+    this.#dir = dir;
+    this.#options = options;
+    this.#segmentBytes = options.segmentBytes ?? Math.min(16 * 1024 * 1024, Math.floor(options.maxBytes / 4));
+    this.#clock = options.clock ?? Date.now;
+    this.#segments = segments;
+    this.tailCut = tailCut;
+    this.#base = (segments[0] as Segment).seq;
+    this.#next = this.#base;
+    this.#fd = openSync((segments.at(-1) as Segment).path, 'a');
+  }
+
+  /** Opens (or creates) the log in dir, checking every segment; throws LogDamagedError on damage in the middle. */
+  static open(dir: string, options: FileLogOptions): FileLog {
+    mkdirSync(dir, { recursive: true });
+    const names = readdirSync(dir)
+      .filter((name) => SEGMENT.test(name))
+      .sort();
+    const segments: Segment[] = names.map((name) => ({
+      seq: Number(name.slice(0, 20)),
+      path: join(dir, name),
+      bytes: 0,
+    }));
+    if (segments.length === 0) {
+      const path = join(dir, segmentName(0));
+      closeSync(openSync(path, 'a'));
+      segments.push({ seq: 0, path, bytes: 0 });
+    }
+    const batches: { seq: number; entries: LogEntry[] }[] = [];
+    let tailCut: TailCut | undefined;
+    let expected = (segments[0] as Segment).seq;
+    for (const [index, segment] of segments.entries()) {
+      if (segment.seq !== expected)
+        throw new LogDamagedError(
+          segment.path,
+          0,
+          `it starts at entry ${segment.seq}, not ${expected}: a segment is missing`,
+        );
+      const bytes = readFileSync(segment.path);
+      const scanned = scanSegment(bytes);
+      const damage = scanned.damage;
+      if (damage !== undefined) {
+        if (index < segments.length - 1 || !damage.tail)
+          throw new LogDamagedError(segment.path, damage.offset, damage.reason);
+        ftruncateCut(segment.path, scanned.intactBytes);
+        tailCut = {
+          segment: segment.path,
+          offset: damage.offset,
+          bytes: bytes.length - scanned.intactBytes,
+          reason: damage.reason,
+        };
+      }
+      segment.bytes = scanned.intactBytes;
+      for (const entries of scanned.batches) {
+        batches.push({ seq: expected, entries });
+        expected += entries.length;
+      }
+    }
+    const log = new FileLog(dir, options, segments, tailCut);
+    for (const batch of batches) log.#remember(batch.seq, batch.entries);
+    log.#next = expected;
+    for (const [group, acked] of readPositions(dir)) {
+      // A position below the first segment was trimmed past; above the end, entries were lost with a cut tail.
+      const start = Math.min(Math.max(acked, log.#base), log.#next);
+      log.#groups.set(group, new GroupState(start));
+    }
+    return log;
+  }
+
+  append(entries: readonly LogEntry[]): Promise<void> {
+    const run = this.#appending.then(() => this.#appendNow(entries));
+    this.#appending = run.catch(() => {});
+    return run;
+  }
+
+  async #appendNow(entries: readonly LogEntry[]): Promise<void> {
+    if (this.#closed) throw new Error('The log is closed.');
+    if (this.#broken !== undefined) throw this.#broken;
+    if (entries.length === 0) return;
+    const frame = encodeFrame(entries);
+    await this.#roomFor(frame.length);
+    if ((this.#segments.at(-1) as Segment).bytes >= this.#segmentBytes) this.#roll();
+    const active = this.#segments.at(-1) as Segment;
+    try {
+      writeFully(this.#fd, frame);
+      if (this.#options.durability === 'power') await fdatasyncAsync(this.#fd);
+    } catch (error) {
+      // A partial frame would read as damage in the middle once later frames follow it: take it back.
+      try {
+        ftruncateSync(this.#fd, active.bytes);
+      } catch {
+        this.#broken = new Error(
+          `The log segment ${active.path} could not be restored after a failed write.`,
+        );
+      }
+      throw error;
+    }
+    active.bytes += frame.length;
+    this.#remember(this.#next, entries);
+    this.#next += entries.length;
+  }
+
+  consumer(group: string, member: string): LogConsumer {
+    const state = this.#group(group);
+    return {
+      readNew: async (max) => {
+        const out: LogRecord[] = [];
+        while (state.next < this.#next && out.length < max) {
+          const stored = this.#at(state.next);
+          state.pending.set(stored.seq, { member, deliveredAtMs: this.#clock(), deliveries: 1 });
+          out.push(recordOf(stored, 1));
+          state.next++;
+        }
+        return out;
+      },
+      claimStale: async (idleMs, max) => {
+        const out: LogRecord[] = [];
+        const now = this.#clock();
+        for (const [seq, pending] of [...state.pending].sort((a, b) => a[0] - b[0])) {
+          if (out.length >= max) break;
+          if (now - pending.deliveredAtMs < idleMs) continue;
+          pending.member = member;
+          pending.deliveredAtMs = now;
+          pending.deliveries++;
+          out.push(recordOf(this.#at(seq), pending.deliveries));
+        }
+        return out;
+      },
+      acknowledge: async (records) => {
+        for (const record of records) state.pending.delete(seqOf(record));
+      },
+      deadLetter: async (record, error) => {
+        appendFileSync(
+          join(this.#dir, `${encodeURIComponent(group)}.dead`),
+          `${JSON.stringify({ id: record.id, error, entry: record.entry })}\n`,
+        );
+        state.deadLetters++;
+        state.pending.delete(seqOf(record));
+      },
+    };
+  }
+
+  async positions(eventId?: string): Promise<GroupPosition[]> {
+    const matches = (seq: number) => eventId === undefined || this.#at(seq).eventId === eventId;
+    return [...this.#groups].map(([group, state]) => {
+      let lag = 0;
+      for (let seq = state.next; seq < this.#next; seq++) if (matches(seq)) lag++;
+      return { group, pending: [...state.pending.keys()].filter(matches).length, lag };
+    });
+  }
+
+  async unacknowledged(group: string, eventId: string): Promise<LogEntry[]> {
+    const state = this.#group(group);
+    const out: LogEntry[] = [];
+    for (const stored of this.#records) {
+      if (stored.eventId !== eventId) continue;
+      if (stored.seq >= state.next || state.pending.has(stored.seq)) out.push(stored.entry);
+    }
+    return out;
+  }
+
+  /** Writes the groups' positions, then deletes every segment all groups have acknowledged in full. */
+  trim(): Promise<number> {
+    const run = this.#trimming.then(() => this.#trimNow());
+    this.#trimming = run.catch(() => 0);
+    return run;
+  }
+
+  #trimNow(needRoom = false): number {
+    if (this.#closed || this.#groups.size === 0) return 0;
+    let low = this.#next;
+    for (const [group, state] of this.#groups) {
+      const acked = state.acked();
+      if (acked > state.persisted) {
+        writePosition(this.#dir, group, acked, this.#options.durability === 'power');
+        state.persisted = acked;
+      }
+      low = Math.min(low, state.persisted);
+    }
+    // Everything acknowledged and the active segment over half full (or room needed): start a new one so
+    // the old can go.
+    const active = this.#segments.at(-1) as Segment;
+    if (low === this.#next && active.seq < low && (needRoom || active.bytes * 2 >= this.#segmentBytes))
+      this.#roll();
+    let removed = 0;
+    while (this.#segments.length > 1 && (this.#segments[1] as Segment).seq <= low) {
+      const gone = this.#segments.shift() as Segment;
+      unlinkSync(gone.path);
+      const next = (this.#segments[0] as Segment).seq;
+      removed += next - gone.seq;
+    }
+    if (removed > 0) {
+      this.#records = this.#records.slice(removed);
+      this.#base += removed;
+      const waiters = this.#roomWaiters;
+      this.#roomWaiters = [];
+      for (const wake of waiters) wake();
+    }
+    return removed;
+  }
+
+  /** Bytes of the segments on disk. */
+  diskBytes(): number {
+    let total = 0;
+    for (const segment of this.#segments) total += segment.bytes;
+    return total;
+  }
+
+  /** Entries appended so far since the log began (the seq the next entry gets). */
+  end(): number {
+    return this.#next;
+  }
+
+  /** Records the group moved to its dead letters since open. */
+  deadLetterCount(group: string): number {
+    return this.#group(group).deadLetters;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#appending;
+    await this.trim().catch(() => 0);
+    this.#closed = true;
+    for (const wake of this.#roomWaiters) wake();
+    closeSync(this.#fd);
+  }
+
+  /** Waits until the frame fits under maxBytes, or throws once backpressureWaitMs has passed. */
+  async #roomFor(bytes: number): Promise<void> {
+    const waitMs = this.#options.backpressureWaitMs ?? BACKPRESSURE_WAIT_MS_DEFAULT;
+    const deadline = this.#clock() + waitMs;
+    while (this.diskBytes() + bytes > this.#options.maxBytes && this.#next > this.#base) {
+      if (this.#trimNow(true) > 0) continue;
+      const remaining = deadline - this.#clock();
+      if (remaining <= 0 || this.#closed)
+        throw new LogBackloggedError(
+          `The log holds ${this.diskBytes()} bytes, its bound is ${this.#options.maxBytes}, and projection freed no room within ${waitMs} ms.`,
+        );
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(remaining, 1000));
+        this.#roomWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  #roll(): void {
+    const path = join(this.#dir, segmentName(this.#next));
+    const fd = openSync(path, 'a');
+    if (this.#options.durability === 'power') fsyncDir(this.#dir);
+    closeSync(this.#fd);
+    this.#fd = fd;
+    this.#segments.push({ seq: this.#next, path, bytes: 0 });
+  }
+
+  #remember(seq: number, entries: readonly LogEntry[]): void {
+    for (const [i, entry] of entries.entries())
+      this.#records.push({ seq: seq + i, eventId: entry.eventId, entry });
+  }
+
+  #group(name: string): GroupState {
+    let state = this.#groups.get(name);
+    if (state === undefined) {
+      state = new GroupState(this.#base);
+      this.#groups.set(name, state);
+    }
+    return state;
+  }
+
+  #at(seq: number): Stored {
+    return this.#records[seq - this.#base] as Stored;
+  }
+}
+
+function segmentName(seq: number): string {
+  return `${String(seq).padStart(20, '0')}.seg`;
+}
+
+function recordOf(stored: Stored, deliveries: number): LogRecord {
+  return { id: String(stored.seq), eventId: stored.eventId, entry: stored.entry, deliveries };
+}
+
+function writeFully(fd: number, frame: Buffer): void {
+  let written = writeSync(fd, frame);
+  // A regular file takes the whole buffer in one call; the loop only guards against a short write.
+  while (written < frame.length) written += writeSync(fd, frame, written);
+}
+
+function ftruncateCut(path: string, length: number): void {
+  const fd = openSync(path, 'r+');
+  try {
+    ftruncateSync(fd, length);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
