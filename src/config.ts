@@ -62,6 +62,10 @@ export interface Config {
   readonly buyerJwtAudience: string;
   readonly buyerJwtClockToleranceSeconds: number;
   readonly metricsToken: string;
+  /** Signs queue passes (HMAC-SHA256); empty: generated once and kept in the data dir or in Redis. */
+  readonly queueSecret: string;
+  /** A waiting buyer not heard from (status call or open live connection) this long loses its place. */
+  readonly queueAbandonSeconds: number;
   /** `embedded` (PGlite, memory gate) unless Redis and PostgreSQL are both given. */
   readonly shape: 'embedded' | 'distributed';
 }
@@ -340,6 +344,23 @@ const SETTINGS = {
     fallback: '',
     parse: token,
     about: 'when set, `/metrics` needs `Authorization: Bearer <this>` (≥ 16 characters); unset: open',
+  },
+  queueSecret: {
+    env: 'BOXOFFICE_QUEUE_SECRET',
+    secret: true,
+    flag: 'queue-secret',
+    fallback: '',
+    parse: secret,
+    about:
+      'signs waiting room passes (HMAC-SHA256, ≥ 32 characters); unset: generated once and kept in the data dir (embedded) or in Redis (distributed)',
+  },
+  queueAbandonSeconds: {
+    env: 'BOXOFFICE_QUEUE_ABANDON_SECONDS',
+    flag: 'queue-abandon-seconds',
+    fallback: '60',
+    parse: integerIn(10, 3_600),
+    about:
+      'a waiting buyer not heard from this long (no status call, no open live connection) loses its place (10–3600 s)',
   },
 } as const;
 

@@ -11,6 +11,10 @@ import { EmbeddedFeed } from './live/embedded-feed.js';
 import { registerEventGauges } from './metrics/event-gauges.js';
 import { instrumentGate } from './metrics/instrumented-gate.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { assembleQueue, type QueueOptions } from './queue/assemble-queue.js';
+import { MemoryWaitingRoom } from './queue/memory/memory-waiting-room.js';
+import { fileQueueSecret } from './queue/queue-secret.js';
+import type { QueueService } from './queue/queue-service.js';
 import { MemoryRateCounter } from './ratelimit/memory-counter.js';
 import type { CallerIdentity, RateLimitSettings } from './ratelimit/rate-limits.js';
 import { Reservations } from './service/reservations.js';
@@ -38,6 +42,9 @@ export interface EmbeddedOptions {
   readonly trustProxy?: false | number;
   /** Buyer verification and credentials; default `open`. */
   readonly access?: AccessSettings;
+  /** Signs queue passes; unset: generated once and kept in the data dir (docs/queue.md). */
+  readonly queueSecret?: string;
+  readonly queue?: QueueOptions;
 }
 
 export interface Embedded {
@@ -48,6 +55,7 @@ export interface Embedded {
   readonly reservations: Reservations;
   readonly sweeper: Sweeper;
   readonly metrics: Metrics;
+  readonly queue: QueueService;
   close(): Promise<void>;
 }
 
@@ -79,8 +87,19 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     defaults: options.defaults,
     metrics,
   });
+  const queue = await assembleQueue({
+    room: new MemoryWaitingRoom(),
+    secret: fileQueueSecret(options.queueSecret, options.dataDir),
+    gate: timedGate,
+    store,
+    metrics,
+    clock,
+    options: options.queue,
+    onError: (error) => options.logger?.warn({ err: error }, 'queue admission step failed'),
+  });
   const app = await buildApp({
     reservations,
+    queue,
     gate: timedGate,
     store,
     journal,
@@ -95,6 +114,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     accessSettings: options.access,
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, options.logger);
+  if (options.queue?.manualSteps !== true) queue.start();
   return {
     app,
     gate,
@@ -103,8 +123,10 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     reservations,
     sweeper,
     metrics,
+    queue,
     async close() {
       sweeper.stop();
+      queue.stop();
       await app.close();
       // What was accepted is durable already; this only waits for a commit that is still running.
       await journal.sync().catch(() => {});

@@ -16,6 +16,7 @@ import type { Gate } from '../gate/gate.js';
 import type { Journal } from '../journal/journal.js';
 import type { ChangeFeed } from '../live/change-feed.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { QueueService } from '../queue/queue-service.js';
 import { installRateLimits, type RateLimitOptions } from '../ratelimit/rate-limits.js';
 import type { AuditReport } from '../service/audit.js';
 import type { Reservations } from '../service/reservations.js';
@@ -33,9 +34,10 @@ import { registerHoldRoutes } from './routes/holds.js';
 import { registerLiveRoutes } from './routes/live.js';
 import { registerOperationRoutes } from './routes/operations.js';
 import { registerOrderRoutes } from './routes/orders.js';
+import { registerQueueRoutes } from './routes/queue.js';
 import { registerReadRoutes } from './routes/reads.js';
 import { registerSeatMapRoutes } from './routes/seat-map.js';
-import { registerSeatMapPage } from './routes/seat-map-page.js';
+import { registerQueuePage, registerSeatMapPage } from './routes/seat-map-page.js';
 import { errorBody } from './schemas.js';
 import {
   boundConnections,
@@ -70,6 +72,8 @@ export interface AppDeps {
   readonly accessSettings?: AccessSettings;
   /** How key revocations reach the other instances (distributed: Redis pub/sub). */
   readonly revocations?: Revocations;
+  /** The waiting room (src/queue/); without it events have no queue and placements need no pass. */
+  readonly queue?: QueueService;
 }
 
 /** What routes get: the shape's ports and the access of this instance. */
@@ -157,9 +161,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuditRoutes(app, routeDeps);
   registerApiKeyRoutes(app, routeDeps);
   registerOperationRoutes(app, routeDeps);
+  if (deps.queue !== undefined) registerQueueRoutes(app, routeDeps, deps.queue);
   if (deps.feed !== undefined) {
     await registerLiveRoutes(app, deps, deps.feed, deps.liveConnectionsMax, deps.liveConnectionsPerAddress);
     registerSeatMapPage(app);
+    if (deps.queue !== undefined) registerQueuePage(app);
   }
   return app;
 }

@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import type { AccessSettings } from '../../src/auth/access.js';
 import { assembleEmbedded, type Embedded } from '../../src/embedded.js';
 import type { ServerLimits } from '../../src/http/server-limits.js';
+import type { QueueOptions } from '../../src/queue/assemble-queue.js';
 import type { CallerIdentity, RateLimitSettings } from '../../src/ratelimit/rate-limits.js';
 import { PgliteDriver } from '../../src/store/pglite/pglite-driver.js';
 import type { SqlDriver } from '../../src/store/sql-driver.js';
@@ -41,6 +42,9 @@ export interface StartOptions {
   readonly trustProxy?: false | number;
   /** Buyer verification and credentials (default `open`). */
   readonly access?: AccessSettings;
+  /** The waiting room's test knobs (seeded draw, manual admission steps). */
+  readonly queue?: QueueOptions;
+  readonly queueSecret?: string;
 }
 
 export async function startEmbedded(options: StartOptions = {}): Promise<TestEmbedded> {
@@ -59,6 +63,8 @@ export async function startEmbedded(options: StartOptions = {}): Promise<TestEmb
     rateLimits: options.rateLimits,
     trustProxy: options.trustProxy,
     access: options.access,
+    queue: options.queue,
+    queueSecret: options.queueSecret,
   });
   return {
     ...embedded,
