@@ -191,10 +191,14 @@ function installJsonOnlyParser(app: FastifyInstance): void {
 }
 
 /**
- * Routes whose body may be left out (confirm: the payment details are optional). The generator marks every
+ * Routes whose body may be left out (confirm: the payment details are optional; joining a queue with a buyer
+ * token names no one). The generator marks every
  * body required; the document must say what the server accepts.
  */
-const OPTIONAL_BODIES: readonly [path: string, method: string][] = [['/v1/holds/{holdId}/confirm', 'post']];
+const OPTIONAL_BODIES: readonly [path: string, method: string][] = [
+  ['/v1/holds/{holdId}/confirm', 'post'],
+  ['/v1/events/{eventId}/queue', 'post'],
+];
 
 function withOptionalBodies<T>(document: T): T {
   const paths = (

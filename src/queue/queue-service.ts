@@ -6,6 +6,7 @@ import type { Gate } from '../gate/gate.js';
 import type { PassRefusal, QueuePasses } from './passes.js';
 import type { QueueMetrics } from './queue-metrics.js';
 import {
+  type AdmissionStep,
   QUEUE_RATE_WINDOW_MS,
   type QueueSettings,
   type QueueState,
@@ -114,9 +115,13 @@ export class QueueService {
     return this.#deps.passes.buyerOfQueueToken(eventId, token);
   }
 
-  /** One admission step for every queued event (and this instance learns queues set up elsewhere). */
-  async step(): Promise<void> {
+  /**
+   * One admission step for every queued event (and this instance learns queues set up elsewhere); returns
+   * what each step did, by event.
+   */
+  async step(): Promise<Map<string, AdmissionStep>> {
     const { room, gate, metrics } = this.#deps;
+    const steps = new Map<string, AdmissionStep>();
     for (const eventId of await room.queuedEvents()) {
       const settings = await room.settings(eventId);
       if (settings === undefined) continue;
@@ -125,8 +130,11 @@ export class QueueService {
       if (state === undefined) continue;
       const stock = { available: state.available, held: state.held, salesOpen: state.salesOpen };
       const step = await room.admit(eventId, stock, this.#deps.abandonAfterMs, this.#deps.clock());
-      if (step !== undefined) metrics?.step(eventId, step);
+      if (step === undefined) continue;
+      metrics?.step(eventId, step);
+      steps.set(eventId, step);
     }
+    return steps;
   }
 
   start(): void {
