@@ -13,6 +13,9 @@ import {
 } from '../support/embedded.js';
 import { listen } from '../support/http.js';
 
+/** Many pushes (every 500 ms) fit in this; it bounds a wait for a status that never comes. */
+const WAIT_MS_MAX = 10_000;
+
 interface QueueMessage {
   readonly type: string;
   readonly state?: string;
@@ -43,7 +46,20 @@ function follow(
         next: (state) =>
           messages.some((m) => m.state === state)
             ? Promise.resolve()
-            : new Promise((done) => waiters.push({ state, done })),
+            : new Promise((done, fail) => {
+                // Bounded: a status that never comes fails with what came instead.
+                const timer = setTimeout(
+                  () => fail(new Error(`no ${state} in ${JSON.stringify(messages)}`)),
+                  WAIT_MS_MAX,
+                );
+                waiters.push({
+                  state,
+                  done: () => {
+                    clearTimeout(timer);
+                    done();
+                  },
+                });
+              }),
         close: () => socket.close(),
       }),
     );

@@ -26,8 +26,8 @@ interface Member {
 interface Line {
   settings: QueueSettings;
   readonly members: Map<string, Member>;
-  /** Early joiners, before the sales start orders them by their draws. */
-  lobby: string[];
+  /** Early joiners, before the sales start orders them by their draws (a Set: leaving is O(1)). */
+  lobby: Set<string>;
   drawn: boolean;
   readonly order: LiveOrder;
   /** Waiting buyers by when they were last heard from, oldest first (Map keeps insertion order). */
@@ -54,7 +54,7 @@ export class MemoryWaitingRoom implements WaitingRoom {
     this.#lines.set(eventId, {
       settings,
       members: new Map(),
-      lobby: [],
+      lobby: new Set(),
       drawn: false,
       order: new LiveOrder(),
       seen: new Map(),
@@ -89,7 +89,7 @@ export class MemoryWaitingRoom implements WaitingRoom {
       if (nowMs < line.settings.opensAtMs) return 'not_open';
       member = { joinedAtMs: nowMs, draw, index: -1 };
       if (line.drawn) member.index = line.order.push(buyerId);
-      else line.lobby.push(buyerId);
+      else line.lobby.add(buyerId);
       line.members.set(buyerId, member);
     }
     touch(line, buyerId, member, nowMs);
@@ -156,11 +156,14 @@ export class MemoryWaitingRoom implements WaitingRoom {
 /** At the first operation from the sales start on, the early joiners are put in the order of their draws. */
 function drawWhenStarted(line: Line, nowMs: number): void {
   if (line.drawn || nowMs < line.settings.salesStartAtMs) return;
-  const lobby = line.lobby.map((buyerId) => ({ buyerId, draw: (line.members.get(buyerId) as Member).draw }));
+  const lobby = [...line.lobby].map((buyerId) => ({
+    buyerId,
+    draw: (line.members.get(buyerId) as Member).draw,
+  }));
   // Ties of two 53-bit draws are as good as impossible; the buyer id breaks them the way Redis does.
   lobby.sort((a, b) => a.draw - b.draw || (a.buyerId < b.buyerId ? -1 : a.buyerId > b.buyerId ? 1 : 0));
   for (const { buyerId } of lobby) (line.members.get(buyerId) as Member).index = line.order.push(buyerId);
-  line.lobby = [];
+  line.lobby.clear();
   line.drawn = true;
 }
 
@@ -195,7 +198,7 @@ function dropUnheard(line: Line, cutoffMs: number): number {
     line.seen.delete(buyerId);
     line.members.delete(buyerId);
     if (member.index >= 0) line.order.remove(member.index);
-    else line.lobby = line.lobby.filter((id) => id !== buyerId);
+    else line.lobby.delete(buyerId);
     dropped += 1;
   }
   return dropped;
@@ -215,7 +218,7 @@ function trimWindow(line: Line, nowMs: number): void {
 }
 
 function waitingCount(line: Line): number {
-  return line.order.size + line.lobby.length;
+  return line.order.size + line.lobby.size;
 }
 
 function standingOf(line: Line, member: Member, nowMs: number): Standing {
