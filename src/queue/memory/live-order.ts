@@ -5,6 +5,8 @@ export class LiveOrder {
   readonly #buyers: string[] = [];
   /** Fenwick tree (1-based) over #buyers: 1 where the buyer is still in line. */
   #tree = new Int32Array(1024);
+  /** The same 1s and 0s as plain values (1-based), so that growing rebuilds the tree in linear time. */
+  #inLine = new Uint8Array(1024);
   #head = 0;
   #size = 0;
 
@@ -17,6 +19,7 @@ export class LiveOrder {
     const index = this.#buyers.length;
     this.#buyers.push(buyerId);
     if (index + 1 >= this.#tree.length) this.#grow();
+    this.#inLine[index + 1] = 1;
     this.#add(index + 1, 1);
     this.#size += 1;
     return index;
@@ -30,6 +33,7 @@ export class LiveOrder {
   }
 
   remove(index: number): void {
+    this.#inLine[index + 1] = 0;
     this.#add(index + 1, -1);
     this.#size -= 1;
   }
@@ -52,20 +56,18 @@ export class LiveOrder {
       this.#tree[i] = (this.#tree[i] as number) + delta;
   }
 
-  /** Doubles the tree and rebuilds it from the buyers still in line (the tree's layout depends on its size). */
+  /** Doubles the tree and rebuilds it from the plain values, in linear time (each node adds itself to its parent). */
   #grow(): void {
-    const old = this.#tree;
-    const tree = new Int32Array(old.length * 2);
-    // Point values of the old tree, recovered as prefix differences, then summed into the new layout.
-    const values = new Int32Array(old.length);
-    let previous = 0;
-    for (let p = 1; p < old.length; p++) {
-      let sum = 0;
-      for (let i = p; i > 0; i -= i & -i) sum += old[i] as number;
-      values[p] = sum - previous;
-      previous = sum;
+    const size = this.#tree.length * 2;
+    const inLine = new Uint8Array(size);
+    inLine.set(this.#inLine);
+    const tree = new Int32Array(size);
+    for (let i = 1; i < size; i++) {
+      tree[i] = (tree[i] as number) + (inLine[i] as number);
+      const parent = i + (i & -i);
+      if (parent < size) tree[parent] = (tree[parent] as number) + (tree[i] as number);
     }
+    this.#inLine = inLine;
     this.#tree = tree;
-    for (let p = 1; p < values.length; p++) if (values[p] !== 0) this.#add(p, values[p] as number);
   }
 }
