@@ -324,6 +324,23 @@ const SETTINGS = {
     about:
       '`true`: webhook URLs may reach loopback, private and link-local addresses (a receiver on the same private network); `false` refuses them, at registration and at every send',
   },
+  queueSecret: {
+    env: 'BOXOFFICE_QUEUE_SECRET',
+    secret: true,
+    flag: 'queue-secret',
+    fallback: '',
+    parse: secret,
+    about:
+      'signs waiting room passes (HMAC-SHA256, ≥ 32 characters); unset: generated once and kept in the data dir (embedded) or in Redis (distributed)',
+  },
+  queueAbandonSeconds: {
+    env: 'BOXOFFICE_QUEUE_ABANDON_SECONDS',
+    flag: 'queue-abandon-seconds',
+    fallback: '60',
+    parse: integerIn(10, 3_600),
+    about:
+      'a waiting buyer not heard from this long (no status call, no open live connection) loses its place (10–3600 s)',
+  },
 } as const;
 
 type Settings = typeof SETTINGS;

@@ -25,6 +25,10 @@ import { instrumentGate } from './metrics/instrumented-gate.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createProjectorMetrics } from './metrics/projector-metrics.js';
 import type { Projector } from './projector/projector.js';
+import { assembleQueue, type QueueOptions } from './queue/assemble-queue.js';
+import { redisQueueSecret } from './queue/queue-secret.js';
+import type { QueueService } from './queue/queue-service.js';
+import { RedisWaitingRoom } from './queue/redis/redis-waiting-room.js';
 import type { CallerIdentity, RateLimitSettings } from './ratelimit/rate-limits.js';
 import { RedisRateCounter } from './ratelimit/redis-counter.js';
 import { auditStream } from './service/audit.js';
@@ -62,6 +66,9 @@ export interface DistributedOptions {
   readonly access?: AccessSettings;
   /** Tests: decide with this clock instead of Redis's TIME. */
   readonly clock?: () => number;
+  /** Signs queue passes; unset: generated once and kept in Redis, shared by every instance (docs/queue.md). */
+  readonly queueSecret?: string;
+  readonly queue?: QueueOptions;
 }
 
 export interface Distributed {
@@ -73,7 +80,8 @@ export interface Distributed {
   readonly sweeper: Sweeper;
   readonly projector?: Projector;
   readonly metrics: Metrics;
-  /** Starts the sweeper and the in-process projector. */
+  readonly queue: QueueService;
+  /** Starts the sweeper, the queue's admission steps and the in-process projector. */
   start(): void;
   close(): Promise<void>;
 }
@@ -120,8 +128,19 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
   const revocationSubscriber = connectSubscriber(options.redis);
   revocationSubscriber.on('error', logRedisError);
   const feed = RedisFeed.over(redis, (error) => logger?.warn({ err: error }, 'live feed error'));
+  const queue = await assembleQueue({
+    room: new RedisWaitingRoom({ redis, useCommandTime: options.clock !== undefined }),
+    secret: await redisQueueSecret(options.queueSecret, redis),
+    gate: timedGate,
+    store,
+    metrics,
+    clock,
+    options: options.queue,
+    onError: (error) => logger?.warn({ err: error }, 'queue admission step failed'),
+  });
   const app = await buildApp({
     reservations,
+    queue,
     gate: timedGate,
     store,
     metrics,
@@ -164,12 +183,15 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     sweeper,
     projector,
     metrics,
+    queue,
     start() {
       sweeper.start();
+      if (options.queue?.manualSteps !== true) queue.start();
       void projector?.start();
     },
     async close() {
       sweeper.stop();
+      queue.stop();
       await app.close();
       feed.close();
       await projector?.stop();

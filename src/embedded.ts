@@ -22,6 +22,10 @@ import { registerLogMetrics } from './metrics/log-metrics.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { ProjectionLoop } from './projector/embedded/projection-loop.js';
 import { READ_WAIT_MS, readYourWrites } from './projector/embedded/read-your-writes.js';
+import { assembleQueue, type QueueOptions } from './queue/assemble-queue.js';
+import { MemoryWaitingRoom } from './queue/memory/memory-waiting-room.js';
+import { fileQueueSecret } from './queue/queue-secret.js';
+import type { QueueService } from './queue/queue-service.js';
 import { MemoryRateCounter } from './ratelimit/memory-counter.js';
 import type { CallerIdentity, RateLimitSettings } from './ratelimit/rate-limits.js';
 import { auditEvent } from './service/audit.js';
@@ -56,6 +60,9 @@ export interface EmbeddedOptions {
   readonly logMaxBytes?: number;
   /** Wraps the log (tests inject write faults); the log lives in `<dataDir>/log`, in memory without a data dir. */
   readonly wrapLog?: (log: AppendableLog) => AppendableLog;
+  /** Signs queue passes; unset: generated once and kept in the data dir (docs/queue.md). */
+  readonly queueSecret?: string;
+  readonly queue?: QueueOptions;
 }
 
 export interface Embedded {
@@ -68,6 +75,7 @@ export interface Embedded {
   readonly reservations: Reservations;
   readonly sweeper: Sweeper;
   readonly metrics: Metrics;
+  readonly queue: QueueService;
   close(): Promise<void>;
 }
 
@@ -131,8 +139,19 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     defaults: options.defaults,
     metrics,
   });
+  const queue = await assembleQueue({
+    room: new MemoryWaitingRoom(),
+    secret: fileQueueSecret(options.queueSecret, options.dataDir),
+    gate: timedGate,
+    store,
+    metrics,
+    clock,
+    options: options.queue,
+    onError: (error) => options.logger?.warn({ err: error }, 'queue admission step failed'),
+  });
   const app = await buildApp({
     reservations,
+    queue,
     gate: timedGate,
     store,
     journal,
@@ -155,6 +174,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     },
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, options.logger);
+  if (options.queue?.manualSteps !== true) queue.start();
   return {
     app,
     gate,
@@ -165,8 +185,10 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     reservations,
     sweeper,
     metrics,
+    queue,
     async close() {
       sweeper.stop();
+      queue.stop();
       await app.close();
       // What was accepted is durable already; this only waits for a commit that is still running.
       await journal.sync().catch(() => {});

@@ -66,6 +66,7 @@ export const LOG_REDACTED = [
   '*.secret',
   'metricsToken',
   'buyerJwtSecret',
+  'queueSecret',
 ];
 
 function accessOf(config: Config): AccessSettings {
@@ -116,6 +117,7 @@ async function embedded(config: Config, logger: pino.Logger): Promise<Assembled>
     serverLimits: config.serverLimits,
     ...limitsOf(config),
     access: accessOf(config),
+    ...queueOf(config),
   }).catch((error: unknown) => {
     // A refused store leaves the directory as it found it, lock included.
     releaseLock();
@@ -154,6 +156,7 @@ async function distributed(config: Config, logger: pino.Logger): Promise<Assembl
     serverLimits: config.serverLimits,
     ...limitsOf(config),
     access: accessOf(config),
+    ...queueOf(config),
   });
   const where =
     config.redisClusterNodes.length > 0 ? { redisCluster: config.redisClusterNodes } : { redis: 'REDIS_URL' };
@@ -163,6 +166,14 @@ async function distributed(config: Config, logger: pino.Logger): Promise<Assembl
     failed,
     start: () => shape.start(),
     close: () => shape.close(),
+  };
+}
+
+/** The waiting room's pass key (empty: generated and kept) and abandonment time. */
+function queueOf(config: Config) {
+  return {
+    queueSecret: config.queueSecret || undefined,
+    queue: { abandonAfterSeconds: config.queueAbandonSeconds },
   };
 }
 

@@ -16,6 +16,7 @@ import type { Gate } from '../gate/gate.js';
 import type { Journal } from '../journal/journal.js';
 import type { ChangeFeed } from '../live/change-feed.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { QueueService } from '../queue/queue-service.js';
 import { installRateLimits, type RateLimitOptions } from '../ratelimit/rate-limits.js';
 import type { AuditReport } from '../service/audit.js';
 import type { Reservations } from '../service/reservations.js';
@@ -34,9 +35,10 @@ import { registerHoldRoutes } from './routes/holds.js';
 import { registerLiveRoutes } from './routes/live.js';
 import { registerOperationRoutes } from './routes/operations.js';
 import { registerOrderRoutes } from './routes/orders.js';
+import { registerQueueRoutes } from './routes/queue.js';
 import { registerReadRoutes } from './routes/reads.js';
 import { registerSeatMapRoutes } from './routes/seat-map.js';
-import { registerSeatMapPage } from './routes/seat-map-page.js';
+import { registerQueuePage, registerSeatMapPage } from './routes/seat-map-page.js';
 import { errorBody } from './schemas.js';
 import {
   boundConnections,
@@ -73,6 +75,8 @@ export interface AppDeps {
   readonly revocations?: Revocations;
   /** Webhook endpoints (src/webhooks/): with them the app serves /v1/webhooks. */
   readonly webhooks?: WebhookRouteDeps;
+  /** The waiting room (src/queue/); without it events have no queue and placements need no pass. */
+  readonly queue?: QueueService;
 }
 
 /** What routes get: the shape's ports and the access of this instance. */
@@ -161,9 +165,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerApiKeyRoutes(app, routeDeps);
   registerOperationRoutes(app, routeDeps);
   if (deps.webhooks !== undefined) registerWebhookRoutes(app, deps.webhooks);
+  if (deps.queue !== undefined) registerQueueRoutes(app, routeDeps, deps.queue);
   if (deps.feed !== undefined) {
     await registerLiveRoutes(app, deps, deps.feed, deps.liveConnectionsMax, deps.liveConnectionsPerAddress);
     registerSeatMapPage(app);
+    if (deps.queue !== undefined) registerQueuePage(app);
   }
   return app;
 }
@@ -189,10 +195,14 @@ function installJsonOnlyParser(app: FastifyInstance): void {
 }
 
 /**
- * Routes whose body may be left out (confirm: the payment details are optional). The generator marks every
+ * Routes whose body may be left out (confirm: the payment details are optional; joining a queue with a buyer
+ * token names no one). The generator marks every
  * body required; the document must say what the server accepts.
  */
-const OPTIONAL_BODIES: readonly [path: string, method: string][] = [['/v1/holds/{holdId}/confirm', 'post']];
+const OPTIONAL_BODIES: readonly [path: string, method: string][] = [
+  ['/v1/holds/{holdId}/confirm', 'post'],
+  ['/v1/events/{eventId}/queue', 'post'],
+];
 
 function withOptionalBodies<T>(document: T): T {
   const paths = (

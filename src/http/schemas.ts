@@ -19,6 +19,7 @@ import {
   SEATS_PER_ROW_MAX,
   SECTIONS_PER_EVENT_MAX,
 } from '../domain/limits.js';
+import { queueSpecBody } from './queue-schemas.js';
 
 const id = { type: 'string', pattern: `^[A-Za-z0-9_-]{1,${ID_LENGTH_MAX}}$` } as const;
 const seatPart = { type: 'string', pattern: `^[A-Za-z0-9_]{1,${SEAT_PART_LENGTH_MAX}}$` } as const;
@@ -117,6 +118,10 @@ export const createEventBody = {
     },
     pools: { type: 'array', maxItems: POOLS_PER_EVENT_MAX, items: pool },
     sections: { type: 'array', maxItems: SECTIONS_PER_EVENT_MAX, items: section },
+    queue: {
+      ...queueSpecBody,
+      description: 'A waiting room in front of the sale (docs/queue.md); none: sells as is.',
+    },
   },
 } as const;
 
@@ -180,6 +185,11 @@ export const idempotencyHeaders = {
       pattern: '^[\\x21-\\x7E]{1,128}$',
       description:
         "Retry key of this buyer (userId) on this event: the same key and body return the first answer. Another buyer's key of the same text is another key. Remembered 1 hour, the newest 16 per buyer and 200,000 per event.",
+    },
+    'queue-pass': {
+      type: 'string',
+      description:
+        'Events with a waiting room: the pass the buyer got when admitted (403 queue_pass_required, queue_pass_expired or queue_pass_invalid otherwise; admin credentials need none).',
     },
   },
 } as const;

@@ -88,6 +88,21 @@ export class SqlStore implements Store {
     return rows.length === 1;
   }
 
+  async setEventQueue(eventId: string, queue: object): Promise<boolean> {
+    const rows = await this.#db.query('UPDATE events SET queue = $2::jsonb WHERE id = $1 RETURNING id', [
+      eventId,
+      JSON.stringify(queue),
+    ]);
+    return rows.length === 1;
+  }
+
+  async eventQueues(): Promise<{ eventId: string; queue: object }[]> {
+    const rows = await this.#db.query<{ id: string; queue: object }>(
+      'SELECT id, queue FROM events WHERE queue IS NOT NULL ORDER BY id',
+    );
+    return rows.map((row) => ({ eventId: row.id, queue: row.queue }));
+  }
+
   async updateEvent(
     eventId: string,
     change: EventChange,

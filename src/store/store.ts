@@ -77,6 +77,10 @@ export interface Store {
     eventId: string,
     change: EventChange,
   ): Promise<{ spec: EventSpec; salesOpen: boolean } | undefined>;
+  /** Sets the event's waiting room settings (JSON of queue/queue-settings.ts); false for an unknown event. */
+  setEventQueue(eventId: string, queue: object): Promise<boolean>;
+  /** Every event with waiting room settings. */
+  eventQueues(): Promise<{ eventId: string; queue: object }[]>;
   /**
    * Projects log entries in one transaction. Idempotent: an entry applied twice changes nothing. Entries of
    * an older gate epoch than their event's are refused in the same transaction (store/epoch-fence.ts).

@@ -51,6 +51,11 @@ describe('operations', () => {
         'POST /v1/api-keys',
         'GET /v1/api-keys',
         'DELETE /v1/api-keys/{keyId}',
+        'POST /v1/events/{eventId}/queue',
+        'GET /v1/events/{eventId}/queue/me',
+        'PATCH /v1/events/{eventId}/queue',
+        'POST /v1/events/{eventId}/queue/pause',
+        'POST /v1/events/{eventId}/queue/resume',
       ].sort(),
     );
     const holdBody =

@@ -53,6 +53,16 @@ async function scrapeEmbeddedAfterTraffic(): Promise<string> {
     await send('GET', `/v1/events/${eventId}`);
     await send('GET', `/v1/events/${eventId}/seats`);
     await send('GET', '/readyz');
+    // The waiting room: a queued event, a buyer who joins and one admission step.
+    const queued = uniqueEventId('metrics-queue');
+    const at = new Date(clock.now()).toISOString();
+    await send('POST', '/v1/events', {
+      ...eventBody(queued, { pools: [{ id: 'ga', capacity: 2, price: 100 }] }),
+      queue: { opensAt: at, salesStartAt: at, admitPerMinute: 600, passMinutes: 5, maxActive: 2 },
+    });
+    await send('POST', `/v1/events/${queued}/queue`, { userId: 'u6' });
+    clock.advance(1_000);
+    await bo.queue.step();
     return (await bo.app.inject({ method: 'GET', url: '/metrics' })).body;
   } finally {
     await bo.dispose();

@@ -3,6 +3,7 @@
 import type { AccessSettings } from '../../src/auth/access.js';
 import { assembleDistributed, type Distributed } from '../../src/distributed.js';
 import type { RedisTarget } from '../../src/gate/redis/connect.js';
+import type { QueueOptions } from '../../src/queue/assemble-queue.js';
 import type { CallerIdentity, RateLimitSettings } from '../../src/ratelimit/rate-limits.js';
 import { postgresAvailable, type ThrowawayDatabase, throwawayDatabase } from './postgres.js';
 import { type RedisServer, redisAvailable, startRedis } from './redis-server.js';
@@ -28,6 +29,9 @@ export interface DistributedStartOptions {
   readonly trustProxy?: false | number;
   /** Buyer verification and credentials (default `open`). */
   readonly access?: AccessSettings;
+  /** The waiting room's test knobs (seeded draw, manual admission steps). */
+  readonly queue?: QueueOptions;
+  readonly queueSecret?: string;
 }
 
 /** Redis and PostgreSQL both present (required under CI=true). */
@@ -52,6 +56,8 @@ export async function startDistributed(options: DistributedStartOptions = {}): P
     rateLimits: options.rateLimits,
     trustProxy: options.trustProxy,
     access: options.access,
+    queue: options.queue,
+    queueSecret: options.queueSecret,
   });
   shape.start();
   return {

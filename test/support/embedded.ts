@@ -8,6 +8,7 @@ import type { AccessSettings } from '../../src/auth/access.js';
 import { assembleEmbedded, type Embedded } from '../../src/embedded.js';
 import type { ServerLimits } from '../../src/http/server-limits.js';
 import type { AppendableLog } from '../../src/log/log.js';
+import type { QueueOptions } from '../../src/queue/assemble-queue.js';
 import type { CallerIdentity, RateLimitSettings } from '../../src/ratelimit/rate-limits.js';
 import { PgliteDriver } from '../../src/store/pglite/pglite-driver.js';
 import type { SqlDriver } from '../../src/store/sql-driver.js';
@@ -54,6 +55,9 @@ export interface StartOptions {
   /** Wraps the log file (fault injection into its writes). */
   readonly wrapLog?: (log: AppendableLog) => AppendableLog;
   readonly logMaxBytes?: number;
+  /** The waiting room's test knobs (seeded draw, manual admission steps). */
+  readonly queue?: QueueOptions;
+  readonly queueSecret?: string;
 }
 
 export async function startEmbedded(options: StartOptions = {}): Promise<TestEmbedded> {
@@ -74,6 +78,8 @@ export async function startEmbedded(options: StartOptions = {}): Promise<TestEmb
     access: options.access,
     wrapLog: options.wrapLog,
     logMaxBytes: options.logMaxBytes,
+    queue: options.queue,
+    queueSecret: options.queueSecret,
   });
   return {
     ...embedded,

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventDraft } from '../../domain/event-spec.js';
 import { EVENT_BODY_BYTES_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../domain/limits.js';
+import { changeQueue } from '../../queue/queue-admin.js';
+import { type QueueSpec, settingsOf } from '../../queue/queue-settings.js';
 import { requireAdmin, SECURITY } from '../access-hooks.js';
 import type { RouteDeps } from '../app.js';
 import { sendError, sendRejection } from '../error-handler.js';
@@ -11,8 +13,11 @@ interface EventParams {
   eventId: string;
 }
 
-export function registerEventRoutes(app: FastifyInstance, { reservations, gate, store }: RouteDeps): void {
-  app.post<{ Body: EventDraft }>(
+export function registerEventRoutes(
+  app: FastifyInstance,
+  { reservations, gate, store, queue }: RouteDeps,
+): void {
+  app.post<{ Body: EventDraft & { queue?: QueueSpec } }>(
     '/v1/events',
     {
       onRequest: requireAdmin,
@@ -27,8 +32,20 @@ export function registerEventRoutes(app: FastifyInstance, { reservations, gate, 
       },
     },
     async (request, reply) => {
-      const created = await reservations.createEvent(request.body);
+      const { queue: queueSpec, ...draft } = request.body;
+      if (queueSpec !== undefined) {
+        // Checked before anything is created: a bad queue changes nothing.
+        const checked = queue === undefined ? undefined : settingsOf(queueSpec);
+        if (checked === undefined)
+          return sendError(reply, 'invalid_request', 'This server has no waiting room.');
+        if ('ok' in checked) return sendRejection(reply, checked);
+      }
+      const created = await reservations.createEvent(draft);
       if ('code' in created) return sendRejection(reply, created);
+      if (queueSpec !== undefined && queue !== undefined) {
+        const set = await changeQueue(store, queue, created.id, queueSpec);
+        if ('ok' in set) return sendRejection(reply, set);
+      }
       const state = await gate.eventState(created.id);
       return reply.code(201).send(eventJson(state as NonNullable<typeof state>));
     },

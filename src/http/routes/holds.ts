@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HOLD_BODY_BYTES_MAX, PAYMENT_BODY_BYTES_MAX } from '../../domain/limits.js';
 import type { HoldRequest } from '../../domain/types.js';
+import type { QueueService } from '../../queue/queue-service.js';
 import { buyerMustMatch, mayActFor, mustCheckOwner, requireActor, SECURITY } from '../access-hooks.js';
 import type { RouteDeps } from '../app.js';
 import { sendError, sendRejection } from '../error-handler.js';
@@ -18,6 +19,7 @@ import {
   orderView,
 } from '../schemas.js';
 import { holdJson, orderJson } from '../views.js';
+import { queuePassCheck } from './queue-pass-check.js';
 
 interface ConfirmRoute {
   Params: { holdId: string };
@@ -44,11 +46,12 @@ function placement(
   tag: string,
   view: typeof holdView | typeof orderView,
   onRequest: ReturnType<typeof requireActor>,
+  queue: QueueService | undefined,
 ) {
   return {
     bodyLimit: HOLD_BODY_BYTES_MAX,
     onRequest,
-    preHandler: buyerMustMatch,
+    preHandler: queue === undefined ? buyerMustMatch : [buyerMustMatch, queuePassCheck(queue)],
     schema: {
       summary,
       tags: [tag],
@@ -61,7 +64,7 @@ function placement(
   };
 }
 
-export function registerHoldRoutes(app: FastifyInstance, { reservations, access }: RouteDeps): void {
+export function registerHoldRoutes(app: FastifyInstance, { reservations, access, queue }: RouteDeps): void {
   const actor = requireActor(access.mode);
   /** Verified mode: a buyer acts on its own holds only; another's hold is answered as if it did not exist. */
   const hiddenFrom = async (request: FastifyRequest<{ Params: { holdId: string } }>) => {
@@ -71,7 +74,13 @@ export function registerHoldRoutes(app: FastifyInstance, { reservations, access 
   };
   app.post<PlaceRoute>(
     '/v1/events/:eventId/holds',
-    placement('Hold seats or counted stock until the event’s hold TTL passes.', 'holds', holdView, actor),
+    placement(
+      'Hold seats or counted stock until the event’s hold TTL passes.',
+      'holds',
+      holdView,
+      actor,
+      queue,
+    ),
     async (request, reply) => {
       const result = await reservations.placeHold(
         request.params.eventId,
@@ -86,7 +95,7 @@ export function registerHoldRoutes(app: FastifyInstance, { reservations, access 
 
   app.post<PlaceRoute>(
     '/v1/events/:eventId/orders',
-    placement('Hold and confirm in one atomic step ("book now").', 'orders', orderView, actor),
+    placement('Hold and confirm in one atomic step ("book now").', 'orders', orderView, actor, queue),
     async (request, reply) => {
       const result = await reservations.placeHold(
         request.params.eventId,

@@ -12,6 +12,7 @@ import {
 import { LiveHub } from '../../live/live-hub.js';
 import { terminateAfterGrace } from '../../live/live-socket.js';
 import { createLiveMetrics } from '../../metrics/live-metrics.js';
+import { QueuePush } from '../../queue/queue-push.js';
 import type { AppDeps } from '../app.js';
 import { sendError } from '../error-handler.js';
 import { eventParams } from '../schemas.js';
@@ -19,6 +20,11 @@ import { eventParams } from '../schemas.js';
 interface EventParams {
   eventId: string;
 }
+
+const liveQuery = {
+  type: 'object',
+  properties: { queueToken: { type: 'string', maxLength: 512 } },
+} as const;
 
 export async function registerLiveRoutes(
   app: FastifyInstance,
@@ -34,6 +40,12 @@ export async function registerLiveRoutes(
     onError: (error) => app.log.warn({ err: error }, 'live updates: a read failed'),
     connectionsPerAddressMax,
   });
+  const { queue } = deps;
+  const queuePush =
+    queue === undefined
+      ? undefined
+      : new QueuePush(queue, (error) => app.log.warn({ err: error }, 'live queue status: a read failed'));
+  app.addHook('onClose', async () => queuePush?.close());
   await app.register(websocket, {
     // Clients only listen; a large frame from one is a misuse and closes it (1009).
     options: { maxPayload: LIVE_CLIENT_FRAME_BYTES_MAX },
@@ -49,14 +61,21 @@ export async function registerLiveRoutes(
       terminateAfterGrace(socket);
     },
   });
-  app.route<{ Params: EventParams }>({
+  app.route<{ Params: EventParams; Querystring: { queueToken?: string } }>({
     method: 'GET',
     url: '/v1/events/:eventId/live',
     // Hidden from the OpenAPI document, which describes HTTP operations only; docs/live.md describes it.
-    schema: { hide: true, params: eventParams },
+    schema: { hide: true, params: eventParams, querystring: liveQuery },
     preHandler: async (request, reply) => {
       if ((await deps.gate.eventState(request.params.eventId)) === undefined)
         return sendError(reply, 'event_not_found');
+      // The queue channel (docs/queue.md): the token names the buyer whose status this connection follows.
+      const { queueToken } = request.query;
+      if (
+        queueToken !== undefined &&
+        queue?.buyerOfQueueToken(request.params.eventId, queueToken) === undefined
+      )
+        return sendError(reply, 'forbidden', 'This queueToken is not one of this event.');
       if (hub.connectionCount() >= connectionsMax)
         return sendError(
           reply,
@@ -75,8 +94,14 @@ export async function registerLiveRoutes(
       sendError(reply, 'invalid_request', 'This route is a WebSocket: connect with an Upgrade request.'),
     wsHandler: (socket, request) => {
       const { eventId } = request.params;
-      socket.on('close', () => hub.leave(eventId, socket));
+      const { queueToken } = request.query;
+      const buyerId = queueToken === undefined ? undefined : queue?.buyerOfQueueToken(eventId, queueToken);
+      socket.on('close', () => {
+        hub.leave(eventId, socket);
+        queuePush?.unwatch(eventId, socket);
+      });
       hub.join(eventId, socket, request.ip);
+      if (buyerId !== undefined) queuePush?.watch(eventId, buyerId, socket);
     },
   });
 }

@@ -20,8 +20,25 @@ const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** The waiting room page (docs/queue.md), served where the app has a waiting room. */
+const QUEUE_PAGE_FILES = [
+  { url: '/queue.html', file: 'queue.html', type: 'text/html; charset=utf-8' },
+  { url: '/queue.js', file: 'queue.js', type: 'text/javascript; charset=utf-8' },
+] as const;
+
 export function registerSeatMapPage(app: FastifyInstance): void {
-  for (const { url, file, type } of PAGE_FILES) {
+  servePages(app, PAGE_FILES);
+}
+
+export function registerQueuePage(app: FastifyInstance): void {
+  servePages(app, QUEUE_PAGE_FILES);
+}
+
+function servePages(
+  app: FastifyInstance,
+  files: readonly { readonly url: string; readonly file: string; readonly type: string }[],
+): void {
+  for (const { url, file, type } of files) {
     const body = readFileSync(new URL(file, PUBLIC_DIR));
     app.get(url, { schema: { hide: true } }, async (_request, reply) =>
       reply

@@ -10,7 +10,7 @@ export const STORE_MARKER_FILE = 'boxoffice-store.json';
 /** Bumped when the layout of a data directory changes in a way an older boxoffice must not open. */
 const STORE_FORMAT = 1;
 /** Files boxoffice itself puts in the directory; they alone do not make it a store. */
-const OWN_FILES = new Set(['boxoffice.lock', STORE_MARKER_FILE]);
+const OWN_FILES = new Set(['boxoffice.lock', STORE_MARKER_FILE, 'queue-secret']);
 
 interface StoreMarker {
   readonly format: number;

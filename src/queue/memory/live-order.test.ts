@@ -1,0 +1,43 @@
+// The line's order against a plain array model: positions after pushes (past the tree's growth), removals
+// anywhere and pops from the head, for random command sequences.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LiveOrder } from './live-order.js';
+
+type Command = { kind: 'push' } | { kind: 'remove'; pick: number } | { kind: 'pop'; count: number };
+
+const command: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 6, arbitrary: fc.constant({ kind: 'push' as const }) },
+  { weight: 2, arbitrary: fc.nat().map((pick) => ({ kind: 'remove' as const, pick })) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 5 }).map((count) => ({ kind: 'pop' as const, count })) },
+);
+
+describe('LiveOrder', () => {
+  it('gives every buyer in line its position among those still in line', () => {
+    fc.assert(
+      fc.property(fc.array(command, { minLength: 1_500, maxLength: 3_000 }), (commands) => {
+        const order = new LiveOrder();
+        const model: { buyerId: string; index: number }[] = [];
+        let next = 0;
+        for (const c of commands) {
+          if (c.kind === 'push') {
+            const buyerId = `b${next++}`;
+            model.push({ buyerId, index: order.push(buyerId) });
+          } else if (c.kind === 'remove' && model.length > 0) {
+            const [gone] = model.splice(c.pick % model.length, 1);
+            order.remove((gone as { index: number }).index);
+          } else if (c.kind === 'pop') {
+            const inLine = new Set(model.map((m) => m.index));
+            const taken = order.popFront(c.count, (_buyer, index) => inLine.has(index));
+            expect(taken).toEqual(model.splice(0, c.count).map((m) => m.buyerId));
+          }
+        }
+        expect(order.size).toBe(model.length);
+        model.forEach((m, i) => {
+          expect(order.position(m.index)).toBe(i + 1);
+        });
+      }),
+      { numRuns: 20, seed: 20_261_129 },
+    );
+  });
+});

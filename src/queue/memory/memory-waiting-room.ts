@@ -1,0 +1,236 @@
+// The waiting room of the embedded shape: every event's line in this process's memory. A restart empties
+// the lines (the settings are kept by the store): buyers join again, and the ones who held passes keep
+// them, since passes are signed tokens checked without this state.
+import {
+  ADMISSION_BURST_SECONDS,
+  ADMISSION_STEP_MAX,
+  type AdmissionStep,
+  type Admitted,
+  PASSES_PER_AVAILABLE_TICKET,
+  QUEUE_RATE_WINDOW_MS,
+  type QueueSettings,
+  type Standing,
+  type Stock,
+  type WaitingRoom,
+} from '../waiting-room.js';
+import { LiveOrder } from './live-order.js';
+
+interface Member {
+  readonly joinedAtMs: number;
+  /** Before the draw: the buyer's random draw; after: its index in the line. */
+  readonly draw: number;
+  index: number;
+  passExpiresAtMs?: number;
+}
+
+interface Line {
+  settings: QueueSettings;
+  readonly members: Map<string, Member>;
+  /** Early joiners, before the sales start orders them by their draws (a Set: leaving is O(1)). */
+  lobby: Set<string>;
+  drawn: boolean;
+  readonly order: LiveOrder;
+  /** Waiting buyers by when they were last heard from, oldest first (Map keeps insertion order). */
+  readonly seen: Map<string, number>;
+  /** Valid passes: buyer → expiry. */
+  readonly active: Map<string, number>;
+  /** Admission times within the rate window, oldest first. */
+  admissions: number[];
+  credit: number;
+  creditAtMs: number;
+  soldOut: boolean;
+  closed: boolean;
+}
+
+export class MemoryWaitingRoom implements WaitingRoom {
+  readonly #lines = new Map<string, Line>();
+
+  async configure(eventId: string, settings: QueueSettings): Promise<void> {
+    const line = this.#lines.get(eventId);
+    if (line !== undefined) {
+      line.settings = settings;
+      return;
+    }
+    this.#lines.set(eventId, {
+      settings,
+      members: new Map(),
+      lobby: new Set(),
+      drawn: false,
+      order: new LiveOrder(),
+      seen: new Map(),
+      active: new Map(),
+      admissions: [],
+      credit: 0,
+      creditAtMs: 0,
+      soldOut: false,
+      closed: false,
+    });
+  }
+
+  async settings(eventId: string): Promise<QueueSettings | undefined> {
+    return this.#lines.get(eventId)?.settings;
+  }
+
+  async queuedEvents(): Promise<string[]> {
+    return [...this.#lines.keys()];
+  }
+
+  async join(
+    eventId: string,
+    buyerId: string,
+    draw: number,
+    nowMs: number,
+  ): Promise<Standing | 'not_open' | undefined> {
+    const line = this.#lines.get(eventId);
+    if (line === undefined) return undefined;
+    drawWhenStarted(line, nowMs);
+    let member = line.members.get(buyerId);
+    if (member === undefined) {
+      if (nowMs < line.settings.opensAtMs) return 'not_open';
+      member = { joinedAtMs: nowMs, draw, index: -1 };
+      if (line.drawn) member.index = line.order.push(buyerId);
+      else line.lobby.add(buyerId);
+      line.members.set(buyerId, member);
+    }
+    touch(line, buyerId, member, nowMs);
+    return standingOf(line, member, nowMs);
+  }
+
+  async standings(
+    eventId: string,
+    buyerIds: readonly string[],
+    nowMs: number,
+  ): Promise<(Standing | undefined)[]> {
+    const line = this.#lines.get(eventId);
+    if (line === undefined) return buyerIds.map(() => undefined);
+    drawWhenStarted(line, nowMs);
+    return buyerIds.map((buyerId) => {
+      const member = line.members.get(buyerId);
+      if (member === undefined) return undefined;
+      touch(line, buyerId, member, nowMs);
+      return standingOf(line, member, nowMs);
+    });
+  }
+
+  async admit(
+    eventId: string,
+    stock: Stock,
+    abandonAfterMs: number,
+    nowMs: number,
+  ): Promise<AdmissionStep | undefined> {
+    const line = this.#lines.get(eventId);
+    if (line === undefined) return undefined;
+    drawWhenStarted(line, nowMs);
+    for (const [buyerId, expiresAtMs] of line.active) if (expiresAtMs <= nowMs) line.active.delete(buyerId);
+    trimWindow(line, nowMs);
+    const abandoned = dropUnheard(line, nowMs - abandonAfterMs);
+    line.closed = !stock.salesOpen;
+    line.soldOut = stock.available === 0 && stock.held === 0;
+    const admitted: Admitted[] = [];
+    const room = admissionRoom(line, stock, nowMs);
+    if (room > 0) {
+      const { settings } = line;
+      const taken = line.order.popFront(room, (buyerId, index) => line.members.get(buyerId)?.index === index);
+      for (const buyerId of taken) {
+        const member = line.members.get(buyerId) as Member;
+        member.passExpiresAtMs = nowMs + settings.passMinutes * 60_000;
+        line.seen.delete(buyerId);
+        line.active.set(buyerId, member.passExpiresAtMs);
+        line.admissions.push(nowMs);
+        admitted.push({ buyerId, joinedAtMs: member.joinedAtMs, passExpiresAtMs: member.passExpiresAtMs });
+      }
+      line.credit -= taken.length;
+    }
+    return {
+      admitted,
+      abandoned,
+      waiting: waitingCount(line),
+      active: line.active.size,
+      soldOut: line.soldOut,
+      admittedInWindow: line.admissions.length,
+      nowMs,
+    };
+  }
+}
+
+/** At the first operation from the sales start on, the early joiners are put in the order of their draws. */
+function drawWhenStarted(line: Line, nowMs: number): void {
+  if (line.drawn || nowMs < line.settings.salesStartAtMs) return;
+  const lobby = [...line.lobby].map((buyerId) => ({
+    buyerId,
+    draw: (line.members.get(buyerId) as Member).draw,
+  }));
+  // Ties of two 53-bit draws are as good as impossible; the buyer id breaks them the way Redis does.
+  lobby.sort((a, b) => a.draw - b.draw || (a.buyerId < b.buyerId ? -1 : a.buyerId > b.buyerId ? 1 : 0));
+  for (const { buyerId } of lobby) (line.members.get(buyerId) as Member).index = line.order.push(buyerId);
+  line.lobby.clear();
+  line.drawn = true;
+}
+
+/** How many may be admitted now, by the rate (credit), maxActive and the stock; updates the credit. */
+function admissionRoom(line: Line, stock: Stock, nowMs: number): number {
+  const { settings } = line;
+  if (settings.paused || nowMs < settings.salesStartAtMs || line.closed || line.soldOut) {
+    line.creditAtMs = nowMs;
+    return 0;
+  }
+  const since = Math.max(line.creditAtMs, settings.salesStartAtMs);
+  const cap = Math.max(1, (settings.admitPerMinute * ADMISSION_BURST_SECONDS) / 60);
+  line.credit = Math.min(cap, line.credit + ((nowMs - since) * settings.admitPerMinute) / 60_000);
+  line.creditAtMs = nowMs;
+  const active = line.active.size;
+  return Math.max(
+    0,
+    Math.min(
+      Math.floor(line.credit),
+      settings.maxActive - active,
+      PASSES_PER_AVAILABLE_TICKET * stock.available - active,
+      ADMISSION_STEP_MAX,
+    ),
+  );
+}
+
+function dropUnheard(line: Line, cutoffMs: number): number {
+  let dropped = 0;
+  for (const [buyerId, seenMs] of line.seen) {
+    if (seenMs >= cutoffMs || dropped >= ADMISSION_STEP_MAX) break;
+    const member = line.members.get(buyerId) as Member;
+    line.seen.delete(buyerId);
+    line.members.delete(buyerId);
+    if (member.index >= 0) line.order.remove(member.index);
+    else line.lobby.delete(buyerId);
+    dropped += 1;
+  }
+  return dropped;
+}
+
+function touch(line: Line, buyerId: string, member: Member, nowMs: number): void {
+  if (member.passExpiresAtMs !== undefined) return;
+  line.seen.delete(buyerId);
+  line.seen.set(buyerId, nowMs);
+}
+
+function trimWindow(line: Line, nowMs: number): void {
+  const from = nowMs - QUEUE_RATE_WINDOW_MS;
+  let drop = 0;
+  while (drop < line.admissions.length && (line.admissions[drop] as number) <= from) drop += 1;
+  if (drop > 0) line.admissions = line.admissions.slice(drop);
+}
+
+function waitingCount(line: Line): number {
+  return line.order.size + line.lobby.size;
+}
+
+function standingOf(line: Line, member: Member, nowMs: number): Standing {
+  trimWindow(line, nowMs);
+  const base = {
+    waiting: waitingCount(line),
+    joinedAtMs: member.joinedAtMs,
+    admittedInWindow: line.admissions.length,
+    nowMs,
+  };
+  if (member.passExpiresAtMs !== undefined)
+    return { ...base, state: 'admitted', passExpiresAtMs: member.passExpiresAtMs };
+  const state = line.closed ? 'closed' : line.soldOut ? 'sold_out' : 'waiting';
+  return { ...base, state, position: line.drawn ? line.order.position(member.index) : undefined };
+}

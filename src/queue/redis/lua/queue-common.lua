@@ -1,0 +1,31 @@
+-- Shared by every waiting room script. KEYS of every script, all under the event's hash tag:
+-- 1 settings (hash), 2 line (zset buyer → order: draws in [0, 1) before the start, 1, 2, … after),
+-- 3 seen (zset waiting buyer → last heard from, ms), 4 members (hash buyer → `w|<joined>` or
+-- `a|<joined>|<pass expiry>`), 5 active (zset buyer → pass expiry), 6 admissions (zset buyer → admitted at).
+
+local function now_ms(given)
+  local explicit = tonumber(given)
+  if explicit ~= nil and explicit > 0 then return explicit end
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function int(n)
+  return string.format('%d', n)
+end
+
+-- {state, position (-1: none), waiting, joined at, pass expiry (-1: none), admitted in window, now}
+local function standing(buyer, member, now, window)
+  local waiting = redis.call('ZCARD', KEYS[2])
+  local recent = redis.call('ZCOUNT', KEYS[6], '(' .. int(now - window), '+inf')
+  local kind, joined, expiry = string.match(member, '^(%a)|(%d+)|?(%d*)$')
+  if kind == 'a' then
+    return { 'admitted', -1, waiting, joined, expiry, recent, now }
+  end
+  local flags = redis.call('HMGET', KEYS[1], 'closed', 'soldOut', 'salesStartAt')
+  local state = 'waiting'
+  if flags[1] == '1' then state = 'closed' elseif flags[2] == '1' then state = 'sold_out' end
+  local position = -1
+  if now >= tonumber(flags[3]) then position = redis.call('ZRANK', KEYS[2], buyer) + 1 end
+  return { state, position, waiting, joined, -1, recent, now }
+end

@@ -1,0 +1,29 @@
+// The waiting room's Lua scripts, loaded like the gate's (gate/redis/scripts.ts): a .lua file per operation
+// whose name carries its key count, a shared prelude, and a versioned command name from the content hash.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { RedisClient, ScriptArg } from '../../gate/redis/scripts.js';
+
+const FILES = { join: 'join-6.lua', standings: 'standings-6.lua', admit: 'admit-6.lua' } as const;
+
+export type QueueScriptName = keyof typeof FILES;
+export type QueueScripts = Record<
+  QueueScriptName,
+  (keys: readonly string[], args: readonly ScriptArg[]) => Promise<unknown>
+>;
+
+const directory = new URL('./lua/', import.meta.url);
+
+export function defineQueueScripts(client: RedisClient): QueueScripts {
+  const common = readFileSync(new URL('queue-common.lua', directory), 'utf8');
+  const scripts = {} as QueueScripts;
+  for (const [name, file] of Object.entries(FILES) as [QueueScriptName, string][]) {
+    const lua = `${common}\n${readFileSync(new URL(file, directory), 'utf8')}`;
+    const command = `boxoffice_queue_${name}_${createHash('sha1').update(lua).digest('hex').slice(0, 12)}`;
+    client.defineCommand(command, { lua });
+    const call = (client as unknown as Record<string, (...args: ScriptArg[]) => Promise<unknown>>)[command];
+    if (call === undefined) throw new Error(`Script ${name} could not be defined.`);
+    scripts[name] = (keys, args) => call.call(client, keys.length, ...keys, ...args);
+  }
+  return scripts;
+}
