@@ -2,6 +2,7 @@
 // makes them durable; the store projects them. An entry is identified by its hold and its kind: a hold has
 // one `hold_placed` and at most one ending, which is what makes projecting an entry twice a no-op.
 import type { Hold, Order } from './types.js';
+import type { WaitlistEntry } from './waitlist.js';
 
 interface EntryBase {
   readonly eventId: string;
@@ -20,6 +21,11 @@ export interface HoldPlaced extends EntryBase {
   readonly type: 'hold_placed';
   readonly idempotencyKey?: string;
   readonly fingerprint?: string;
+  /**
+   * A waitlist offer: the hold was made, in the step that returned its stock, for the buyer of this entry,
+   * which leaves the waitlist with it (an undo puts it back in its place).
+   */
+  readonly offer?: WaitlistEntry;
 }
 
 export interface HoldConfirmed extends EntryBase {

@@ -6,6 +6,7 @@ import type { EventSpec, HoldRequest } from '../../src/domain/types.js';
 import type { Gate, PlaceCommand, Placed, PlaceOutcome } from '../../src/gate/gate.js';
 import { type GateFixture, gateKinds } from './gate-fixtures.js';
 import { paymentConformance } from './payment-conformance.js';
+import { waitlistConformance } from './waitlist-conformance.js';
 
 const T0 = 1_900_000_000_000;
 let sequence = 0;
@@ -598,5 +599,6 @@ for (const kind of gateKinds()) {
       expect((await fixture.log(s.id)).filter((entry) => entry.type === 'order_cancelled')).toHaveLength(1);
     });
     paymentConformance({ gate: () => gate, fixture: () => fixture, event, t0: T0 });
+    waitlistConformance({ gate: () => gate, fixture: () => fixture, event, t0: T0 });
   });
 }

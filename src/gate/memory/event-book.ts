@@ -13,6 +13,7 @@ import type {
   SeatStatus,
 } from '../../domain/types.js';
 import { IdempotencyBook, type IdempotencyLimits } from './idempotency-book.js';
+import { WaitlistBook } from './waitlist-book.js';
 
 export const SEAT_FREE = 0;
 export const SEAT_HELD = 1;
@@ -65,6 +66,8 @@ export class EventBook {
   readonly idempotency: IdempotencyBook;
   /** Order id → when it was cancelled: a cancelled order is never cancelled again. One entry per cancel. */
   readonly cancelledOrders = new Map<string, number>();
+  /** Buyers in line for sold-out pools and sections; an offer's placement takes its entry out. */
+  readonly waitlist = new WaitlistBook();
   held = 0;
   sold = 0;
   /** Counts every apply and undo: a seat map read at one value is current until it moves (seatMap()). */
@@ -137,6 +140,7 @@ export class EventBook {
             placedAtMs: hold.createdAtMs,
           });
         }
+        if (entry.offer !== undefined) this.waitlist.remove(entry.offer);
         return;
       case 'hold_confirmed':
         if (entry.retaken === true) {
@@ -181,6 +185,7 @@ export class EventBook {
         // A key the placement pushed out of the bounds stays forgotten: a retry of it is then a new request.
         if (entry.idempotencyKey !== undefined)
           this.idempotency.forget(hold.userId, entry.idempotencyKey, hold.id);
+        if (entry.offer !== undefined) this.waitlist.add(entry.offer);
         return;
       case 'hold_confirmed':
         if (entry.retaken === true) {

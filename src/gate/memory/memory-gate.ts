@@ -10,11 +10,17 @@ import { extendedExpiryMs } from '../../domain/event-spec.js';
 import { newHold } from '../../domain/hold.js';
 import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
 import { orderIdOf } from '../../domain/ids.js';
-import { LATE_CONFIRM_MEMORY_MS } from '../../domain/limits.js';
+import { LATE_CONFIRM_MEMORY_MS, WAITLIST_ENTRIES_PER_EVENT_MAX } from '../../domain/limits.js';
 import { itemCount, type LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
 import type { EventSpec, EventState, Hold, HoldItem, Order, SeatState } from '../../domain/types.js';
+import {
+  checkWaitlistRequest,
+  sameRequest,
+  type WaitlistEntry,
+  type WaitlistSpot,
+} from '../../domain/waitlist.js';
 import type { Journal, Undo } from '../../journal/journal.js';
 import {
   type CancelCommand,
@@ -23,6 +29,7 @@ import {
   type EventUpdate,
   type Extended,
   type Gate,
+  type JoinWaitlistCommand,
   type Payment,
   type PlaceCommand,
   type PlaceOutcome,
@@ -32,11 +39,14 @@ import {
   SEAT_BYTE_SOLD,
   type SeatMap,
   type Swept,
+  type WaitlistJoined,
+  type WaitlistLeft,
 } from '../gate.js';
 import { EventBook, SEAT_FREE, SEAT_HELD, SEAT_SOLD } from './event-book.js';
 import { ExpiryHeap } from './expiry-heap.js';
 import { IDEMPOTENCY_LIMITS, type IdempotencyLimits } from './idempotency-book.js';
 import { restoreSnapshot } from './snapshot.js';
+import { makeOffers } from './waitlist-offers.js';
 
 /** EventBook's seat states (SEAT_FREE, SEAT_HELD, SEAT_SOLD) as seat-map bytes. */
 const SEAT_BYTES: readonly number[] = (() => {
@@ -241,10 +251,12 @@ export class MemoryGate implements Gate {
       hold,
     };
     this.#apply(entry);
+    const offers = this.#offer(hold.eventId, hold.items, nowMs);
     return {
       ok: true,
       hold: { ...hold, status: 'released' },
-      durable: this.#journal.append([entry], this.#undo),
+      offers: offers.map((offer) => offer.hold),
+      durable: this.#journal.append([entry, ...offers], this.#undo),
     };
   }
 
@@ -267,8 +279,16 @@ export class MemoryGate implements Gate {
       confirmedAtMs: command.confirmedAtMs,
     };
     this.#apply(entry);
-    const durable = this.#journal.append([entry], this.#undo);
-    return { ok: true, orderId, cancelledAtMs: nowMs, first: true, durable };
+    const offers = this.#offer(hold.eventId, hold.items, nowMs);
+    const durable = this.#journal.append([entry, ...offers], this.#undo);
+    return {
+      ok: true,
+      orderId,
+      cancelledAtMs: nowMs,
+      first: true,
+      offers: offers.map((offer) => offer.hold),
+      durable,
+    };
   }
 
   async updateEvent(update: EventUpdate): Promise<boolean> {
@@ -285,6 +305,8 @@ export class MemoryGate implements Gate {
 
   sweep(nowMs: number): Swept {
     const entries: LogEntry[] = [];
+    const offers: Hold[] = [];
+    let expired = 0;
     for (let due = this.#expiry.popDue(nowMs); due !== undefined; due = this.#expiry.popDue(nowMs)) {
       const hold = this.#live.get(due.holdId);
       // Lazy deletion: the hold may have ended, or been undone and pushed again with the same expiry.
@@ -297,10 +319,70 @@ export class MemoryGate implements Gate {
       };
       this.#apply(entry);
       entries.push(entry);
+      expired++;
+      // A lapsed offer passes to the next in line here, as any expired hold's stock does.
+      for (const offer of this.#offer(hold.eventId, hold.items, nowMs)) {
+        entries.push(offer);
+        offers.push(offer.hold);
+      }
     }
     for (const book of this.#books.values()) book.idempotency.prune(nowMs);
     const durable = entries.length === 0 ? Promise.resolve() : this.#journal.append(entries, this.#undo);
-    return { ok: true, expired: entries.length, durable };
+    return { ok: true, expired, offers, durable };
+  }
+
+  async joinWaitlist(command: JoinWaitlistCommand): Promise<WaitlistJoined | Rejection> {
+    return this.join(command);
+  }
+
+  /** The synchronous decision behind joinWaitlist. */
+  join(command: JoinWaitlistCommand): WaitlistJoined | Rejection {
+    const { eventId, request, nowMs } = command;
+    const book = this.#books.get(eventId);
+    if (book === undefined) return reject('event_not_found');
+    const invalid = checkWaitlistRequest(request, book.spec);
+    if (invalid !== undefined) return invalid;
+    const known = book.waitlist.find(request.userId);
+    if (known !== undefined) {
+      if (!sameRequest(known, request)) return reject('already_waitlisted');
+      const spot = { entry: known, position: book.waitlist.position(known) };
+      return { ok: true, spot, created: false, durable: Promise.resolve() };
+    }
+    if (!book.salesOpen) return reject('sales_closed');
+    const available =
+      request.poolId !== undefined
+        ? (book.pools.get(request.poolId)?.available ?? 0)
+        : (book.sections.get(request.sectionId as string)?.counts.available ?? 0);
+    if (available >= request.quantity) return reject('not_sold_out');
+    if (book.waitlist.size >= WAITLIST_ENTRIES_PER_EVENT_MAX) return reject('waitlist_full');
+    const entry: WaitlistEntry = {
+      id: command.entryId,
+      eventId,
+      userId: request.userId,
+      quantity: request.quantity,
+      ...(request.poolId !== undefined ? { poolId: request.poolId } : { sectionId: request.sectionId }),
+      joinedAtMs: nowMs,
+      seq: book.waitlist.nextSeq(),
+    };
+    book.waitlist.add(entry);
+    const spot = { entry, position: book.waitlist.position(entry) };
+    return { ok: true, spot, created: true, durable: Promise.resolve() };
+  }
+
+  async leaveWaitlist(eventId: string, userId: string, _nowMs: number): Promise<WaitlistLeft | Rejection> {
+    const book = this.#books.get(eventId);
+    if (book === undefined) return reject('event_not_found');
+    const entry = book.waitlist.find(userId);
+    if (entry === undefined) return reject('waitlist_entry_not_found');
+    book.waitlist.remove(entry);
+    return { ok: true, entry, durable: Promise.resolve() };
+  }
+
+  async waitlistSpot(eventId: string, userId: string): Promise<WaitlistSpot | undefined> {
+    const waitlist = this.#books.get(eventId)?.waitlist;
+    const entry = waitlist?.find(userId);
+    if (waitlist === undefined || entry === undefined) return undefined;
+    return { entry, position: waitlist.position(entry) };
   }
 
   async getHold(holdId: string): Promise<Hold | undefined> {
@@ -347,6 +429,11 @@ export class MemoryGate implements Gate {
     if (hold === undefined) return reject('hold_not_found');
     if (hold.expiresAtMs <= nowMs) return reject('hold_expired');
     return hold;
+  }
+
+  /** The offers stock returned by an ending makes, each applied: their entries, to append after the ending. */
+  #offer(eventId: string, returned: readonly HoldItem[], nowMs: number): LogEntry[] {
+    return makeOffers(this.#books.get(eventId) as EventBook, returned, nowMs, (entry) => this.#apply(entry));
   }
 
   #forgetLateConfirms(nowMs: number): void {
