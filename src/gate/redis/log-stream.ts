@@ -4,6 +4,7 @@
 import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { Hold, Order } from '../../domain/types.js';
+import type { WaitlistEntry } from '../../domain/waitlist.js';
 import { ENTRY_FIELD } from './keys.js';
 
 interface StreamedEntry {
@@ -21,6 +22,8 @@ interface StreamedEntry {
   readonly late?: boolean;
   readonly retaken?: boolean;
   readonly previousExpiresAtMs?: number;
+  /** hold_placed of a waitlist offer only. */
+  readonly offer?: WaitlistEntry;
 }
 
 /** Decodes the JSON of one stream entry into a LogEntry; throws on anything that is not one. */
@@ -36,6 +39,7 @@ export function decodeEntry(json: string): LogEntry {
   switch (raw.type) {
     case 'hold_placed': {
       const entry: LogEntry = { type: 'hold_placed', ...base };
+      if (raw.offer !== undefined) return { ...entry, offer: raw.offer };
       if (raw.idempotencyKey !== undefined)
         return { ...entry, idempotencyKey: raw.idempotencyKey, fingerprint: raw.fingerprint };
       return entry;

@@ -7,10 +7,16 @@ import { DomainError, type ErrorCode, type Rejection, reject, stockTaken } from 
 import { maxHoldSecondsOf } from '../../domain/event-spec.js';
 import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
 import { eventIdOf, newHoldId as newHoldIdFor, newOrderToken, orderIdOf } from '../../domain/ids.js';
-import { LATE_CONFIRM_MEMORY_MS } from '../../domain/limits.js';
+import { LATE_CONFIRM_MEMORY_MS, WAITLIST_ENTRIES_PER_EVENT_MAX } from '../../domain/limits.js';
 import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { EventSpec, EventState, Hold, Order, SeatState, SeatStatus } from '../../domain/types.js';
+import {
+  checkWaitlistRequest,
+  lineOf,
+  type WaitlistEntry,
+  type WaitlistSpot,
+} from '../../domain/waitlist.js';
 import type { Store } from '../../store/store.js';
 import type {
   CancelCommand,
@@ -19,12 +25,15 @@ import type {
   EventUpdate,
   Extended,
   Gate,
+  JoinWaitlistCommand,
   Payment,
   PlaceCommand,
   PlaceOutcome,
   Released,
   SeatMap,
   Swept,
+  WaitlistJoined,
+  WaitlistLeft,
 } from '../gate.js';
 import { IDEMPOTENCY_LIMITS, type IdempotencyLimits } from '../memory/idempotency-book.js';
 import { EVENTS_KEY, eventKeys, idempotencyKeysOf, RESTOCK_CHANNEL } from './keys.js';
@@ -237,12 +246,13 @@ export class RedisGate implements Gate {
   async releaseHold(holdId: string, nowMs: number): Promise<Released | Rejection> {
     const eventId = eventIdOf(holdId);
     if (eventId === undefined) return reject('hold_not_found');
-    const args = [this.#time(nowMs), holdId, RESTOCK_CHANNEL];
-    const reply = await this.#run('release', eventId, this.#keys(eventId), args);
+    const args = [this.#time(nowMs), holdId, ...offerSeeds(), RESTOCK_CHANNEL];
+    const reply = await this.#run('release', eventId, this.#offeringKeys(eventId), args);
     if (reply === undefined) return reject('hold_not_found');
     if (reply[0] !== 'released') return rejectionOf(reply);
     const hold = normaliseHold(JSON.parse(String(reply[1])));
-    return { ok: true, hold: { ...hold, status: 'released' }, durable: ALREADY_RESOLVED };
+    const offers = holdsOf(reply, 2);
+    return { ok: true, hold: { ...hold, status: 'released' }, offers, durable: ALREADY_RESOLVED };
   }
 
   async cancelOrder(command: CancelCommand): Promise<Cancelled | Rejection> {
@@ -260,14 +270,17 @@ export class RedisGate implements Gate {
       offsets.join(','),
       orderId,
       command.confirmedAtMs,
+      ...offerSeeds(),
       RESTOCK_CHANNEL,
     ];
-    const keys = [...this.#keys(hold.eventId), eventKeys(hold.eventId).cancelled];
+    const k = eventKeys(hold.eventId);
+    const keys = [...this.#keys(hold.eventId), k.cancelled, k.waitlist, k.waitlistLines];
     const reply = await this.#run('cancelOrder', hold.eventId, keys, args);
     if (reply === undefined) return reject('order_not_found');
     if (reply[0] !== 'cancelled') return rejectionOf(reply);
     const first = Number(reply[2]) === 1;
-    return { ok: true, orderId, cancelledAtMs: Number(reply[1]), first, durable: ALREADY_RESOLVED };
+    const offers = holdsOf(reply, 3);
+    return { ok: true, orderId, cancelledAtMs: Number(reply[1]), first, offers, durable: ALREADY_RESOLVED };
   }
 
   async updateEvent(update: EventUpdate): Promise<boolean> {
@@ -283,14 +296,15 @@ export class RedisGate implements Gate {
 
   async sweepExpired(nowMs: number): Promise<Swept> {
     let expired = 0;
+    const offers: Hold[] = [];
     for (const eventId of await this.eventIds()) {
       const now = this.#useCommandTime ? nowMs : Date.now() + this.#redisClockOffsetMs;
       if ((this.#nextSweepMs.get(eventId) ?? Number.NEGATIVE_INFINITY) > now) continue;
       for (;;) {
-        const args = [this.#time(nowMs), SWEEP_BATCH, RESTOCK_CHANNEL];
-        const [count = -1, nextExpiry = -1, redisNow = 0] = (
-          (await this.#scripts.sweep(this.#keys(eventId), args)) as number[]
-        ).map(Number);
+        const args = [this.#time(nowMs), SWEEP_BATCH, ...offerSeeds(), RESTOCK_CHANNEL];
+        const reply = (await this.#scripts.sweep(this.#offeringKeys(eventId), args)) as Reply;
+        const [count = -1, nextExpiry = -1, redisNow = 0] = reply.slice(0, 3).map(Number);
+        offers.push(...holdsOf(reply, 3));
         // -1: the event's keys are gone; the next request for it rebuilds them.
         if (count < 0) {
           this.#nextSweepMs.delete(eventId);
@@ -303,7 +317,49 @@ export class RedisGate implements Gate {
         break;
       }
     }
-    return { ok: true, expired, durable: ALREADY_RESOLVED };
+    return { ok: true, expired, offers, durable: ALREADY_RESOLVED };
+  }
+
+  async joinWaitlist(command: JoinWaitlistCommand): Promise<WaitlistJoined | Rejection> {
+    const { eventId, request } = command;
+    const layout = await this.#layout(eventId);
+    if (layout === undefined) return reject('event_not_found');
+    const invalid = checkWaitlistRequest(request, layout.spec);
+    if (invalid !== undefined) return invalid;
+    const line = lineOf(request);
+    const capacity =
+      request.poolId !== undefined
+        ? (layout.spec.pools.find((pool) => pool.id === request.poolId)?.capacity ?? 0)
+        : (layout.sections.get(request.sectionId as string)?.count ?? 0);
+    const args = [
+      'join',
+      request.userId,
+      this.#time(command.nowMs),
+      command.entryId,
+      eventId,
+      request.quantity,
+      line,
+      capacity,
+      WAITLIST_ENTRIES_PER_EVENT_MAX,
+    ];
+    const reply = await this.#run('waitlist', eventId, this.#waitlistKeys(eventId), args);
+    if (reply === undefined) return reject('event_not_found');
+    if (reply[0] !== 'joined') return rejectionOf(reply);
+    const spot = { entry: entryOf(reply[1]), position: Number(reply[2]) };
+    return { ok: true, spot, created: Number(reply[3]) === 1, durable: ALREADY_RESOLVED };
+  }
+
+  async leaveWaitlist(eventId: string, userId: string, _nowMs: number): Promise<WaitlistLeft | Rejection> {
+    const reply = await this.#run('waitlist', eventId, this.#waitlistKeys(eventId), ['leave', userId]);
+    if (reply === undefined) return reject('event_not_found');
+    if (reply[0] !== 'left') return rejectionOf(reply);
+    return { ok: true, entry: entryOf(reply[1]), durable: ALREADY_RESOLVED };
+  }
+
+  async waitlistSpot(eventId: string, userId: string): Promise<WaitlistSpot | undefined> {
+    const reply = await this.#run('waitlist', eventId, this.#waitlistKeys(eventId), ['spot', userId]);
+    if (reply?.[0] !== 'spot') return undefined;
+    return { entry: entryOf(reply[1]), position: Number(reply[2]) };
   }
 
   /**
@@ -470,7 +526,16 @@ export class RedisGate implements Gate {
 
   /** Runs a script; when Redis has lost the event, rebuilds it once and runs the script again. */
   async #run(
-    name: 'place' | 'confirm' | 'extend' | 'release' | 'cancelOrder' | 'updateEvent' | 'view' | 'seatMap',
+    name:
+      | 'place'
+      | 'confirm'
+      | 'extend'
+      | 'release'
+      | 'cancelOrder'
+      | 'updateEvent'
+      | 'view'
+      | 'seatMap'
+      | 'waitlist',
     eventId: string,
     keys: readonly string[],
     args: ScriptArg[],
@@ -509,6 +574,17 @@ export class RedisGate implements Gate {
   /** The event's keys and the set of holds confirmed late: what confirm.lua takes with a payment. */
   #lateKeys(eventId: string): readonly string[] {
     return [...this.#keys(eventId), eventKeys(eventId).late];
+  }
+
+  /** The event's keys and its waitlist's: what the scripts that may make offers take (lua/offers.lua). */
+  #offeringKeys(eventId: string): readonly string[] {
+    const k = eventKeys(eventId);
+    return [...this.#keys(eventId), k.waitlist, k.waitlistLines];
+  }
+
+  #waitlistKeys(eventId: string): readonly string[] {
+    const k = eventKeys(eventId);
+    return [...this.#keys(eventId), k.waitlist, k.waitlistLines, k.waitlistSeq];
   }
 
   #time(nowMs: number): number {
@@ -587,7 +663,27 @@ const SCRIPT_CODES: Readonly<Record<string, ErrorCode>> = {
   hold_confirmed: 'hold_confirmed',
   hold_extension_limit: 'hold_extension_limit',
   amount_mismatch: 'amount_mismatch',
+  not_sold_out: 'not_sold_out',
+  already_waitlisted: 'already_waitlisted',
+  waitlist_full: 'waitlist_full',
+  waitlist_entry_not_found: 'waitlist_entry_not_found',
 };
+
+/** The two random seeds of the ids of the offers a script may make (lua/offers.lua). */
+function offerSeeds(): [string, string] {
+  return [newOrderToken(), newOrderToken()];
+}
+
+/** The offer holds a script appended to its reply from index `from` on. */
+function holdsOf(reply: Reply, from: number): Hold[] {
+  const holds: Hold[] = [];
+  for (let i = from; i < reply.length; i++) holds.push(normaliseHold(JSON.parse(String(reply[i]))));
+  return holds;
+}
+
+function entryOf(json: unknown): WaitlistEntry {
+  return JSON.parse(String(json)) as WaitlistEntry;
+}
 
 function paymentArgs(payment: Payment): ScriptArg[] {
   return [payment.amount ?? -1, payment.reference ?? '', LATE_CONFIRM_MEMORY_MS];

@@ -20,7 +20,11 @@ const FILES = {
   loadEvent: 'load-event.lua',
   view: 'view.lua',
   seatMap: 'seat-map.lua',
+  waitlist: 'waitlist.lua',
 } as const;
+
+/** Scripts that return stock to sale include lua/offers.lua after the prelude: they offer it to the waitlist. */
+const OFFERING: ReadonlySet<string> = new Set(['release', 'sweep', 'cancelOrder']);
 
 export type ScriptName = keyof typeof FILES;
 export type GateScripts = Record<
@@ -35,9 +39,12 @@ let sources: Record<ScriptName, string> | undefined;
 function scriptSources(): Record<ScriptName, string> {
   if (sources !== undefined) return sources;
   const common = readFileSync(new URL('common.lua', directory), 'utf8');
+  const offers = readFileSync(new URL('offers.lua', directory), 'utf8');
   const loaded = {} as Record<ScriptName, string>;
-  for (const [name, file] of Object.entries(FILES) as [ScriptName, string][])
-    loaded[name] = `${common}\n${readFileSync(new URL(file, directory), 'utf8')}`;
+  for (const [name, file] of Object.entries(FILES) as [ScriptName, string][]) {
+    const prelude = OFFERING.has(name) ? `${common}\n${offers}` : common;
+    loaded[name] = `${prelude}\n${readFileSync(new URL(file, directory), 'utf8')}`;
+  }
   sources = loaded;
   return loaded;
 }
