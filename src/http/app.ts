@@ -36,6 +36,7 @@ import { registerOrderRoutes } from './routes/orders.js';
 import { registerReadRoutes } from './routes/reads.js';
 import { registerSeatMapRoutes } from './routes/seat-map.js';
 import { registerSeatMapPage } from './routes/seat-map-page.js';
+import { registerWaitlistRoutes } from './routes/waitlist.js';
 import { errorBody } from './schemas.js';
 import {
   boundConnections,
@@ -151,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerEventChangeRoutes(app, routeDeps);
   registerSeatMapRoutes(app, routeDeps);
   registerHoldRoutes(app, routeDeps);
+  registerWaitlistRoutes(app, routeDeps);
   registerReadRoutes(app, routeDeps);
   registerOrderRoutes(app, routeDeps);
   registerBuyerRoutes(app, routeDeps);
