@@ -67,16 +67,35 @@ export interface OrderCancelled extends EntryBase {
   readonly confirmedAtMs: number;
 }
 
-export type LogEntry =
+/**
+ * A buyer joined or left an event's waitlist (domain/waitlist.ts). Not a change of a hold: it carries the
+ * entry instead. An offer takes an entry out of the line with its own `hold_placed` (its `offer`), so no
+ * `waitlist_left` follows an offer.
+ */
+export interface WaitlistChange {
+  readonly type: 'waitlist_joined' | 'waitlist_left';
+  readonly eventId: string;
+  readonly atMs: number;
+  readonly entry: WaitlistEntry;
+  readonly epoch?: number;
+}
+
+export type HoldEntry =
   | HoldPlaced
   | HoldConfirmed
   | HoldReleased
   | HoldExpired
   | HoldExtended
   | OrderCancelled;
+export type LogEntry = HoldEntry | WaitlistChange;
 export type EndingEntry = HoldConfirmed | HoldReleased | HoldExpired;
 
-export function statusAfter(entry: LogEntry): Hold['status'] {
+/** Whether an entry is a change of a hold (every entry but the waitlist's joins and leaves). */
+export function isHoldEntry(entry: LogEntry): entry is HoldEntry {
+  return entry.type !== 'waitlist_joined' && entry.type !== 'waitlist_left';
+}
+
+export function statusAfter(entry: HoldEntry): Hold['status'] {
   switch (entry.type) {
     case 'hold_placed':
     case 'hold_extended':

@@ -1,7 +1,7 @@
 // What a flush will tell the clients of one event: the latest status of each changed seat and how many
 // entries of each kind arrived. Applying an entry costs a counter and one Map.set per seat, and a seat that
 // changes a thousand times between two flushes is one line of the next message.
-import type { LogEntry } from '../domain/log-entry.js';
+import { isHoldEntry, type LogEntry } from '../domain/log-entry.js';
 import type { SeatStatus } from '../domain/types.js';
 import { type Activity, type Offer, seatStatusAfter } from './messages.js';
 
@@ -21,6 +21,7 @@ export class PendingChanges {
 
   apply(entries: readonly LogEntry[]): void {
     for (const entry of entries) {
+      if (!isHoldEntry(entry)) continue;
       this.#count(entry.type);
       if (entry.type === 'hold_placed' && entry.offer !== undefined)
         this.#offers.push({

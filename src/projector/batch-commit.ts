@@ -9,7 +9,7 @@
 // Entries that cannot be decoded go to the dead-letter stream at once: no retry can fix them. So do entries
 // the store refuses for an older gate epoch (store/epoch-fence.ts): a later delivery would be refused too.
 
-import { type LogEntry, statusAfter } from '../domain/log-entry.js';
+import { isHoldEntry, type LogEntry, statusAfter } from '../domain/log-entry.js';
 import { decodeEntry, entryJsonOf } from '../gate/redis/log-stream.js';
 import type { ProjectorMetrics } from '../metrics/projector-metrics.js';
 import type { Store } from '../store/store.js';
@@ -132,6 +132,7 @@ export class BatchCommit {
       }
       event.ids.push(item.id);
       // The store has this ending now: the gate's record of it, kept for reads until then, can go.
+      if (!isHoldEntry(item.entry)) continue;
       const { type, hold } = item.entry;
       if (type !== 'hold_placed' && type !== 'hold_extended' && type !== 'order_cancelled')
         event.ended.push({ holdId: hold.id, status: statusAfter(item.entry) });

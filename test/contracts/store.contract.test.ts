@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newHold } from '../../src/domain/hold.js';
-import type { LogEntry } from '../../src/domain/log-entry.js';
+import type { HoldEntry, LogEntry } from '../../src/domain/log-entry.js';
 import { orderOf } from '../../src/domain/order.js';
 import type { EventSpec, Hold, HoldItem } from '../../src/domain/types.js';
 import { countersWitness, ensureIntegrityCounters } from '../../src/store/integrity/counters.js';
@@ -456,7 +456,9 @@ describe.each(adapters)('store contract: $name', (adapter) => {
       // Each order on its own copy of the hold (ids differ; the order and its ticket are the same for all,
       // inserted once), entry by entry, then replayed in one batch.
       const id = `${base.id}-${index}`;
-      const copy = entries.map((entry) => ({ ...entry, hold: { ...entry.hold, id } }) as LogEntry);
+      const copy = entries.map(
+        (entry) => ({ ...entry, hold: { ...(entry as HoldEntry).hold, id } }) as LogEntry,
+      );
       for (const entry of copy) await store.appendEntries([entry]);
       await store.appendEntries(copy);
       const row = await store.getHold(id);

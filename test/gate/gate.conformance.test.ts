@@ -2,6 +2,7 @@
 // the Redis gate on a Redis Cluster. Whatever shape boxoffice runs in, a client sees the same decisions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rejection } from '../../src/domain/errors.js';
+import type { HoldEntry } from '../../src/domain/log-entry.js';
 import type { EventSpec, HoldRequest } from '../../src/domain/types.js';
 import type { Gate, PlaceCommand, Placed, PlaceOutcome } from '../../src/gate/gate.js';
 import { type GateFixture, gateKinds } from './gate-fixtures.js';
@@ -433,7 +434,7 @@ for (const kind of gateKinds()) {
       await gate.confirmHold(a.hold.id, T0 + 1);
       await gate.releaseHold(b.hold.id, T0 + 2);
       const log = await fixture.log(s.id);
-      expect(log.map((e) => [e.type, e.hold.id])).toEqual([
+      expect(log.map((e) => [e.type, (e as HoldEntry).hold.id])).toEqual([
         ['hold_placed', a.hold.id],
         ['hold_placed', b.hold.id],
         ['hold_confirmed', a.hold.id],

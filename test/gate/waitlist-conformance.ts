@@ -4,7 +4,7 @@
 // to a concurrent rush of other buyers; a lapsed offer passing on; offers counting toward maxPerUser.
 import { expect, it } from 'vitest';
 import type { Rejection } from '../../src/domain/errors.js';
-import type { HoldPlaced } from '../../src/domain/log-entry.js';
+import { type HoldPlaced, isHoldEntry } from '../../src/domain/log-entry.js';
 import type { EventSpec, Hold, HoldRequest } from '../../src/domain/types.js';
 import { newWaitlistEntryId, type WaitlistRequest } from '../../src/domain/waitlist.js';
 import type { Gate, Placed, PlaceOutcome, WaitlistJoined } from '../../src/gate/gate.js';
@@ -138,7 +138,7 @@ export function waitlistConformance(ctx: WaitlistContext): void {
     expect((await ctx.gate().eventState(s.id))?.pools[1]).toMatchObject({ available: 0, held: 2 });
     expect(await ctx.gate().waitlistSpot(s.id, 'w2')).toBeUndefined();
     expect((await ctx.gate().waitlistSpot(s.id, 'w1'))?.position).toBe(1);
-    const log = await ctx.fixture().log(s.id);
+    const log = (await ctx.fixture().log(s.id)).filter(isHoldEntry);
     expect(log.slice(-2).map((e) => [e.type, e.hold.id])).toEqual([
       ['hold_released', a.id],
       ['hold_placed', offer.id],
@@ -195,7 +195,7 @@ export function waitlistConformance(ctx: WaitlistContext): void {
     // The lapsed offer's two units go to w2 and w3, each as its own offer.
     expect(swept.offers?.filter(ours).map((o) => o.userId)).toEqual(['w2', 'w3']);
     expect(await ctx.gate().getHold(first?.id as string)).toBeUndefined();
-    const log = await ctx.fixture().log(s.id);
+    const log = (await ctx.fixture().log(s.id)).filter(isHoldEntry);
     expect(log.slice(-3).map((e) => [e.type, e.hold.userId])).toEqual([
       ['hold_expired', 'w1'],
       ['hold_placed', 'w2'],
@@ -251,7 +251,7 @@ export function waitlistConformance(ctx: WaitlistContext): void {
       userId: 'w2',
       items: [{ seatId: 'A-2-1' }, { seatId: 'A-2-2' }, { seatId: 'A-2-3' }],
     });
-    const log = await ctx.fixture().log(s.id);
+    const log = (await ctx.fixture().log(s.id)).filter(isHoldEntry);
     expect(log.slice(-2).map((e) => e.type)).toEqual(['order_cancelled', 'hold_placed']);
   });
 

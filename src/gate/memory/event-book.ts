@@ -3,7 +3,7 @@
 
 import { capacityOf, seatIdOf } from '../../domain/event-spec.js';
 import type { LogEntry } from '../../domain/log-entry.js';
-import { itemCount } from '../../domain/log-entry.js';
+import { isHoldEntry, itemCount } from '../../domain/log-entry.js';
 import type {
   Availability,
   EventSpec,
@@ -125,6 +125,11 @@ export class EventBook {
   isFree = (index: number): boolean => this.seatState[index] === SEAT_FREE;
 
   apply(entry: LogEntry): void {
+    if (!isHoldEntry(entry)) {
+      if (entry.type === 'waitlist_joined') this.waitlist.add(entry.entry);
+      else this.waitlist.remove(entry.entry);
+      return;
+    }
     this.version++;
     const hold = entry.hold;
     const count = itemCount(hold);
@@ -173,6 +178,11 @@ export class EventBook {
 
   /** The exact inverse of apply(entry), valid when entry was the last entry applied. */
   undo(entry: LogEntry): void {
+    if (!isHoldEntry(entry)) {
+      if (entry.type === 'waitlist_joined') this.waitlist.remove(entry.entry);
+      else this.waitlist.add(entry.entry);
+      return;
+    }
     // Forward, never back: an undone change followed by another must not reuse a version already handed out.
     this.version++;
     const hold = entry.hold;

@@ -11,7 +11,13 @@ import { newHold } from '../../domain/hold.js';
 import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
 import { orderIdOf } from '../../domain/ids.js';
 import { LATE_CONFIRM_MEMORY_MS, WAITLIST_ENTRIES_PER_EVENT_MAX } from '../../domain/limits.js';
-import { itemCount, type LogEntry } from '../../domain/log-entry.js';
+import {
+  type HoldEntry,
+  type HoldPlaced,
+  isHoldEntry,
+  itemCount,
+  type LogEntry,
+} from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
 import type { EventSpec, EventState, Hold, HoldItem, Order, SeatState } from '../../domain/types.js';
@@ -143,7 +149,7 @@ export class MemoryGate implements Gate {
     if ((book.itemsByUser.get(request.userId) ?? 0) + quantity > book.spec.maxPerUser)
       return reject('limit_exceeded');
     const hold = newHold(eventId, request.userId, items, nowMs, book.spec.holdTtlSeconds);
-    const entries: LogEntry[] = [
+    const entries: HoldEntry[] = [
       {
         type: 'hold_placed',
         eventId,
@@ -174,7 +180,7 @@ export class MemoryGate implements Gate {
     const hold = this.#liveHold(holdId, nowMs);
     if (!('id' in hold)) return hold;
     const order = orderOf(hold, nowMs);
-    const entry: LogEntry = {
+    const entry: HoldEntry = {
       type: 'hold_confirmed',
       eventId: hold.eventId,
       atMs: nowMs,
@@ -192,7 +198,7 @@ export class MemoryGate implements Gate {
     const expiresAtMs = extendedExpiryMs(hold, book.spec, seconds, nowMs);
     if (expiresAtMs === undefined) return reject('hold_extension_limit');
     if (expiresAtMs === hold.expiresAtMs) return { ok: true, hold, durable: this.#journal.sync() };
-    const entry: LogEntry = {
+    const entry: HoldEntry = {
       type: 'hold_extended',
       eventId: hold.eventId,
       atMs: nowMs,
@@ -210,7 +216,7 @@ export class MemoryGate implements Gate {
     // Expired and not swept yet: its items are still its own, so a late payment confirms it as it is.
     const late = hold.expiresAtMs <= nowMs;
     const order = withPayment(orderOf(hold, nowMs), payment, late);
-    const entry: LogEntry = { type: 'hold_confirmed', eventId: hold.eventId, atMs: nowMs, hold, order };
+    const entry: HoldEntry = { type: 'hold_confirmed', eventId: hold.eventId, atMs: nowMs, hold, order };
     this.#apply(entry);
     return { ok: true, order, durable: this.#journal.append([entry], this.#undo) };
   }
@@ -229,7 +235,7 @@ export class MemoryGate implements Gate {
       return reject('limit_exceeded');
     const hold: Hold = { ...expired, status: 'held', orderId: undefined };
     const order = withPayment(orderOf(hold, nowMs), payment, true);
-    const entry: LogEntry = {
+    const entry: HoldEntry = {
       type: 'hold_confirmed',
       eventId: hold.eventId,
       atMs: nowMs,
@@ -244,7 +250,7 @@ export class MemoryGate implements Gate {
   async releaseHold(holdId: string, nowMs: number): Promise<Released | Rejection> {
     const hold = this.#liveHold(holdId, nowMs);
     if (!('id' in hold)) return hold;
-    const entry: LogEntry = {
+    const entry: HoldEntry = {
       type: 'hold_released',
       eventId: hold.eventId,
       atMs: nowMs,
@@ -270,7 +276,7 @@ export class MemoryGate implements Gate {
       return { ok: true, orderId, cancelledAtMs: before, first: false, durable: this.#journal.sync() };
     // The store says the order is confirmed; the gate holds its stock as sold, or the two disagree.
     if (!book.isSold(hold.items)) return reject('order_not_found');
-    const entry: LogEntry = {
+    const entry: HoldEntry = {
       type: 'order_cancelled',
       eventId: hold.eventId,
       atMs: nowMs,
@@ -304,14 +310,14 @@ export class MemoryGate implements Gate {
   }
 
   sweep(nowMs: number): Swept {
-    const entries: LogEntry[] = [];
+    const entries: HoldEntry[] = [];
     const offers: Hold[] = [];
     let expired = 0;
     for (let due = this.#expiry.popDue(nowMs); due !== undefined; due = this.#expiry.popDue(nowMs)) {
       const hold = this.#live.get(due.holdId);
       // Lazy deletion: the hold may have ended, or been undone and pushed again with the same expiry.
       if (hold === undefined || hold.expiresAtMs > nowMs) continue;
-      const entry: LogEntry = {
+      const entry: HoldEntry = {
         type: 'hold_expired',
         eventId: hold.eventId,
         atMs: nowMs,
@@ -346,7 +352,8 @@ export class MemoryGate implements Gate {
     if (known !== undefined) {
       if (!sameRequest(known, request)) return reject('already_waitlisted');
       const spot = { entry: known, position: book.waitlist.position(known) };
-      return { ok: true, spot, created: false, durable: Promise.resolve() };
+      // The join may still be in flight: the answer waits until it is durable, as a replayed placement does.
+      return { ok: true, spot, created: false, durable: this.#journal.sync() };
     }
     if (!book.salesOpen) return reject('sales_closed');
     const available =
@@ -364,18 +371,20 @@ export class MemoryGate implements Gate {
       joinedAtMs: nowMs,
       seq: book.waitlist.nextSeq(),
     };
-    book.waitlist.add(entry);
+    const change: LogEntry = { type: 'waitlist_joined', eventId, atMs: nowMs, entry };
+    this.#apply(change);
     const spot = { entry, position: book.waitlist.position(entry) };
-    return { ok: true, spot, created: true, durable: Promise.resolve() };
+    return { ok: true, spot, created: true, durable: this.#journal.append([change], this.#undo) };
   }
 
-  async leaveWaitlist(eventId: string, userId: string, _nowMs: number): Promise<WaitlistLeft | Rejection> {
+  async leaveWaitlist(eventId: string, userId: string, nowMs: number): Promise<WaitlistLeft | Rejection> {
     const book = this.#books.get(eventId);
     if (book === undefined) return reject('event_not_found');
     const entry = book.waitlist.find(userId);
     if (entry === undefined) return reject('waitlist_entry_not_found');
-    book.waitlist.remove(entry);
-    return { ok: true, entry, durable: Promise.resolve() };
+    const change: LogEntry = { type: 'waitlist_left', eventId, atMs: nowMs, entry };
+    this.#apply(change);
+    return { ok: true, entry, durable: this.#journal.append([change], this.#undo) };
   }
 
   async waitlistSpot(eventId: string, userId: string): Promise<WaitlistSpot | undefined> {
@@ -432,7 +441,7 @@ export class MemoryGate implements Gate {
   }
 
   /** The offers stock returned by an ending makes, each applied: their entries, to append after the ending. */
-  #offer(eventId: string, returned: readonly HoldItem[], nowMs: number): LogEntry[] {
+  #offer(eventId: string, returned: readonly HoldItem[], nowMs: number): HoldPlaced[] {
     return makeOffers(this.#books.get(eventId) as EventBook, returned, nowMs, (entry) => this.#apply(entry));
   }
 
@@ -445,6 +454,7 @@ export class MemoryGate implements Gate {
 
   #apply(entry: LogEntry): void {
     (this.#books.get(entry.eventId) as EventBook).apply(entry);
+    if (!isHoldEntry(entry)) return;
     if (entry.type === 'hold_confirmed' && entry.retaken === true) {
       this.#confirmedLate.set(entry.hold.id, entry.atMs);
       return;
@@ -474,6 +484,7 @@ export class MemoryGate implements Gate {
 
   #undoEntry(entry: LogEntry): void {
     (this.#books.get(entry.eventId) as EventBook).undo(entry);
+    if (!isHoldEntry(entry)) return;
     if (entry.type === 'hold_placed') {
       this.#live.delete(entry.hold.id);
       return;

@@ -9,6 +9,8 @@ import { ENTRY_FIELD } from './keys.js';
 
 interface StreamedEntry {
   readonly type: LogEntry['type'];
+  /** waitlist_joined and waitlist_left only (lua/waitlist.lua). */
+  readonly entry?: WaitlistEntry;
   readonly eventId: string;
   readonly atMs: number;
   readonly hold: Hold;
@@ -29,6 +31,15 @@ interface StreamedEntry {
 /** Decodes the JSON of one stream entry into a LogEntry; throws on anything that is not one. */
 export function decodeEntry(json: string): LogEntry {
   const raw = JSON.parse(json) as StreamedEntry;
+  if (
+    typeof raw === 'object' &&
+    raw !== null &&
+    (raw.type === 'waitlist_joined' || raw.type === 'waitlist_left') &&
+    typeof raw.entry?.id === 'string'
+  ) {
+    const change = { type: raw.type, eventId: raw.eventId, atMs: raw.atMs, entry: raw.entry };
+    return typeof raw.epoch === 'number' ? { ...change, epoch: raw.epoch } : change;
+  }
   if (typeof raw !== 'object' || raw === null || typeof raw.hold?.id !== 'string')
     throw new Error('Not a log entry.');
   const hold = normaliseHold(raw.hold);

@@ -5,6 +5,7 @@
 // Used when Redis has lost some of an event's keys and by `boxoffice reconcile`; when Redis lost the event
 // whole, it is marked lost instead (see rebuildEvent).
 import { randomBytes } from 'node:crypto';
+import { isHoldEntry } from '../../domain/log-entry.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
 import type { EventSpec, Hold } from '../../domain/types.js';
 import type { Store } from '../../store/store.js';
@@ -186,6 +187,7 @@ export function foldSnapshot(
     book: () => book,
     apply: (entry) => {
       book.apply(entry);
+      if (!isHoldEntry(entry)) return;
       if (entry.type === 'hold_placed') live.set(entry.hold.id, entry.hold);
       else if (entry.type !== 'order_cancelled') live.delete(entry.hold.id);
     },

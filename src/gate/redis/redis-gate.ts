@@ -349,8 +349,9 @@ export class RedisGate implements Gate {
     return { ok: true, spot, created: Number(reply[3]) === 1, durable: ALREADY_RESOLVED };
   }
 
-  async leaveWaitlist(eventId: string, userId: string, _nowMs: number): Promise<WaitlistLeft | Rejection> {
-    const reply = await this.#run('waitlist', eventId, this.#waitlistKeys(eventId), ['leave', userId]);
+  async leaveWaitlist(eventId: string, userId: string, nowMs: number): Promise<WaitlistLeft | Rejection> {
+    const args = ['leave', userId, this.#time(nowMs)];
+    const reply = await this.#run('waitlist', eventId, this.#waitlistKeys(eventId), args);
     if (reply === undefined) return reject('event_not_found');
     if (reply[0] !== 'left') return rejectionOf(reply);
     return { ok: true, entry: entryOf(reply[1]), durable: ALREADY_RESOLVED };

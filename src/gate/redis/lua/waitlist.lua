@@ -2,8 +2,9 @@
 -- KEYS[9]: hash buyer → entry JSON; KEYS[10]: sorted set of `<line>\n<seq, 12 digits>\n<buyer>` members of
 -- score 0 (a line, `p:<pool>` or `s:<section>`, is a range in order of joining; offers.lua serves it).
 -- KEYS[11]: string, the last seq given (a key of its own, so that a rebuild of the counts keeps the order).
--- ARGV: 1 mode (join | leave | spot), 2 buyer; join: 3 now, 4 entry id, 5 event id, 6 quantity, 7 line,
--- 8 the line's capacity, 9 most entries of the event.
+-- ARGV: 1 mode (join | leave | spot), 2 buyer, 3 now (join, leave); join: 4 entry id, 5 event id,
+-- 6 quantity, 7 line, 8 the line's capacity, 9 most entries of the event.
+-- A join or a leave appends its waitlist_joined or waitlist_left entry to the log (KEYS[7]).
 -- Returns {'missing'} | {'reject', code} | {'joined', entry json, position, created 1/0} | {'left', entry json}
 -- | {'spot', entry json, position} | {'none'}.
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
@@ -19,6 +20,14 @@ local function position_of(entry)
   return redis.call('ZLEXCOUNT', KEYS[10], '[' .. line .. '\n', '(' .. member) + 1
 end
 
+-- The change's log entry: the waitlist entry in place of a hold (domain/log-entry.ts WaitlistChange).
+local function append_change(kind, at, entry_json)
+  local epoch = redis.call('HGET', KEYS[3], 'epoch') or '1'
+  local event_id = cjson.decode(entry_json).eventId
+  redis.call('XADD', KEYS[7], '*', 'e', '{"type":"' .. kind .. '","eventId":' .. cjson.encode(event_id) ..
+    ',"atMs":' .. int(at) .. ',"entry":' .. entry_json .. ',"epoch":' .. epoch .. '}')
+end
+
 local known_json = redis.call('HGET', KEYS[9], user_id)
 local known = known_json and cjson.decode(known_json)
 
@@ -32,6 +41,7 @@ if mode == 'leave' then
   local _, member = member_of(known)
   redis.call('HDEL', KEYS[9], user_id)
   redis.call('ZREM', KEYS[10], member)
+  append_change('waitlist_left', now_ms(ARGV[3]), known_json)
   return { 'left', known_json }
 end
 
@@ -54,4 +64,5 @@ local entry_json = '{"id":' .. cjson.encode(entry_id) .. ',"eventId":' .. cjson.
   cjson.encode(string.sub(line, 3)) .. ',"joinedAtMs":' .. int(now) .. ',"seq":' .. int(seq) .. '}'
 redis.call('HSET', KEYS[9], user_id, entry_json)
 redis.call('ZADD', KEYS[10], 0, line .. '\n' .. string.format('%012d', seq) .. '\n' .. user_id)
+append_change('waitlist_joined', now, entry_json)
 return { 'joined', entry_json, position_of(cjson.decode(entry_json)), 1 }
