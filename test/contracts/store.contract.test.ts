@@ -190,6 +190,37 @@ describe.each(adapters)('store contract: $name', (adapter) => {
   });
   afterAll(async () => dispose());
 
+  it('projects the waitlist in any order and any number of times: what is still in line, by seq', async () => {
+    const eventId = uniqueEventId('store-waitlist');
+    await store.createEvent(spec(eventId), NOW);
+    const entry = (userId: string, seq: number) => ({
+      id: `w.${eventId}.${userId}`,
+      eventId,
+      userId,
+      quantity: 1,
+      poolId: 'ga',
+      joinedAtMs: NOW + seq,
+      seq,
+    });
+    const [a, b, c] = [entry('a', 1), entry('b', 2), entry('c', 3)];
+    const offer = hold(eventId, 'b', [{ poolId: 'ga', quantity: 1, price: 1000 }]);
+    const entries: LogEntry[] = [
+      { type: 'waitlist_joined', eventId, atMs: NOW + 1, entry: a },
+      { type: 'waitlist_joined', eventId, atMs: NOW + 2, entry: b },
+      { type: 'waitlist_joined', eventId, atMs: NOW + 3, entry: c },
+      { type: 'waitlist_left', eventId, atMs: NOW + 4, entry: a },
+      { type: 'hold_placed', eventId, atMs: NOW + 5, hold: offer, offer: b },
+    ];
+    // Endings first, each twice, then the joins: the ended entries stay ended.
+    for (const batch of [entries.slice(3), entries.slice(3), entries.slice(0, 3), entries])
+      await store.appendEntries(batch);
+    const snapshot = await store.loadSnapshot(NOW + 10, eventId);
+    expect(snapshot.waitlist).toEqual([c]);
+    const d = entry('d', 4);
+    await store.appendEntries([{ type: 'waitlist_joined', eventId, atMs: NOW + 6, entry: d }]);
+    expect((await store.loadSnapshot(NOW + 10, eventId)).waitlist).toEqual([c, d]);
+  });
+
   it('runs its migrations once: a second run applies nothing', async () => {
     expect(await migrate(driver)).toBe(0);
   });
