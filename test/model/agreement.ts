@@ -57,6 +57,11 @@ export async function checkAgreement(gate: Gate, run: ModelRun, log: readonly Lo
     );
   }
   checkModelInvariants(model);
+  // The waitlist: every waiter of the model in its place, in the gate too.
+  for (const userId of ['u1', 'u2', 'u3', 'u4'])
+    expect((await gate.waitlistSpot(eventId, userId))?.position, `place of ${userId} in line`).toBe(
+      model.position(userId),
+    );
   expect({ held: state.held, sold: state.sold }, 'event totals').toEqual(model.totals());
   const folded = foldLog(log);
   expect(statusMismatches(folded.statuses, model), 'holds the log and the model disagree on').toEqual([]);
