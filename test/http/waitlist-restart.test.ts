@@ -1,9 +1,11 @@
 // The waitlist survives a restart (embedded: the gate is rebuilt from the store, where waitlist_joined and
 // waitlist_left are projected into waitlist_entries) and a forced rebuild of the gate from the store
-// (distributed: the waitlist's Redis keys are left as they are). Places keep their order, a leave stays a
-// leave, and stock released after the restart is offered to the first in line.
+// (distributed: the waitlist's Redis keys, deleted here as if Redis had lost them, come back from the store).
+// Places keep their order, a leave stays a leave, and stock released after the restart is offered to the
+// first in line; a buyer joining after it is placed behind them.
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventKeys } from '../../src/gate/redis/keys.js';
 import { distributedAvailable, startDistributed } from '../support/distributed.js';
 import { admin, eventBody, freshDataDir, startEmbedded, uniqueEventId } from '../support/embedded.js';
 
@@ -35,6 +37,9 @@ async function distributedShape(): Promise<Shape> {
     app: () => bo.app,
     async restart(eventId) {
       await bo.settle(eventId);
+      // As if Redis had lost the waitlist with the rest: it comes back from the store.
+      const keys = eventKeys(eventId);
+      await bo.redis.del(keys.waitlist, keys.waitlistLines, keys.waitlistSeq);
       expect(await bo.gate.rebuild(eventId, true)).toBe('rebuilt');
     },
     dispose: () => bo.dispose(),
@@ -102,6 +107,7 @@ describe.each(shapes)('waitlist across a restart (%s)', (_name, available, start
     await json({ method: 'DELETE', url: `/v1/holds/${hold.id}` }, 200);
     expect((await spot('bob')).statusCode).toBe(404);
     expect((await spot('dave')).json().position).toBe(1);
+    expect((await join('erin')).position).toBe(2);
     const event = await json({ method: 'GET', url: `/v1/events/${eventId}` }, 200);
     expect(event.pools[0]).toMatchObject({ available: 0, held: 1 });
   });

@@ -17,6 +17,7 @@ import { EVENTS_KEY, type EventKeys, eventKeys } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
 import { readTail } from './log-tail.js';
 import type { GateScripts, RedisClient } from './scripts.js';
+import { restoreWaitlist } from './waitlist-rebuild.js';
 
 /** How long a rebuild may hold its lock; other instances wait for it at most this long. */
 const REBUILD_LOCK_MS = 30_000;
@@ -122,6 +123,8 @@ async function load(
 ): Promise<void> {
   const layout = layoutOf(spec);
   const state = foldSnapshot(layout, snapshot, options.nowMs, options.idempotencyLimits);
+  const waitlist = (snapshot.waitlist ?? []).filter((entry) => entry.eventId === spec.id);
+  await restoreWaitlist(options.redis, keys, waitlist);
   await options.scripts.loadEvent(
     [
       keys.spec,
