@@ -45,6 +45,10 @@ export const ErrorCode = {
   idempotencyKeyReused: 'idempotency_key_reused',
   holdExtensionLimit: 'hold_extension_limit',
   amountMismatch: 'amount_mismatch',
+  notSoldOut: 'not_sold_out',
+  alreadyWaitlisted: 'already_waitlisted',
+  waitlistFull: 'waitlist_full',
+  waitlistEntryNotFound: 'waitlist_entry_not_found',
   seatListTooLarge: 'seat_list_too_large',
   tooManyConnections: 'too_many_connections',
   rateLimited: 'rate_limited',
@@ -103,6 +107,11 @@ export const errorMessages: Record<ErrorCode, string> = {
   hold_extension_limit:
     'The hold would live longer than the event allows (maxHoldSeconds from its placement); nothing was changed.',
   amount_mismatch: 'The amount paid differs from the total of the hold; nothing was changed.',
+  not_sold_out: 'This pool or section has the stock asked for: place a hold instead of joining its waitlist.',
+  already_waitlisted:
+    "The buyer is on this event's waitlist already with another request; leave it first (DELETE) to change it.",
+  waitlist_full: 'The waitlist of this event is full; nothing was changed.',
+  waitlist_entry_not_found: 'The buyer is not on the waitlist of this event.',
   seat_list_too_large:
     'Too many seats for one JSON answer: read GET /v1/events/{id}/seat-states (one byte per seat) with GET /v1/events/{id}/seat-layout, or ask for one section with ?sectionId=.',
   too_many_connections: 'This client address has as many live connections as it may; close one first.',

@@ -1,7 +1,12 @@
 // Rules of an event definition beyond what the request schema checks: uniqueness and totals.
 import { type Rejection, reject } from './errors.js';
 import { newEventId } from './ids.js';
-import { MAX_HOLD_SECONDS_MAX, POOL_CAPACITY_MAX, SEATS_PER_EVENT_MAX } from './limits.js';
+import {
+  MAX_HOLD_SECONDS_MAX,
+  OFFER_TTL_SECONDS_DEFAULT,
+  POOL_CAPACITY_MAX,
+  SEATS_PER_EVENT_MAX,
+} from './limits.js';
 import type { EventSpec, PoolSpec, SectionSpec } from './types.js';
 
 export interface EventDraft {
@@ -12,6 +17,7 @@ export interface EventDraft {
   readonly holdTtlSeconds?: number;
   readonly maxPerUser?: number;
   readonly maxHoldSeconds?: number;
+  readonly offerTtlSeconds?: number;
   readonly pools?: readonly PoolSpec[];
   readonly sections?: readonly SectionSpec[];
 }
@@ -57,6 +63,7 @@ export function buildEventSpec(draft: EventDraft, defaults: EventDefaults): Even
     holdTtlSeconds,
     maxPerUser: draft.maxPerUser ?? defaults.maxPerUser,
     maxHoldSeconds,
+    offerTtlSeconds: draft.offerTtlSeconds ?? OFFER_TTL_SECONDS_DEFAULT,
     pools,
     sections,
   };

@@ -31,6 +31,23 @@ export const HOLD_TTL_SECONDS_MAX = 3_600;
 export const MAX_HOLD_SECONDS_MAX = 2 * HOLD_TTL_SECONDS_MAX;
 /** One extension asks for at most this much more time from now: the longest TTL. */
 export const HOLD_EXTENSION_SECONDS_MAX = HOLD_TTL_SECONDS_MAX;
+/**
+ * Claim window of a waitlist offer when the event sets none: minutes, not days. The buyer is told at once on
+ * the live channel; ten minutes is enough to come back and pay, and stock offered to an absent buyer passes to
+ * the next in line after it. An event may set its own within the hold TTL bounds.
+ */
+export const OFFER_TTL_SECONDS_DEFAULT = 10 * 60;
+/**
+ * Buyers waiting on one event's waitlists together. A sold-out stadium of 100,000 seats with twice as many
+ * buyers still hoping fits; a waitlist beyond that would wait for stock that never comes back.
+ */
+export const WAITLIST_ENTRIES_PER_EVENT_MAX = 200_000;
+/**
+ * Buyers looked at per offer when stock comes back, first in line first: an entry that does not fit (it asks
+ * for more than came back, or its buyer is at the per-user limit) is passed over, and the search stops after
+ * this many so that a release never costs more than a bounded step, however long the line.
+ */
+export const WAITLIST_OFFER_SCAN_MAX = 64;
 /** A payment reference is a provider's id (Stripe `pi_…`, Adyen PSP references): short, printable. */
 export const PAYMENT_REFERENCE_LENGTH_MAX = 128;
 /**

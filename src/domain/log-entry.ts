@@ -2,6 +2,7 @@
 // makes them durable; the store projects them. An entry is identified by its hold and its kind: a hold has
 // one `hold_placed` and at most one ending, which is what makes projecting an entry twice a no-op.
 import type { Hold, Order } from './types.js';
+import type { WaitlistEntry } from './waitlist.js';
 
 interface EntryBase {
   readonly eventId: string;
@@ -20,6 +21,11 @@ export interface HoldPlaced extends EntryBase {
   readonly type: 'hold_placed';
   readonly idempotencyKey?: string;
   readonly fingerprint?: string;
+  /**
+   * A waitlist offer: the hold was made, in the step that returned its stock, for the buyer of this entry,
+   * which leaves the waitlist with it (an undo puts it back in its place).
+   */
+  readonly offer?: WaitlistEntry;
 }
 
 export interface HoldConfirmed extends EntryBase {
@@ -61,16 +67,35 @@ export interface OrderCancelled extends EntryBase {
   readonly confirmedAtMs: number;
 }
 
-export type LogEntry =
+/**
+ * A buyer joined or left an event's waitlist (domain/waitlist.ts). Not a change of a hold: it carries the
+ * entry instead. An offer takes an entry out of the line with its own `hold_placed` (its `offer`), so no
+ * `waitlist_left` follows an offer.
+ */
+export interface WaitlistChange {
+  readonly type: 'waitlist_joined' | 'waitlist_left';
+  readonly eventId: string;
+  readonly atMs: number;
+  readonly entry: WaitlistEntry;
+  readonly epoch?: number;
+}
+
+export type HoldEntry =
   | HoldPlaced
   | HoldConfirmed
   | HoldReleased
   | HoldExpired
   | HoldExtended
   | OrderCancelled;
+export type LogEntry = HoldEntry | WaitlistChange;
 export type EndingEntry = HoldConfirmed | HoldReleased | HoldExpired;
 
-export function statusAfter(entry: LogEntry): Hold['status'] {
+/** Whether an entry is a change of a hold (every entry but the waitlist's joins and leaves). */
+export function isHoldEntry(entry: LogEntry): entry is HoldEntry {
+  return entry.type !== 'waitlist_joined' && entry.type !== 'waitlist_left';
+}
+
+export function statusAfter(entry: HoldEntry): Hold['status'] {
   switch (entry.type) {
     case 'hold_placed':
     case 'hold_extended':
@@ -90,4 +115,9 @@ export function itemCount(hold: Pick<Hold, 'items'>): number {
   let count = 0;
   for (const item of hold.items) count += item.quantity;
   return count;
+}
+
+/** What an entry is about: its hold's id, or the waitlist entry's id of a waitlist change. */
+export function subjectIdOf(entry: LogEntry): string {
+  return isHoldEntry(entry) ? entry.hold.id : entry.entry.id;
 }

@@ -1,6 +1,7 @@
 // What the store keeps that a gate needs back after a restart: event definitions, the holds that still
 // occupy stock (live or confirmed), and the idempotency keys still within retention.
 import type { EventSpec, Hold } from './types.js';
+import type { WaitlistEntry } from './waitlist.js';
 
 export interface IdempotencySnapshot {
   readonly eventId: string;
@@ -28,4 +29,6 @@ export interface GateSnapshot {
   readonly cancelledOrders?: readonly CancelledOrderSnapshot[];
   /** Ids of the events whose sales an admin closed. */
   readonly closedEvents?: readonly string[];
+  /** Buyers still in line on waitlists, per event in order of joining (seq). */
+  readonly waitlist?: readonly WaitlistEntry[];
 }

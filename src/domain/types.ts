@@ -33,6 +33,11 @@ export interface EventSpec {
    * (maxHoldSecondsOf).
    */
   readonly maxHoldSeconds?: number;
+  /**
+   * Claim window of a waitlist offer (domain/waitlist.ts): how long the hold made for the first buyer in line
+   * lives. Absent: OFFER_TTL_SECONDS_DEFAULT (offerTtlSecondsOf).
+   */
+  readonly offerTtlSeconds?: number;
   readonly pools: readonly PoolSpec[];
   readonly sections: readonly SectionSpec[];
 }

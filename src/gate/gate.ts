@@ -3,6 +3,7 @@
 // Expected refusals are values (Rejection); faults are thrown or reject `durable`.
 import type { Rejection } from '../domain/errors.js';
 import type { EventSpec, EventState, Hold, HoldRequest, Order, SeatState } from '../domain/types.js';
+import type { WaitlistEntry, WaitlistRequest, WaitlistSpot } from '../domain/waitlist.js';
 
 export interface PlaceCommand {
   readonly eventId: string;
@@ -51,12 +52,20 @@ export interface Extended extends Accepted {
   readonly hold: Hold;
 }
 
-export interface Released extends Accepted {
+/**
+ * Stock returned by a release, an expiry or a cancellation is offered, in the same step, to the first buyers
+ * in line on the waitlist whose requests fit: the holds made for them, in the order they were made.
+ */
+export interface Offering {
+  readonly offers?: readonly Hold[];
+}
+
+export interface Released extends Accepted, Offering {
   readonly hold: Hold;
 }
 
 /** An order cancelled, now (`first`) or before (a repeat answers with the first cancellation's time). */
-export interface Cancelled extends Accepted {
+export interface Cancelled extends Accepted, Offering {
   readonly orderId: string;
   readonly cancelledAtMs: number;
   readonly first: boolean;
@@ -78,7 +87,25 @@ export interface EventUpdate {
   readonly salesOpen?: boolean;
 }
 
-export interface Swept extends Accepted {
+export interface JoinWaitlistCommand {
+  readonly eventId: string;
+  readonly request: WaitlistRequest;
+  /** The id the entry gets if the buyer is not in line yet (domain/waitlist.ts newWaitlistEntryId). */
+  readonly entryId: string;
+  readonly nowMs: number;
+}
+
+/** A place in line: new (`created`), or the buyer's existing one for the same request. */
+export interface WaitlistJoined extends Accepted {
+  readonly spot: WaitlistSpot;
+  readonly created: boolean;
+}
+
+export interface WaitlistLeft extends Accepted {
+  readonly entry: WaitlistEntry;
+}
+
+export interface Swept extends Accepted, Offering {
   readonly expired: number;
 }
 
@@ -131,6 +158,16 @@ export interface Gate {
    * ending was an expiry: the gate does not keep every ended hold to tell.
    */
   confirmExpired(hold: Hold, payment: Payment, nowMs: number): Promise<Confirmed | Rejection>;
+  /**
+   * Puts a buyer in line for a pool's stock or a section's seats, which must be sold out for the request
+   * (else not_sold_out). A buyer has one entry per event: the same request again answers its place, another
+   * is refused with already_waitlisted.
+   */
+  joinWaitlist(command: JoinWaitlistCommand): Promise<WaitlistJoined | Rejection>;
+  /** Takes the buyer out of the event's line; waitlist_entry_not_found when not in it. */
+  leaveWaitlist(eventId: string, userId: string, nowMs: number): Promise<WaitlistLeft | Rejection>;
+  /** The buyer's place in line, or undefined (not in line, or the event is unknown). */
+  waitlistSpot(eventId: string, userId: string): Promise<WaitlistSpot | undefined>;
   /** Ends every hold whose expiry is at or before nowMs. */
   sweepExpired(nowMs: number): Promise<Swept>;
   /** A live (held) hold, or undefined. */

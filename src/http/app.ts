@@ -39,6 +39,7 @@ import { registerQueueRoutes } from './routes/queue.js';
 import { registerReadRoutes } from './routes/reads.js';
 import { registerSeatMapRoutes } from './routes/seat-map.js';
 import { registerQueuePage, registerSeatMapPage } from './routes/seat-map-page.js';
+import { registerWaitlistRoutes } from './routes/waitlist.js';
 import { errorBody } from './schemas.js';
 import {
   boundConnections,
@@ -158,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerEventChangeRoutes(app, routeDeps);
   registerSeatMapRoutes(app, routeDeps);
   registerHoldRoutes(app, routeDeps);
+  registerWaitlistRoutes(app, routeDeps);
   registerReadRoutes(app, routeDeps);
   registerOrderRoutes(app, routeDeps);
   registerBuyerRoutes(app, routeDeps);

@@ -9,6 +9,7 @@ import {
   MAX_HOLD_SECONDS_MAX,
   MAX_PER_USER_MAX,
   NAME_LENGTH_MAX,
+  OFFER_TTL_SECONDS_DEFAULT,
   PAGE_SIZE_MAX,
   PAYMENT_REFERENCE_LENGTH_MAX,
   POOL_CAPACITY_MAX,
@@ -116,6 +117,12 @@ export const createEventBody = {
       description:
         'Longest life of a hold from its placement, however often it is extended; at least holdTtlSeconds. Default: twice holdTtlSeconds.',
     },
+    offerTtlSeconds: {
+      type: 'integer',
+      minimum: HOLD_TTL_SECONDS_MIN,
+      maximum: HOLD_TTL_SECONDS_MAX,
+      description: `Claim window of a waitlist offer (the hold made for the first buyer in line when stock comes back). Default: ${OFFER_TTL_SECONDS_DEFAULT} (${OFFER_TTL_SECONDS_DEFAULT / 60} minutes).`,
+    },
     pools: { type: 'array', maxItems: POOLS_PER_EVENT_MAX, items: pool },
     sections: { type: 'array', maxItems: SECTIONS_PER_EVENT_MAX, items: section },
     queue: {
@@ -137,6 +144,41 @@ export const holdBody = {
     poolId: id,
     sectionId: seatPart,
     seats: { type: 'array', minItems: 1, maxItems: ITEMS_PER_HOLD_MAX, uniqueItems: true, items: seatId },
+  },
+} as const;
+
+export const waitlistBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['quantity'],
+  description:
+    "`quantity` with a `poolId` or a `sectionId` (best available when offered). `userId`: the buyer; a buyer token may leave it out (it is the token's buyer), a sales key, admin or open mode names it.",
+  properties: {
+    userId,
+    quantity: { type: 'integer', minimum: 1, maximum: ITEMS_PER_HOLD_MAX },
+    poolId: id,
+    sectionId: seatPart,
+  },
+} as const;
+
+/** DELETE and GET .../waitlist/me: the buyer, named when the caller is not a buyer token. */
+export const waitlistQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { userId },
+} as const;
+
+export const waitlistView = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', description: 'The entry: an offer announced on the live channel names it.' },
+    eventId: { type: 'string' },
+    userId: { type: 'string' },
+    quantity: { type: 'integer' },
+    poolId: { type: 'string' },
+    sectionId: { type: 'string' },
+    joinedAt: { type: 'string' },
+    position: { type: 'integer', description: '1: first in line of its pool or section.' },
   },
 } as const;
 
@@ -249,6 +291,7 @@ export const eventView = {
     /** false once an admin closed the sales (PATCH): placements get 409 sales_closed. */
     salesOpen: { type: 'boolean' },
     maxHoldSeconds: { type: 'integer' },
+    offerTtlSeconds: { type: 'integer' },
     ...counts,
     pools: {
       type: 'array',

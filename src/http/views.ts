@@ -1,6 +1,7 @@
 // Domain objects as the API shows them: times as ISO strings, order id under both `id` and `orderId`.
 import { capacityOf, maxHoldSecondsOf } from '../domain/event-spec.js';
 import type { EventSpec, EventState, Hold, Order } from '../domain/types.js';
+import { offerTtlSecondsOf, type WaitlistEntry } from '../domain/waitlist.js';
 
 export function holdJson(hold: Hold) {
   return {
@@ -48,6 +49,7 @@ export function eventJson(state: EventState) {
     maxPerUser: spec.maxPerUser,
     salesOpen: state.salesOpen,
     maxHoldSeconds: maxHoldSecondsOf(spec),
+    offerTtlSeconds: offerTtlSecondsOf(spec),
     capacity: state.capacity,
     available: state.available,
     held: state.held,
@@ -66,5 +68,19 @@ export function eventSummaryJson(spec: EventSpec, state: EventState | undefined)
     startsAt: spec.startsAt,
     capacity: capacityOf(spec),
     available: state?.available ?? 0,
+  };
+}
+
+/** A waitlist entry, with its place in line when known (join and GET .../waitlist/me). */
+export function waitlistJson(entry: WaitlistEntry, position?: number) {
+  return {
+    id: entry.id,
+    eventId: entry.eventId,
+    userId: entry.userId,
+    quantity: entry.quantity,
+    poolId: entry.poolId,
+    sectionId: entry.sectionId,
+    joinedAt: new Date(entry.joinedAtMs).toISOString(),
+    position,
   };
 }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { COMMIT_BATCH_ENTRIES_MAX } from '../domain/limits.js';
-import type { LogEntry } from '../domain/log-entry.js';
+import type { HoldEntry, LogEntry } from '../domain/log-entry.js';
 import { GroupCommit } from './group-commit.js';
+
+/** The hold of an entry (these tests log hold entries only). */
+const idOf = (entry: LogEntry): string => (entry as HoldEntry).hold.id;
 
 function entry(n: number): LogEntry {
   const hold = {
@@ -35,7 +38,7 @@ function recorder() {
     },
     release: () => open(),
     async write(entries: readonly LogEntry[]) {
-      batches.push(entries.map((e) => e.hold.id));
+      batches.push(entries.map((e) => idOf(e)));
       if (gate) await gate;
       gate = undefined;
       if (failNext) {
@@ -61,7 +64,7 @@ describe('GroupCommit', () => {
     const first = journal.append([entry(1)], () => {});
     await new Promise((resolve) => setImmediate(resolve));
     const later = [2, 3].map((n) => journal.append([entry(n)], () => {}));
-    expect(journal.pending().map((e) => e.hold.id)).toEqual(['h.e.1', 'h.e.2', 'h.e.3']);
+    expect(journal.pending().map((e) => idOf(e))).toEqual(['h.e.1', 'h.e.2', 'h.e.3']);
     rec.release();
     await Promise.all([first, ...later]);
     expect(rec.batches).toEqual([['h.e.1'], ['h.e.2', 'h.e.3']]);
@@ -83,7 +86,7 @@ describe('GroupCommit', () => {
     const undone: string[] = [];
     const journal = new GroupCommit((entries) => rec.write(entries));
     const undo = (entries: readonly LogEntry[]) => {
-      for (const e of entries) undone.push(e.hold.id);
+      for (const e of entries) undone.push(idOf(e));
     };
     await journal.append([entry(0)], undo);
     rec.hold();

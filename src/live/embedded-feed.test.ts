@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEntry } from '../domain/log-entry.js';
+import type { HoldEntry, LogEntry } from '../domain/log-entry.js';
 import { GroupCommit } from '../journal/group-commit.js';
 import { EmbeddedFeed } from './embedded-feed.js';
+
+/** The hold of an entry (these tests log hold entries only). */
+const idOf = (entry: LogEntry): string => (entry as HoldEntry).hold.id;
 
 function placed(eventId: string, n: number): LogEntry {
   const hold = {
@@ -36,8 +39,8 @@ describe('EmbeddedFeed over GroupCommit.onDurable', () => {
     const { journal, feed } = journalWithFeed();
     const seen: string[][] = [];
     const other: string[][] = [];
-    feed.subscribe('e', (entries) => seen.push(entries.map((entry) => entry.hold.id)));
-    feed.subscribe('f', (entries) => other.push(entries.map((entry) => entry.hold.id)));
+    feed.subscribe('e', (entries) => seen.push(entries.map((entry) => idOf(entry))));
+    feed.subscribe('f', (entries) => other.push(entries.map((entry) => idOf(entry))));
     await Promise.all([
       journal.append([placed('e', 1)], () => {}),
       journal.append([placed('f', 1)], () => {}),
@@ -52,7 +55,7 @@ describe('EmbeddedFeed over GroupCommit.onDurable', () => {
   it('never announces entries whose commit failed and were undone', async () => {
     const { journal, feed, failNext } = journalWithFeed();
     const seen: string[] = [];
-    feed.subscribe('e', (entries) => seen.push(...entries.map((entry) => entry.hold.id)));
+    feed.subscribe('e', (entries) => seen.push(...entries.map((entry) => idOf(entry))));
     failNext();
     await expect(journal.append([placed('e', 1)], () => {})).rejects.toThrow('disk full');
     await journal.append([placed('e', 2)], () => {});
@@ -66,7 +69,7 @@ describe('EmbeddedFeed over GroupCommit.onDurable', () => {
     feed.subscribe('e', () => {
       throw new Error('listener bug');
     });
-    const unsubscribe = feed.subscribe('e', (entries) => seen.push(...entries.map((entry) => entry.hold.id)));
+    const unsubscribe = feed.subscribe('e', (entries) => seen.push(...entries.map((entry) => idOf(entry))));
     await journal.append([placed('e', 1)], () => {});
     unsubscribe();
     await journal.append([placed('e', 2)], () => {});

@@ -145,3 +145,35 @@ describe('EventChannel snapshots', () => {
     channel.closeAll({ code: 1001, reason: 'server_closing' });
   });
 });
+
+describe('EventChannel offers', () => {
+  it('sends the waitlist offers of a flush to every watcher, naming the entry and the hold', async () => {
+    const gate = new ManualGate();
+    const feed = new ManualFeed();
+    const channel = channelOver(gate, feed);
+    const socket = new RecordingSocket();
+    channel.add(socket);
+    await until(() => socket.sent.length === 1);
+    const entry = placedEntry('A-1-3');
+    const waiter = {
+      id: 'w.ev.x',
+      eventId: 'ev',
+      userId: 'u',
+      quantity: 1,
+      sectionId: 'A',
+      joinedAtMs: 0,
+      seq: 1,
+    };
+    feed.listener?.([placedEntry('A-1-4'), { ...entry, offer: waiter } as LogEntry]);
+    await until(() => socket.sent.some((raw) => JSON.parse(raw.toString()).type === 'offers'));
+    const offers = socket.sent.map((raw) => JSON.parse(raw.toString())).filter((m) => m.type === 'offers');
+    expect(offers).toEqual([
+      {
+        type: 'offers',
+        eventId: 'ev',
+        offers: [{ entryId: 'w.ev.x', holdId: 'h.ev.A-1-3', expiresAt: new Date(60_000).toISOString() }],
+      },
+    ]);
+    channel.closeAll({ code: 1001, reason: 'server_closing' });
+  });
+});

@@ -18,7 +18,7 @@ import {
   LIVE_SNAPSHOT_FOLLOW_UPS_BYTES_MIN,
 } from './limits.js';
 import { CloseCode, closeSocket, type LiveSocket } from './live-socket.js';
-import { availabilityBytes, seatsBytes, snapshotBytes } from './messages.js';
+import { availabilityBytes, offersBytes, seatsBytes, snapshotBytes } from './messages.js';
 import { PendingChanges } from './pending-changes.js';
 
 export interface ChannelDeps {
@@ -30,7 +30,7 @@ export interface ChannelDeps {
 
 /** A flush message, serialised once, with its type for the metrics. */
 interface Outgoing {
-  readonly type: 'availability' | 'seats';
+  readonly type: 'availability' | 'seats' | 'offers';
   readonly bytes: Buffer;
 }
 
@@ -127,11 +127,12 @@ export class EventChannel {
       // Counts come from the gate, not from the entries: one read per flush, and never behind the seats.
       const state = await this.#deps.gate.eventState(this.#eventId);
       if (this.#closed) return;
-      const { seats, activity } = this.#pending.take();
+      const { seats, activity, offers } = this.#pending.take();
       const messages: Outgoing[] = [];
       if (state !== undefined)
         messages.push({ type: 'availability', bytes: availabilityBytes(state, activity) });
       if (seats.size > 0) messages.push({ type: 'seats', bytes: seatsBytes(this.#eventId, seats) });
+      if (offers.length > 0) messages.push({ type: 'offers', bytes: offersBytes(this.#eventId, offers) });
       this.#recordFollowUps(messages);
       for (const connection of [...this.#connections.values()]) this.#send(connection, messages);
     } catch (error) {

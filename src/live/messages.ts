@@ -48,7 +48,25 @@ export interface SeatsMessage {
   readonly changes: readonly SeatState[];
 }
 
-export type LiveMessage = SnapshotMessage | AvailabilityMessage | SeatsMessage;
+/**
+ * A waitlist offer: returned stock made into a hold for the first buyer in line (docs/waitlist.md). It names
+ * the waitlist entry, whose id only its buyer was given, never the buyer: every watcher of the event gets it,
+ * and the buyer recognises its own entry and fetches the hold (GET /v1/holds/:id, or GET /v1/me/holds).
+ */
+export interface Offer {
+  readonly entryId: string;
+  readonly holdId: string;
+  readonly expiresAt: string;
+}
+
+/** The offers made since the previous flush, in the order they were made. */
+export interface OffersMessage {
+  readonly type: 'offers';
+  readonly eventId: string;
+  readonly offers: readonly Offer[];
+}
+
+export type LiveMessage = SnapshotMessage | AvailabilityMessage | SeatsMessage | OffersMessage;
 
 export function snapshotBytes(state: EventState, seats: SeatMap): Buffer {
   const message: SnapshotMessage = {
@@ -70,6 +88,11 @@ export function seatsBytes(eventId: string, changes: ReadonlyMap<string, SeatSta
   let i = 0;
   for (const [id, status] of changes) list[i++] = { id, status };
   const message: SeatsMessage = { type: 'seats', eventId, changes: list };
+  return Buffer.from(JSON.stringify(message));
+}
+
+export function offersBytes(eventId: string, offers: readonly Offer[]): Buffer {
+  const message: OffersMessage = { type: 'offers', eventId, offers };
   return Buffer.from(JSON.stringify(message));
 }
 

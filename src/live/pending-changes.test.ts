@@ -83,4 +83,24 @@ describe('PendingChanges', () => {
     ]);
     expect(activity).toEqual({ placed: 0, confirmed: 1, released: 1, expired: 0, extended: 0 });
   });
+
+  it('collects waitlist offers, naming the entry and the hold, until taken', () => {
+    const pending = new PendingChanges();
+    const offered = hold('h3', ['A-1-3']);
+    const waiter = {
+      id: 'w.e.x',
+      eventId: 'e',
+      userId: 'u',
+      quantity: 1,
+      sectionId: 'A',
+      joinedAtMs: 0,
+      seq: 1,
+    };
+    pending.apply([entry('hold_placed', hold('h4', ['A-1-4']))]);
+    pending.apply([{ type: 'hold_placed', eventId: 'e', atMs: 0, hold: offered, offer: waiter }]);
+    expect(pending.take().offers).toEqual([
+      { entryId: 'w.e.x', holdId: 'h3', expiresAt: new Date(1).toISOString() },
+    ]);
+    expect(pending.take().offers).toEqual([]);
+  });
 });

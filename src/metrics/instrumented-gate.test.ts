@@ -26,6 +26,9 @@ const fixedGate: Gate = {
   eventIds: async () => {
     throw new Error('gate unreachable');
   },
+  joinWaitlist: async () => reject('not_sold_out'),
+  leaveWaitlist: async () => reject('waitlist_entry_not_found'),
+  waitlistSpot: async () => undefined,
 };
 
 function countOf(exposition: string, operation: string): number {

@@ -7,6 +7,7 @@
 // 0.05-0.2 µs on top of a memory gate's ~2 µs placeHold.
 import type { Rejection } from '../domain/errors.js';
 import type { EventSpec, EventState, Hold, SeatState } from '../domain/types.js';
+import type { WaitlistSpot } from '../domain/waitlist.js';
 import type {
   CancelCommand,
   Cancelled,
@@ -14,12 +15,15 @@ import type {
   EventUpdate,
   Extended,
   Gate,
+  JoinWaitlistCommand,
   Payment,
   PlaceCommand,
   PlaceOutcome,
   Released,
   SeatMap,
   Swept,
+  WaitlistJoined,
+  WaitlistLeft,
 } from '../gate/gate.js';
 import type { Metrics } from './metrics.js';
 
@@ -46,6 +50,9 @@ class InstrumentedGate implements Gate {
   readonly #seatStates: Recorder;
   readonly #seatMap: Recorder;
   readonly #eventIds: Recorder;
+  readonly #joinWaitlist: Recorder;
+  readonly #leaveWaitlist: Recorder;
+  readonly #waitlistSpot: Recorder;
 
   constructor(gate: Gate, metrics: Pick<Metrics, 'gateCallRecorder'>) {
     this.#gate = gate;
@@ -64,6 +71,9 @@ class InstrumentedGate implements Gate {
     this.#seatStates = metrics.gateCallRecorder('seatStates');
     this.#seatMap = metrics.gateCallRecorder('seatMap');
     this.#eventIds = metrics.gateCallRecorder('eventIds');
+    this.#joinWaitlist = metrics.gateCallRecorder('joinWaitlist');
+    this.#leaveWaitlist = metrics.gateCallRecorder('leaveWaitlist');
+    this.#waitlistSpot = metrics.gateCallRecorder('waitlistSpot');
   }
 
   createEvent(spec: EventSpec): Promise<boolean> {
@@ -139,6 +149,21 @@ class InstrumentedGate implements Gate {
   eventIds(): Promise<string[]> {
     const startedMs = performance.now();
     return timed(this.#eventIds, startedMs, this.#gate.eventIds());
+  }
+
+  joinWaitlist(command: JoinWaitlistCommand): Promise<WaitlistJoined | Rejection> {
+    const startedMs = performance.now();
+    return timed(this.#joinWaitlist, startedMs, this.#gate.joinWaitlist(command));
+  }
+
+  leaveWaitlist(eventId: string, userId: string, nowMs: number): Promise<WaitlistLeft | Rejection> {
+    const startedMs = performance.now();
+    return timed(this.#leaveWaitlist, startedMs, this.#gate.leaveWaitlist(eventId, userId, nowMs));
+  }
+
+  waitlistSpot(eventId: string, userId: string): Promise<WaitlistSpot | undefined> {
+    const startedMs = performance.now();
+    return timed(this.#waitlistSpot, startedMs, this.#gate.waitlistSpot(eventId, userId));
   }
 }
 

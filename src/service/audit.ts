@@ -1,7 +1,7 @@
 // The audit: compares what the gate says, what the log has not yet made durable, and what the store holds,
 // and reports drift as numbers: gate = store + unprojected entries must hold to the unit, under load too.
 import { DomainError } from '../domain/errors.js';
-import { itemCount, type LogEntry } from '../domain/log-entry.js';
+import { isHoldEntry, itemCount, type LogEntry } from '../domain/log-entry.js';
 import type { Availability, EventState } from '../domain/types.js';
 import type { Gate } from '../gate/gate.js';
 import type { Journal } from '../journal/journal.js';
@@ -183,6 +183,7 @@ function effectOf(entries: readonly LogEntry[]): { sold: number; held: number } 
   let sold = 0;
   let held = 0;
   for (const entry of entries) {
+    if (!isHoldEntry(entry)) continue;
     const count = itemCount(entry.hold);
     if (entry.type === 'hold_extended') continue;
     // A cancellation takes sold stock back to sale; it never touches held stock.
@@ -228,7 +229,7 @@ function storeOversold(state: EventState, stored: StoreAudit, pending: readonly 
 function poolEffectOf(entries: readonly LogEntry[]): Map<string, number> {
   const byPool = new Map<string, number>();
   for (const entry of entries) {
-    if (entry.type === 'hold_extended') continue;
+    if (!isHoldEntry(entry) || entry.type === 'hold_extended') continue;
     if (entry.type === 'hold_confirmed' && entry.retaken !== true) continue;
     const sign = entry.type === 'hold_placed' || entry.type === 'hold_confirmed' ? 1 : -1;
     for (const item of entry.hold.items)

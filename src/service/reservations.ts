@@ -5,6 +5,12 @@ import { buildEventSpec, type EventDefaults, type EventDraft } from '../domain/e
 import { eventIdOf, orderIdOf } from '../domain/ids.js';
 import { orderOf } from '../domain/order.js';
 import type { EventSpec, EventState, Hold, HoldRequest, Order } from '../domain/types.js';
+import {
+  newWaitlistEntryId,
+  type WaitlistEntry,
+  type WaitlistRequest,
+  type WaitlistSpot,
+} from '../domain/waitlist.js';
 import type { Confirmed, Gate, Payment } from '../gate/gate.js';
 import type { Journal } from '../journal/journal.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -163,6 +169,7 @@ export class Reservations {
     if (outcome.ok) {
       await this.#durable(outcome.durable, 'release');
       this.#count('release', undefined);
+      this.#countOffers(outcome.offers);
       return outcome.hold;
     }
     if (outcome.code !== 'hold_not_found') return this.#count('release', outcome);
@@ -192,7 +199,36 @@ export class Reservations {
     if (!outcome.ok) return this.#count('cancel', outcome);
     await this.#durable(outcome.durable, 'cancel');
     if (outcome.first) this.#count('cancel', undefined);
+    this.#countOffers(outcome.offers);
     return cancelledOrder(order, outcome.cancelledAtMs);
+  }
+
+  /**
+   * Puts a buyer in line for a sold-out pool or section (domain/waitlist.ts). `created` false: the buyer was
+   * in line already with the same request, and this is that place.
+   */
+  async joinWaitlist(
+    eventId: string,
+    request: WaitlistRequest,
+  ): Promise<{ spot: WaitlistSpot; created: boolean } | Rejection> {
+    const entryId = newWaitlistEntryId(eventId);
+    const outcome = await this.#gate.joinWaitlist({ eventId, request, entryId, nowMs: this.#clock() });
+    if (!outcome.ok) return this.#count('waitlist_join', outcome);
+    await this.#durable(outcome.durable, 'waitlist_join');
+    if (outcome.created) this.#count('waitlist_join', undefined);
+    return { spot: outcome.spot, created: outcome.created };
+  }
+
+  async leaveWaitlist(eventId: string, userId: string): Promise<WaitlistEntry | Rejection> {
+    const outcome = await this.#gate.leaveWaitlist(eventId, userId, this.#clock());
+    if (!outcome.ok) return this.#count('waitlist_leave', outcome);
+    await this.#durable(outcome.durable, 'waitlist_leave');
+    this.#count('waitlist_leave', undefined);
+    return outcome.entry;
+  }
+
+  async waitlistSpot(eventId: string, userId: string): Promise<WaitlistSpot | Rejection> {
+    return (await this.#gate.waitlistSpot(eventId, userId)) ?? reject('waitlist_entry_not_found');
   }
 
   async getHold(holdId: string): Promise<Hold | undefined> {
@@ -203,6 +239,7 @@ export class Reservations {
     const swept = await this.#gate.sweepExpired(this.#clock());
     await swept.durable;
     if (swept.expired > 0) this.#metrics?.countOperation('expire', 'ok', swept.expired);
+    this.#countOffers(swept.offers);
     return swept.expired;
   }
 
@@ -248,6 +285,12 @@ export class Reservations {
         `${reject('store_unavailable').message} (${describe(error)})`,
       );
     }
+  }
+
+  /** Waitlist offers made by a step that returned stock: boxoffice_operations_total{operation="offer"}. */
+  #countOffers(offers: readonly Hold[] | undefined): void {
+    if (offers !== undefined && offers.length > 0)
+      this.#metrics?.countOperation('offer', 'ok', offers.length);
   }
 
   #count<T extends Rejection | undefined>(operation: string, rejection: T): T {

@@ -5,8 +5,7 @@
 // commits before the new epoch (and the snapshot shows it) or sees the new epoch and refuses the entries
 // decided under an older one: a worker that held a batch through an outage cannot write it behind the
 // snapshot the gate was rebuilt from (double booking, confirmed holds reading `held`).
-import type { LogEntry } from '../domain/log-entry.js';
-import { statusAfter } from '../domain/log-entry.js';
+import { isHoldEntry, type LogEntry, statusAfter } from '../domain/log-entry.js';
 import type { SqlExecutor } from './sql-driver.js';
 
 export interface FencedBatch {
@@ -40,7 +39,9 @@ export async function fence(tx: SqlExecutor, entries: readonly LogEntry[]): Prom
  * lost with the Redis state they were made in. The others (the rebuild projected them from the log's tail
  * before it moved the epoch on) change nothing.
  */
-export async function unreflected(tx: SqlExecutor, stale: readonly LogEntry[]): Promise<LogEntry[]> {
+export async function unreflected(tx: SqlExecutor, all: readonly LogEntry[]): Promise<LogEntry[]> {
+  // A stale waitlist change is dropped: the rebuilt gate's waitlist is what stands (docs/waitlist.md).
+  const stale = all.filter(isHoldEntry);
   if (stale.length === 0) return [];
   const ids = [...new Set(stale.map((entry) => entry.hold.id))];
   const rows = await tx.query<{ id: string; status: string }>(

@@ -20,12 +20,13 @@
 //   order and the tickets when missing (as cancelled and void), and marks existing ones. It runs before the
 //   tickets are inserted: a seat a cancellation freed may be sold again in the same batch.
 // Rows are sorted by id: concurrent batches then take row locks in one order and cannot deadlock each other.
-import type { LogEntry } from '../domain/log-entry.js';
-import { itemCount, statusAfter } from '../domain/log-entry.js';
+import type { HoldEntry, LogEntry } from '../domain/log-entry.js';
+import { isHoldEntry, itemCount, statusAfter } from '../domain/log-entry.js';
 import { orderOf } from '../domain/order.js';
 import type { HoldStatus, Order, OrderStatus } from '../domain/types.js';
 import { countedWrite } from './integrity/counters.js';
 import type { SqlExecutor } from './sql-driver.js';
+import { projectWaitlist } from './waitlist-projection.js';
 
 const UPSERT_HOLDS = `
 INSERT INTO holds (id, event_id, user_id, status, items, quantity, total, created_at_ms, expires_at_ms,
@@ -111,7 +112,9 @@ export async function project(
   entries: readonly LogEntry[],
   projection: Projection = 'plain',
 ): Promise<void> {
-  const rows = rowsOf(entries);
+  // The waitlist's changes and the offers that end its entries (waitlist-projection.ts).
+  await projectWaitlist(tx, entries);
+  const rows = rowsOf(entries.filter(isHoldEntry));
   // Before the tickets: a seat freed by a cancellation may have a new ticket in this very batch.
   if (rows.cancelled.size > 0) {
     const cancelled = [...rows.cancelled].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -131,7 +134,7 @@ export async function project(
 }
 
 /** One row per hold (its status after this batch), one per order, one per ticket. */
-function rowsOf(entries: readonly LogEntry[]): Rows {
+function rowsOf(entries: readonly HoldEntry[]): Rows {
   const rows: Rows = { holds: new Map(), orders: new Map(), tickets: new Map(), cancelled: new Map() };
   for (const entry of entries) {
     const row = holdRowOf(rows.holds, entry);
@@ -164,7 +167,7 @@ function rowsOf(entries: readonly LogEntry[]): Rows {
   return rows;
 }
 
-function holdRowOf(holds: Map<string, HoldRow>, entry: LogEntry): HoldRow {
+function holdRowOf(holds: Map<string, HoldRow>, entry: HoldEntry): HoldRow {
   const hold = entry.hold;
   let row = holds.get(hold.id);
   if (row === undefined) {

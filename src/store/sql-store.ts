@@ -2,7 +2,7 @@
 import type { ApiKey } from '../domain/api-key.js';
 import { capacityOf } from '../domain/event-spec.js';
 import { IDEMPOTENCY_KEYS_PER_EVENT_MAX, IDEMPOTENCY_RETENTION_MS } from '../domain/limits.js';
-import type { LogEntry } from '../domain/log-entry.js';
+import { isHoldEntry, type LogEntry } from '../domain/log-entry.js';
 import type { GateSnapshot, IdempotencySnapshot } from '../domain/snapshot.js';
 import type { EventSpec, Hold, Order, Ticket } from '../domain/types.js';
 import {
@@ -39,6 +39,7 @@ import type {
   Store,
   StoreAudit,
 } from './store.js';
+import { waitingEntries } from './waitlist-projection.js';
 
 const HOLD_COLUMNS = 'id, event_id, user_id, status, items, total, created_at_ms, expires_at_ms, order_token';
 const TICKET_COLUMNS = 'id, order_id, event_id, user_id, seat_id, pool_id, price, voided';
@@ -200,7 +201,9 @@ export class SqlStore implements Store {
       `SELECT event_id, id, cancelled_at_ms FROM orders WHERE status = 'cancelled' AND ($1 = '' OR event_id = $1)`,
       [only],
     );
+    const waitlist = await waitingEntries(this.#db, only);
     return {
+      waitlist,
       closedEvents: closed.map((row) => row.id),
       cancelledOrders: cancelled.map((row) => ({
         eventId: row.event_id,
@@ -352,7 +355,7 @@ export class SqlStore implements Store {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       // The snapshot starts with the first query, which must come before the tail is read (see auditStream).
       await tx.query('SELECT 1');
-      const entries = await tail();
+      const entries = (await tail()).filter(isHoldEntry);
       const ids = [...new Set(entries.map((entry) => entry.hold.id))];
       const rows =
         ids.length === 0

@@ -2,7 +2,7 @@
 // webhook never announces something the gate could still undo. Payloads carry ids and amounts, no secrets.
 
 import { orderIdOf } from '../domain/ids.js';
-import { itemCount, type LogEntry } from '../domain/log-entry.js';
+import { isHoldEntry, itemCount, type LogEntry } from '../domain/log-entry.js';
 
 export const WEBHOOK_EVENT_TYPES = [
   'hold.expired',
@@ -32,6 +32,8 @@ export interface WebhookMessage {
 
 /** The message of an entry, or undefined for entries no webhook announces (placements, extensions). */
 export function messageOf(entry: LogEntry): WebhookMessage | undefined {
+  // Waitlist joins and leaves announce nothing; an offer is a placement (`hold_placed` with `offer`).
+  if (!isHoldEntry(entry)) return undefined;
   const hold = entry.hold;
   const base = { eventId: hold.eventId, holdId: hold.id, userId: hold.userId };
   const at = new Date(entry.atMs).toISOString();

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LogEntry } from '../../src/domain/log-entry.js';
+import { type LogEntry, subjectIdOf } from '../../src/domain/log-entry.js';
 import { FileLog } from '../../src/log/file/file-log.js';
 import { testEntry } from '../../src/log/file/test-entries.js';
 import type { Log } from '../../src/log/log.js';
@@ -47,7 +47,7 @@ const LOGS: LogFactory[] = [
   },
 ];
 
-const ids = (records: readonly { entry: LogEntry }[]) => records.map((r) => r.entry.hold.id);
+const ids = (records: readonly { entry: LogEntry }[]) => records.map((r) => subjectIdOf(r.entry));
 
 describe.each(LOGS)('log port contract: $name', (factory) => {
   let now = 1_000;
@@ -101,8 +101,8 @@ describe.each(LOGS)('log port contract: $name', (factory) => {
     await append([testEntry(1, 'x'), testEntry(2, 'x'), testEntry(3, 'y')]);
     const records = await consumer.readNew(2);
     await consumer.acknowledge(records.slice(0, 1));
-    expect((await log.unacknowledged('g', 'x')).map((e) => e.hold.id)).toEqual(['h.x.2']);
-    expect((await log.unacknowledged('g', 'y')).map((e) => e.hold.id)).toEqual(['h.y.3']);
+    expect((await log.unacknowledged('g', 'x')).map((e) => subjectIdOf(e))).toEqual(['h.x.2']);
+    expect((await log.unacknowledged('g', 'y')).map((e) => subjectIdOf(e))).toEqual(['h.y.3']);
     expect(await log.positions()).toEqual([{ group: 'g', pending: 1, lag: 1 }]);
   });
 

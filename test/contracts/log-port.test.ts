@@ -5,7 +5,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newHold } from '../../src/domain/hold.js';
-import type { LogEntry } from '../../src/domain/log-entry.js';
+import { type LogEntry, subjectIdOf } from '../../src/domain/log-entry.js';
 import type { Log, LogRecord } from '../../src/log/log.js';
 import { MemoryLog } from '../../src/log/memory/memory-log.js';
 import { ENTRY_FIELD, EVENTS_KEY, eventKeys } from '../../src/log/redis/encoding.js';
@@ -79,7 +79,7 @@ function placed(eventId: string, n: number): LogEntry {
   return { type: 'hold_placed', eventId, atMs: NOW + n, hold };
 }
 
-const holdIds = (records: readonly LogRecord[]) => records.map((record) => record.entry.hold.id);
+const holdIds = (records: readonly LogRecord[]) => records.map((record) => subjectIdOf(record.entry));
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 for (const adapter of [memory, redisAdapter()]) {
@@ -93,7 +93,7 @@ for (const adapter of [memory, redisAdapter()]) {
       const eventId = uniqueEventId();
       const entries = Array.from({ length: count }, (_, n) => placed(eventId, n));
       await subject.append(entries);
-      return { ...subject, eventId, entries, ids: entries.map((entry) => entry.hold.id) };
+      return { ...subject, eventId, entries, ids: entries.map((entry) => subjectIdOf(entry)) };
     }
 
     it('delivers every entry once to a group, in log order, first delivery counted', async () => {
@@ -146,7 +146,7 @@ for (const adapter of [memory, redisAdapter()]) {
       const read = await a.readNew(3);
       await a.acknowledge([read[0] as LogRecord, read[2] as LogRecord]);
       const left = await log.unacknowledged('g', eventId);
-      expect(left.map((entry) => entry.hold.id)).toEqual([ids[1], ids[3], ids[4]]);
+      expect(left.map((entry) => subjectIdOf(entry))).toEqual([ids[1], ids[3], ids[4]]);
     });
 
     it("hands a dead member's pending entries to another member once they are idle, counting deliveries", async () => {
@@ -186,7 +186,7 @@ for (const adapter of [memory, redisAdapter()]) {
       await slow.acknowledge(slowRead.slice(0, 2));
       await log.trim();
       // The slow group still has its pending third entry and three undelivered ones.
-      expect((await log.unacknowledged('slow', eventId)).map((e) => e.hold.id)).toEqual(ids.slice(2));
+      expect((await log.unacknowledged('slow', eventId)).map((e) => subjectIdOf(e))).toEqual(ids.slice(2));
       expect(holdIds(await slow.readNew(10))).toEqual(ids.slice(3));
       await wait(CLAIM_IDLE_MS + 20);
       const reclaimed = await slow.claimStale(CLAIM_IDLE_MS, 10);

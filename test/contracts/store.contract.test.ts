@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newHold } from '../../src/domain/hold.js';
-import type { LogEntry } from '../../src/domain/log-entry.js';
+import type { HoldEntry, LogEntry } from '../../src/domain/log-entry.js';
 import { orderOf } from '../../src/domain/order.js';
 import type { EventSpec, Hold, HoldItem } from '../../src/domain/types.js';
 import { countersWitness, ensureIntegrityCounters } from '../../src/store/integrity/counters.js';
@@ -189,6 +189,37 @@ describe.each(adapters)('store contract: $name', (adapter) => {
       });
   });
   afterAll(async () => dispose());
+
+  it('projects the waitlist in any order and any number of times: what is still in line, by seq', async () => {
+    const eventId = uniqueEventId('store-waitlist');
+    await store.createEvent(spec(eventId), NOW);
+    const entry = (userId: string, seq: number) => ({
+      id: `w.${eventId}.${userId}`,
+      eventId,
+      userId,
+      quantity: 1,
+      poolId: 'ga',
+      joinedAtMs: NOW + seq,
+      seq,
+    });
+    const [a, b, c] = [entry('a', 1), entry('b', 2), entry('c', 3)];
+    const offer = hold(eventId, 'b', [{ poolId: 'ga', quantity: 1, price: 1000 }]);
+    const entries: LogEntry[] = [
+      { type: 'waitlist_joined', eventId, atMs: NOW + 1, entry: a },
+      { type: 'waitlist_joined', eventId, atMs: NOW + 2, entry: b },
+      { type: 'waitlist_joined', eventId, atMs: NOW + 3, entry: c },
+      { type: 'waitlist_left', eventId, atMs: NOW + 4, entry: a },
+      { type: 'hold_placed', eventId, atMs: NOW + 5, hold: offer, offer: b },
+    ];
+    // Endings first, each twice, then the joins: the ended entries stay ended.
+    for (const batch of [entries.slice(3), entries.slice(3), entries.slice(0, 3), entries])
+      await store.appendEntries(batch);
+    const snapshot = await store.loadSnapshot(NOW + 10, eventId);
+    expect(snapshot.waitlist).toEqual([c]);
+    const d = entry('d', 4);
+    await store.appendEntries([{ type: 'waitlist_joined', eventId, atMs: NOW + 6, entry: d }]);
+    expect((await store.loadSnapshot(NOW + 10, eventId)).waitlist).toEqual([c, d]);
+  });
 
   it('runs its migrations once: a second run applies nothing', async () => {
     expect(await migrate(driver)).toBe(0);
@@ -456,7 +487,9 @@ describe.each(adapters)('store contract: $name', (adapter) => {
       // Each order on its own copy of the hold (ids differ; the order and its ticket are the same for all,
       // inserted once), entry by entry, then replayed in one batch.
       const id = `${base.id}-${index}`;
-      const copy = entries.map((entry) => ({ ...entry, hold: { ...entry.hold, id } }) as LogEntry);
+      const copy = entries.map(
+        (entry) => ({ ...entry, hold: { ...(entry as HoldEntry).hold, id } }) as LogEntry,
+      );
       for (const entry of copy) await store.appendEntries([entry]);
       await store.appendEntries(copy);
       const row = await store.getHold(id);

@@ -2,10 +2,12 @@
 // the Redis gate on a Redis Cluster. Whatever shape boxoffice runs in, a client sees the same decisions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rejection } from '../../src/domain/errors.js';
+import type { HoldEntry } from '../../src/domain/log-entry.js';
 import type { EventSpec, HoldRequest } from '../../src/domain/types.js';
 import type { Gate, PlaceCommand, Placed, PlaceOutcome } from '../../src/gate/gate.js';
 import { type GateFixture, gateKinds } from './gate-fixtures.js';
 import { paymentConformance } from './payment-conformance.js';
+import { waitlistConformance } from './waitlist-conformance.js';
 
 const T0 = 1_900_000_000_000;
 let sequence = 0;
@@ -432,7 +434,7 @@ for (const kind of gateKinds()) {
       await gate.confirmHold(a.hold.id, T0 + 1);
       await gate.releaseHold(b.hold.id, T0 + 2);
       const log = await fixture.log(s.id);
-      expect(log.map((e) => [e.type, e.hold.id])).toEqual([
+      expect(log.map((e) => [e.type, (e as HoldEntry).hold.id])).toEqual([
         ['hold_placed', a.hold.id],
         ['hold_placed', b.hold.id],
         ['hold_confirmed', a.hold.id],
@@ -598,5 +600,6 @@ for (const kind of gateKinds()) {
       expect((await fixture.log(s.id)).filter((entry) => entry.type === 'order_cancelled')).toHaveLength(1);
     });
     paymentConformance({ gate: () => gate, fixture: () => fixture, event, t0: T0 });
+    waitlistConformance({ gate: () => gate, fixture: () => fixture, event, t0: T0 });
   });
 }

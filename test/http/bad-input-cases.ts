@@ -928,6 +928,98 @@ const events: BadCase[] = [
   },
 ];
 
+// --- waitlist -----------------------------------------------------------------------------------------------
+
+const waitlist = '/v1/events/{ev}/waitlist';
+const waitlistCases: BadCase[] = [
+  {
+    name: 'waitlist: malformed JSON',
+    method: 'POST',
+    url: waitlist,
+    raw: '{"quantity":',
+    headers: JSON_TYPE,
+    status: 400,
+    code: 'malformed_json',
+  },
+  {
+    name: 'waitlist: no quantity',
+    method: 'POST',
+    url: waitlist,
+    body: { userId: 'w', poolId: 'ga' },
+    status: 400,
+    code: 'invalid_request',
+  },
+  {
+    name: 'waitlist: quantity as a string',
+    method: 'POST',
+    url: waitlist,
+    body: { userId: 'w', quantity: '1', poolId: 'ga' },
+    status: 400,
+    code: 'invalid_request',
+  },
+  {
+    name: 'waitlist: seats are not waited for',
+    method: 'POST',
+    url: waitlist,
+    body: { userId: 'w', seats: ['A-1-1'] },
+    status: 400,
+    code: 'invalid_request',
+  },
+  {
+    name: 'waitlist: no buyer named',
+    method: 'POST',
+    url: waitlist,
+    body: { quantity: 1, poolId: 'ga' },
+    status: 400,
+    code: 'invalid_request',
+  },
+  {
+    name: 'waitlist: pool and section',
+    method: 'POST',
+    url: waitlist,
+    body: { userId: 'w', quantity: 1, poolId: 'ga', sectionId: 'A' },
+    status: 400,
+    code: 'invalid_request',
+  },
+  {
+    name: 'waitlist: stock is on sale',
+    method: 'POST',
+    url: waitlist,
+    body: { userId: 'w', quantity: 1, poolId: 'ga' },
+    status: 409,
+    code: 'not_sold_out',
+  },
+  {
+    name: 'waitlist: unknown event',
+    method: 'POST',
+    url: '/v1/events/nope/waitlist',
+    body: { userId: 'w', quantity: 1, poolId: 'ga' },
+    status: 404,
+    code: 'event_not_found',
+  },
+  {
+    name: 'waitlist: leave without being in line',
+    method: 'DELETE',
+    url: `${waitlist}?userId=w`,
+    status: 404,
+    code: 'waitlist_entry_not_found',
+  },
+  {
+    name: 'waitlist: leave naming nobody',
+    method: 'DELETE',
+    url: waitlist,
+    status: 400,
+    code: 'invalid_request',
+  },
+  {
+    name: 'waitlist: place of a bad user id',
+    method: 'GET',
+    url: `${waitlist}/me?userId=a%20b`,
+    status: 400,
+    code: 'invalid_request',
+  },
+];
+
 export const BAD_CASES: readonly BadCase[] = [
   ...parsing,
   ...poisoning,
@@ -940,4 +1032,5 @@ export const BAD_CASES: readonly BadCase[] = [
   ...queries,
   ...ids,
   ...events,
+  ...waitlistCases,
 ];

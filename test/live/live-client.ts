@@ -28,6 +28,7 @@ export class LiveClient {
         for (const change of message.changes) this.seats.set(change.id, change.status);
         return;
       }
+      if (message.type === 'offers') return;
       this.counts = message;
       if (message.type === 'snapshot') {
         for (const seat of decodeSeats(message)) this.seats.set(seat.id, seat.status);

@@ -5,7 +5,7 @@
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newHoldId } from '../../src/domain/ids.js';
-import type { LogEntry } from '../../src/domain/log-entry.js';
+import type { HoldEntry, LogEntry } from '../../src/domain/log-entry.js';
 import type { Hold } from '../../src/domain/types.js';
 import { ENTRY_FIELD, eventKeys } from '../../src/gate/redis/keys.js';
 import { RedisGate } from '../../src/gate/redis/redis-gate.js';
@@ -84,7 +84,7 @@ describe.skipIf(!withRedis)('RedisFeed on one Redis server', () => {
     await append(redis, 'hold_placed', other);
     await append(redis, 'hold_released', other);
     await waitFor(() => received.length === 4);
-    expect(received.map((entry) => [entry.type, entry.hold.id])).toEqual([
+    expect(received.map((entry) => [entry.type, (entry as HoldEntry).hold.id])).toEqual([
       ['hold_placed', hold.id],
       ['hold_confirmed', hold.id],
       ['hold_placed', other.id],

@@ -1,12 +1,12 @@
 // The checks after every group of commands: the gate's counts and seat map, the durable log (folded here,
 // independently of any gate code) and the model agree, and the invariants of DESIGN.md hold.
 import { expect } from 'vitest';
-import type { LogEntry } from '../../src/domain/log-entry.js';
+import { type HoldEntry, isHoldEntry, type LogEntry } from '../../src/domain/log-entry.js';
 import type { Gate } from '../../src/gate/gate.js';
 import { MAX_PER_USER, type ModelStatus, POOLS, type SaleModel, SEAT_IDS } from './gate-model.js';
 import type { ModelRun } from './model-run.js';
 
-const STATUS_AFTER: Record<LogEntry['type'], ModelStatus> = {
+const STATUS_AFTER: Record<HoldEntry['type'], ModelStatus> = {
   hold_placed: 'held',
   hold_confirmed: 'confirmed',
   hold_released: 'released',
@@ -57,6 +57,11 @@ export async function checkAgreement(gate: Gate, run: ModelRun, log: readonly Lo
     );
   }
   checkModelInvariants(model);
+  // The waitlist: every waiter of the model in its place, in the gate too.
+  for (const userId of ['u1', 'u2', 'u3', 'u4'])
+    expect((await gate.waitlistSpot(eventId, userId))?.position, `place of ${userId} in line`).toBe(
+      model.position(userId),
+    );
   expect({ held: state.held, sold: state.sold }, 'event totals').toEqual(model.totals());
   const folded = foldLog(log);
   expect(statusMismatches(folded.statuses, model), 'holds the log and the model disagree on').toEqual([]);
@@ -96,7 +101,7 @@ function statusMismatches(logged: ReadonlyMap<string, ModelStatus>, model: SaleM
  */
 function foldLog(entries: readonly LogEntry[]): FoldedLog {
   const holds = new Map<string, { status: ModelStatus; count: number; seatIds: string[] }>();
-  for (const entry of entries) {
+  for (const entry of entries.filter(isHoldEntry)) {
     const previous = holds.get(entry.hold.id)?.status ?? 'none';
     // A late confirm that re-took its items comes after the hold's expiry; every other ending after a live hold.
     const retaken = entry.type === 'hold_confirmed' && entry.retaken === true;

@@ -4,6 +4,7 @@
 // commands collide often.
 import fc from 'fast-check';
 import type { HoldRequest } from '../../src/domain/types.js';
+import type { WaitlistRequest } from '../../src/domain/waitlist.js';
 import { SEAT_IDS, TTL_MS } from './gate-model.js';
 
 export type PlaceModelCommand = {
@@ -26,6 +27,9 @@ export type ModelCommand =
   | { readonly kind: 'extend'; readonly pick: number; readonly seconds: number }
   /** A payment that arrives now for an earlier hold: live, expired or already confirmed late. */
   | { readonly kind: 'payLate'; readonly pick: number }
+  /** Joins the waitlist of a pool (the model's waitlist is of pools: it predicts offers exactly). */
+  | { readonly kind: 'join'; readonly request: WaitlistRequest }
+  | { readonly kind: 'leave'; readonly userId: string }
   | { readonly kind: 'advance'; readonly ms: number }
   | { readonly kind: 'sweep' };
 
@@ -33,6 +37,8 @@ export type EndModelCommand = Extract<ModelCommand, { kind: 'confirm' | 'release
 export type CancelModelCommand = Extract<ModelCommand, { kind: 'cancel' }>;
 export type ExtendModelCommand = Extract<ModelCommand, { kind: 'extend' }>;
 export type PayLateModelCommand = Extract<ModelCommand, { kind: 'payLate' }>;
+export type JoinModelCommand = Extract<ModelCommand, { kind: 'join' }>;
+export type LeaveModelCommand = Extract<ModelCommand, { kind: 'leave' }>;
 
 const user = fc.constantFrom('u1', 'u2', 'u3', 'u4');
 /** Half the placements carry a key; a key is often used again, mostly for another request. */
@@ -86,11 +92,29 @@ export const modelCommand: fc.Arbitrary<ModelCommand> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: advanceMs }),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'sweep' as const }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('join' as const),
+      request: fc.record({
+        userId: user,
+        quantity: fc.integer({ min: 1, max: 4 }),
+        poolId: fc.constantFrom('ga', 'vip', 'ga', 'vip', 'nope'),
+      }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('leave' as const), userId: user }) },
 );
 
 // Arrays may be empty: fast-check shrinks an array by dropping items from its start, or by shrinking the
 // part after the first item down to its minimum length only; with minLength 0 the commands after the one
 // that fails can be dropped, and counterexamples end where they fail.
+
+/** Every buyer leaves the waitlist: before the last sweep of a run, so that no stock returned is offered. */
+export const LEAVE_ALL: readonly ModelCommand[] = ['u1', 'u2', 'u3', 'u4'].map((userId) => ({
+  kind: 'leave' as const,
+  userId,
+}));
 
 /** A few commands, after which gate, model and log are compared. */
 export const commandGroup = fc.array(modelCommand, { maxLength: 6 });

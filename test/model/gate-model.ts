@@ -8,6 +8,8 @@ export const TTL_MS = 10_000;
 /** The event sets no maxHoldSeconds: twice the TTL from placement, as buildEventSpec defaults it. */
 export const MAX_HOLD_MS = 2 * TTL_MS;
 export const MAX_PER_USER = 3;
+/** The claim window of waitlist offers: shorter than the TTL, so offers lapse within runs. */
+export const OFFER_TTL_MS = 4_000;
 /** A time far from zero: the Redis scripts read 0 as "use Redis's own clock". */
 export const START_MS = 1_800_000_000_000;
 export const POOLS: Record<string, number> = { ga: 5, vip: 2 };
@@ -30,6 +32,7 @@ export function modelSpec(eventId: string): EventSpec {
     startsAt: '2027-01-01T20:00:00.000Z',
     holdTtlSeconds: TTL_MS / 1000,
     maxPerUser: MAX_PER_USER,
+    offerTtlSeconds: OFFER_TTL_MS / 1000,
     pools: Object.entries(POOLS).map(([id, capacity]) => ({ id, name: id, capacity, price: POOL_PRICE })),
     sections: [{ id: 'A', name: 'A', price: SEAT_PRICE, rows: ROWS }],
   };
@@ -54,7 +57,26 @@ export interface ModelHold {
   retaken?: boolean;
 }
 
+/** A buyer in line for a pool (the model's waitlist is of pools only; see arbitraries.ts). */
+export interface ModelWaiter {
+  readonly userId: string;
+  readonly poolId: string;
+  readonly quantity: number;
+}
+
+/** An offer the model expects a step to make: a hold for a waiter, under a placeholder id until the gate's. */
+export interface ModelOffer {
+  readonly placeholder: string;
+  readonly userId: string;
+  readonly poolId: string;
+  readonly quantity: number;
+}
+
 export class SaleModel {
+  /** Every waiter of the event in order of joining (each line is its waiters of one pool, in this order). */
+  waitlist: ModelWaiter[] = [];
+  #offers = 0;
+
   readonly pools = new Map(
     Object.entries(POOLS).map(([id, capacity]) => [id, { capacity, held: 0, sold: 0 }]),
   );
@@ -92,7 +114,55 @@ export class SaleModel {
     return SEAT_IDS.filter((seat) => !this.seats.has(seat));
   }
 
-  place(holdId: string, userId: string, items: readonly ModelItem[], nowMs: number): void {
+  /** 1 for the first in the line of its pool. */
+  position(userId: string): number | undefined {
+    const waiter = this.waitlist.find((w) => w.userId === userId);
+    if (waiter === undefined) return undefined;
+    return this.waitlist.filter((w) => w.poolId === waiter.poolId).indexOf(waiter) + 1;
+  }
+
+  /**
+   * Offers stock a hold's items returned: per pool returned, in the order of the items, the first waiter in
+   * line who fits (enough free, room under the per-user limit) gets a hold, again until nobody fits or one
+   * offer per unit returned was made.
+   */
+  offerReturned(items: readonly ModelItem[], nowMs: number): ModelOffer[] {
+    const made: ModelOffer[] = [];
+    const units = items.reduce((sum, item) => sum + item.quantity, 0);
+    const pools = [...new Set(items.filter((i) => i.poolId !== undefined).map((i) => i.poolId as string))];
+    for (const poolId of pools) {
+      for (let served = 0; served < units; served++) {
+        const waiter = this.waitlist.find(
+          (w) =>
+            w.poolId === poolId &&
+            this.poolRefusal(poolId, w.quantity) === undefined &&
+            this.refusal(w.userId, w.quantity) === undefined,
+        );
+        if (waiter === undefined) break;
+        this.waitlist = this.waitlist.filter((w) => w !== waiter);
+        this.#offers += 1;
+        const placeholder = `offer-${this.#offers}`;
+        this.place(placeholder, waiter.userId, [{ poolId, quantity: waiter.quantity }], nowMs, OFFER_TTL_MS);
+        made.push({ placeholder, userId: waiter.userId, poolId, quantity: waiter.quantity });
+      }
+    }
+    return made;
+  }
+
+  /** Gives an offer the id the gate gave it. */
+  rename(placeholder: string, holdId: string): void {
+    const hold = this.holds.get(placeholder) as ModelHold;
+    this.holds.delete(placeholder);
+    this.holds.set(holdId, hold);
+  }
+
+  place(
+    holdId: string,
+    userId: string,
+    items: readonly ModelItem[],
+    nowMs: number,
+    ttlMs: number = TTL_MS,
+  ): void {
     let count = 0;
     for (const item of items) {
       count += item.quantity;
@@ -104,7 +174,7 @@ export class SaleModel {
       userId,
       items,
       createdAtMs: nowMs,
-      expiresAtMs: nowMs + TTL_MS,
+      expiresAtMs: nowMs + ttlMs,
       status: 'held',
     });
   }

@@ -8,7 +8,7 @@ import type { LogEntry } from '../../src/domain/log-entry.js';
 import { MemoryGate } from '../../src/gate/memory/memory-gate.js';
 import { GroupCommit } from '../../src/journal/group-commit.js';
 import { checkAgreement, checkHoldsEnded } from './agreement.js';
-import { commandGroup, groupsOfRun, type ModelCommand } from './arbitraries.js';
+import { commandGroup, groupsOfRun, LEAVE_ALL, type ModelCommand } from './arbitraries.js';
 import { MAX_HOLD_MS, modelSpec } from './gate-model.js';
 import { type Durability, ModelRun } from './model-run.js';
 
@@ -56,7 +56,8 @@ class MemoryHarness {
       case 'sweep': {
         const expected = run.expectSweep();
         const swept = gate.sweep(run.nowMs);
-        expect(swept.expired, 'holds expired by the sweep').toBe(expected);
+        expect(swept.expired, 'holds expired by the sweep').toBe(expected.expired);
+        expected.checkOffers(swept.offers);
         // A sweep that expired nothing wrote nothing, so it cannot fail.
         if (swept.expired > 0) keep(swept.durable);
         return;
@@ -89,6 +90,27 @@ class MemoryHarness {
         checks.push(payment.call(gate).then((outcome) => keep(payment.check(outcome))));
         return;
       }
+      case 'join': {
+        const join = run.expectJoin(command);
+        keep(
+          join.check(
+            gate.join({
+              eventId: run.eventId,
+              request: join.request,
+              entryId: `w.${Math.random()}`,
+              nowMs: run.nowMs,
+            }),
+          ),
+        );
+        return;
+      }
+      case 'leave': {
+        const check = run.expectLeave(command);
+        checks.push(
+          gate.leaveWaitlist(run.eventId, command.userId, run.nowMs).then((outcome) => keep(check(outcome))),
+        );
+        return;
+      }
       case 'place':
       case 'retry': {
         const placement = run.placementOf(command);
@@ -112,6 +134,7 @@ describe('memory gate against the reference model', () => {
           await checkAgreement(gate, run, harness.written);
         }
         // Past the longest life of any hold, extended or not.
+        await harness.runGroup(LEAVE_ALL, false);
         run.nowMs += MAX_HOLD_MS;
         await harness.runGroup([{ kind: 'sweep' }], false);
         await checkAgreement(gate, run, harness.written);

@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import type { ErrorCode, Rejection } from '../../src/domain/errors.js';
 import { fingerprintOf } from '../../src/domain/hold-request.js';
 import type { Hold, HoldRequest } from '../../src/domain/types.js';
+import type { WaitlistRequest } from '../../src/domain/waitlist.js';
 import type {
   CancelCommand,
   Cancelled,
@@ -14,20 +15,28 @@ import type {
   PlaceCommand,
   PlaceOutcome,
   Released,
+  WaitlistJoined,
+  WaitlistLeft,
 } from '../../src/gate/gate.js';
 import type {
   CancelModelCommand,
   EndModelCommand,
   ExtendModelCommand,
+  JoinModelCommand,
+  LeaveModelCommand,
   ModelCommand,
   PayLateModelCommand,
   PlaceModelCommand,
 } from './arbitraries.js';
 import { checkBestAvailable } from './best-available.js';
 import {
+  MAX_PER_USER,
   type ModelHold,
   type ModelItem,
+  type ModelOffer,
+  OFFER_TTL_MS,
   POOL_PRICE,
+  POOLS,
   SaleModel,
   SEAT_PRICE,
   START_MS,
@@ -109,6 +118,8 @@ export class ModelRun {
     const expected = this.model.endRefusal(holdId, this.nowMs);
     if (expected === undefined) this.model.end(holdId, command.kind === 'confirm' ? 'confirmed' : 'released');
     if (expected === undefined && command.kind === 'confirm') this.#confirmedAtMs.set(holdId, this.nowMs);
+    const returned = expected === undefined && command.kind === 'release';
+    const checkOffers = this.#offersCheck(returned ? this.#offerReturned(holdId) : []);
     return {
       holdId,
       check(outcome) {
@@ -116,6 +127,7 @@ export class ModelRun {
         expect(outcome.ok ? command.kind : outcome.code, asked).toBe(expected ?? command.kind);
         if ('order' in outcome) expect(outcome.order.holdId, asked).toBe(holdId);
         if ('hold' in outcome) expect(outcome.hold.id, asked).toBe(holdId);
+        if ('hold' in outcome) checkOffers(outcome.offers);
         return outcome.ok ? outcome.durable : undefined;
       },
     };
@@ -140,6 +152,7 @@ export class ModelRun {
       this.model.cancel(holdId);
       this.#cancelledAtMs.set(holdId, this.nowMs);
     }
+    const checkOffers = this.#offersCheck(first ? this.#offerReturned(holdId) : []);
     const cancelledAtMs = this.#cancelledAtMs.get(holdId);
     const hold = this.#placed.get(holdId) as Hold;
     const confirmedAtMs = this.#confirmedAtMs.get(holdId) as number;
@@ -155,6 +168,7 @@ export class ModelRun {
           at: cancelledAtMs,
         });
         if (!outcome.ok) return undefined;
+        checkOffers(outcome.offers);
         // A repeat waits for whatever is in flight, which may fail in a fault group and changes nothing.
         if (!first) outcome.durable.catch(() => {});
         return first ? outcome.durable : undefined;
@@ -244,11 +258,99 @@ export class ModelRun {
     };
   }
 
-  /** Expires in the model every hold due now; returns how many the gate's sweep must end. */
-  expectSweep(): number {
+  /**
+   * Expires in the model every hold due now, each offering what it returned; returns how many the gate's
+   * sweep must end, and the check of the offers it made.
+   */
+  expectSweep(): { expired: number; checkOffers(offers: readonly Hold[] | undefined): void } {
     const due = this.model.dueHolds(this.nowMs);
-    for (const holdId of due) this.model.end(holdId, 'expired');
-    return due.length;
+    const offers: ModelOffer[] = [];
+    for (const holdId of due) {
+      this.model.end(holdId, 'expired');
+      offers.push(...this.#offerReturned(holdId));
+    }
+    return { expired: due.length, checkOffers: this.#offersCheck(offers) };
+  }
+
+  /** A join: its place (new or the buyer's existing one) or the refusal the model expects. */
+  expectJoin(command: JoinModelCommand): {
+    request: WaitlistRequest;
+    check(outcome: WaitlistJoined | Rejection): Durability;
+  } {
+    const { request } = command;
+    const poolId = request.poolId as string;
+    const { model } = this;
+    const known = model.waitlist.find((w) => w.userId === request.userId);
+    let expected: ErrorCode | 'created' | 'known';
+    if (!(poolId in POOLS)) expected = 'pool_not_found';
+    else if (request.quantity > MAX_PER_USER) expected = 'limit_exceeded';
+    else if (known !== undefined)
+      expected =
+        known.poolId === poolId && known.quantity === request.quantity ? 'known' : 'already_waitlisted';
+    else if (model.poolRefusal(poolId, request.quantity) === undefined) expected = 'not_sold_out';
+    else expected = 'created';
+    if (expected === 'created')
+      model.waitlist.push({ userId: request.userId, poolId, quantity: request.quantity });
+    const position = model.position(request.userId);
+    return {
+      request,
+      check(outcome) {
+        const asked = `answer to joining ${JSON.stringify(request)}`;
+        if (!outcome.ok) {
+          expect(outcome.code, asked).toBe(expected);
+          return undefined;
+        }
+        expect(outcome.created ? 'created' : 'known', asked).toBe(expected);
+        expect(outcome.spot.position, asked).toBe(position);
+        expect(outcome.spot.entry, asked).toMatchObject(request);
+        if (outcome.created) return outcome.durable;
+        outcome.durable.catch(() => {});
+        return undefined;
+      },
+    };
+  }
+
+  expectLeave(command: LeaveModelCommand): (outcome: WaitlistLeft | Rejection) => Durability {
+    const { model } = this;
+    const waiter = model.waitlist.find((w) => w.userId === command.userId);
+    if (waiter !== undefined) model.waitlist = model.waitlist.filter((w) => w !== waiter);
+    return (outcome) => {
+      const asked = `answer to ${command.userId} leaving`;
+      expect(outcome.ok ? 'left' : outcome.code, asked).toBe(waiter ? 'left' : 'waitlist_entry_not_found');
+      if (!outcome.ok) return undefined;
+      expect(outcome.entry, asked).toMatchObject(waiter as object);
+      return outcome.durable;
+    };
+  }
+
+  /** The offers the stock of this hold, just returned, makes in the model. */
+  #offerReturned(holdId: string): ModelOffer[] {
+    return this.model.offerReturned((this.model.holds.get(holdId) as ModelHold).items, this.nowMs);
+  }
+
+  /**
+   * The check of the offers a step made: the same buyers, pools and quantities as the model's (compared by
+   * buyer: a buyer has one entry, so one offer per step), each living OFFER_TTL_MS; the model's offers then
+   * take the gate's ids and may be picked by later commands.
+   */
+  #offersCheck(expected: readonly ModelOffer[]): (offers: readonly Hold[] | undefined) => void {
+    const nowMs = this.nowMs;
+    return (offers) => {
+      const made = (offers ?? []).filter((hold) => hold.eventId === this.eventId);
+      const shown = (list: { userId: string; poolId?: string; quantity: number }[]) =>
+        list.map((o) => `${o.userId} ${o.poolId} x${o.quantity}`).sort();
+      expect(
+        shown(made.map((h) => ({ userId: h.userId, ...(h.items[0] as ModelItem) }))),
+        'offers made',
+      ).toEqual(shown([...expected]));
+      for (const hold of made) {
+        expect(hold.expiresAtMs - nowMs, 'claim window of an offer').toBe(OFFER_TTL_MS);
+        const offer = expected.find((o) => o.userId === hold.userId) as ModelOffer;
+        this.model.rename(offer.placeholder, hold.id);
+        this.#placed.set(hold.id, { ...hold, status: 'held', orderId: undefined });
+        this.#holdIds.push(hold.id);
+      }
+    };
   }
 
   #expectedPlacement({ request, key, confirm }: PlaceModelCommand): ExpectedPlacement {

@@ -11,7 +11,7 @@ import type { RedisClient } from '../../src/gate/redis/scripts.js';
 import { readLog } from '../gate/gate-fixtures.js';
 import { redisAvailable } from '../support/redis-server.js';
 import { checkAgreement, checkHoldsEnded } from './agreement.js';
-import { commandGroup, groupsOfRun, type ModelCommand } from './arbitraries.js';
+import { commandGroup, groupsOfRun, LEAVE_ALL, type ModelCommand } from './arbitraries.js';
 import { MAX_HOLD_MS, modelSpec } from './gate-model.js';
 import { ModelRun } from './model-run.js';
 
@@ -53,6 +53,7 @@ export function describeRedisModelTest(
             await checkAgreement(gate, run, await readLog(redis.client, run.eventId));
           }
           // Past the longest life of any hold, extended or not.
+          await runInOrder(gate, run, LEAVE_ALL);
           run.nowMs += MAX_HOLD_MS;
           await runInOrder(gate, run, [{ kind: 'sweep' }]);
           await checkAgreement(gate, run, await readLog(redis.client, run.eventId));
@@ -73,7 +74,9 @@ async function runInOrder(gate: Gate, run: ModelRun, commands: readonly ModelCom
         break;
       case 'sweep': {
         const expected = run.expectSweep();
-        expect((await gate.sweepExpired(run.nowMs)).expired, 'holds expired by the sweep').toBe(expected);
+        const swept = await gate.sweepExpired(run.nowMs);
+        expect(swept.expired, 'holds expired by the sweep').toBe(expected.expired);
+        expected.checkOffers(swept.offers);
         break;
       }
       case 'confirm':
@@ -98,6 +101,19 @@ async function runInOrder(gate: Gate, run: ModelRun, commands: readonly ModelCom
       case 'payLate': {
         const payment = run.expectLatePayment(command);
         if (payment !== undefined) await payment.check(await payment.call(gate));
+        break;
+      }
+      case 'join': {
+        const join = run.expectJoin(command);
+        const entryId = `w.${run.eventId}.${Math.random().toString(36).slice(2)}`;
+        await join.check(
+          await gate.joinWaitlist({ eventId: run.eventId, request: join.request, entryId, nowMs: run.nowMs }),
+        );
+        break;
+      }
+      case 'leave': {
+        const check = run.expectLeave(command);
+        await check(await gate.leaveWaitlist(run.eventId, command.userId, run.nowMs));
         break;
       }
       case 'place':

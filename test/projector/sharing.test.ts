@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distributedProjector } from '../../src/distributed-projector.js';
 import { newHold } from '../../src/domain/hold.js';
-import type { LogEntry } from '../../src/domain/log-entry.js';
+import type { HoldEntry, LogEntry } from '../../src/domain/log-entry.js';
 import { eventKeys } from '../../src/gate/redis/keys.js';
 import { unacknowledgedCount as unprojected } from '../../src/log/redis/unacknowledged.js';
 import type { Store } from '../../src/store/store.js';
@@ -62,7 +62,9 @@ function placementsLate(store: Store, commits: string[][]): Pick<Store, 'appendE
     async appendEntries(entries: readonly LogEntry[]) {
       if (entries.some((entry) => entry.type === 'hold_placed')) await wait(100);
       const outcome = await store.appendEntries(entries);
-      commits.push(entries.map((entry) => `${entry.type === 'hold_placed' ? 'p' : 'e'} ${entry.hold.id}`));
+      commits.push(
+        entries.map((entry) => `${entry.type === 'hold_placed' ? 'p' : 'e'} ${(entry as HoldEntry).hold.id}`),
+      );
       return outcome;
     },
     ping: () => store.ping(),

@@ -108,6 +108,7 @@ export interface EventShape {
   readonly maxPerUser?: number;
   readonly holdTtlSeconds?: number;
   readonly maxHoldSeconds?: number;
+  readonly offerTtlSeconds?: number;
 }
 
 export function eventBody(id: string, shape: EventShape) {

@@ -3,7 +3,7 @@
 // sender) and, per endpoint and sale event, in log order, though the senders run at once.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogEntry } from '../../src/domain/log-entry.js';
+import { type LogEntry, subjectIdOf } from '../../src/domain/log-entry.js';
 import { MemoryLog } from '../../src/log/memory/memory-log.js';
 import { messageIdOf, WebhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { registerEndpoint } from '../../src/webhooks/endpoints.js';
@@ -77,7 +77,7 @@ describe.each(adapters)('concurrent senders on $name', (adapter) => {
         endpoint,
         eventId: entry.eventId,
         id: messageIdOf(
-          `${entry.type === 'hold_released' ? 'hold.released' : 'order.confirmed'}:${entry.hold.id}`,
+          `${entry.type === 'hold_released' ? 'hold.released' : 'order.confirmed'}:${subjectIdOf(entry)}`,
           endpoint,
         ),
       })),

@@ -2,7 +2,7 @@
 // verifies every request with the reference `standardwebhooks` package.
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { LogEntry } from '../../src/domain/log-entry.js';
+import { type LogEntry, subjectIdOf } from '../../src/domain/log-entry.js';
 import type { Log, LogConsumer } from '../../src/log/log.js';
 import { MemoryLog } from '../../src/log/memory/memory-log.js';
 import type { SqlDriver } from '../../src/store/sql-driver.js';
@@ -355,7 +355,7 @@ describe('crash safety', () => {
       const key =
         entry.type === 'order_cancelled'
           ? `order.cancelled:${entry.orderId}`
-          : `${entry.type === 'hold_released' ? 'hold.released' : 'order.confirmed'}:${entry.hold.id}`;
+          : `${entry.type === 'hold_released' ? 'hold.released' : 'order.confirmed'}:${subjectIdOf(entry)}`;
       return { id: messageIdOf(key, ep.id), eventId: entry.eventId };
     });
     await run(fresh, () => new Set(receiver.accepted.map((r) => r.id)).size === expected.length);
@@ -382,7 +382,7 @@ describe('crash safety', () => {
       });
     await expect(dispatcher({ store: dying, member: 'first' }).ingestOnce()).rejects.toThrow('died');
     await run(dispatcher({ member: 'second', claimIdleMs: 0 }), () => receiver.accepted.length === 4);
-    expect(receiver.accepted.map((r) => r.payload.data.holdId)).toEqual(entries.map((e) => e.hold.id));
+    expect(receiver.accepted.map((r) => r.payload.data.holdId)).toEqual(entries.map((e) => subjectIdOf(e)));
   });
 
   it('a sender that died after posting and before recording posts again, with the same webhook-id', async () => {

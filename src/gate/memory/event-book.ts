@@ -3,7 +3,7 @@
 
 import { capacityOf, seatIdOf } from '../../domain/event-spec.js';
 import type { LogEntry } from '../../domain/log-entry.js';
-import { itemCount } from '../../domain/log-entry.js';
+import { isHoldEntry, itemCount } from '../../domain/log-entry.js';
 import type {
   Availability,
   EventSpec,
@@ -13,6 +13,7 @@ import type {
   SeatStatus,
 } from '../../domain/types.js';
 import { IdempotencyBook, type IdempotencyLimits } from './idempotency-book.js';
+import { WaitlistBook } from './waitlist-book.js';
 
 export const SEAT_FREE = 0;
 export const SEAT_HELD = 1;
@@ -65,6 +66,8 @@ export class EventBook {
   readonly idempotency: IdempotencyBook;
   /** Order id → when it was cancelled: a cancelled order is never cancelled again. One entry per cancel. */
   readonly cancelledOrders = new Map<string, number>();
+  /** Buyers in line for sold-out pools and sections; an offer's placement takes its entry out. */
+  readonly waitlist = new WaitlistBook();
   held = 0;
   sold = 0;
   /** Counts every apply and undo: a seat map read at one value is current until it moves (seatMap()). */
@@ -122,6 +125,11 @@ export class EventBook {
   isFree = (index: number): boolean => this.seatState[index] === SEAT_FREE;
 
   apply(entry: LogEntry): void {
+    if (!isHoldEntry(entry)) {
+      if (entry.type === 'waitlist_joined') this.waitlist.add(entry.entry);
+      else this.waitlist.remove(entry.entry);
+      return;
+    }
     this.version++;
     const hold = entry.hold;
     const count = itemCount(hold);
@@ -137,6 +145,7 @@ export class EventBook {
             placedAtMs: hold.createdAtMs,
           });
         }
+        if (entry.offer !== undefined) this.waitlist.remove(entry.offer);
         return;
       case 'hold_confirmed':
         if (entry.retaken === true) {
@@ -169,6 +178,11 @@ export class EventBook {
 
   /** The exact inverse of apply(entry), valid when entry was the last entry applied. */
   undo(entry: LogEntry): void {
+    if (!isHoldEntry(entry)) {
+      if (entry.type === 'waitlist_joined') this.waitlist.remove(entry.entry);
+      else this.waitlist.add(entry.entry);
+      return;
+    }
     // Forward, never back: an undone change followed by another must not reuse a version already handed out.
     this.version++;
     const hold = entry.hold;
@@ -181,6 +195,7 @@ export class EventBook {
         // A key the placement pushed out of the bounds stays forgotten: a retry of it is then a new request.
         if (entry.idempotencyKey !== undefined)
           this.idempotency.forget(hold.userId, entry.idempotencyKey, hold.id);
+        if (entry.offer !== undefined) this.waitlist.add(entry.offer);
         return;
       case 'hold_confirmed':
         if (entry.retaken === true) {

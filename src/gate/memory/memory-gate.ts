@@ -10,11 +10,23 @@ import { extendedExpiryMs } from '../../domain/event-spec.js';
 import { newHold } from '../../domain/hold.js';
 import { fingerprintOf, type HoldTarget, targetOf } from '../../domain/hold-request.js';
 import { orderIdOf } from '../../domain/ids.js';
-import { LATE_CONFIRM_MEMORY_MS } from '../../domain/limits.js';
-import { itemCount, type LogEntry } from '../../domain/log-entry.js';
+import { LATE_CONFIRM_MEMORY_MS, WAITLIST_ENTRIES_PER_EVENT_MAX } from '../../domain/limits.js';
+import {
+  type HoldEntry,
+  type HoldPlaced,
+  isHoldEntry,
+  itemCount,
+  type LogEntry,
+} from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
 import type { EventSpec, EventState, Hold, HoldItem, Order, SeatState } from '../../domain/types.js';
+import {
+  checkWaitlistRequest,
+  sameRequest,
+  type WaitlistEntry,
+  type WaitlistSpot,
+} from '../../domain/waitlist.js';
 import type { Journal, Undo } from '../../journal/journal.js';
 import {
   type CancelCommand,
@@ -23,6 +35,7 @@ import {
   type EventUpdate,
   type Extended,
   type Gate,
+  type JoinWaitlistCommand,
   type Payment,
   type PlaceCommand,
   type PlaceOutcome,
@@ -32,11 +45,14 @@ import {
   SEAT_BYTE_SOLD,
   type SeatMap,
   type Swept,
+  type WaitlistJoined,
+  type WaitlistLeft,
 } from '../gate.js';
 import { EventBook, SEAT_FREE, SEAT_HELD, SEAT_SOLD } from './event-book.js';
 import { ExpiryHeap } from './expiry-heap.js';
 import { IDEMPOTENCY_LIMITS, type IdempotencyLimits } from './idempotency-book.js';
 import { restoreSnapshot } from './snapshot.js';
+import { makeOffers } from './waitlist-offers.js';
 
 /** EventBook's seat states (SEAT_FREE, SEAT_HELD, SEAT_SOLD) as seat-map bytes. */
 const SEAT_BYTES: readonly number[] = (() => {
@@ -133,7 +149,7 @@ export class MemoryGate implements Gate {
     if ((book.itemsByUser.get(request.userId) ?? 0) + quantity > book.spec.maxPerUser)
       return reject('limit_exceeded');
     const hold = newHold(eventId, request.userId, items, nowMs, book.spec.holdTtlSeconds);
-    const entries: LogEntry[] = [
+    const entries: HoldEntry[] = [
       {
         type: 'hold_placed',
         eventId,
@@ -164,7 +180,7 @@ export class MemoryGate implements Gate {
     const hold = this.#liveHold(holdId, nowMs);
     if (!('id' in hold)) return hold;
     const order = orderOf(hold, nowMs);
-    const entry: LogEntry = {
+    const entry: HoldEntry = {
       type: 'hold_confirmed',
       eventId: hold.eventId,
       atMs: nowMs,
@@ -182,7 +198,7 @@ export class MemoryGate implements Gate {
     const expiresAtMs = extendedExpiryMs(hold, book.spec, seconds, nowMs);
     if (expiresAtMs === undefined) return reject('hold_extension_limit');
     if (expiresAtMs === hold.expiresAtMs) return { ok: true, hold, durable: this.#journal.sync() };
-    const entry: LogEntry = {
+    const entry: HoldEntry = {
       type: 'hold_extended',
       eventId: hold.eventId,
       atMs: nowMs,
@@ -200,7 +216,7 @@ export class MemoryGate implements Gate {
     // Expired and not swept yet: its items are still its own, so a late payment confirms it as it is.
     const late = hold.expiresAtMs <= nowMs;
     const order = withPayment(orderOf(hold, nowMs), payment, late);
-    const entry: LogEntry = { type: 'hold_confirmed', eventId: hold.eventId, atMs: nowMs, hold, order };
+    const entry: HoldEntry = { type: 'hold_confirmed', eventId: hold.eventId, atMs: nowMs, hold, order };
     this.#apply(entry);
     return { ok: true, order, durable: this.#journal.append([entry], this.#undo) };
   }
@@ -219,7 +235,7 @@ export class MemoryGate implements Gate {
       return reject('limit_exceeded');
     const hold: Hold = { ...expired, status: 'held', orderId: undefined };
     const order = withPayment(orderOf(hold, nowMs), payment, true);
-    const entry: LogEntry = {
+    const entry: HoldEntry = {
       type: 'hold_confirmed',
       eventId: hold.eventId,
       atMs: nowMs,
@@ -234,17 +250,19 @@ export class MemoryGate implements Gate {
   async releaseHold(holdId: string, nowMs: number): Promise<Released | Rejection> {
     const hold = this.#liveHold(holdId, nowMs);
     if (!('id' in hold)) return hold;
-    const entry: LogEntry = {
+    const entry: HoldEntry = {
       type: 'hold_released',
       eventId: hold.eventId,
       atMs: nowMs,
       hold,
     };
     this.#apply(entry);
+    const offers = this.#offer(hold.eventId, hold.items, nowMs);
     return {
       ok: true,
       hold: { ...hold, status: 'released' },
-      durable: this.#journal.append([entry], this.#undo),
+      offers: offers.map((offer) => offer.hold),
+      durable: this.#journal.append([entry, ...offers], this.#undo),
     };
   }
 
@@ -258,7 +276,7 @@ export class MemoryGate implements Gate {
       return { ok: true, orderId, cancelledAtMs: before, first: false, durable: this.#journal.sync() };
     // The store says the order is confirmed; the gate holds its stock as sold, or the two disagree.
     if (!book.isSold(hold.items)) return reject('order_not_found');
-    const entry: LogEntry = {
+    const entry: HoldEntry = {
       type: 'order_cancelled',
       eventId: hold.eventId,
       atMs: nowMs,
@@ -267,8 +285,16 @@ export class MemoryGate implements Gate {
       confirmedAtMs: command.confirmedAtMs,
     };
     this.#apply(entry);
-    const durable = this.#journal.append([entry], this.#undo);
-    return { ok: true, orderId, cancelledAtMs: nowMs, first: true, durable };
+    const offers = this.#offer(hold.eventId, hold.items, nowMs);
+    const durable = this.#journal.append([entry, ...offers], this.#undo);
+    return {
+      ok: true,
+      orderId,
+      cancelledAtMs: nowMs,
+      first: true,
+      offers: offers.map((offer) => offer.hold),
+      durable,
+    };
   }
 
   async updateEvent(update: EventUpdate): Promise<boolean> {
@@ -284,12 +310,14 @@ export class MemoryGate implements Gate {
   }
 
   sweep(nowMs: number): Swept {
-    const entries: LogEntry[] = [];
+    const entries: HoldEntry[] = [];
+    const offers: Hold[] = [];
+    let expired = 0;
     for (let due = this.#expiry.popDue(nowMs); due !== undefined; due = this.#expiry.popDue(nowMs)) {
       const hold = this.#live.get(due.holdId);
       // Lazy deletion: the hold may have ended, or been undone and pushed again with the same expiry.
       if (hold === undefined || hold.expiresAtMs > nowMs) continue;
-      const entry: LogEntry = {
+      const entry: HoldEntry = {
         type: 'hold_expired',
         eventId: hold.eventId,
         atMs: nowMs,
@@ -297,10 +325,73 @@ export class MemoryGate implements Gate {
       };
       this.#apply(entry);
       entries.push(entry);
+      expired++;
+      // A lapsed offer passes to the next in line here, as any expired hold's stock does.
+      for (const offer of this.#offer(hold.eventId, hold.items, nowMs)) {
+        entries.push(offer);
+        offers.push(offer.hold);
+      }
     }
     for (const book of this.#books.values()) book.idempotency.prune(nowMs);
     const durable = entries.length === 0 ? Promise.resolve() : this.#journal.append(entries, this.#undo);
-    return { ok: true, expired: entries.length, durable };
+    return { ok: true, expired, offers, durable };
+  }
+
+  async joinWaitlist(command: JoinWaitlistCommand): Promise<WaitlistJoined | Rejection> {
+    return this.join(command);
+  }
+
+  /** The synchronous decision behind joinWaitlist. */
+  join(command: JoinWaitlistCommand): WaitlistJoined | Rejection {
+    const { eventId, request, nowMs } = command;
+    const book = this.#books.get(eventId);
+    if (book === undefined) return reject('event_not_found');
+    const invalid = checkWaitlistRequest(request, book.spec);
+    if (invalid !== undefined) return invalid;
+    const known = book.waitlist.find(request.userId);
+    if (known !== undefined) {
+      if (!sameRequest(known, request)) return reject('already_waitlisted');
+      const spot = { entry: known, position: book.waitlist.position(known) };
+      // The join may still be in flight: the answer waits until it is durable, as a replayed placement does.
+      return { ok: true, spot, created: false, durable: this.#journal.sync() };
+    }
+    if (!book.salesOpen) return reject('sales_closed');
+    const available =
+      request.poolId !== undefined
+        ? (book.pools.get(request.poolId)?.available ?? 0)
+        : (book.sections.get(request.sectionId as string)?.counts.available ?? 0);
+    if (available >= request.quantity) return reject('not_sold_out');
+    if (book.waitlist.size >= WAITLIST_ENTRIES_PER_EVENT_MAX) return reject('waitlist_full');
+    const entry: WaitlistEntry = {
+      id: command.entryId,
+      eventId,
+      userId: request.userId,
+      quantity: request.quantity,
+      ...(request.poolId !== undefined ? { poolId: request.poolId } : { sectionId: request.sectionId }),
+      joinedAtMs: nowMs,
+      seq: book.waitlist.nextSeq(),
+    };
+    const change: LogEntry = { type: 'waitlist_joined', eventId, atMs: nowMs, entry };
+    this.#apply(change);
+    const spot = { entry, position: book.waitlist.position(entry) };
+    return { ok: true, spot, created: true, durable: this.#journal.append([change], this.#undo) };
+  }
+
+  async leaveWaitlist(eventId: string, userId: string, nowMs: number): Promise<WaitlistLeft | Rejection> {
+    const book = this.#books.get(eventId);
+    if (book === undefined) return reject('event_not_found');
+    const entry = book.waitlist.find(userId);
+    if (entry === undefined) return reject('waitlist_entry_not_found');
+    const change: LogEntry = { type: 'waitlist_left', eventId, atMs: nowMs, entry };
+    this.#apply(change);
+    return { ok: true, entry, durable: this.#journal.append([change], this.#undo) };
+  }
+
+  async waitlistSpot(eventId: string, userId: string): Promise<WaitlistSpot | undefined> {
+    const waitlist = this.#books.get(eventId)?.waitlist;
+    const entry = waitlist?.find(userId);
+    if (waitlist === undefined || entry === undefined) return undefined;
+    return { entry, position: waitlist.position(entry) };
   }
 
   async getHold(holdId: string): Promise<Hold | undefined> {
@@ -349,6 +440,11 @@ export class MemoryGate implements Gate {
     return hold;
   }
 
+  /** The offers stock returned by an ending makes, each applied: their entries, to append after the ending. */
+  #offer(eventId: string, returned: readonly HoldItem[], nowMs: number): HoldPlaced[] {
+    return makeOffers(this.#books.get(eventId) as EventBook, returned, nowMs, (entry) => this.#apply(entry));
+  }
+
   #forgetLateConfirms(nowMs: number): void {
     for (const [holdId, atMs] of this.#confirmedLate) {
       if (atMs + LATE_CONFIRM_MEMORY_MS > nowMs) return;
@@ -358,6 +454,7 @@ export class MemoryGate implements Gate {
 
   #apply(entry: LogEntry): void {
     (this.#books.get(entry.eventId) as EventBook).apply(entry);
+    if (!isHoldEntry(entry)) return;
     if (entry.type === 'hold_confirmed' && entry.retaken === true) {
       this.#confirmedLate.set(entry.hold.id, entry.atMs);
       return;
@@ -387,6 +484,7 @@ export class MemoryGate implements Gate {
 
   #undoEntry(entry: LogEntry): void {
     (this.#books.get(entry.eventId) as EventBook).undo(entry);
+    if (!isHoldEntry(entry)) return;
     if (entry.type === 'hold_placed') {
       this.#live.delete(entry.hold.id);
       return;

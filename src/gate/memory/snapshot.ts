@@ -26,6 +26,8 @@ export function restoreSnapshot(snapshot: GateSnapshot, target: RestoreTarget): 
     const book = target.book(eventId);
     if (book !== undefined) book.salesOpen = false;
   }
+  for (const entry of snapshot.waitlist ?? [])
+    target.apply({ type: 'waitlist_joined', eventId: entry.eventId, atMs: entry.joinedAtMs, entry });
   for (const record of snapshot.cancelledOrders ?? [])
     target.book(record.eventId)?.cancelledOrders.set(record.orderId, record.cancelledAtMs);
   for (const stored of snapshot.holds) {

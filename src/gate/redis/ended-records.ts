@@ -1,7 +1,7 @@
 // The gate keeps a record of every ended hold (`{ev}:ended`) so that any instance can answer for it before
 // the store has it. Once the store has an ending, its record can go: the distributed shape's projector calls
 // this after each committed batch.
-import { statusAfter } from '../../domain/log-entry.js';
+import { isHoldEntry, statusAfter } from '../../domain/log-entry.js';
 import type { LogRecord } from '../../log/log.js';
 import { eventKeys } from './keys.js';
 import type { RedisClient } from './scripts.js';
@@ -24,6 +24,7 @@ export function forgetStoredEndings(redis: RedisClient): (records: readonly LogR
   return async (records) => {
     const byEvent = new Map<string, string[]>();
     for (const { eventId, entry } of records) {
+      if (!isHoldEntry(entry)) continue;
       const { type, hold } = entry;
       if (type === 'hold_placed' || type === 'hold_extended' || type === 'order_cancelled') continue;
       const pairs = byEvent.get(eventId) ?? [];

@@ -5,6 +5,7 @@
 // Used when Redis has lost some of an event's keys and by `boxoffice reconcile`; when Redis lost the event
 // whole, it is marked lost instead (see rebuildEvent).
 import { randomBytes } from 'node:crypto';
+import { isHoldEntry } from '../../domain/log-entry.js';
 import { SEAT_BYTE_AVAILABLE, SEAT_BYTE_HELD, SEAT_BYTE_SOLD } from '../../domain/seat-bytes.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
 import type { EventSpec, Hold } from '../../domain/types.js';
@@ -19,6 +20,7 @@ import { restoreSnapshot } from '../memory/snapshot.js';
 import { EVENTS_KEY, type EventKeys, eventKeys } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
 import type { GateScripts, RedisClient } from './scripts.js';
+import { restoreWaitlist } from './waitlist-rebuild.js';
 
 /** How long a rebuild may hold its lock; other instances wait for it at most this long. */
 const REBUILD_LOCK_MS = 30_000;
@@ -125,6 +127,8 @@ async function load(
 ): Promise<void> {
   const layout = layoutOf(spec);
   const state = foldSnapshot(layout, snapshot, options.nowMs, options.idempotencyLimits);
+  const waitlist = (snapshot.waitlist ?? []).filter((entry) => entry.eventId === spec.id);
+  await restoreWaitlist(options.redis, keys, waitlist);
   await options.scripts.loadEvent(
     [
       keys.spec,
@@ -190,6 +194,7 @@ export function foldSnapshot(
     book: () => book,
     apply: (entry) => {
       book.apply(entry);
+      if (!isHoldEntry(entry)) return;
       if (entry.type === 'hold_placed') live.set(entry.hold.id, entry.hold);
       else if (entry.type !== 'order_cancelled') live.delete(entry.hold.id);
     },

@@ -10,9 +10,11 @@ import { type Rejection, reject } from '../../domain/errors.js';
 import { maxHoldSecondsOf } from '../../domain/event-spec.js';
 import { targetOf } from '../../domain/hold-request.js';
 import { eventIdOf, orderIdOf } from '../../domain/ids.js';
+import { WAITLIST_ENTRIES_PER_EVENT_MAX } from '../../domain/limits.js';
 import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { EventSpec, EventState, Hold, Order, SeatState } from '../../domain/types.js';
+import { checkWaitlistRequest, lineOf, type WaitlistSpot } from '../../domain/waitlist.js';
 import { COUNT_FIELDS } from '../../log/redis/encoding.js';
 import { decodeRows, tailStart } from '../../log/redis/unacknowledged.js';
 import type { Store } from '../../store/store.js';
@@ -23,12 +25,15 @@ import type {
   EventUpdate,
   Extended,
   Gate,
+  JoinWaitlistCommand,
   Payment,
   PlaceCommand,
   PlaceOutcome,
   Released,
   SeatMap,
   Swept,
+  WaitlistJoined,
+  WaitlistLeft,
 } from '../gate.js';
 import { IDEMPOTENCY_LIMITS, type IdempotencyLimits } from '../memory/idempotency-book.js';
 import { EventLayouts } from './event-layouts.js';
@@ -45,12 +50,14 @@ import {
   emptyAtEpochOf,
   endingOf,
   holdOf,
+  holdsOf,
   placeOutcomeOf,
   type Reply,
   rejectionOf,
   seatStatusOf,
+  waitlistEntryOf,
 } from './replies.js';
-import { cancelArgs, confirmExpiredArgs, paymentArgs, placeArgs } from './script-args.js';
+import { cancelArgs, confirmExpiredArgs, offerSeeds, paymentArgs, placeArgs } from './script-args.js';
 import { defineScripts, type GateScripts, type RedisClient, type ScriptArg } from './scripts.js';
 import { SeatMapCache } from './seat-map-cache.js';
 import { SoldOutGuard } from './sold-out-guard.js';
@@ -83,7 +90,8 @@ type ScriptName =
   | 'cancelOrder'
   | 'updateEvent'
   | 'view'
-  | 'seatMap';
+  | 'seatMap'
+  | 'waitlist';
 
 export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuilder {
   readonly #redis: RedisClient;
@@ -188,11 +196,12 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
   async releaseHold(holdId: string, nowMs: number): Promise<Released | Rejection> {
     const eventId = eventIdOf(holdId);
     if (eventId === undefined) return reject('hold_not_found');
-    const args = [this.#time(nowMs), holdId, RESTOCK_CHANNEL];
-    const reply = await this.#run('release', eventId, this.#layouts.keys(eventId), args);
+    const args = [this.#time(nowMs), holdId, ...offerSeeds(), RESTOCK_CHANNEL];
+    const reply = await this.#run('release', eventId, this.#offeringKeys(eventId), args);
     if (reply === undefined) return reject('hold_not_found');
     if (reply[0] !== 'released') return rejectionOf(reply);
-    return { ok: true, hold: { ...holdOf(reply[1]), status: 'released' }, durable: ALREADY_RESOLVED };
+    const offers = holdsOf(reply, 2);
+    return { ok: true, hold: { ...holdOf(reply[1]), status: 'released' }, offers, durable: ALREADY_RESOLVED };
   }
 
   async cancelOrder(command: CancelCommand): Promise<Cancelled | Rejection> {
@@ -201,13 +210,15 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
     if (layout === undefined) return reject('order_not_found');
     const args = cancelArgs(command, layout, this.#time(command.nowMs));
     if (args === undefined) return reject('order_not_found');
-    const keys = [...this.#layouts.keys(hold.eventId), eventKeys(hold.eventId).cancelled];
+    const k = eventKeys(hold.eventId);
+    const keys = [...this.#layouts.keys(hold.eventId), k.cancelled, k.waitlist, k.waitlistLines];
     const reply = await this.#run('cancelOrder', hold.eventId, keys, args);
     if (reply === undefined) return reject('order_not_found');
     if (reply[0] !== 'cancelled') return rejectionOf(reply);
     const orderId = orderIdOf(hold);
     const first = Number(reply[2]) === 1;
-    return { ok: true, orderId, cancelledAtMs: Number(reply[1]), first, durable: ALREADY_RESOLVED };
+    const offers = holdsOf(reply, 3);
+    return { ok: true, orderId, cancelledAtMs: Number(reply[1]), first, offers, durable: ALREADY_RESOLVED };
   }
 
   async updateEvent(update: EventUpdate): Promise<boolean> {
@@ -225,13 +236,14 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
 
   async sweepExpired(nowMs: number): Promise<Swept> {
     let expired = 0;
+    const offers: Hold[] = [];
     for (const eventId of await this.eventIds()) {
       if (!this.#sweeps.isDue(eventId, nowMs)) continue;
       for (;;) {
-        const args = [this.#time(nowMs), SWEEP_BATCH, RESTOCK_CHANNEL];
-        const [count = -1, nextExpiry = -1, redisNow = 0] = (
-          (await this.#scripts.sweep(this.#layouts.keys(eventId), args)) as number[]
-        ).map(Number);
+        const args = [this.#time(nowMs), SWEEP_BATCH, ...offerSeeds(), RESTOCK_CHANNEL];
+        const reply = (await this.#scripts.sweep(this.#offeringKeys(eventId), args)) as Reply;
+        const [count = -1, nextExpiry = -1, redisNow = 0] = reply.slice(0, 3).map(Number);
+        offers.push(...holdsOf(reply, 3));
         // -1: the event's keys are gone; the next request for it rebuilds them.
         if (count < 0) {
           this.#sweeps.forget(eventId);
@@ -244,7 +256,50 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
         break;
       }
     }
-    return { ok: true, expired, durable: ALREADY_RESOLVED };
+    return { ok: true, expired, offers, durable: ALREADY_RESOLVED };
+  }
+
+  async joinWaitlist(command: JoinWaitlistCommand): Promise<WaitlistJoined | Rejection> {
+    const { eventId, request } = command;
+    const layout = await this.#layout(eventId);
+    if (layout === undefined) return reject('event_not_found');
+    const invalid = checkWaitlistRequest(request, layout.spec);
+    if (invalid !== undefined) return invalid;
+    const line = lineOf(request);
+    const capacity =
+      request.poolId !== undefined
+        ? (layout.spec.pools.find((pool) => pool.id === request.poolId)?.capacity ?? 0)
+        : (layout.sections.get(request.sectionId as string)?.count ?? 0);
+    const args = [
+      'join',
+      request.userId,
+      this.#time(command.nowMs),
+      command.entryId,
+      eventId,
+      request.quantity,
+      line,
+      capacity,
+      WAITLIST_ENTRIES_PER_EVENT_MAX,
+    ];
+    const reply = await this.#run('waitlist', eventId, this.#waitlistKeys(eventId), args);
+    if (reply === undefined) return reject('event_not_found');
+    if (reply[0] !== 'joined') return rejectionOf(reply);
+    const spot = { entry: waitlistEntryOf(reply[1]), position: Number(reply[2]) };
+    return { ok: true, spot, created: Number(reply[3]) === 1, durable: ALREADY_RESOLVED };
+  }
+
+  async leaveWaitlist(eventId: string, userId: string, nowMs: number): Promise<WaitlistLeft | Rejection> {
+    const args = ['leave', userId, this.#time(nowMs)];
+    const reply = await this.#run('waitlist', eventId, this.#waitlistKeys(eventId), args);
+    if (reply === undefined) return reject('event_not_found');
+    if (reply[0] !== 'left') return rejectionOf(reply);
+    return { ok: true, entry: waitlistEntryOf(reply[1]), durable: ALREADY_RESOLVED };
+  }
+
+  async waitlistSpot(eventId: string, userId: string): Promise<WaitlistSpot | undefined> {
+    const reply = await this.#run('waitlist', eventId, this.#waitlistKeys(eventId), ['spot', userId]);
+    if (reply?.[0] !== 'spot') return undefined;
+    return { entry: waitlistEntryOf(reply[1]), position: Number(reply[2]) };
   }
 
   async getHold(holdId: string): Promise<Hold | undefined> {
@@ -345,6 +400,17 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
 
   async #layout(eventId: string) {
     return this.#layouts.load(eventId, (id) => this.#missing.rebuildMissing(id));
+  }
+
+  /** The event's keys and its waitlist's: what the scripts that may make offers take (lua/offers.lua). */
+  #offeringKeys(eventId: string): readonly string[] {
+    const k = eventKeys(eventId);
+    return [...this.#layouts.keys(eventId), k.waitlist, k.waitlistLines];
+  }
+
+  #waitlistKeys(eventId: string): readonly string[] {
+    const k = eventKeys(eventId);
+    return [...this.#layouts.keys(eventId), k.waitlist, k.waitlistLines, k.waitlistSeq];
   }
 
   #time(nowMs: number): number {

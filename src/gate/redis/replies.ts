@@ -4,6 +4,7 @@ import { orderIdOf } from '../../domain/ids.js';
 import { orderOf } from '../../domain/order.js';
 import { SEAT_BYTE_HELD, SEAT_BYTE_SOLD } from '../../domain/seat-bytes.js';
 import type { Hold, Order, SeatStatus } from '../../domain/types.js';
+import type { WaitlistEntry } from '../../domain/waitlist.js';
 import type { Confirmed, Payment, PlaceCommand, PlaceOutcome } from '../gate.js';
 import { normaliseHold, withPaymentOf } from './log-stream.js';
 
@@ -29,6 +30,10 @@ const SCRIPT_CODES: Readonly<Record<string, ErrorCode>> = {
   hold_confirmed: 'hold_confirmed',
   hold_extension_limit: 'hold_extension_limit',
   amount_mismatch: 'amount_mismatch',
+  not_sold_out: 'not_sold_out',
+  already_waitlisted: 'already_waitlisted',
+  waitlist_full: 'waitlist_full',
+  waitlist_entry_not_found: 'waitlist_entry_not_found',
 };
 
 /** place.lua's reply, refusals included (the caller may cache a sold-out one, see SoldOutGuard). */
@@ -60,6 +65,17 @@ export function emptyAtEpochOf(reply: Reply): number | undefined {
 
 export function holdOf(json: string | number | null | undefined): Hold {
   return normaliseHold(JSON.parse(String(json)));
+}
+
+/** The offer holds a script appended to its reply from index `from` on (lua/offers.lua). */
+export function holdsOf(reply: Reply, from: number): Hold[] {
+  const holds: Hold[] = [];
+  for (let i = from; i < reply.length; i++) holds.push(holdOf(reply[i] as string));
+  return holds;
+}
+
+export function waitlistEntryOf(json: unknown): WaitlistEntry {
+  return JSON.parse(String(json)) as WaitlistEntry;
 }
 
 export function confirmedOf(reply: Reply | undefined, payment: Payment): Confirmed | Rejection {

@@ -122,6 +122,12 @@ export function cancelArgs(
     offsets.join(','),
     orderIdOf(hold),
     command.confirmedAtMs,
+    ...offerSeeds(),
     RESTOCK_CHANNEL,
   ];
+}
+
+/** The two random seeds of the ids of the offers a script may make (lua/offers.lua). */
+export function offerSeeds(): [string, string] {
+  return [newOrderToken(), newOrderToken()];
 }

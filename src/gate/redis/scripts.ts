@@ -21,6 +21,7 @@ const FILES = {
   loadEvent: 'load-event.lua',
   view: 'view.lua',
   seatMap: 'seat-map.lua',
+  waitlist: 'waitlist.lua',
 } as const;
 
 /**
@@ -30,6 +31,9 @@ const FILES = {
 const WRAPPED = {
   placeBatch: { wraps: 'place.lua', as: 'place_one', file: 'place-batch.lua' },
 } as const;
+
+/** Scripts that return stock to sale include lua/offers.lua after the prelude: they offer it to the waitlist. */
+const OFFERING: ReadonlySet<string> = new Set(['release', 'sweep', 'cancelOrder']);
 
 export type ScriptName = keyof typeof FILES | keyof typeof WRAPPED;
 export type GateScripts = Record<
@@ -44,9 +48,12 @@ let sources: Record<ScriptName, string> | undefined;
 function scriptSources(): Record<ScriptName, string> {
   if (sources !== undefined) return sources;
   const common = `${luaConstantsHeader()}${readFileSync(new URL('common.lua', directory), 'utf8')}`;
+  const offers = readFileSync(new URL('offers.lua', directory), 'utf8');
   const loaded = {} as Record<ScriptName, string>;
-  for (const [name, file] of Object.entries(FILES) as [ScriptName, string][])
-    loaded[name] = `${common}\n${readFileSync(new URL(file, directory), 'utf8')}`;
+  for (const [name, file] of Object.entries(FILES) as [ScriptName, string][]) {
+    const prelude = OFFERING.has(name) ? `${common}\n${offers}` : common;
+    loaded[name] = `${prelude}\n${readFileSync(new URL(file, directory), 'utf8')}`;
+  }
   for (const [name, { wraps, as, file }] of Object.entries(WRAPPED) as [
     ScriptName,
     (typeof WRAPPED)['placeBatch'],

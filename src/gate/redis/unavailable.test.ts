@@ -21,6 +21,9 @@ function failingGate(error: unknown): Gate {
     seatStates: fail,
     seatMap: fail,
     eventIds: fail,
+    joinWaitlist: fail,
+    leaveWaitlist: fail,
+    waitlistSpot: fail,
   };
 }
 

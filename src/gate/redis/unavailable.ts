@@ -65,5 +65,8 @@ export function withUnavailableErrors(gate: Gate): Gate {
     seatStates: guard(gate.seatStates),
     seatMap: guard(gate.seatMap),
     eventIds: guard(gate.eventIds),
+    joinWaitlist: guard(gate.joinWaitlist),
+    leaveWaitlist: guard(gate.leaveWaitlist),
+    waitlistSpot: guard(gate.waitlistSpot),
   };
 }

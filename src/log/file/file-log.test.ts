@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LogEntry } from '../../domain/log-entry.js';
+import { type LogEntry, subjectIdOf } from '../../domain/log-entry.js';
 import { PROJECTION_GROUP } from '../log.js';
 import { FileLog, type FileLogOptions } from './file-log.js';
 import { FRAME_HEADER_BYTES } from './frames.js';
@@ -44,11 +44,11 @@ async function readAll(log: FileLog, group: string): Promise<string[]> {
   for (;;) {
     const records = await consumer.readNew(100);
     if (records.length === 0) return ids;
-    ids.push(...records.map((r) => r.entry.hold.id));
+    ids.push(...records.map((r) => subjectIdOf(r.entry)));
   }
 }
 
-const ids = (entries: readonly LogEntry[]) => entries.map((e) => e.hold.id);
+const ids = (entries: readonly LogEntry[]) => entries.map((e) => subjectIdOf(e));
 
 describe('CRC32C', () => {
   it('matches the standard check value', () => {
@@ -146,7 +146,7 @@ describe('FileLog', () => {
     await log.close();
     const reopened = FileLog.open(dir, SMALL);
     const next = await reopened.consumer(PROJECTION_GROUP, 'm').readNew(100);
-    expect(next.map((r) => r.entry.hold.id)).toEqual(
+    expect(next.map((r) => subjectIdOf(r.entry))).toEqual(
       Array.from({ length: 15 }, (_, i) => `h.e${(45 + i) % 3}.${45 + i}`),
     );
     await reopened.close();

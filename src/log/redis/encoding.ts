@@ -94,6 +94,15 @@ export interface EventKeys {
   readonly idempotencyByBuyer: string;
   /** Hash: order id → when it was cancelled (epoch ms); a cancelled order is never cancelled again. */
   readonly cancelled: string;
+  /** Hash: buyer → waitlist entry JSON (domain/waitlist.ts); at most one entry per buyer. */
+  readonly waitlist: string;
+  /**
+   * Sorted set, all scores 0: `<line>\n<seq, 12 digits>\n<buyer>` per entry, so that a line (`p:<pool>` or
+   * `s:<section>`) is a lexical range in order of joining (lua/waitlist.lua, lua/offers.lua).
+   */
+  readonly waitlistLines: string;
+  /** String: the last waitlist seq given (INCR). */
+  readonly waitlistSeq: string;
 }
 
 export function eventKeys(eventId: string): EventKeys {
@@ -114,6 +123,9 @@ export function eventKeys(eventId: string): EventKeys {
     idempotencyAge: `${tag}:idem-age`,
     idempotencyByBuyer: `${tag}:idem-buyers`,
     cancelled: `${tag}:cancelled`,
+    waitlist: `${tag}:waitlist`,
+    waitlistLines: `${tag}:waitlist-lines`,
+    waitlistSeq: `${tag}:waitlist-seq`,
   };
 }
 

@@ -4,10 +4,13 @@
 import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { Hold, Order } from '../../domain/types.js';
+import type { WaitlistEntry } from '../../domain/waitlist.js';
 import { ENTRY_FIELD } from './encoding.js';
 
 interface StreamedEntry {
   readonly type: LogEntry['type'];
+  /** waitlist_joined and waitlist_left only (lua/waitlist.lua). */
+  readonly entry?: WaitlistEntry;
   readonly eventId: string;
   readonly atMs: number;
   readonly hold: Hold;
@@ -21,11 +24,22 @@ interface StreamedEntry {
   readonly late?: boolean;
   readonly retaken?: boolean;
   readonly previousExpiresAtMs?: number;
+  /** hold_placed of a waitlist offer only. */
+  readonly offer?: WaitlistEntry;
 }
 
 /** Decodes the JSON of one stream entry into a LogEntry; throws on anything that is not one. */
 export function decodeEntry(json: string): LogEntry {
   const raw = JSON.parse(json) as StreamedEntry;
+  if (
+    typeof raw === 'object' &&
+    raw !== null &&
+    (raw.type === 'waitlist_joined' || raw.type === 'waitlist_left') &&
+    typeof raw.entry?.id === 'string'
+  ) {
+    const change = { type: raw.type, eventId: raw.eventId, atMs: raw.atMs, entry: raw.entry };
+    return typeof raw.epoch === 'number' ? { ...change, epoch: raw.epoch } : change;
+  }
   if (typeof raw !== 'object' || raw === null || typeof raw.hold?.id !== 'string')
     throw new Error('Not a log entry.');
   const hold = normaliseHold(raw.hold);
@@ -36,6 +50,7 @@ export function decodeEntry(json: string): LogEntry {
   switch (raw.type) {
     case 'hold_placed': {
       const entry: LogEntry = { type: 'hold_placed', ...base };
+      if (raw.offer !== undefined) return { ...entry, offer: raw.offer };
       if (raw.idempotencyKey !== undefined)
         return { ...entry, idempotencyKey: raw.idempotencyKey, fingerprint: raw.fingerprint };
       return entry;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEntry } from '../../domain/log-entry.js';
+import { type LogEntry, subjectIdOf } from '../../domain/log-entry.js';
 import { testEntry } from '../../log/file/test-entries.js';
 import { PROJECTION_GROUP } from '../../log/log.js';
 import { MemoryLog } from '../../log/memory/memory-log.js';
@@ -20,7 +20,7 @@ function gatedStore() {
     release: () => open(),
     async appendEntries(entries: readonly LogEntry[]) {
       await gate;
-      applied.push(...entries.map((e) => e.hold.id));
+      applied.push(...entries.map((e) => subjectIdOf(e)));
       return {};
     },
   };

@@ -1,9 +1,13 @@
--- Releases a live hold: its stock returns to sale and hold_released is appended, in one step.
--- ARGV: 1 now, 2 hold id, 3 restock channel. Returns {'missing'} | {'reject', code} | {'released', hold json}.
+-- Releases a live hold: its stock returns to sale and hold_released is appended, in one step, and what came
+-- back is offered to the waitlist (offers.lua). KEYS[9], KEYS[10]: the waitlist's hash and lines.
+-- ARGV: 1 now, 2 hold id, 3 offer hold id seed, 4 offer order token seed, 5 restock channel.
+-- Returns {'missing'} | {'reject', code} | {'released', hold json, offer hold json...}.
 if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
 local now = now_ms(ARGV[1])
 local hold_id = ARGV[2]
 local hold_json, _, refusal = live_hold(hold_id, now)
 if refusal then return refusal end
 end_hold(hold_id, hold_json, 'hold_released', now)
-return { 'released', hold_json }
+offer_returned(cjson.decode(hold_json), now, { waitlist = KEYS[9], line = KEYS[10] },
+  { hold = ARGV[3], order = ARGV[4] })
+return { 'released', hold_json, unpack(offers_made) }

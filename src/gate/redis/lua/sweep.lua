@@ -1,7 +1,10 @@
 -- Expires the due holds of one event: pops them from the expiry set and ends each, in one step, so that
 -- every instance may sweep at once and a hold still expires exactly once.
--- ARGV: 1 now, 2 most holds per call, 3 restock channel.
--- Returns {-1} when the event is missing, else {expired, earliest remaining expiry (-1: none), now}.
+-- What an expiry returns is offered to the waitlist (offers.lua), so a lapsed offer passes to the next in
+-- line here. KEYS[9], KEYS[10]: the waitlist's hash and lines.
+-- ARGV: 1 now, 2 most holds per call, 3 offer hold id seed, 4 offer order token seed, 5 restock channel.
+-- Returns {-1} when the event is missing, else {expired, earliest remaining expiry (-1: none), now,
+-- offer hold json...}.
 if redis.call('EXISTS', KEYS[1]) == 0 then return { -1 } end
 local now = now_ms(ARGV[1])
 local due = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
@@ -11,6 +14,8 @@ for _, hold_id in ipairs(due) do
   if hold_json then
     end_hold(hold_id, hold_json, 'hold_expired', now)
     expired = expired + 1
+    offer_returned(cjson.decode(hold_json), now, { waitlist = KEYS[9], line = KEYS[10] },
+      { hold = ARGV[3], order = ARGV[4] })
   else
     redis.call('ZREM', KEYS[5], hold_id)
   end
@@ -18,4 +23,4 @@ end
 local first = redis.call('ZRANGE', KEYS[5], 0, 0, 'WITHSCORES')
 local next_expiry = -1
 if first[2] then next_expiry = tonumber(first[2]) end
-return { expired, next_expiry, now }
+return { expired, next_expiry, now, unpack(offers_made) }
