@@ -6,6 +6,9 @@ import { RedisLog } from './log/redis/redis-log.js';
 import type { ProjectorMetrics } from './metrics/projector-metrics.js';
 import type { ProjectorLogger } from './projector/outage-log.js';
 import { Projector, type ProjectorOptions } from './projector/projector.js';
+import type { SqlDriver } from './store/sql-driver.js';
+import type { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { type DispatcherSettings, openWebhooks, webhookDispatcher } from './webhooks/webhooks.js';
 
 export interface DistributedProjectorOptions
   extends Omit<ProjectorOptions, 'log' | 'projected' | 'metrics' | 'logger'> {
@@ -16,11 +19,23 @@ export interface DistributedProjectorOptions
   readonly trimMarginMs?: number;
   /** How often the registry of events is read again. */
   readonly eventsRefreshMs?: number;
+  /** The log to read (distributedLog); one of its own when absent. */
+  readonly log?: RedisLog;
 }
 
 export function distributedProjector(options: DistributedProjectorOptions): Projector {
-  const { redis, trimMarginMs, eventsRefreshMs, ...rest } = options;
-  const log = new RedisLog({
+  const { redis, trimMarginMs, eventsRefreshMs, log: shared, ...rest } = options;
+  const log = shared ?? distributedLog(options);
+  return new Projector({ ...rest, log, projected: forgetStoredEndings(redis) });
+}
+
+/**
+ * The log as a process of the distributed shape reads it. The projector and webhook delivery of one process
+ * share it, so that streams either of them acknowledged in are trimmed (below the slowest group).
+ */
+export function distributedLog(options: DistributedProjectorOptions): RedisLog {
+  const { redis, trimMarginMs, eventsRefreshMs } = options;
+  return new RedisLog({
     redis,
     trimMarginMs,
     eventsRefreshMs,
@@ -33,5 +48,16 @@ export function distributedProjector(options: DistributedProjectorOptions): Proj
       );
     },
   });
-  return new Projector({ ...rest, log, projected: forgetStoredEndings(redis) });
+}
+
+/**
+ * Webhook delivery in a process that projects (the worker, or the API with --projector), over the same log;
+ * none without BOXOFFICE_WEBHOOKS_KEY, which every process of the shape must share (docs/webhooks.md).
+ */
+export function distributedWebhooks(
+  settings: { driver: SqlDriver; key: string; allowPrivate: boolean },
+  dispatch: DispatcherSettings,
+): WebhookDispatcher | undefined {
+  if (settings.key === '') return undefined;
+  return webhookDispatcher(openWebhooks(settings), dispatch);
 }

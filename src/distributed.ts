@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { AccessSettings } from './auth/access.js';
 import { redisRevocations } from './auth/revocations.js';
-import { distributedProjector } from './distributed-projector.js';
+import { distributedLog, distributedProjector, distributedWebhooks } from './distributed-projector.js';
 import type { EventDefaults } from './domain/event-spec.js';
 import { connectRedis, connectSubscriber, type RedisTarget } from './gate/redis/connect.js';
 import {
@@ -37,6 +37,8 @@ import { Sweeper } from './service/sweeper.js';
 import { migrate } from './store/migrate.js';
 import { PostgresDriver } from './store/postgres/postgres-driver.js';
 import { SqlStore } from './store/sql-store.js';
+import type { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { openWebhooks } from './webhooks/webhooks.js';
 
 export interface DistributedOptions {
   readonly redis: RedisTarget;
@@ -69,6 +71,9 @@ export interface DistributedOptions {
   /** Signs queue passes; unset: generated once and kept in Redis, shared by every instance (docs/queue.md). */
   readonly queueSecret?: string;
   readonly queue?: QueueOptions;
+  /** Seals webhook signing secrets; without it this process neither serves /v1/webhooks nor delivers. */
+  readonly webhooksKey?: string;
+  readonly webhooksAllowPrivate?: boolean;
 }
 
 export interface Distributed {
@@ -81,6 +86,8 @@ export interface Distributed {
   readonly projector?: Projector;
   readonly metrics: Metrics;
   readonly queue: QueueService;
+  /** Webhook delivery beside the in-process projector (with a webhooks key only). */
+  readonly webhooks?: WebhookDispatcher;
   /** Starts the sweeper, the queue's admission steps and the in-process projector. */
   start(): void;
   close(): Promise<void>;
@@ -138,9 +145,15 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     options: options.queue,
     onError: (error) => logger?.warn({ err: error }, 'queue admission step failed'),
   });
+  const webhookSettings = {
+    driver,
+    key: options.webhooksKey ?? '',
+    allowPrivate: options.webhooksAllowPrivate ?? false,
+  };
   const app = await buildApp({
     reservations,
     queue,
+    webhooks: webhookSettings.key === '' ? undefined : openWebhooks(webhookSettings),
     gate: timedGate,
     store,
     metrics,
@@ -163,17 +176,21 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, logger);
   const projectorMetrics = options.projector ? createProjectorMetrics(metrics.registry) : undefined;
-  const projector = options.projector
-    ? distributedProjector({
-        redis,
-        store,
-        consumer: `${hostname()}-${process.pid}-api`,
-        claimIdleMs: options.claimIdleMs,
-        metrics: projectorMetrics,
-        logger,
-      })
-    : undefined;
+  const consumer = `${hostname()}-${process.pid}-api`;
+  const projectorSettings = {
+    redis,
+    store,
+    consumer,
+    claimIdleMs: options.claimIdleMs,
+    metrics: projectorMetrics,
+    logger,
+  };
+  const log = options.projector ? distributedLog(projectorSettings) : undefined;
+  const projector = log && distributedProjector({ ...projectorSettings, log });
   if (projector !== undefined) projectorMetrics?.watchBacklog(() => projector.unprojected());
+  const webhooks =
+    log &&
+    distributedWebhooks(webhookSettings, { log, member: consumer, registry: metrics.registry, logger });
   return {
     app,
     gate,
@@ -184,16 +201,19 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     projector,
     metrics,
     queue,
+    webhooks,
     start() {
       sweeper.start();
       if (options.queue?.manualSteps !== true) queue.start();
       void projector?.start();
+      webhooks?.start();
     },
     async close() {
       sweeper.stop();
       queue.stop();
       await app.close();
       feed.close();
+      await webhooks?.stop();
       await projector?.stop();
       subscriber?.disconnect();
       redis.disconnect();

@@ -34,6 +34,8 @@ import { Sweeper } from './service/sweeper.js';
 import { explainStartFault, openCheckedStore } from './store/integrity/open-checked-store.js';
 import type { SqlDriver } from './store/sql-driver.js';
 import type { SqlStore } from './store/sql-store.js';
+import type { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { openWebhooks, webhookDispatcher } from './webhooks/webhooks.js';
 
 export interface EmbeddedOptions {
   /** PGlite data directory; undefined keeps the store in memory (tests only: nothing survives). */
@@ -63,6 +65,10 @@ export interface EmbeddedOptions {
   /** Signs queue passes; unset: generated once and kept in the data dir (docs/queue.md). */
   readonly queueSecret?: string;
   readonly queue?: QueueOptions;
+  /** Seals webhook signing secrets; unset: a key generated once and kept in the data dir (docs/webhooks.md). */
+  readonly webhooksKey?: string;
+  /** Webhook endpoints may be on private and loopback addresses (tests, private networks). */
+  readonly webhooksAllowPrivate?: boolean;
 }
 
 export interface Embedded {
@@ -76,6 +82,8 @@ export interface Embedded {
   readonly sweeper: Sweeper;
   readonly metrics: Metrics;
   readonly queue: QueueService;
+  /** Delivers webhooks from the log (the `webhooks` consumer group), in this process. */
+  readonly webhooks: WebhookDispatcher;
   close(): Promise<void>;
 }
 
@@ -149,9 +157,24 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     options: options.queue,
     onError: (error) => options.logger?.warn({ err: error }, 'queue admission step failed'),
   });
+  // Webhooks are read from the log as a consumer group of their own, beside the projection.
+  const webhookDeps = openWebhooks({
+    driver: projected.driver,
+    key: options.webhooksKey ?? '',
+    dataDir: options.dataDir,
+    inMemory: options.dataDir === undefined,
+    allowPrivate: options.webhooksAllowPrivate ?? false,
+  });
+  const webhooks = webhookDispatcher(webhookDeps, {
+    log,
+    member: 'embedded',
+    registry: metrics.registry,
+    logger: options.logger,
+  });
   const app = await buildApp({
     reservations,
     queue,
+    webhooks: webhookDeps,
     gate: timedGate,
     store,
     journal,
@@ -175,6 +198,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, options.logger);
   if (options.queue?.manualSteps !== true) queue.start();
+  webhooks.start();
   return {
     app,
     gate,
@@ -186,10 +210,12 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     sweeper,
     metrics,
     queue,
+    webhooks,
     async close() {
       sweeper.stop();
       queue.stop();
       await app.close();
+      await webhooks.stop();
       // What was accepted is durable already; this only waits for a commit that is still running.
       await journal.sync().catch(() => {});
       // What the store lacks now is applied at the next start; stopping does not wait for it.

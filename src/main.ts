@@ -118,6 +118,8 @@ async function embedded(config: Config, logger: pino.Logger): Promise<Assembled>
     ...limitsOf(config),
     access: accessOf(config),
     ...queueOf(config),
+    webhooksKey: config.webhooksKey || undefined,
+    webhooksAllowPrivate: config.webhooksAllowPrivate,
   }).catch((error: unknown) => {
     // A refused store leaves the directory as it found it, lock included.
     releaseLock();
@@ -157,6 +159,8 @@ async function distributed(config: Config, logger: pino.Logger): Promise<Assembl
     ...limitsOf(config),
     access: accessOf(config),
     ...queueOf(config),
+    webhooksKey: config.webhooksKey || undefined,
+    webhooksAllowPrivate: config.webhooksAllowPrivate,
   });
   const where =
     config.redisClusterNodes.length > 0 ? { redisCluster: config.redisClusterNodes } : { redis: 'REDIS_URL' };

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type Config, loadConfig } from '../config.js';
-import { distributedProjector } from '../distributed-projector.js';
+import { distributedLog, distributedProjector, distributedWebhooks } from '../distributed-projector.js';
 import { connectRedis, redisTargetOf } from '../gate/redis/connect.js';
 import { createProjectorMetrics } from '../metrics/projector-metrics.js';
 import { migrate } from '../store/migrate.js';
@@ -50,19 +50,30 @@ export async function runWorker(args: string[]): Promise<number> {
     await store.close();
     throw error;
   }
-  const projector = distributedProjector({
+  const projectorSettings = {
     redis,
     store,
     consumer: settings.consumer,
     claimIdleMs: settings.claimIdleMs,
     metrics,
     logger,
-  });
+  };
+  const log = distributedLog(projectorSettings);
+  const projector = distributedProjector({ ...projectorSettings, log });
   metrics.watchBacklog(() => projector.unprojected());
+  const webhooks = distributedWebhooks(
+    { driver: store.driver, key: settings.webhooksKey, allowPrivate: settings.webhooksAllowPrivate },
+    { log, member: settings.consumer, registry, logger },
+  );
   const running = projector.start();
-  logger.info({ metrics: metricsUrlOf(server) }, 'projector worker started');
+  webhooks?.start();
+  logger.info(
+    { metrics: metricsUrlOf(server), webhooks: webhooks !== undefined },
+    'projector worker started',
+  );
   await untilSignal();
   logger.info('stopping: finishing the batch in hand');
+  await webhooks?.stop();
   await projector.stop();
   await running;
   await new Promise<void>((resolve) => server.close(() => resolve()));

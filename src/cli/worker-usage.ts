@@ -13,11 +13,14 @@ export const WORKER_SETTINGS = [
   'consumer',
   'claimIdleMs',
   'logLevel',
+  'webhooksKey',
+  'webhooksAllowPrivate',
 ] as const satisfies readonly SettingName[];
 
 export const WORKER_USAGE = `Usage: boxoffice worker [flags]
 
-Projects the event logs of Redis into PostgreSQL (distributed shape). Flags win over the environment:
+Projects the event logs of Redis into PostgreSQL, and delivers webhooks when BOXOFFICE_WEBHOOKS_KEY is set
+(distributed shape). Flags win over the environment:
 ${settingsUsage(WORKER_SETTINGS)}`;
 
 /** The worker's flags by name (`redis-url`, …); throws on an unknown or malformed flag. */

@@ -30,6 +30,8 @@ export class Receiver {
   readonly unverified: IncomingHttpHeaders[] = [];
   /** What to answer the n-th request (0-based); 204 when it returns undefined. */
   answer: (request: number, id: string) => Answer | undefined = () => undefined;
+  /** How long each answer waits (a slow receiver keeps deliveries in flight). */
+  delayMs = 0;
   readonly #server: Server;
 
   private constructor(server: Server) {
@@ -64,7 +66,10 @@ export class Receiver {
             verifiedWith,
             status: answer.status,
           });
-          response.writeHead(answer.status, answer.headers).end(answer.body);
+          setTimeout(
+            () => response.writeHead(answer.status, answer.headers).end(answer.body),
+            receiver.delayMs,
+          );
         });
       }),
     );

@@ -4,13 +4,14 @@
 // has the marker, or any files at all, but no PG_VERSION is refused untouched.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GENERATED_KEY_FILE as WEBHOOKS_KEY_FILE } from '../../webhooks/secret-box.js';
 import { StoreDamagedError, whatToDo } from '../integrity/store-damaged.js';
 
 export const STORE_MARKER_FILE = 'boxoffice-store.json';
 /** Bumped when the layout of a data directory changes in a way an older boxoffice must not open. */
 const STORE_FORMAT = 1;
 /** Files boxoffice itself puts in the directory; they alone do not make it a store. */
-const OWN_FILES = new Set(['boxoffice.lock', STORE_MARKER_FILE, 'queue-secret']);
+const OWN_FILES = new Set(['boxoffice.lock', STORE_MARKER_FILE, 'queue-secret', WEBHOOKS_KEY_FILE]);
 
 interface StoreMarker {
   readonly format: number;

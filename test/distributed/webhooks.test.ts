@@ -1,0 +1,72 @@
+// Webhooks in the distributed shape: real API and worker processes over a private Redis and a throwaway
+// PostgreSQL database, sharing one BOXOFFICE_WEBHOOKS_KEY. The API registers the endpoint; the worker reads
+// the log's `webhooks` group and delivers, each request verified with the reference `standardwebhooks`.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventBody, uniqueEventId } from '../support/embedded.js';
+import { postgresAvailable } from '../support/postgres.js';
+import { admin, type DeployedSale, useDeployment } from '../support/processes.js';
+import { redisAvailable } from '../support/redis-server.js';
+import { Receiver } from '../webhooks/receiver.js';
+
+const available = redisAvailable() && (await postgresAvailable());
+const WEBHOOKS = {
+  BOXOFFICE_WEBHOOKS_KEY: Buffer.alloc(32, 7).toString('base64'),
+  BOXOFFICE_WEBHOOKS_ALLOW_PRIVATE: 'true',
+};
+const DELIVERED_TIMEOUT_MS = 30_000;
+
+describe.skipIf(!available)('webhooks delivered by the distributed worker', () => {
+  let sale: DeployedSale;
+  let receiver: Receiver;
+  useDeployment({ apis: 1, workers: ['w1'], apiEnv: WEBHOOKS, workerEnv: WEBHOOKS }, (s) => {
+    sale = s;
+  });
+  beforeAll(async () => {
+    receiver = await Receiver.start();
+  });
+  afterAll(async () => {
+    await receiver.close();
+  });
+
+  it('sends each confirmation and release once, signed, in log order', async () => {
+    const [client] = sale.deployment.clients;
+    if (client === undefined) throw new Error('no API process');
+    const endpoint = await client.send(
+      'POST',
+      '/v1/webhooks',
+      { url: receiver.url, events: ['order.confirmed', 'hold.released'] },
+      admin,
+    );
+    expect(endpoint.status).toBe(201);
+    receiver.secrets = [endpoint.body.secret];
+    const eventId = uniqueEventId('hooks');
+    const created = await client.send(
+      'POST',
+      '/v1/events',
+      eventBody(eventId, { maxPerUser: 10, pools: [{ id: 'ga', capacity: 100, price: 1000 }] }),
+      admin,
+    );
+    expect(created.status).toBe(201);
+    const expected: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const hold = await client.send('POST', `/v1/events/${eventId}/holds`, {
+        userId: `b${i}`,
+        quantity: 1,
+        poolId: 'ga',
+      });
+      expect(hold.status).toBe(201);
+      if (i % 3 === 2) {
+        expect((await client.send('DELETE', `/v1/holds/${hold.body.id}`)).status).toBe(200);
+        expected.push(`hold.released ${hold.body.id}`);
+      } else {
+        expect((await client.send('POST', `/v1/holds/${hold.body.id}/confirm`)).status).toBe(201);
+        expected.push(`order.confirmed ${hold.body.id}`);
+      }
+    }
+    const deadline = Date.now() + DELIVERED_TIMEOUT_MS;
+    while (receiver.accepted.length < expected.length && Date.now() < deadline) await sleep(100);
+    expect(receiver.unverified).toEqual([]);
+    expect(receiver.accepted.map((r) => `${r.payload.type} ${r.payload.data.holdId}`)).toEqual(expected);
+  });
+});
