@@ -35,6 +35,7 @@ import { explainStartFault, openCheckedStore } from './store/integrity/open-chec
 import type { SqlDriver } from './store/sql-driver.js';
 import type { SqlStore } from './store/sql-store.js';
 import type { WebhookDispatcher } from './webhooks/dispatcher.js';
+import type { WebhookRouteDeps } from './webhooks/webhook-routes.js';
 import { openWebhooks, webhookDispatcher } from './webhooks/webhooks.js';
 
 export interface EmbeddedOptions {
@@ -69,6 +70,11 @@ export interface EmbeddedOptions {
   readonly webhooksKey?: string;
   /** Webhook endpoints may be on private and loopback addresses (tests, private networks). */
   readonly webhooksAllowPrivate?: boolean;
+  /**
+   * Tests: the routes' dependencies to use instead (a DNS stub, a fixed key), and whether this process
+   * delivers; a test that runs its own dispatcher over a log of its own turns delivery off.
+   */
+  readonly webhooksForTests?: { readonly deps: WebhookRouteDeps; readonly deliver: boolean };
 }
 
 export interface Embedded {
@@ -158,13 +164,15 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     onError: (error) => options.logger?.warn({ err: error }, 'queue admission step failed'),
   });
   // Webhooks are read from the log as a consumer group of their own, beside the projection.
-  const webhookDeps = openWebhooks({
-    driver: projected.driver,
-    key: options.webhooksKey ?? '',
-    dataDir: options.dataDir,
-    inMemory: options.dataDir === undefined,
-    allowPrivate: options.webhooksAllowPrivate ?? false,
-  });
+  const webhookDeps =
+    options.webhooksForTests?.deps ??
+    openWebhooks({
+      driver: projected.driver,
+      key: options.webhooksKey ?? '',
+      dataDir: options.dataDir,
+      inMemory: options.dataDir === undefined,
+      allowPrivate: options.webhooksAllowPrivate ?? false,
+    });
   const webhooks = webhookDispatcher(webhookDeps, {
     log,
     member: 'embedded',
@@ -198,7 +206,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, options.logger);
   if (options.queue?.manualSteps !== true) queue.start();
-  webhooks.start();
+  if (options.webhooksForTests?.deliver !== false) webhooks.start();
   return {
     app,
     gate,

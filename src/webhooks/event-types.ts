@@ -9,6 +9,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'hold.released',
   'order.confirmed',
   'order.cancelled',
+  'waitlist.offered',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -30,7 +31,7 @@ export interface WebhookMessage {
   readonly payload: { type: WebhookEventType; timestamp: string; data: Record<string, unknown> };
 }
 
-/** The message of an entry, or undefined for entries no webhook announces (placements, extensions). */
+/** The message of an entry, or undefined for entries no webhook announces (own placements, extensions). */
 export function messageOf(entry: LogEntry): WebhookMessage | undefined {
   // Waitlist joins and leaves announce nothing; an offer is a placement (`hold_placed` with `offer`).
   if (!isHoldEntry(entry)) return undefined;
@@ -44,6 +45,16 @@ export function messageOf(entry: LogEntry): WebhookMessage | undefined {
     payload: { type, timestamp: at, data },
   });
   switch (entry.type) {
+    case 'hold_placed':
+      // A buyer's own placement is not announced; an offer is made by the gate, so the platform learns it here.
+      if (entry.offer === undefined) return undefined;
+      return make('waitlist.offered', hold.id, {
+        ...base,
+        waitlistEntryId: entry.offer.id,
+        quantity: itemCount(hold),
+        total: hold.total,
+        expiresAt: new Date(hold.expiresAtMs).toISOString(),
+      });
     case 'hold_expired':
       return make('hold.expired', hold.id, {
         ...base,

@@ -12,6 +12,7 @@ import type { QueueOptions } from '../../src/queue/assemble-queue.js';
 import type { CallerIdentity, RateLimitSettings } from '../../src/ratelimit/rate-limits.js';
 import { PgliteDriver } from '../../src/store/pglite/pglite-driver.js';
 import type { SqlDriver } from '../../src/store/sql-driver.js';
+import type { WebhookRouteDeps } from '../../src/webhooks/webhook-routes.js';
 import { cleanupAtExit } from './exit-cleanup.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -58,15 +59,20 @@ export interface StartOptions {
   /** The waiting room's test knobs (seeded draw, manual admission steps). */
   readonly queue?: QueueOptions;
   readonly queueSecret?: string;
+  /** Webhook endpoints on 127.0.0.1 (a receiver in the test). */
+  readonly webhooksAllowPrivate?: boolean;
+  /** Lets the routes' dependencies be chosen once the store's driver is known; the server then delivers nothing. */
+  readonly webhooksForTests?: (driver: SqlDriver) => WebhookRouteDeps;
 }
 
 export async function startEmbedded(options: StartOptions = {}): Promise<TestEmbedded> {
   const fresh = options.dataDir === undefined ? freshDataDir() : undefined;
   const dataDir = options.dataDir ?? (fresh?.dataDir as string);
   const real = await PgliteDriver.open(dataDir);
+  const driver = options.wrapDriver ? options.wrapDriver(real) : real;
   const embedded = await assembleEmbedded({
     dataDir,
-    driver: options.wrapDriver ? options.wrapDriver(real) : real,
+    driver,
     adminToken: ADMIN_TOKEN,
     defaults: { holdTtlSeconds: 300, maxPerUser: 10 },
     sweepIntervalMs: options.sweepIntervalMs ?? 1000,
@@ -80,6 +86,8 @@ export async function startEmbedded(options: StartOptions = {}): Promise<TestEmb
     logMaxBytes: options.logMaxBytes,
     queue: options.queue,
     queueSecret: options.queueSecret,
+    webhooksAllowPrivate: options.webhooksAllowPrivate,
+    webhooksForTests: options.webhooksForTests && { deps: options.webhooksForTests(driver), deliver: false },
   });
   return {
     ...embedded,

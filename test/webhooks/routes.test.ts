@@ -5,7 +5,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { MemoryLog } from '../../src/log/memory/memory-log.js';
 import type { SqlDriver } from '../../src/store/sql-driver.js';
 import { WebhookDispatcher } from '../../src/webhooks/dispatcher.js';
-import { registerWebhookRoutes } from '../../src/webhooks/webhook-routes.js';
 import { WebhookStore } from '../../src/webhooks/webhook-store.js';
 import {
   ADMIN_TOKEN,
@@ -34,16 +33,18 @@ beforeAll(async () => {
       driver = real;
       return real;
     },
-  });
-  store = new WebhookStore(driver);
-  registerWebhookRoutes(embedded.app, {
-    store,
-    secrets: TEST_BOX,
-    guard: {
-      get allowPrivate() {
-        return allowPrivate;
-      },
-      resolve: async (host) => (host === 'public.example' ? ['93.184.215.14'] : ['10.1.2.3']),
+    webhooksForTests: (real) => {
+      store = new WebhookStore(real);
+      return {
+        store,
+        secrets: TEST_BOX,
+        guard: {
+          get allowPrivate() {
+            return allowPrivate;
+          },
+          resolve: async (host) => (host === 'public.example' ? ['93.184.215.14'] : ['10.1.2.3']),
+        },
+      };
     },
   });
   // The journal's durable batches are the log here: what the embedded shape's log adapter will append.

@@ -1,0 +1,68 @@
+// Webhooks of the embedded server as it runs them: its dispatcher reads the log file's `webhooks` group in
+// the same process. A waitlist offer (made by the gate when a release returns stock) reaches the receiver as
+// `waitlist.offered`, after the release that made it, each request verified with `standardwebhooks`.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { admin, eventBody, startEmbedded, type TestEmbedded, uniqueEventId } from '../support/embedded.js';
+import { Receiver } from './receiver.js';
+
+const DELIVERED_TIMEOUT_MS = 20_000;
+
+describe('webhooks of the embedded server', () => {
+  let bo: TestEmbedded;
+  let receiver: Receiver;
+  beforeAll(async () => {
+    bo = await startEmbedded({ webhooksAllowPrivate: true });
+    receiver = await Receiver.start();
+  });
+  afterAll(async () => {
+    await bo.dispose();
+    await receiver.close();
+  });
+
+  it('announces a release and the waitlist offer it made, in that order', async () => {
+    const endpoint = await bo.app.inject({
+      method: 'POST',
+      url: '/v1/webhooks',
+      headers: admin,
+      payload: { url: receiver.url, events: ['hold.released', 'waitlist.offered'] },
+    });
+    expect(endpoint.statusCode).toBe(201);
+    receiver.secrets = [endpoint.json().secret];
+    const eventId = uniqueEventId('offer');
+    const created = await bo.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: admin,
+      payload: eventBody(eventId, { maxPerUser: 4, pools: [{ id: 'ga', capacity: 2, price: 500 }] }),
+    });
+    expect(created.statusCode).toBe(201);
+    const hold = await bo.app.inject({
+      method: 'POST',
+      url: `/v1/events/${eventId}/holds`,
+      payload: { userId: 'first', quantity: 2, poolId: 'ga' },
+    });
+    expect(hold.statusCode).toBe(201);
+    const joined = await bo.app.inject({
+      method: 'POST',
+      url: `/v1/events/${eventId}/waitlist`,
+      payload: { userId: 'waiting', quantity: 1, poolId: 'ga' },
+    });
+    expect(joined.statusCode).toBe(201);
+    const released = await bo.app.inject({ method: 'DELETE', url: `/v1/holds/${hold.json().id}` });
+    expect(released.statusCode).toBe(200);
+
+    const deadline = Date.now() + DELIVERED_TIMEOUT_MS;
+    while (receiver.accepted.length < 2 && Date.now() < deadline) await sleep(50);
+    expect(receiver.unverified).toEqual([]);
+    const [release, offer] = receiver.accepted.map((r) => r.payload);
+    expect(release).toMatchObject({ type: 'hold.released', data: { holdId: hold.json().id } });
+    expect(offer).toMatchObject({
+      type: 'waitlist.offered',
+      data: { eventId, userId: 'waiting', quantity: 1, total: 500, waitlistEntryId: joined.json().id },
+    });
+    // The announced hold is the buyer's offer, there to be confirmed.
+    const offered = await bo.app.inject({ method: 'GET', url: `/v1/holds/${offer?.data.holdId}` });
+    expect(offered.json()).toMatchObject({ userId: 'waiting', status: 'held' });
+  });
+});
