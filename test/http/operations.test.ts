@@ -59,6 +59,14 @@ describe('operations', () => {
         'PATCH /v1/events/{eventId}/queue',
         'POST /v1/events/{eventId}/queue/pause',
         'POST /v1/events/{eventId}/queue/resume',
+        'POST /v1/webhooks',
+        'GET /v1/webhooks',
+        'GET /v1/webhooks/{webhookId}',
+        'PATCH /v1/webhooks/{webhookId}',
+        'DELETE /v1/webhooks/{webhookId}',
+        'POST /v1/webhooks/{webhookId}/rotate-secret',
+        'GET /v1/webhooks/{webhookId}/deliveries',
+        'POST /v1/webhooks/{webhookId}/replay',
       ].sort(),
     );
     const holdBody =
