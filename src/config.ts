@@ -8,12 +8,7 @@ import { HOLD_TTL_SECONDS_MAX, HOLD_TTL_SECONDS_MIN, MAX_PER_USER_MAX } from './
 import { REDIS_PERSISTENCE_MODES } from './gate/redis/persistence.js';
 import { SERVER_LIMITS_DEFAULT, type ServerLimits } from './http/server-limits.js';
 import { LIVE_CONNECTIONS_MAX, LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT } from './live/limits.js';
-import {
-  DURABILITY_MODES,
-  type Durability,
-  LOG_MAX_BYTES_DEFAULT,
-  LOG_MAX_BYTES_MIN,
-} from './log/file/file-log.js';
+import { DURABILITY_MODES, LOG_MAX_BYTES_DEFAULT, LOG_MAX_BYTES_MIN } from './log/file/file-log.js';
 import { parseRateLimit } from './ratelimit/limit-spec.js';
 
 /** Environment variable, CLI flag, default and parser of each setting: the config table of the README. */

@@ -1,6 +1,3 @@
-// Holds end (invariant 5), retries are safe (invariant 6), and the answers about ended holds, through HTTP.
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   admin,
@@ -300,7 +297,7 @@ describe('restart', () => {
       expect(audit.json()).toMatchObject({ consistent: true, gate: { held: 0, sold: 6 } });
     } finally {
       await second.close();
-      rmSync(dirname(dataDir), { recursive: true, force: true });
+      first.removeDataDir();
     }
   });
 
@@ -360,7 +357,7 @@ describe('restart', () => {
       expect(audit.json()).toMatchObject({ consistent: true, gate: { held: 0, sold: 1 } });
     } finally {
       await second.close();
-      rmSync(dirname(dataDir), { recursive: true, force: true });
+      first.removeDataDir();
     }
   });
 });

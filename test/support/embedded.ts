@@ -22,6 +22,8 @@ export interface TestEmbedded extends Embedded {
   readonly dataDir: string;
   /** Closes and deletes the data dir. */
   dispose(): Promise<void>;
+  /** Deletes the data dir this start made (after close(), when a restart reused it). */
+  removeDataDir(): void;
 }
 
 /** A copy of the migrated template data dir, deleted by the returned cleanup. */
@@ -94,6 +96,9 @@ export async function startEmbedded(options: StartOptions = {}): Promise<TestEmb
     dataDir,
     async dispose() {
       await embedded.close();
+      fresh?.remove();
+    },
+    removeDataDir() {
       fresh?.remove();
     },
   };
