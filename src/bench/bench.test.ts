@@ -93,16 +93,17 @@ function result(
 describe('targets', () => {
   const ceiling = result('ceiling', 40_000, 4);
 
-  it('passes accepted holds at half the ceiling within 15 ms p99', () => {
-    expect(judge(result('accepted', 20_000, 15), ceiling).verdict).toBe('PASS');
-    expect(judge(result('accepted', 20_000, 15.1), ceiling).verdict).toBe('FAIL');
-    expect(judge(result('accepted', 19_999, 5), ceiling).verdict).toBe('FAIL');
+  it('passes accepted holds at 0.55 of the ceiling within 10 ms p99', () => {
+    expect(judge(result('accepted', 22_000, 10), ceiling).verdict).toBe('PASS');
+    expect(judge(result('accepted', 22_000, 10.1), ceiling).verdict).toBe('FAIL');
+    expect(judge(result('accepted', 21_999, 5), ceiling).verdict).toBe('FAIL');
   });
 
-  it('passes rejections at 0.8 of the ceiling', () => {
-    const judged = judge(result('rejected', 32_000, 50), ceiling);
-    expect(judged.ratio).toBeCloseTo(0.8);
+  it('passes rejections at 0.85 of the ceiling', () => {
+    const judged = judge(result('rejected', 34_000, 50), ceiling);
+    expect(judged.ratio).toBeCloseTo(0.85);
     expect(judged.verdict).toBe('PASS');
+    expect(judge(result('rejected', 33_999, 50), ceiling).verdict).toBe('FAIL');
   });
 
   it('judges a buyer-token run against the open run of the same holds, at 0.9', () => {

@@ -12,11 +12,12 @@ export interface ShapeTargets {
 }
 
 export const TARGETS: Readonly<Record<Shape, ShapeTargets>> = {
-  // Accepted holds pay for a decision and a durable group commit: half the bare framework. Refusals touch no
-  // store: they must cost little more than the framework itself.
-  embedded: { acceptedRatioMin: 0.5, acceptedLatencyMsP99Max: 15, rejectedRatioMin: 0.8 },
-  // One EVALSHA per hold, durable in Redis's AOF: no store on the reply path, so more is asked.
-  distributed: { acceptedRatioMin: 0.55, acceptedLatencyMsP99Max: 10, rejectedRatioMin: 0.8 },
+  // Accepted holds pay for a decision and one write of the batch to the log file (the store is projected
+  // afterwards). Refusals touch no store: they must cost little more than the framework itself.
+  embedded: { acceptedRatioMin: 0.55, acceptedLatencyMsP99Max: 10, rejectedRatioMin: 0.85 },
+  // Everything on one 2-core machine (API, Redis with AOF, a worker, PostgreSQL) shares the cores, so less
+  // of the ceiling is asked of accepted holds than in the embedded shape.
+  distributed: { acceptedRatioMin: 0.4, acceptedLatencyMsP99Max: 10, rejectedRatioMin: 0.85 },
 };
 
 /** Verification on the hot path: holds with a buyer token keep this fraction of the open runs' rate. */
