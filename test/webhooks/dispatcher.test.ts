@@ -82,10 +82,14 @@ async function endpoint(events: WebhookEventType[] = ALL, url = receiver.url) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Ingests everything, then sends rounds until `done` (bounded: 200 rounds). */
+/** How long run() keeps sending: past the longest wait a test asks for (a 1 s Retry-After), with room. */
+const RUN_BOUND_MS = 15_000;
+
+/** Ingests everything, then sends rounds until `done` (bounded in time, not in rounds: waits are in time). */
 async function run(d: WebhookDispatcher, done: () => boolean | Promise<boolean>): Promise<void> {
   while ((await d.ingestOnce()) > 0);
-  for (let round = 0; round < 200 && !(await done()); round++) {
+  const deadline = Date.now() + RUN_BOUND_MS;
+  while (!(await done()) && Date.now() < deadline) {
     await d.sendOnce();
     await sleep(3);
   }
