@@ -28,7 +28,7 @@ Flags of the load-test scenarios:
   --capacity <n>        counted stock, pool "ga", of the created event (pool-rush, mix: 1000)
   --hold-ttl <s>        hold TTL of the created event (mix: 10; others: 3600; 5-3600)
   --mix <c/r/a>         mix: percent of holds confirmed/released/abandoned (default 60/20/20)
-  --users <n>           users u-1 … u-<n> (default 1000; queue: the buyers, 200); the created event allows
+  --users <n>           users u-1 … u-<n> (default 1000; queue: the buyers, 200, at most 100000); the created event allows
                         4 per user
   --admit-per-minute <n>  queue: the waiting room's admission rate (default 6000, 1-60000)
   --max-active <n>      queue: valid passes at once (default: --users; passes outlive the run, so with a

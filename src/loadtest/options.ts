@@ -91,6 +91,8 @@ const BOUNDS = {
 
 /** Each queue buyer polls its status every 500 ms: a crowd of 1,000 is already 2,000 status calls a second. */
 const QUEUE_DEFAULTS = { users: 200, admitPerMinute: 6_000, startDelay: 3 } as const;
+/** Every queue buyer is a flow in flight for the whole run: their number is bounded apart. */
+const QUEUE_BUYERS_MAX = 100_000;
 
 /** A run of the defaults lasts seconds to a minute on a small machine: 10,000 requests or 60 s. */
 const LOAD_DEFAULTS = { users: 1_000, connections: 64, duration: 60, requests: 10_000 } as const;
@@ -192,6 +194,11 @@ function checkCombinations(options: LoadTestOptions, given: (flag: string) => bo
   if (options.scenario === 'queue' && options.eventId !== undefined) {
     throw new UsageError(
       'The queue scenario creates its own event with a waiting room; --event cannot go with it.',
+    );
+  }
+  if (options.scenario === 'queue' && options.users > QUEUE_BUYERS_MAX) {
+    throw new UsageError(
+      `The queue scenario's buyers are all in flight at once: --users at most ${QUEUE_BUYERS_MAX}.`,
     );
   }
   if (options.scenario === 'queue' && options.capacity === 0) {

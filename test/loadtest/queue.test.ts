@@ -86,6 +86,7 @@ describe('the queue scenario flags', () => {
     expect(options).toMatchObject({ users: 40, queue: { maxActive: 40, admitPerMinute: 6_000 } });
     expect(() => parseLoadTestArgs('mix', ['--max-active', '3'], {})).toThrow(/belongs to the queue/);
     expect(() => parseLoadTestArgs('queue', ['--capacity', '0'], {})).toThrow(/pool/);
+    expect(() => parseLoadTestArgs('queue', ['--users', '100001'], {})).toThrow(/at most 100000/);
   });
 });
 
