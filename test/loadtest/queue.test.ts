@@ -110,7 +110,7 @@ async function runQueue(args: string[]): Promise<{ code: number; report: LoadTes
 
 describe('bench queue against its private server', () => {
   it('admits every buyer, early joiners first, and they buy with their passes', async () => {
-    const { code, report } = await runQueue(['--users', '50', '--start-delay', '2', '--duration', '30']);
+    const { code, report } = await runQueue(['--users', '50', '--start-delay', '3', '--duration', '30']);
     expect(report.verdict.problems).toEqual([]);
     expect(code).toBe(0);
     expect(report.stopReason).toBe('buyers served');
