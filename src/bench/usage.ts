@@ -11,6 +11,9 @@ Scenarios:
   seat-rush    a seat map: users hold 1-4 best-available seats of a section until all are sold
   mix          hold, then confirm, release or abandon (left to expire) in --mix proportions;
                one hold in four carries an Idempotency-Key and is retried once
+  queue        a waiting room: --users buyers join (half before salesStartAt), poll their place until
+               admitted, hold 1-4 tickets with their Queue-Pass and confirm; the order of admission is
+               checked (no buyer twice, never above --max-active, late joiners first come first served)
 The load-test scenarios (all but ceiling) end with the audit of the event and a check of the client's own
 tally; see docs/load-testing.md.
 
@@ -25,7 +28,12 @@ Flags of the load-test scenarios:
   --capacity <n>        counted stock, pool "ga", of the created event (pool-rush, mix: 1000)
   --hold-ttl <s>        hold TTL of the created event (mix: 10; others: 3600; 5-3600)
   --mix <c/r/a>         mix: percent of holds confirmed/released/abandoned (default 60/20/20)
-  --users <n>           users u-1 … u-<n> (default 1000); the created event allows 4 per user
+  --users <n>           users u-1 … u-<n> (default 1000; queue: the buyers, 200, at most 100000); the created event allows
+                        4 per user
+  --admit-per-minute <n>  queue: the waiting room's admission rate (default 6000, 1-60000)
+  --max-active <n>      queue: valid passes at once (default: --users; passes outlive the run, so with a
+                        lower bound the buyers beyond it wait until --duration)
+  --start-delay <s>     queue: seconds from the event's creation to salesStartAt (default 3, 1-600)
   --connections <n>     sockets, and flows in flight (default 64, 1-1024)
   --duration <s>        no flow starts after this many seconds (default 60, 1-3600)
   --requests <n>        at most this many requests (default 10000, 1-10000000)
@@ -62,7 +70,7 @@ Exit status:
   0  pass (ceiling: done, a missed target is reported but not an error without --strict)
   1  the run failed: a server died, 5xx, socket errors or unexpected statuses; or the audit is
      inconsistent or counts oversold, double-booked or phantom tickets; or the client's tally found an
-     oversell, a seat accepted twice or a duplicate ticket
+     oversell, a seat accepted twice or a duplicate ticket; or (queue) an admission broke the rules
   2  bad flags (or wrk missing, for ceiling)
   3  a target missed with ceiling --strict
 `;

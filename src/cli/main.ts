@@ -14,7 +14,7 @@ Commands:
   worker     run a projector worker (distributed shape): event logs in Redis → PostgreSQL
   reconcile  rebuild Redis gate state from PostgreSQL plus the unprojected log, with audits (distributed);
              \`reconcile --check\` checks the embedded store's integrity (\`reconcile --help\`)
-  bench      load-test an on-sale and audit it (contention, pool-rush, seat-rush, mix), or measure the
+  bench      load-test an on-sale and audit it (contention, pool-rush, seat-rush, mix, queue), or measure the
              ceiling ratios (the default); \`bench --help\` lists scenarios, flags and exit codes
   help       show this text
   version    print the version (also --version, -v)

@@ -32,8 +32,9 @@ export class Actions {
     this.#signal = signal;
   }
 
-  async placeHold(body: HoldBody, idempotencyKey?: string): Promise<Placement> {
-    const placed = await this.#place('hold', body, idempotencyKey);
+  /** `queuePass`: the buyer's pass, for an event with a waiting room. */
+  async placeHold(body: HoldBody, idempotencyKey?: string, queuePass?: string): Promise<Placement> {
+    const placed = await this.#place('hold', body, idempotencyKey, queuePass);
     if ('hold' in placed) this.#tally.holdAccepted(placed.hold);
     return placed;
   }
@@ -64,9 +65,33 @@ export class Actions {
     if (outcome.class !== 'refused') this.#tally.released(hold.id, sentAtMs);
   }
 
-  async #place(kind: OperationKind, body: HoldBody, idempotencyKey: string | undefined): Promise<Placement> {
-    const headers: Record<string, string> =
-      idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey };
+  /** Joins the event's waiting room (open mode names the buyer with userId); the answer's body when 2xx. */
+  async joinQueue(userId: string): Promise<{ view: unknown; sentAtMs: number; receivedAtMs: number }> {
+    const path = `/v1/events/${this.#eventId}/queue`;
+    const { answer, outcome, sentAtMs, receivedAtMs } = await this.#send('queue-join', 'POST', path, {
+      userId,
+    });
+    const view = outcome.class === 'ok' && answer.kind === 'answer' ? answer.body : undefined;
+    return { view, sentAtMs, receivedAtMs };
+  }
+
+  /** The buyer's place in the waiting room; undefined unless 2xx. */
+  async queueStatus(userId: string): Promise<unknown> {
+    const path = `/v1/events/${this.#eventId}/queue/me?userId=${encodeURIComponent(userId)}`;
+    const { answer, outcome } = await this.#send('queue-status', 'GET', path);
+    return outcome.class === 'ok' && answer.kind === 'answer' ? answer.body : undefined;
+  }
+
+  async #place(
+    kind: OperationKind,
+    body: HoldBody,
+    idempotencyKey: string | undefined,
+    queuePass?: string,
+  ): Promise<Placement> {
+    const headers: Record<string, string> = {
+      ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
+      ...(queuePass === undefined ? {} : { 'queue-pass': queuePass }),
+    };
     const path = `/v1/events/${this.#eventId}/holds`;
     const { answer, outcome, sentAtMs, receivedAtMs } = await this.#send(kind, 'POST', path, body, headers);
     if (outcome.class !== 'ok' || answer.kind !== 'answer') return { refusal: outcome };

@@ -9,8 +9,11 @@ export async function createEvent(
   adminToken: string,
   layout: EventLayout,
   scenario: string,
+  /** More of the definition: the queue scenario's waiting room. */
+  extra: Readonly<Record<string, unknown>> = {},
 ): Promise<void> {
-  const answer = await target.send('POST', '/v1/events', eventDefinition(layout, scenario), auth(adminToken));
+  const definition = { ...eventDefinition(layout, scenario), ...extra };
+  const answer = await target.send('POST', '/v1/events', definition, auth(adminToken));
   if (answer.kind !== 'answer' || answer.status !== 201) {
     throw new SetupError(`Creating event ${layout.eventId} failed: ${describe(answer)}`);
   }

@@ -1,4 +1,4 @@
-// `boxoffice bench <contention|pool-rush|seat-rush|mix>`: load an event the way an on-sale does, then read
+// `boxoffice bench <contention|pool-rush|seat-rush|mix|queue>`: load an event the way an on-sale does, then read
 // its audit and check the client's own tally; pass only when both say nothing was oversold or double-booked.
 // Steps: target server → event → scenario driven by the runner → audit → verdict → reports.
 import { randomBytes } from 'node:crypto';
@@ -11,11 +11,13 @@ import { createdLayout, type EventLayout } from './event-layout.js';
 import { HttpTarget } from './http-target.js';
 import { type LoadTestOptions, parseLoadTestArgs, type ScenarioName } from './options.js';
 import { Progress, type ProgressStream } from './progress.js';
+import { checkAdmissions } from './queue/admission-check.js';
+import { passMinutesOf, queueDefinition, queueSummary } from './queue/queue-event.js';
+import { driveQueue, type QueueRun } from './queue/queue-run.js';
 import { type Recorded, Recorder } from './recorder.js';
 import { eventSummary, type LoadTestReport, reportedOptions } from './report.js';
 import { drive, type RunEnd, type StopReason } from './runner.js';
 import { createScenario } from './scenarios/create-scenario.js';
-import type { Scenario } from './scenarios/scenario.js';
 import { SetupError } from './setup-error.js';
 import { summaryMarkdown } from './summary.js';
 import { Tally } from './tally.js';
@@ -113,32 +115,66 @@ async function loadAndJudge(
         options.capacity,
         options.holdTtlSeconds,
       );
-  const scenario = createScenario(options, layout, { seed: options.seed, users: options.users, runTag });
-  if (layout.created) await createEvent(target, server.adminToken, layout, options.scenario);
+  const actionsOf = (recorder: Recorder, tally: Tally, signal: AbortSignal) =>
+    new Actions(target, recorder, tally, layout.eventId, signal);
+  let load: Load;
+  let queueRun: QueueRun | undefined;
+  if (options.scenario === 'queue') {
+    const queue = queueDefinition(options, Date.now());
+    await createEvent(target, server.adminToken, layout, options.scenario, { queue: queue.body });
+    const plan = {
+      buyers: options.users,
+      poolId: layout.pools[0]?.id ?? '',
+      layout,
+      startAtMs: performance.now() + queue.startInMs,
+      durationMs: options.durationSeconds * 1000,
+      requestsMax: options.requestsMax,
+      seed: options.seed,
+    };
+    load = async (actionsFor) => {
+      queueRun = await driveQueue(actionsFor, plan, interrupted);
+      return queueRun.end;
+    };
+  } else {
+    const scenario = createScenario(options, layout, { seed: options.seed, users: options.users, runTag });
+    if (layout.created) await createEvent(target, server.adminToken, layout, options.scenario);
+    const bounds = {
+      connections: options.connections,
+      requestsMax: options.requestsMax,
+      durationMs: options.durationSeconds * 1000,
+    };
+    load = (actionsFor) => drive(scenario, actionsFor, bounds, interrupted);
+  }
   const startedAt = new Date().toISOString();
-  const measured = await measure(
-    options,
-    scenario,
-    new Tally(),
-    (recorder, tally, signal) => {
-      return new Actions(target, recorder, tally, layout.eventId, signal);
-    },
-    interrupted,
-    io,
-  );
+  const measured = await measure(options, load, new Tally(), actionsOf, io);
   const audit = await readAudit(target, server.adminToken, layout.eventId);
   // Stopped before judging: a private server that crashes or fails to stop cleanly fails the run.
   const serverProblems = await server.stop();
-  return assembleReport({ ...measured, options, server, layout, startedAt, audit, serverProblems });
+  const report = assembleReport({ ...measured, options, server, layout, startedAt, audit, serverProblems });
+  return queueRun === undefined ? report : withQueueFindings(report, queueRun, options);
 }
+
+/** The queue scenario's report: the admission rules checked over what the buyers saw. */
+function withQueueFindings(report: LoadTestReport, run: QueueRun, options: LoadTestOptions): LoadTestReport {
+  const rules = { maxActive: options.queue.maxActive, passMinutes: passMinutesOf(options) };
+  const findings = checkAdmissions(run.observations, rules);
+  const problems = [...report.verdict.problems, ...findings.problems];
+  return {
+    ...report,
+    queue: queueSummary(run, findings, options),
+    verdict: { passed: problems.length === 0, problems },
+  };
+}
+
+/** Drives the load with the actions it is given; resolves to how it ended. */
+type Load = (actionsFor: (signal: AbortSignal) => Actions) => Promise<RunEnd>;
 
 /** The load itself, with the progress line running while it lasts. */
 async function measure(
   options: LoadTestOptions,
-  scenario: Scenario,
+  load: Load,
   tally: Tally,
   actionsOf: (recorder: Recorder, tally: Tally, signal: AbortSignal) => Actions,
-  interrupted: AbortSignal,
   io: LoadTestIo,
 ): Promise<Pick<RunFacts, 'end' | 'recorded' | 'tally' | 'elapsedMs'>> {
   const startMs = performance.now();
@@ -153,8 +189,7 @@ async function measure(
   }));
   progress.start();
   try {
-    const bounds = { connections: options.connections, requestsMax: options.requestsMax, durationMs };
-    const end = await drive(scenario, (signal) => actionsOf(recorder, tally, signal), bounds, interrupted);
+    const end = await load((signal) => actionsOf(recorder, tally, signal));
     const endMs = performance.now();
     return { end, recorded: recorder.finish(endMs), tally, elapsedMs: endMs - startMs };
   } finally {

@@ -9,7 +9,7 @@ import {
   SEATS_PER_EVENT_MAX,
 } from '../domain/limits.js';
 
-export const SCENARIO_NAMES = ['contention', 'pool-rush', 'seat-rush', 'mix'] as const;
+export const SCENARIO_NAMES = ['contention', 'pool-rush', 'seat-rush', 'mix', 'queue'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export function isScenarioName(name: string): name is ScenarioName {
@@ -38,6 +38,8 @@ export interface LoadTestOptions {
   readonly capacity: number;
   readonly holdTtlSeconds: number;
   readonly mix: MixRatios;
+  readonly queue: QueueLoadOptions;
+  /** Users of the scenarios; in `queue`, the buyers, each joining once. */
   readonly users: number;
   readonly connections: number;
   readonly durationSeconds: number;
@@ -58,7 +60,18 @@ const EVENT_DEFAULTS: Record<ScenarioName, { seats: number; capacity: number; ho
   'pool-rush': { seats: 0, capacity: 1_000, holdTtlSeconds: HOLD_TTL_SECONDS_MAX },
   'seat-rush': { seats: 1_000, capacity: 0, holdTtlSeconds: HOLD_TTL_SECONDS_MAX },
   mix: { seats: 200, capacity: 1_000, holdTtlSeconds: 10 },
+  queue: { seats: 0, capacity: 1_000, holdTtlSeconds: HOLD_TTL_SECONDS_MAX },
 };
+
+/** The waiting room of the queue scenario's event (docs/load-testing.md). */
+export interface QueueLoadOptions {
+  readonly admitPerMinute: number;
+  /** Valid passes at once; defaults to the buyers. Passes outlive the run, so with fewer the rest wait
+   *  until --duration. */
+  readonly maxActive: number;
+  /** Seconds from the event's creation to salesStartAt: the early joiners' window. */
+  readonly startDelaySeconds: number;
+}
 
 /** The range of each numeric flag. */
 const BOUNDS = {
@@ -71,7 +84,15 @@ const BOUNDS = {
   'hold-ttl': { min: HOLD_TTL_SECONDS_MIN, max: HOLD_TTL_SECONDS_MAX },
   seed: { min: 0, max: 2 ** 32 - 1 },
   port: { min: 1, max: 65_535 },
+  'admit-per-minute': { min: 1, max: 60_000 },
+  'max-active': { min: 1, max: 1_000_000 },
+  'start-delay': { min: 1, max: 600 },
 } as const;
+
+/** Each queue buyer polls its status every 500 ms: a crowd of 1,000 is already 2,000 status calls a second. */
+const QUEUE_DEFAULTS = { users: 200, admitPerMinute: 6_000, startDelay: 3 } as const;
+/** Every queue buyer is a flow in flight for the whole run: their number is bounded apart. */
+const QUEUE_BUYERS_MAX = 100_000;
 
 /** A run of the defaults lasts seconds to a minute on a small machine: 10,000 requests or 60 s. */
 const LOAD_DEFAULTS = { users: 1_000, connections: 64, duration: 60, requests: 10_000 } as const;
@@ -108,6 +129,7 @@ export function parseLoadTestArgs(
   const text = (name: string) => values[name] as string | undefined;
   const number = (name: BoundedFlag, fallback: number) => bounded(name, text(name), fallback);
   const defaults = EVENT_DEFAULTS[scenario];
+  const users = number('users', scenario === 'queue' ? QUEUE_DEFAULTS.users : LOAD_DEFAULTS.users);
   const options: LoadTestOptions = {
     scenario,
     url: urlOf(text('url')),
@@ -119,7 +141,12 @@ export function parseLoadTestArgs(
     capacity: number('capacity', defaults.capacity),
     holdTtlSeconds: number('hold-ttl', defaults.holdTtlSeconds),
     mix: mixOf(text('mix')),
-    users: number('users', LOAD_DEFAULTS.users),
+    queue: {
+      admitPerMinute: number('admit-per-minute', QUEUE_DEFAULTS.admitPerMinute),
+      maxActive: number('max-active', users),
+      startDelaySeconds: number('start-delay', QUEUE_DEFAULTS.startDelay),
+    },
+    users,
     connections: number('connections', LOAD_DEFAULTS.connections),
     durationSeconds: number('duration', LOAD_DEFAULTS.duration),
     requestsMax: number('requests', LOAD_DEFAULTS.requests),
@@ -160,6 +187,23 @@ function checkCombinations(options: LoadTestOptions, given: (flag: string) => bo
   }
   if (options.chart && options.outDir === undefined) throw new UsageError('--chart needs --out <dir>.');
   if (given('mix') && options.scenario !== 'mix') throw new UsageError('--mix belongs to the mix scenario.');
+  const queueFlag = ['admit-per-minute', 'max-active', 'start-delay'].find(given);
+  if (queueFlag !== undefined && options.scenario !== 'queue') {
+    throw new UsageError(`--${queueFlag} belongs to the queue scenario.`);
+  }
+  if (options.scenario === 'queue' && options.eventId !== undefined) {
+    throw new UsageError(
+      'The queue scenario creates its own event with a waiting room; --event cannot go with it.',
+    );
+  }
+  if (options.scenario === 'queue' && options.users > QUEUE_BUYERS_MAX) {
+    throw new UsageError(
+      `The queue scenario's buyers are all in flight at once: --users at most ${QUEUE_BUYERS_MAX}.`,
+    );
+  }
+  if (options.scenario === 'queue' && options.capacity === 0) {
+    throw new UsageError('The queue scenario sells from a pool: give --capacity a size above 0.');
+  }
 }
 
 function bounded(name: BoundedFlag, raw: string | undefined, fallback: number): number {

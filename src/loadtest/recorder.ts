@@ -5,7 +5,7 @@ import { type LatencySummary, latencyHistogram, recordLatency, summarize } from 
 import type { Outcome, OutcomeClass } from './outcome.js';
 
 /** In the order of a flow, which is also the order of the report's tables. */
-const OPERATION_KINDS = ['hold', 'hold-retry', 'confirm', 'release'] as const;
+const OPERATION_KINDS = ['queue-join', 'queue-status', 'hold', 'hold-retry', 'confirm', 'release'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 export interface Totals {

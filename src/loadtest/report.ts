@@ -3,6 +3,7 @@
 // writes the three.
 import type { EventLayout } from './event-layout.js';
 import type { LoadTestOptions } from './options.js';
+import type { QueueSummary } from './queue/queue-event.js';
 import type { Recorded } from './recorder.js';
 import type { StopReason } from './runner.js';
 import type { TallySummary } from './tally-check.js';
@@ -24,6 +25,8 @@ export interface LoadTestReport extends Recorded {
   /** The audit as the server answered it; null when it could not be read. */
   readonly audit: unknown;
   readonly verdict: Verdict;
+  /** The queue scenario's waiting room and what the buyers saw of it. */
+  readonly queue?: QueueSummary;
 }
 
 export interface EventSummary {

@@ -7,7 +7,7 @@ import type { Actions } from './actions.js';
 import { REQUEST_TIMEOUT_MS } from './http-target.js';
 import type { Scenario } from './scenarios/scenario.js';
 
-export type StopReason = 'requests' | 'duration' | 'sold out' | 'interrupted';
+export type StopReason = 'requests' | 'duration' | 'sold out' | 'buyers served' | 'interrupted';
 
 export interface RunBounds {
   readonly connections: number;

@@ -24,6 +24,7 @@ export function summaryMarkdown(report: LoadTestReport): string {
     '',
     ...tallyLines(report),
     '',
+    ...queueLines(report.queue),
     ...auditLines(report.audit),
     '',
   ];
@@ -36,6 +37,23 @@ export function summaryMarkdown(report: LoadTestReport): string {
     );
   }
   return `${lines.join('\n')}`;
+}
+
+function queueLines(queue: LoadTestReport['queue']): string[] {
+  if (queue === undefined) return [];
+  const states = Object.entries(queue.lastStates)
+    .map(([state, buyers]) => `${state} ${count(buyers)}`)
+    .join(', ');
+  return [
+    '## Waiting room',
+    '',
+    '| buyers | joined | before the start | admitted | most passes at once | maxActive | admitPerMinute |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${count(queue.buyers)} | ${count(queue.joined)} | ${count(queue.joinedBeforeStart)} | ${count(queue.admitted)} | ${count(queue.mostActive)} | ${count(queue.maxActive)} | ${count(queue.admitPerMinute)} |`,
+    '',
+    `Last status of each buyer: ${states || 'none'}.`,
+    '',
+  ];
 }
 
 function latencyTable(latency: LoadTestReport['latency']): string[] {

@@ -32,5 +32,8 @@ export function createScenario(
     case 'mix':
       if (layout.pools.length === 0) needs('sections');
       return mixScenario(layout, options.mix, settings);
+    case 'queue':
+      // Not a closed loop of flows: its buyers wait in line (src/loadtest/queue/queue-run.ts).
+      throw new UsageError('The queue scenario is driven by its own runner.');
   }
 }
