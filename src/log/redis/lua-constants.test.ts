@@ -53,6 +53,8 @@ describe('the Lua constants header', () => {
       if (
         /GETRANGE[^\n]*~=\s*'/.test(code) ||
         /move_items\([^)]*'.'\)/.test(code) ||
+        /string\.byte\([^)]*\)\s*[=~]=\s*\d/.test(code) ||
+        /string\.find\([^)]*'0\+'/.test(code) ||
         /string\.rep\('/.test(code)
       )
         found.push(`${file}: a literal seat byte`);

@@ -33,6 +33,51 @@ local function append(kind, event_id, at, hold_json, extra)
   redis.call('XADD', KEYS[7], '*', ENTRY_FIELD, entry_json(kind, event_id, at, hold_json, tail))
 end
 
+-- Best available, as domain/best-available.ts: adjacent seats in one row leaving no single seat stranded,
+-- else adjacent seats, else the first free seats front rows first. rows: { start, count, id } in order.
+-- The chosen seats as { row, offset }, or nil when fewer than quantity are free (place.lua, offers.lua).
+-- A seat's id from its section, row and offset in the seat map: '<section>-<row>-<number in the row>'.
+local function seat_id_at(section_id, row, offset)
+  return section_id .. '-' .. row.id .. '-' .. int(offset - row.start + 1)
+end
+
+local function best_available(rows, quantity)
+  local first, last = rows[1], rows[#rows]
+  local map = redis.call('GETRANGE', KEYS[2], first.start, last.start + last.count - 1)
+  local picked, fallback = nil, nil
+  for _, row in ipairs(rows) do
+    local text = string.sub(map, row.start - first.start + 1, row.start - first.start + row.count)
+    local pos = 1
+    while picked == nil do
+      local a, b = string.find(text, SEAT_FREE .. '+', pos)
+      if a == nil then break end
+      local length = b - a + 1
+      if length == quantity or length - quantity >= 2 then
+        picked = { row = row, start = row.start + a - 1 }
+      elseif length > quantity and fallback == nil then
+        fallback = { row = row, start = row.start + a - 1 }
+      end
+      pos = b + 1
+    end
+    if picked then break end
+  end
+  picked = picked or fallback
+  local seats = {}
+  if picked then
+    for i = 0, quantity - 1 do seats[#seats + 1] = { row = picked.row, offset = picked.start + i } end
+    return seats
+  end
+  for _, row in ipairs(rows) do
+    for i = 1, row.count do
+      if #seats < quantity and string.sub(map, row.start - first.start + i, row.start - first.start + i) == SEAT_FREE then
+        seats[#seats + 1] = { row = row, offset = row.start + i - 1 }
+      end
+    end
+  end
+  if #seats < quantity then return nil end
+  return seats
+end
+
 local function section_of(seat_id)
   return string.match(seat_id, '^[^-]+')
 end

@@ -27,45 +27,6 @@ local function offer_section_rows(spec, section_id)
   return nil, nil
 end
 
--- Best available, as domain/best-available.ts and place.lua choose: adjacent seats in one row leaving no
--- single seat stranded, else adjacent seats, else the first free seats front rows first. Offsets, or nil.
-local function offer_pick_seats(rows, quantity)
-  local first, last = rows[1], rows[#rows]
-  local map = redis.call('GETRANGE', KEYS[2], first.start, last.start + last.count - 1)
-  local picked, fallback = nil, nil
-  for _, row in ipairs(rows) do
-    local text = string.sub(map, row.start - first.start + 1, row.start - first.start + row.count)
-    local pos = 1
-    while picked == nil do
-      local a, b = string.find(text, '0+', pos)
-      if a == nil then break end
-      local length = b - a + 1
-      if length == quantity or length - quantity >= 2 then
-        picked = { row = row, start = row.start + a - 1 }
-      elseif length > quantity and fallback == nil then
-        fallback = { row = row, start = row.start + a - 1 }
-      end
-      pos = b + 1
-    end
-    if picked then break end
-  end
-  picked = picked or fallback
-  local seats = {}
-  if picked then
-    for i = 0, quantity - 1 do seats[#seats + 1] = { row = picked.row, offset = picked.start + i } end
-    return seats
-  end
-  for _, row in ipairs(rows) do
-    for i = 1, row.count do
-      if #seats < quantity and string.byte(map, row.start - first.start + i) == 48 then
-        seats[#seats + 1] = { row = row, offset = row.start + i - 1 }
-      end
-    end
-  end
-  if #seats < quantity then return nil end
-  return seats
-end
-
 -- What the entry's buyer would get now, as a placement would choose it; nil when it does not fit.
 local function offer_items(spec, entry)
   if entry.poolId then
@@ -81,12 +42,11 @@ local function offer_items(spec, entry)
   end
   local rows, price = offer_section_rows(spec, entry.sectionId)
   if rows == nil or #rows == 0 then return nil end
-  local seats = offer_pick_seats(rows, entry.quantity)
+  local seats = best_available(rows, entry.quantity)
   if seats == nil then return nil end
   local items, offsets = {}, {}
   for i, seat in ipairs(seats) do
-    local id = entry.sectionId .. '-' .. seat.row.id .. '-' .. int(seat.offset - seat.row.start + 1)
-    items[i] = { seatId = id, quantity = 1, price = price }
+    items[i] = { seatId = seat_id_at(entry.sectionId, seat.row, seat.offset), quantity = 1, price = price }
     offsets[i] = seat.offset
   end
   return items, offsets

@@ -48,46 +48,10 @@ elseif kind == 'section' then
     local base = 19 + (r - 1) * 3
     rows[r] = { start = tonumber(ARGV[base + 1]), count = tonumber(ARGV[base + 2]), id = ARGV[base + 3] }
   end
-  local first, last = rows[1], rows[row_count]
-  local map = redis.call('GETRANGE', KEYS[2], first.start, last.start + last.count - 1)
-  local function seat_at(row, offset)
-    return { offset = offset, id = section_id .. '-' .. row.id .. '-' .. int(offset - row.start + 1) }
-  end
-  -- Best available, as domain/best-available.ts: adjacent seats in one row leaving no single seat stranded,
-  -- else adjacent seats, else the first free seats front rows first.
-  local picked, fallback = nil, nil
-  for _, row in ipairs(rows) do
-    local text = string.sub(map, row.start - first.start + 1, row.start - first.start + row.count)
-    local pos = 1
-    while picked == nil do
-      local a, b = string.find(text, '0+', pos)
-      if a == nil then break end
-      local length = b - a + 1
-      if length == quantity or length - quantity >= 2 then
-        picked = { row = row, start = row.start + a - 1 }
-      elseif length > quantity and fallback == nil then
-        fallback = { row = row, start = row.start + a - 1 }
-      end
-      pos = b + 1
-    end
-    if picked then break end
-  end
-  picked = picked or fallback
-  local seats = {}
-  if picked then
-    for i = 0, quantity - 1 do seats[#seats + 1] = seat_at(picked.row, picked.start + i) end
-  else
-    for _, row in ipairs(rows) do
-      for i = 1, row.count do
-        if #seats < quantity and string.byte(map, row.start - first.start + i) == 48 then
-          seats[#seats + 1] = seat_at(row, row.start + i - 1)
-        end
-      end
-    end
-    if #seats < quantity then return { 'reject', 'sold_out', '', epoch, free } end
-  end
+  local seats = best_available(rows, quantity)
+  if seats == nil then return { 'reject', 'sold_out', '', epoch, free } end
   for i, seat in ipairs(seats) do
-    items[i] = { seatId = seat.id, quantity = 1, price = price }
+    items[i] = { seatId = seat_id_at(section_id, seat.row, seat.offset), quantity = 1, price = price }
     offsets[i] = seat.offset
   end
 else
