@@ -22,9 +22,10 @@ import {
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LogEntry } from '../../domain/log-entry.js';
-import type { AppendableLog, GroupPosition, LogConsumer, LogRecord } from '../log.js';
+import type { AppendableLog, GroupPosition, LogConsumer } from '../log.js';
+import { claimIdle, deliverNew, type Sequenced, seqOf } from '../sequenced-groups.js';
 import { encodeFrame, scanSegment } from './frames.js';
-import { GroupState, seqOf } from './groups.js';
+import { GroupState } from './groups.js';
 import { LogBackloggedError, LogDamagedError } from './log-errors.js';
 import { readPositions, writePosition } from './positions-file.js';
 
@@ -63,12 +64,6 @@ interface Segment {
   bytes: number;
 }
 
-interface Stored {
-  readonly seq: number;
-  readonly eventId: string;
-  readonly entry: LogEntry;
-}
-
 const SEGMENT = /^(\d{20})\.seg$/;
 const BACKPRESSURE_WAIT_MS_DEFAULT = 10_000;
 
@@ -79,7 +74,7 @@ export class FileLog implements AppendableLog {
   readonly #clock: () => number;
   readonly #segments: Segment[];
   #fd: number;
-  #records: Stored[] = [];
+  #records: Sequenced[] = [];
   #base: number;
   #next: number;
   readonly #groups = new Map<string, GroupState>();
@@ -196,29 +191,10 @@ export class FileLog implements AppendableLog {
   consumer(group: string, member: string): LogConsumer {
     const state = this.#group(group);
     return {
-      readNew: async (max) => {
-        const out: LogRecord[] = [];
-        while (state.next < this.#next && out.length < max) {
-          const stored = this.#at(state.next);
-          state.pending.set(stored.seq, { member, deliveredAtMs: this.#clock(), deliveries: 1 });
-          out.push(recordOf(stored, 1));
-          state.next++;
-        }
-        return out;
-      },
-      claimStale: async (idleMs, max) => {
-        const out: LogRecord[] = [];
-        const now = this.#clock();
-        for (const [seq, pending] of [...state.pending].sort((a, b) => a[0] - b[0])) {
-          if (out.length >= max) break;
-          if (now - pending.deliveredAtMs < idleMs) continue;
-          pending.member = member;
-          pending.deliveredAtMs = now;
-          pending.deliveries++;
-          out.push(recordOf(this.#at(seq), pending.deliveries));
-        }
-        return out;
-      },
+      readNew: async (max) =>
+        deliverNew(state, this.#next, (seq) => this.#at(seq), member, this.#clock(), max),
+      claimStale: async (idleMs, max) =>
+        claimIdle(state, (seq) => this.#at(seq), member, this.#clock(), idleMs, max),
       acknowledge: async (records) => {
         for (const record of records) state.pending.delete(seqOf(record));
       },
@@ -362,17 +338,13 @@ export class FileLog implements AppendableLog {
     return state;
   }
 
-  #at(seq: number): Stored {
-    return this.#records[seq - this.#base] as Stored;
+  #at(seq: number): Sequenced {
+    return this.#records[seq - this.#base] as Sequenced;
   }
 }
 
 function segmentName(seq: number): string {
   return `${String(seq).padStart(20, '0')}.seg`;
-}
-
-function recordOf(stored: Stored, deliveries: number): LogRecord {
-  return { id: String(stored.seq), eventId: stored.eventId, entry: stored.entry, deliveries };
 }
 
 function writeFully(fd: number, frame: Buffer): void {

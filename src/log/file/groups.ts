@@ -1,15 +1,9 @@
 // Consumer groups of the file log, in memory; their positions are made durable by positions-file.ts. A
 // group's `acked` watermark is the first seq it has not acknowledged: everything below it is done, so a
 // restart delivers again from there (projection is idempotent, so a record delivered twice is harmless).
-import type { LogRecord } from '../log.js';
+import type { Deliveries, Pending } from '../sequenced-groups.js';
 
-export interface Pending {
-  member: string;
-  deliveredAtMs: number;
-  deliveries: number;
-}
-
-export class GroupState {
+export class GroupState implements Deliveries {
   /** Records with seq below this were delivered. */
   next: number;
   readonly pending = new Map<number, Pending>();
@@ -28,9 +22,4 @@ export class GroupState {
     for (const seq of this.pending.keys()) if (seq < low) low = seq;
     return low;
   }
-}
-
-/** The seq of a record this log handed out. */
-export function seqOf(record: LogRecord): number {
-  return Number(record.id);
 }

@@ -2,30 +2,16 @@
 // webhook delivery) and as the reference the adapters' conformance suite compares with.
 import type { LogEntry } from '../../domain/log-entry.js';
 import type { AppendableLog, GroupPosition, LogConsumer, LogRecord } from '../log.js';
+import { claimIdle, type Deliveries, deliverNew, type Sequenced, seqOf } from '../sequenced-groups.js';
 
-interface Stored {
-  readonly seq: number;
-  readonly eventId: string;
-  readonly entry: LogEntry;
-}
-
-interface Pending {
-  member: string;
-  deliveredAtMs: number;
-  deliveries: number;
-}
-
-interface Group {
-  /** Records with seq below this were delivered. */
-  next: number;
-  readonly pending: Map<number, Pending>;
+interface Group extends Deliveries {
   readonly deadLetters: { record: LogRecord; error: string }[];
 }
 
 export class MemoryLog implements AppendableLog {
   readonly #clock: () => number;
   /** Records from seq `#base` on; older ones were trimmed. */
-  #records: Stored[] = [];
+  #records: Sequenced[] = [];
   #base = 0;
   readonly #groups = new Map<string, Group>();
 
@@ -41,36 +27,23 @@ export class MemoryLog implements AppendableLog {
   consumer(group: string, member: string): LogConsumer {
     const state = this.#group(group);
     return {
-      readNew: async (max) => {
-        const out: LogRecord[] = [];
-        const end = this.#base + this.#records.length;
-        while (state.next < end && out.length < max) {
-          const stored = this.#at(state.next);
-          state.pending.set(stored.seq, { member, deliveredAtMs: this.#clock(), deliveries: 1 });
-          out.push(recordOf(stored, 1));
-          state.next++;
-        }
-        return out;
-      },
-      claimStale: async (idleMs, max) => {
-        const out: LogRecord[] = [];
-        const now = this.#clock();
-        for (const [seq, pending] of [...state.pending].sort((a, b) => a[0] - b[0])) {
-          if (out.length >= max) break;
-          if (now - pending.deliveredAtMs < idleMs) continue;
-          pending.member = member;
-          pending.deliveredAtMs = now;
-          pending.deliveries++;
-          out.push(recordOf(this.#at(seq), pending.deliveries));
-        }
-        return out;
-      },
+      readNew: async (max) =>
+        deliverNew(
+          state,
+          this.#base + this.#records.length,
+          (seq) => this.#at(seq),
+          member,
+          this.#clock(),
+          max,
+        ),
+      claimStale: async (idleMs, max) =>
+        claimIdle(state, (seq) => this.#at(seq), member, this.#clock(), idleMs, max),
       acknowledge: async (records) => {
-        for (const record of records) state.pending.delete(Number(record.id));
+        for (const record of records) state.pending.delete(seqOf(record));
       },
       deadLetter: async (record, error) => {
         state.deadLetters.push({ record, error });
-        state.pending.delete(Number(record.id));
+        state.pending.delete(seqOf(record));
       },
     };
   }
@@ -130,11 +103,7 @@ export class MemoryLog implements AppendableLog {
     return state;
   }
 
-  #at(seq: number): Stored {
-    return this.#records[seq - this.#base] as Stored;
+  #at(seq: number): Sequenced {
+    return this.#records[seq - this.#base] as Sequenced;
   }
-}
-
-function recordOf(stored: Stored, deliveries: number): LogRecord {
-  return { id: String(stored.seq), eventId: stored.eventId, entry: stored.entry, deliveries };
 }
