@@ -2,13 +2,13 @@
 // `kill -9` in the middle of it, and a restart on the same data directory. Everything the client saw
 // acknowledged must be there after the restart, the rebuilt gate must refuse the seats that were taken,
 // and live holds must keep their original expiry.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventBody, freshDataDir, uniqueEventId } from '../support/embedded.js';
 import { httpClient } from '../support/http.js';
+import { killHard, type ServeProcess, startServe } from '../support/serve-process.js';
 
 const ADMIN_TOKEN = 'crash-test-admin-token-0123456789';
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -20,7 +20,6 @@ const HOLDS_PER_WORKER_MAX = 60;
 const BURST_HOLDS = 200;
 /** The server is killed once the workers have this many holds acknowledged, with the others in flight. */
 const KILL_AFTER_ACKED_HOLDS = 300;
-const READY_TIMEOUT_MS = 30_000;
 
 type Status = 'held' | 'confirmed' | 'released';
 
@@ -33,63 +32,19 @@ interface Known {
   unanswered?: Status;
 }
 
-interface Server {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly output: string[];
-}
-
 const children: ChildProcess[] = [];
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Starts `boxoffice serve` on the data dir and waits until /healthz answers. */
-async function startServer(dataDir: string): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['dist/cli/main.js', 'serve'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      BOXOFFICE_DATA_DIR: dataDir,
-      BOXOFFICE_ADMIN_TOKEN: ADMIN_TOKEN,
-      BOXOFFICE_HOLD_TTL_SECONDS: '3600',
-      // Thousands of holds from one address: the load is the point, not the limits.
-      BOXOFFICE_RATE_LIMIT_PER_IP: 'off',
-      BOXOFFICE_RATE_LIMIT_PER_BUYER: 'off',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+async function startServer(dataDir: string): Promise<ServeProcess> {
+  const server = await startServe(dataDir, {
+    BOXOFFICE_ADMIN_TOKEN: ADMIN_TOKEN,
+    BOXOFFICE_HOLD_TTL_SECONDS: '3600',
+    // Thousands of holds from one address: the load is the point, not the limits.
+    BOXOFFICE_RATE_LIMIT_PER_IP: 'off',
+    BOXOFFICE_RATE_LIMIT_PER_BUYER: 'off',
+    LOG_LEVEL: 'warn',
   });
-  children.push(child);
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk) => output.push(String(chunk)));
-  child.stderr?.on('data', (chunk) => output.push(String(chunk)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output.join('')}`);
-    if (Date.now() > deadline) throw new Error(`server not ready in time:\n${output.join('')}`);
-    const healthy = await fetch(`${url}/healthz`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (healthy) return { child, url, output };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function killHard(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
+  children.push(server.child);
+  return server;
 }
 
 describe('kill -9 during a load of holds', () => {

@@ -2,11 +2,11 @@
 // verifies every signature with the reference `standardwebhooks` package, a run of confirmed orders, a kill
 // while deliveries are still in flight, and a restart on the same data directory. Every confirmation reaches
 // the receiver (a repeat keeps its webhook-id), in the order of the log.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventBody, freshDataDir, uniqueEventId } from '../support/embedded.js';
 import { httpClient } from '../support/http.js';
+import { killHard, type ServeProcess, startServe } from '../support/serve-process.js';
 import { Receiver } from '../webhooks/receiver.js';
 
 const ADMIN_TOKEN = 'webhooks-crash-admin-token-0123456789';
@@ -14,61 +14,21 @@ const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const ORDERS = 40;
 /** Each answer of the receiver waits this long, so deliveries trail the confirmations. */
 const RECEIVER_DELAY_MS = 50;
-const READY_TIMEOUT_MS = 30_000;
 /** A delivery leased by the killed process is sent again once its lease ends (25 s with the defaults). */
 const DELIVERED_TIMEOUT_MS = 90_000;
 
 const children: ChildProcess[] = [];
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['dist/cli/main.js', 'serve'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      BOXOFFICE_DATA_DIR: dataDir,
-      BOXOFFICE_ADMIN_TOKEN: ADMIN_TOKEN,
-      BOXOFFICE_WEBHOOKS_ALLOW_PRIVATE: 'true',
-      BOXOFFICE_RATE_LIMIT_PER_IP: 'off',
-      BOXOFFICE_RATE_LIMIT_PER_BUYER: 'off',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+async function startServer(dataDir: string): Promise<ServeProcess> {
+  const server = await startServe(dataDir, {
+    BOXOFFICE_ADMIN_TOKEN: ADMIN_TOKEN,
+    BOXOFFICE_WEBHOOKS_ALLOW_PRIVATE: 'true',
+    BOXOFFICE_RATE_LIMIT_PER_IP: 'off',
+    BOXOFFICE_RATE_LIMIT_PER_BUYER: 'off',
+    LOG_LEVEL: 'warn',
   });
-  children.push(child);
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk) => output.push(String(chunk)));
-  child.stderr?.on('data', (chunk) => output.push(String(chunk)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output.join('')}`);
-    if (Date.now() > deadline) throw new Error(`server not ready in time:\n${output.join('')}`);
-    if (
-      await fetch(`${url}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { child, url };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function killHard(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
+  children.push(server.child);
+  return server;
 }
 
 /** The hold ids of the accepted `order.confirmed` deliveries, first arrival of each, in arrival order. */
