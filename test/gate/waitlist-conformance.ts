@@ -204,6 +204,22 @@ export function waitlistConformance(ctx: WaitlistContext): void {
     expect((await ctx.gate().eventState(s.id))?.pools[1]).toMatchObject({ available: 0, held: 2 });
   });
 
+  it('waitlist: a sweep offers once every due hold has ended, whatever order it takes them in', async () => {
+    const s = await ctx.event({ ...SMALL, maxPerUser: 2 });
+    await place(s.id, { userId: 'u1', quantity: 2, poolId: 'vip' });
+    // w1 waits for two VIP while holding one GA of its own, which expires in the same sweep: taken one by
+    // one, u1's VIP would come back while w1 was still at its limit and go to nobody.
+    await place(s.id, { userId: 'w1', quantity: 1, poolId: 'ga' }, T0 + 1);
+    joined(await join(s.id, { userId: 'w1', quantity: 2, poolId: 'vip' }, T0 + 2));
+    const swept = await ctx.gate().sweepExpired(T0 + 1 + s.holdTtlSeconds * 1000);
+    await swept.durable;
+    const offers = swept.offers?.filter((hold) => hold.eventId === s.id);
+    expect(offers?.map((o) => [o.userId, o.items])).toEqual([
+      ['w1', [{ poolId: 'vip', quantity: 2, price: 9900 }]],
+    ]);
+    expect((await ctx.gate().eventState(s.id))?.pools[1]).toMatchObject({ available: 0, held: 2 });
+  });
+
   it('waitlist: offers count toward maxPerUser, and a buyer at the limit is passed over', async () => {
     const s = await ctx.event({ ...SMALL, maxPerUser: 2 });
     const a = await place(s.id, { userId: 'u1', quantity: 2, poolId: 'vip' });

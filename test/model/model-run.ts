@@ -264,11 +264,10 @@ export class ModelRun {
    */
   expectSweep(): { expired: number; checkOffers(offers: readonly Hold[] | undefined): void } {
     const due = this.model.dueHolds(this.nowMs);
-    const offers: ModelOffer[] = [];
-    for (const holdId of due) {
-      this.model.end(holdId, 'expired');
-      offers.push(...this.#offerReturned(holdId));
-    }
+    // Every due hold ends first; then what they returned, all of it, is offered.
+    for (const holdId of due) this.model.end(holdId, 'expired');
+    const returned = due.flatMap((holdId) => (this.model.holds.get(holdId) as ModelHold).items);
+    const offers = this.model.offerReturned(returned, this.nowMs);
     return { expired: due.length, checkOffers: this.#offersCheck(offers) };
   }
 

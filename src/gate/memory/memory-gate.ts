@@ -312,6 +312,7 @@ export class MemoryGate implements Gate {
   sweep(nowMs: number): Swept {
     const entries: HoldEntry[] = [];
     const offers: Hold[] = [];
+    const returned = new Map<string, HoldItem[]>();
     let expired = 0;
     for (let due = this.#expiry.popDue(nowMs); due !== undefined; due = this.#expiry.popDue(nowMs)) {
       const hold = this.#live.get(due.holdId);
@@ -326,12 +327,18 @@ export class MemoryGate implements Gate {
       this.#apply(entry);
       entries.push(entry);
       expired++;
-      // A lapsed offer passes to the next in line here, as any expired hold's stock does.
-      for (const offer of this.#offer(hold.eventId, hold.items, nowMs)) {
+      const items = returned.get(hold.eventId);
+      if (items === undefined) returned.set(hold.eventId, [...hold.items]);
+      else items.push(...hold.items);
+    }
+    // Offers once every due hold has ended, so that they do not depend on the order in which holds due at
+    // the same instant are taken (a buyer in line may hold one of them). A lapsed offer passes to the next
+    // in line here, as any expired hold's stock does.
+    for (const [eventId, items] of returned)
+      for (const offer of this.#offer(eventId, items, nowMs)) {
         entries.push(offer);
         offers.push(offer.hold);
       }
-    }
     for (const book of this.#books.values()) book.idempotency.prune(nowMs);
     const durable = entries.length === 0 ? Promise.resolve() : this.#journal.append(entries, this.#undo);
     return { ok: true, expired, offers, durable };

@@ -9,16 +9,22 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return { -1 } end
 local now = now_ms(ARGV[1])
 local due = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
 local expired = 0
+local returned = {}
 for _, hold_id in ipairs(due) do
   local hold_json = redis.call('HGET', KEYS[4], hold_id)
   if hold_json then
     end_hold(hold_id, hold_json, 'hold_expired', now)
     expired = expired + 1
-    offer_returned(cjson.decode(hold_json), now, { waitlist = KEYS[9], line = KEYS[10] },
-      { hold = ARGV[3], order = ARGV[4] })
+    for _, item in ipairs(cjson.decode(hold_json).items) do returned[#returned + 1] = item end
   else
     redis.call('ZREM', KEYS[5], hold_id)
   end
+end
+-- Offers once every due hold has ended, so that they do not depend on the order in which holds due at the
+-- same instant are taken (a buyer in line may hold one of them).
+if #returned > 0 then
+  offer_returned({ items = returned }, now, { waitlist = KEYS[9], line = KEYS[10] },
+    { hold = ARGV[3], order = ARGV[4] })
 end
 local first = redis.call('ZRANGE', KEYS[5], 0, 0, 'WITHSCORES')
 local next_expiry = -1
