@@ -29,6 +29,8 @@ const UNIT = [
   'src/log/boundaries.test.ts',
   'src/log/redis/lua-constants.test.ts',
   'src/log/redis/redis-replies.test.ts',
+  'src/queue/memory/draw-order.test.ts',
+  'src/queue/memory/live-order.test.ts',
   'src/ratelimit/memory-counter.test.ts',
   'src/store/pglite/data-dir-lock.test.ts',
   'src/store/unavailable.test.ts',

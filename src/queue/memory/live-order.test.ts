@@ -1,13 +1,21 @@
-// The line's order against a plain array model: positions after pushes (past the tree's growth), removals
-// anywhere and pops from the head, for random command sequences.
+// The line's order against a plain array model: positions after pushes one by one or many at once (past the
+// tree's growth), removals anywhere and pops from the head, for random command sequences.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LiveOrder } from './live-order.js';
 
-type Command = { kind: 'push' } | { kind: 'remove'; pick: number } | { kind: 'pop'; count: number };
+type Command =
+  | { kind: 'push' }
+  | { kind: 'pushAll'; count: number }
+  | { kind: 'remove'; pick: number }
+  | { kind: 'pop'; count: number };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 6, arbitrary: fc.constant({ kind: 'push' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 0, max: 40 }).map((count) => ({ kind: 'pushAll' as const, count })),
+  },
   { weight: 2, arbitrary: fc.nat().map((pick) => ({ kind: 'remove' as const, pick })) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 5 }).map((count) => ({ kind: 'pop' as const, count })) },
 );
@@ -23,6 +31,12 @@ describe('LiveOrder', () => {
           if (c.kind === 'push') {
             const buyerId = `b${next++}`;
             model.push({ buyerId, index: order.push(buyerId) });
+          } else if (c.kind === 'pushAll') {
+            const buyers = Array.from({ length: c.count }, () => `b${next++}`);
+            const first = order.pushAll(buyers);
+            buyers.forEach((buyerId, i) => {
+              model.push({ buyerId, index: first + i });
+            });
           } else if (c.kind === 'remove' && model.length > 0) {
             const [gone] = model.splice(c.pick % model.length, 1);
             order.remove((gone as { index: number }).index);

@@ -25,6 +25,17 @@ export class LiveOrder {
     return index;
   }
 
+  /** Appends buyers in order; returns the index of the first (the others follow it). Linear time. */
+  pushAll(buyers: readonly string[]): number {
+    const first = this.#buyers.length;
+    for (const buyerId of buyers) this.#buyers.push(buyerId);
+    while (this.#buyers.length + 1 >= this.#inLine.length) this.#grow();
+    this.#inLine.fill(1, first + 1, this.#buyers.length + 1);
+    this.#rebuild();
+    this.#size += buyers.length;
+    return first;
+  }
+
   /** 1-based position of the buyer at this index among those still in line. */
   position(index: number): number {
     let sum = 0;
@@ -56,18 +67,24 @@ export class LiveOrder {
       this.#tree[i] = (this.#tree[i] as number) + delta;
   }
 
-  /** Doubles the tree and rebuilds it from the plain values, in linear time (each node adds itself to its parent). */
+  /** Doubles the tree and rebuilds it from the plain values. */
   #grow(): void {
-    const size = this.#tree.length * 2;
-    const inLine = new Uint8Array(size);
+    const inLine = new Uint8Array(this.#inLine.length * 2);
     inLine.set(this.#inLine);
+    this.#inLine = inLine;
+    this.#rebuild();
+  }
+
+  /** Builds the tree from the plain values in linear time: each node adds itself to its parent. */
+  #rebuild(): void {
+    const inLine = this.#inLine;
+    const size = inLine.length;
     const tree = new Int32Array(size);
     for (let i = 1; i < size; i++) {
       tree[i] = (tree[i] as number) + (inLine[i] as number);
       const parent = i + (i & -i);
       if (parent < size) tree[parent] = (tree[parent] as number) + (tree[i] as number);
     }
-    this.#inLine = inLine;
     this.#tree = tree;
   }
 }

@@ -13,6 +13,7 @@ import {
   type Stock,
   type WaitingRoom,
 } from '../waiting-room.js';
+import { orderByDraw } from './draw-order.js';
 import { LiveOrder } from './live-order.js';
 
 interface Member {
@@ -26,8 +27,8 @@ interface Member {
 interface Line {
   settings: QueueSettings;
   readonly members: Map<string, Member>;
-  /** Early joiners, before the sales start orders them by their draws (a Set: leaving is O(1)). */
-  lobby: Set<string>;
+  /** Early joiners, before the sales start orders them by their draws (a Map: leaving is O(1)). */
+  readonly lobby: Map<string, Member>;
   drawn: boolean;
   readonly order: LiveOrder;
   /** Waiting buyers by when they were last heard from, oldest first (Map keeps insertion order). */
@@ -54,7 +55,7 @@ export class MemoryWaitingRoom implements WaitingRoom {
     this.#lines.set(eventId, {
       settings,
       members: new Map(),
-      lobby: new Set(),
+      lobby: new Map(),
       drawn: false,
       order: new LiveOrder(),
       seen: new Map(),
@@ -89,7 +90,7 @@ export class MemoryWaitingRoom implements WaitingRoom {
       if (nowMs < line.settings.opensAtMs) return 'not_open';
       member = { joinedAtMs: nowMs, draw, index: -1 };
       if (line.drawn) member.index = line.order.push(buyerId);
-      else line.lobby.add(buyerId);
+      else line.lobby.set(buyerId, member);
       line.members.set(buyerId, member);
     }
     touch(line, buyerId, member, nowMs);
@@ -156,13 +157,15 @@ export class MemoryWaitingRoom implements WaitingRoom {
 /** At the first operation from the sales start on, the early joiners are put in the order of their draws. */
 function drawWhenStarted(line: Line, nowMs: number): void {
   if (line.drawn || nowMs < line.settings.salesStartAtMs) return;
-  const lobby = [...line.lobby].map((buyerId) => ({
-    buyerId,
-    draw: (line.members.get(buyerId) as Member).draw,
-  }));
+  const buyers = [...line.lobby.keys()];
+  const members = [...line.lobby.values()];
+  const draws = Float64Array.from(members, (member) => member.draw);
   // Ties of two 53-bit draws are as good as impossible; the buyer id breaks them the way Redis does.
-  lobby.sort((a, b) => a.draw - b.draw || (a.buyerId < b.buyerId ? -1 : a.buyerId > b.buyerId ? 1 : 0));
-  for (const { buyerId } of lobby) (line.members.get(buyerId) as Member).index = line.order.push(buyerId);
+  const order = orderByDraw(draws, buyers);
+  const first = line.order.pushAll(Array.from(order, (i) => buyers[i] as string));
+  order.forEach((i, rank) => {
+    (members[i] as Member).index = first + rank;
+  });
   line.lobby.clear();
   line.drawn = true;
 }
