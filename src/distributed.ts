@@ -37,6 +37,7 @@ import { Sweeper } from './service/sweeper.js';
 import { migrate } from './store/migrate.js';
 import { PostgresDriver } from './store/postgres/postgres-driver.js';
 import { SqlStore } from './store/sql-store.js';
+import { withStoreOutages } from './store/unavailable.js';
 import type { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { openWebhooks } from './webhooks/webhooks.js';
 
@@ -120,12 +121,16 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
   });
   await rebuildLostEvents(gate, store, logger);
   const metrics = createMetrics();
-  const timedGate = instrumentGate(withUnavailableErrors(gate), metrics);
+  // The request side sees outages of either port as domain errors (gate_unavailable, store_unavailable);
+  // the projector and the gate's rebuild keep the bare store.
+  const servedGate = withUnavailableErrors(gate);
+  const servedStore = withStoreOutages(store);
+  const timedGate = instrumentGate(servedGate, metrics);
   registerEventGauges(metrics.registry, gate);
   const clock = options.clock ?? Date.now;
   const reservations = new Reservations({
     gate: timedGate,
-    store,
+    store: servedStore,
     clock,
     defaults: options.defaults,
     metrics,
@@ -139,7 +144,7 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     room: new RedisWaitingRoom({ redis, useCommandTime: options.clock !== undefined }),
     secret: await redisQueueSecret(options.queueSecret, redis),
     gate: timedGate,
-    store,
+    store: servedStore,
     metrics,
     clock,
     options: options.queue,
@@ -150,19 +155,20 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     key: options.webhooksKey ?? '',
     allowPrivate: options.webhooksAllowPrivate ?? false,
   };
+  const webhookRoutes = webhookSettings.key === '' ? undefined : openWebhooks(webhookSettings);
   const app = await buildApp({
     reservations,
     queue,
-    webhooks: webhookSettings.key === '' ? undefined : openWebhooks(webhookSettings),
+    webhooks: webhookRoutes && { ...webhookRoutes, store: withStoreOutages(webhookRoutes.store) },
     gate: timedGate,
-    store,
+    store: servedStore,
     metrics,
     adminToken: options.adminToken,
     logger,
     feed,
     serverLimits: options.serverLimits,
     liveConnectionsPerAddress: options.liveConnectionsPerAddress,
-    audit: (eventId) => auditStream(eventId, gate, store),
+    audit: (eventId) => auditStream(eventId, servedGate, servedStore),
     rateLimits: options.rateLimits && {
       ...options.rateLimits,
       counter: new RedisRateCounter(redis),

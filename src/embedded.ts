@@ -34,6 +34,7 @@ import { Sweeper } from './service/sweeper.js';
 import { explainStartFault, openCheckedStore } from './store/integrity/open-checked-store.js';
 import type { SqlDriver } from './store/sql-driver.js';
 import type { SqlStore } from './store/sql-store.js';
+import { withStoreOutages } from './store/unavailable.js';
 import type { WebhookDispatcher } from './webhooks/dispatcher.js';
 import type { WebhookRouteDeps } from './webhooks/webhook-routes.js';
 import { openWebhooks, webhookDispatcher } from './webhooks/webhooks.js';
@@ -116,8 +117,9 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
   const projection = new ProjectionLoop(log, projected, {
     onError: (error) => options.logger?.warn({ err: error }, 'projection into the store failed; retrying'),
   });
-  // Reads of the store wait until it shows everything durable before them (projector/embedded/read-your-writes.ts).
-  const store = readYourWrites(projected, (boundMs) => projection.caughtUp(boundMs));
+  // Reads of the store wait until it shows everything durable before them (projector/embedded/read-your-writes.ts);
+  // its outages reach the request side as store_unavailable (the projection keeps the bare store).
+  const store = withStoreOutages(readYourWrites(projected, (boundMs) => projection.caughtUp(boundMs)));
   const journal = new GroupCommit((entries) => log.append(entries), metrics.commits);
   const gate = new MemoryGate(journal);
   const snapshot = await (async () => {
@@ -182,7 +184,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
   const app = await buildApp({
     reservations,
     queue,
-    webhooks: webhookDeps,
+    webhooks: { ...webhookDeps, store: withStoreOutages(webhookDeps.store) },
     gate: timedGate,
     store,
     journal,
@@ -198,7 +200,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     audit: async (eventId) => {
       // Best effort: the audit is exact either way, and shows what is still unprojected.
       await projection.caughtUp(READ_WAIT_MS).catch(() => {});
-      return auditEvent(eventId, gate, projected, journal, {
+      return auditEvent(eventId, gate, withStoreOutages(projected), journal, {
         unprojected: (id) => log.unacknowledged(PROJECTION_GROUP, id),
         exclusive: (work) => projection.exclusive(work),
       });

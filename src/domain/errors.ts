@@ -151,8 +151,9 @@ export function stockTaken(): Rejection {
 /** A refusal that has to cross a throw boundary (the HTTP layer turns it into its status and body). */
 export class DomainError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string = errorMessages[code]) {
-    super(message);
+  /** `options.cause`: the failure behind it (an outage's driver error), for the log only. */
+  constructor(code: ErrorCode, message: string = errorMessages[code], options?: ErrorOptions) {
+    super(message, options);
     this.name = 'DomainError';
     this.code = code;
   }

@@ -1,5 +1,7 @@
 // buildApp(deps) assembles the HTTP API and never listens: tests drive it with app.inject(), main.ts calls
-// listen(). Adapters are chosen by the caller; the app sees only ports.
+// listen(). Adapters are chosen by the caller; the app gets ports, and its routes the services made of them
+// (route-deps.ts). The caller wraps its ports so that their outages are domain errors (store/unavailable.ts,
+// gate/redis/unavailable.ts).
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
@@ -26,6 +28,7 @@ import { installCallerResolution, SECURITY_SCHEMES } from './access-hooks.js';
 import { jsonNestsDeeperThan, refuseBodiesWhereNoneIsTaken } from './body-rules.js';
 import { answerClientError } from './client-errors.js';
 import { installErrorHandling, sendError } from './error-handler.js';
+import { routeDepsOf } from './route-deps.js';
 import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerBuyerRoutes } from './routes/buyers.js';
@@ -80,11 +83,6 @@ export interface AppDeps {
   readonly queue?: QueueService;
 }
 
-/** What routes get: the shape's ports and the access of this instance. */
-export interface RouteDeps extends AppDeps {
-  readonly access: Access;
-}
-
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const serverLimits = deps.serverLimits ?? SERVER_LIMITS_DEFAULT;
   const app = Fastify({
@@ -131,7 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   app.addHook('onClose', async () => access.close());
   installCallerResolution(app, access);
-  const routeDeps: RouteDeps = { ...deps, access };
+  const routeDeps = routeDepsOf(deps, access);
   app.addSchema(errorBody);
   await app.register(swagger, {
     openapi: {
@@ -169,7 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.webhooks !== undefined) registerWebhookRoutes(app, deps.webhooks);
   if (deps.queue !== undefined) registerQueueRoutes(app, routeDeps, deps.queue);
   if (deps.feed !== undefined) {
-    await registerLiveRoutes(app, deps, deps.feed, deps.liveConnectionsMax, deps.liveConnectionsPerAddress);
+    await registerLiveRoutes(app, routeDeps, deps.feed);
     registerSeatMapPage(app);
     if (deps.queue !== undefined) registerQueuePage(app);
   }

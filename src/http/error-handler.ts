@@ -1,10 +1,11 @@
 // The one place that writes error bodies: {"error": {"code", "message"}}. Domain refusals arrive as
-// DomainError; framework errors (validation, body parsing) are mapped to stable codes; anything else is a
-// fault, logged, and answered 500 without details. A 5xx body always carries the fixed message of its code:
-// the detail (an address, a constraint name) is logged, never sent.
+// DomainError, and so do outages of the store and of the gate, translated where those ports are handed to
+// the request side (domain/outage-boundary.ts): this handler knows no driver. Framework errors (validation,
+// body parsing) are mapped to stable codes; anything else is a fault, logged, and answered 500 without
+// details. A 5xx body always carries the fixed message of its code: the detail (an address, a constraint
+// name) is logged, never sent.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { DomainError, type ErrorCode, errorMessages, type Rejection } from '../domain/errors.js';
-import { isStoreUnavailable } from '../store/unavailable.js';
 import { errorStatus } from './error-status.js';
 
 const FRAMEWORK_CODES: Readonly<Record<string, ErrorCode>> = {
@@ -51,10 +52,6 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (error instanceof SyntaxError || error.statusCode === 400) return sendError(reply, 'malformed_json');
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return sendError(reply, 'invalid_request', error.message);
-    }
-    if (isStoreUnavailable(error)) {
-      request.log.warn({ err: error, method: request.method, url: request.url }, 'store unavailable');
-      return sendError(reply, 'store_unavailable');
     }
     request.log.error({ err: error, method: request.method, url: request.url }, 'unhandled error');
     return sendError(reply, 'internal_error');

@@ -3,7 +3,7 @@
 // read without a seat id. An event's layout never changes, so it is derived and serialised once per event.
 import { createHash } from 'node:crypto';
 import type { EventSpec } from '../domain/types.js';
-import type { Gate } from '../gate/gate.js';
+import type { EventCatalog } from '../service/event-catalog.js';
 
 export interface RowView {
   readonly id: string;
@@ -56,18 +56,18 @@ export function seatLayoutOf(spec: EventSpec): SeatLayout {
 }
 
 export class SeatLayouts {
-  readonly #gate: Pick<Gate, 'eventState'>;
+  readonly #events: Pick<EventCatalog, 'eventState'>;
   readonly #cached = new Map<string, CachedLayout>();
 
-  constructor(gate: Pick<Gate, 'eventState'>) {
-    this.#gate = gate;
+  constructor(events: Pick<EventCatalog, 'eventState'>) {
+    this.#events = events;
   }
 
   /** The event's layout, or undefined for an unknown event (which is not remembered). */
   async get(eventId: string): Promise<CachedLayout | undefined> {
     const known = this.#cached.get(eventId);
     if (known !== undefined) return known;
-    const state = await this.#gate.eventState(eventId);
+    const state = await this.#events.eventState(eventId);
     if (state === undefined) return undefined;
     const layout = seatLayoutOf(state.spec);
     const json = JSON.stringify(layout);

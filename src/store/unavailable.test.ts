@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isStoreUnavailable } from './unavailable.js';
+import { isStoreUnavailable, withStoreOutages } from './unavailable.js';
 
 function withCode(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
@@ -25,5 +25,17 @@ describe('isStoreUnavailable', () => {
     expect(isStoreUnavailable(withCode('duplicate key value', '23505'))).toBe(false);
     expect(isStoreUnavailable(new TypeError('cannot read properties of undefined'))).toBe(false);
     expect(isStoreUnavailable('not an error')).toBe(false);
+  });
+});
+
+describe('withStoreOutages', () => {
+  it('throws a store outage as store_unavailable, the way the Redis gate throws gate_unavailable', async () => {
+    const refused = withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED');
+    const store = withStoreOutages({ ping: () => Promise.reject(refused) });
+    await expect(store.ping()).rejects.toMatchObject({ name: 'DomainError', code: 'store_unavailable' });
+    const constraint = withCode('duplicate key value', '23505');
+    await expect(withStoreOutages({ ping: () => Promise.reject(constraint) }).ping()).rejects.toBe(
+      constraint,
+    );
   });
 });

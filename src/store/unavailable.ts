@@ -2,7 +2,7 @@
 // rather than a bug (500): the connection failed or broke, or PostgreSQL is shutting down, starting,
 // out of resources or refusing writes.
 
-import { DomainError } from '../domain/errors.js';
+import { asDomainOutage, type OutageRule, withOutageBoundary } from '../domain/outage-boundary.js';
 import { NETWORK_CODES } from '../net/network-codes.js';
 
 /** SQLSTATE classes of an unavailable server: 08 connection, 53 resources, 57 operator intervention. */
@@ -27,6 +27,22 @@ export function isStoreUnavailable(error: unknown): boolean {
   return CONNECTION_MESSAGES.some((text) => error.message.includes(text));
 }
 
+/** How a store outage is said: DomainError('store_unavailable'), whatever the engine's error was. */
+export const STORE_OUTAGE: OutageRule = {
+  isOutage: isStoreUnavailable,
+  code: 'store_unavailable',
+  message: () => 'The store did not answer. Retry.',
+};
+
+/**
+ * The store (or any part that talks to its database: the webhook endpoints) as the request side sees it:
+ * outages thrown as DomainError('store_unavailable'), as the Redis gate's are as gate_unavailable. The
+ * projector keeps the bare store: it tells an entry's fault from an outage by the SQLSTATE.
+ */
+export function withStoreOutages<S extends object>(store: S): S {
+  return withOutageBoundary(store, STORE_OUTAGE);
+}
+
 /**
  * A store call made on behalf of another part (the Redis gate's rebuild): an outage of the store becomes
  * DomainError('store_unavailable') right here, where its source is known, so that it is never reported as
@@ -36,8 +52,6 @@ export async function fromStore<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (isStoreUnavailable(error))
-      throw new DomainError('store_unavailable', 'The store did not answer. Retry.');
-    throw error;
+    throw asDomainOutage(error, STORE_OUTAGE);
   }
 }

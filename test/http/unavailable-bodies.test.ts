@@ -154,4 +154,14 @@ describe.runIf(available)('503 bodies of the distributed shape with its Redis st
     expectFixedBody(hold.body, 'gate_unavailable');
     expect(hold.body).not.toContain(redisPort);
   });
+
+  it('the audit, which reads the gate through its streams, says gate_unavailable too', async () => {
+    const audit = await bo.app.inject({
+      method: 'GET',
+      url: `/v1/events/${eventId}/audit`,
+      headers: admin,
+    });
+    expect(audit.statusCode).toBe(503);
+    expectFixedBody(audit.body, 'gate_unavailable');
+  });
 });

@@ -4,6 +4,7 @@
 // domain passes as it is. Anything else (a script's own error, a bug, a store error that is not an outage)
 // stays what it is: the error handler logs it and answers 500 `internal_error`.
 import { DomainError } from '../../domain/errors.js';
+import { type OutageRule, withOutageBoundary } from '../../domain/outage-boundary.js';
 import { NETWORK_CODES } from '../../net/network-codes.js';
 import type { Gate } from '../gate.js';
 
@@ -36,37 +37,14 @@ export function isUnreachable(error: unknown): boolean {
   return CLIENT_MESSAGES.some((text) => error.message.includes(text));
 }
 
-function translated(error: unknown): unknown {
-  if (!isUnreachable(error)) return error;
-  return new DomainError('gate_unavailable', `Redis did not answer: ${(error as Error).message}. Retry.`);
-}
+/** How Redis not answering is said: DomainError('gate_unavailable'), the same way as the store's outages. */
+export const GATE_OUTAGE: OutageRule = {
+  isOutage: isUnreachable,
+  code: 'gate_unavailable',
+  message: (error) => `Redis did not answer: ${(error as Error).message}. Retry.`,
+};
 
 /** The same gate, with unreachable-Redis failures thrown as DomainError('gate_unavailable'). */
-export function withUnavailableErrors(gate: Gate): Gate {
-  const guard =
-    <A extends unknown[], R>(method: (...args: A) => Promise<R>) =>
-    (...args: A): Promise<R> =>
-      method.apply(gate, args).catch((error: unknown) => {
-        throw translated(error);
-      });
-  return {
-    createEvent: guard(gate.createEvent),
-    placeHold: guard(gate.placeHold),
-    confirmHold: guard(gate.confirmHold),
-    releaseHold: guard(gate.releaseHold),
-    cancelOrder: guard(gate.cancelOrder),
-    updateEvent: guard(gate.updateEvent),
-    extendHold: guard(gate.extendHold),
-    confirmPaid: guard(gate.confirmPaid),
-    confirmExpired: guard(gate.confirmExpired),
-    sweepExpired: guard(gate.sweepExpired),
-    getHold: guard(gate.getHold),
-    eventState: guard(gate.eventState),
-    seatStates: guard(gate.seatStates),
-    seatMap: guard(gate.seatMap),
-    eventIds: guard(gate.eventIds),
-    joinWaitlist: guard(gate.joinWaitlist),
-    leaveWaitlist: guard(gate.leaveWaitlist),
-    waitlistSpot: guard(gate.waitlistSpot),
-  };
+export function withUnavailableErrors<G extends Gate>(gate: G): G {
+  return withOutageBoundary(gate, GATE_OUTAGE);
 }

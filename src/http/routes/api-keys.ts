@@ -1,12 +1,11 @@
 // API keys (admin only): create (the secret is in this one answer), list without secrets, revoke. A revoked
 // key stops working on this instance at once and on every other within KEY_CACHE_TTL_MS.
 import type { FastifyInstance } from 'fastify';
-import { mintApiKey } from '../../auth/api-key-secret.js';
 import type { ApiKey, ApiKeyRole } from '../../domain/api-key.js';
 import { PAGE_SIZE_MAX } from '../../domain/limits.js';
 import { requireAdmin, SECURITY } from '../access-hooks.js';
-import type { RouteDeps } from '../app.js';
 import { sendError } from '../error-handler.js';
+import type { RouteDeps } from '../route-deps.js';
 import {
   apiKeyList,
   apiKeyParams,
@@ -18,7 +17,7 @@ import {
 } from '../schemas.js';
 import { pageSize } from './events.js';
 
-export function registerApiKeyRoutes(app: FastifyInstance, { store, access }: RouteDeps): void {
+export function registerApiKeyRoutes(app: FastifyInstance, { apiKeys, access }: RouteDeps): void {
   app.post<{ Body: { name: string; role: ApiKeyRole } }>(
     '/v1/api-keys',
     {
@@ -33,16 +32,8 @@ export function registerApiKeyRoutes(app: FastifyInstance, { store, access }: Ro
       },
     },
     async (request, reply) => {
-      const minted = mintApiKey();
-      const key: ApiKey = {
-        id: minted.id,
-        name: request.body.name,
-        role: request.body.role,
-        secretSha256: minted.secretSha256,
-        createdAtMs: Date.now(),
-      };
-      await store.createApiKey(key);
-      return reply.code(201).send({ ...apiKeyJson(key), secret: minted.credential });
+      const { key, credential } = await apiKeys.create(request.body.name, request.body.role);
+      return reply.code(201).send({ ...apiKeyJson(key), secret: credential });
     },
   );
 
@@ -62,7 +53,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, { store, access }: Ro
       const limit = pageSize(request.query.limit);
       if (limit === undefined)
         return sendError(reply, 'invalid_request', `limit must be from 1 to ${PAGE_SIZE_MAX}.`);
-      const page = await store.listApiKeys(limit, request.query.cursor);
+      const page = await apiKeys.list(limit, request.query.cursor);
       return { apiKeys: page.items.map(apiKeyJson), nextCursor: page.nextCursor };
     },
   );
@@ -80,7 +71,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, { store, access }: Ro
       },
     },
     async (request, reply) => {
-      const key = await store.revokeApiKey(request.params.keyId, Date.now());
+      const key = await apiKeys.revoke(request.params.keyId);
       if (key === undefined) return sendError(reply, 'api_key_not_found');
       await access.revoked(key.id);
       return apiKeyJson(key);

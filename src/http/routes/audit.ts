@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { auditEvent } from '../../service/audit.js';
 import { requireStaff, SECURITY } from '../access-hooks.js';
-import type { RouteDeps } from '../app.js';
 import { sendError } from '../error-handler.js';
+import type { RouteDeps } from '../route-deps.js';
 import { auditView, errors, eventParams } from '../schemas.js';
 
-export function registerAuditRoutes(app: FastifyInstance, { gate, store, journal, audit }: RouteDeps): void {
-  const auditOf = audit ?? ((eventId: string) => auditEvent(eventId, gate, store, journal));
+export function registerAuditRoutes(app: FastifyInstance, { audit }: RouteDeps): void {
   app.get<{ Params: { eventId: string } }>(
     '/v1/events/:eventId/audit',
     {
@@ -21,7 +19,7 @@ export function registerAuditRoutes(app: FastifyInstance, { gate, store, journal
       },
     },
     async (request, reply) => {
-      const report = await auditOf(request.params.eventId);
+      const report = await audit(request.params.eventId);
       return report === undefined ? sendError(reply, 'event_not_found') : report;
     },
   );

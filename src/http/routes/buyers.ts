@@ -3,8 +3,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { PAGE_SIZE_MAX } from '../../domain/limits.js';
 import { requireBuyer, requireStaff, SECURITY } from '../access-hooks.js';
-import type { RouteDeps } from '../app.js';
 import { sendError } from '../error-handler.js';
+import type { RouteDeps } from '../route-deps.js';
 import { buyerParams, errors, holdList, orderList, pageQuery } from '../schemas.js';
 import { holdJson, orderJson } from '../views.js';
 import { pageSize } from './events.js';
@@ -13,7 +13,7 @@ interface PageRoute {
   Querystring: { limit?: string; cursor?: string };
 }
 
-export function registerBuyerRoutes(app: FastifyInstance, { store }: RouteDeps): void {
+export function registerBuyerRoutes(app: FastifyInstance, { reads }: RouteDeps): void {
   const ordersOf = async (
     userId: string,
     query: PageRoute['Querystring'],
@@ -21,7 +21,7 @@ export function registerBuyerRoutes(app: FastifyInstance, { store }: RouteDeps):
   ): Promise<unknown> => {
     const limit = pageSize(query.limit);
     if (limit === undefined) return badLimit(reply);
-    const page = await store.listBuyerOrders(userId, limit, query.cursor);
+    const page = await reads.buyerOrders(userId, limit, query.cursor);
     return { orders: page.items.map(orderJson), nextCursor: page.nextCursor };
   };
 
@@ -41,7 +41,7 @@ export function registerBuyerRoutes(app: FastifyInstance, { store }: RouteDeps):
       const limit = pageSize(request.query.limit);
       if (limit === undefined) return badLimit(reply);
       const buyerId = request.caller.buyerId as string;
-      const page = await store.listBuyerHolds(buyerId, Date.now(), limit, request.query.cursor);
+      const page = await reads.buyerHolds(buyerId, limit, request.query.cursor);
       return { holds: page.items.map(holdJson), nextCursor: page.nextCursor };
     },
   );

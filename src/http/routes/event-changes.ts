@@ -3,8 +3,8 @@
 // holds and tickets name its seats and pools, so any other field is refused (400 invalid_request).
 import type { FastifyInstance } from 'fastify';
 import { requireAdmin, SECURITY } from '../access-hooks.js';
-import type { RouteDeps } from '../app.js';
 import { sendError } from '../error-handler.js';
+import type { RouteDeps } from '../route-deps.js';
 import { errors, eventParams, eventView, patchEventBody } from '../schemas.js';
 import { eventJson } from '../views.js';
 

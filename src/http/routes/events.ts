@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventDraft } from '../../domain/event-spec.js';
 import { EVENT_BODY_BYTES_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../../domain/limits.js';
-import { changeQueue } from '../../queue/queue-admin.js';
 import { type QueueSpec, settingsOf } from '../../queue/queue-settings.js';
 import { requireAdmin, SECURITY } from '../access-hooks.js';
-import type { RouteDeps } from '../app.js';
 import { sendError, sendRejection } from '../error-handler.js';
+import type { RouteDeps } from '../route-deps.js';
 import { createEventBody, errors, eventList, eventParams, eventView, pageQuery } from '../schemas.js';
 import { eventJson, eventSummaryJson } from '../views.js';
 
@@ -13,10 +12,7 @@ interface EventParams {
   eventId: string;
 }
 
-export function registerEventRoutes(
-  app: FastifyInstance,
-  { reservations, gate, store, queue }: RouteDeps,
-): void {
+export function registerEventRoutes(app: FastifyInstance, { events, queue }: RouteDeps): void {
   app.post<{ Body: EventDraft & { queue?: QueueSpec } }>(
     '/v1/events',
     {
@@ -40,14 +36,9 @@ export function registerEventRoutes(
           return sendError(reply, 'invalid_request', 'This server has no waiting room.');
         if ('ok' in checked) return sendRejection(reply, checked);
       }
-      const created = await reservations.createEvent(draft);
+      const created = await events.create(draft, queueSpec);
       if ('code' in created) return sendRejection(reply, created);
-      if (queueSpec !== undefined && queue !== undefined) {
-        const set = await changeQueue(store, queue, created.id, queueSpec);
-        if ('ok' in set) return sendRejection(reply, set);
-      }
-      const state = await gate.eventState(created.id);
-      return reply.code(201).send(eventJson(state as NonNullable<typeof state>));
+      return reply.code(201).send(eventJson(created));
     },
   );
 
@@ -65,11 +56,11 @@ export function registerEventRoutes(
       const limit = pageSize(request.query.limit);
       if (limit === undefined)
         return sendError(reply, 'invalid_request', `limit must be from 1 to ${PAGE_SIZE_MAX}.`);
-      const page = await store.listEvents(limit, request.query.cursor);
-      const events = await Promise.all(
-        page.items.map(async (spec) => eventSummaryJson(spec, await gate.eventState(spec.id))),
-      );
-      return { events, nextCursor: page.nextCursor };
+      const page = await events.list(limit, request.query.cursor);
+      return {
+        events: page.items.map(({ spec, state }) => eventSummaryJson(spec, state)),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 
@@ -84,7 +75,7 @@ export function registerEventRoutes(
       },
     },
     async (request, reply) => {
-      const state = await gate.eventState(request.params.eventId);
+      const state = await events.eventState(request.params.eventId);
       if (state === undefined) return sendError(reply, 'event_not_found');
       return eventJson(state);
     },

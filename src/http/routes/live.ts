@@ -13,8 +13,8 @@ import { LiveHub } from '../../live/live-hub.js';
 import { terminateAfterGrace } from '../../live/live-socket.js';
 import { createLiveMetrics } from '../../metrics/live-metrics.js';
 import { QueuePush } from '../../queue/queue-push.js';
-import type { AppDeps } from '../app.js';
 import { sendError } from '../error-handler.js';
+import type { RouteDeps } from '../route-deps.js';
 import { eventParams } from '../schemas.js';
 
 interface EventParams {
@@ -28,14 +28,14 @@ const liveQuery = {
 
 export async function registerLiveRoutes(
   app: FastifyInstance,
-  deps: AppDeps,
+  deps: RouteDeps,
   feed: ChangeFeed,
-  connectionsMax: number = LIVE_CONNECTIONS_MAX,
-  connectionsPerAddressMax: number = LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT,
 ): Promise<void> {
+  const connectionsMax = deps.liveConnectionsMax ?? LIVE_CONNECTIONS_MAX;
+  const connectionsPerAddressMax = deps.liveConnectionsPerAddress ?? LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT;
   const hub = new LiveHub({
     feed,
-    gate: deps.gate,
+    gate: deps.events,
     metrics: createLiveMetrics(deps.metrics.registry),
     onError: (error) => app.log.warn({ err: error }, 'live updates: a read failed'),
     connectionsPerAddressMax,
@@ -67,7 +67,7 @@ export async function registerLiveRoutes(
     // Hidden from the OpenAPI document, which describes HTTP operations only; docs/live.md describes it.
     schema: { hide: true, params: eventParams, querystring: liveQuery },
     preHandler: async (request, reply) => {
-      if ((await deps.gate.eventState(request.params.eventId)) === undefined)
+      if ((await deps.events.eventState(request.params.eventId)) === undefined)
         return sendError(reply, 'event_not_found');
       // The queue channel (docs/queue.md): the token names the buyer whose status this connection follows.
       const { queueToken } = request.query;

@@ -1,14 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.js';
 import { sendError } from '../error-handler.js';
-
-/** A store that does not answer a ping within this long is reported not ready. */
-const READY_TIMEOUT_MS = 2_000;
+import type { RouteDeps } from '../route-deps.js';
 
 export function registerOperationRoutes(
   app: FastifyInstance,
-  { store, gate, metrics, access }: RouteDeps,
+  { readiness, metrics, access }: RouteDeps,
 ): void {
   const metricsAllowed = bearerCheck(access.metricsToken);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -16,7 +13,7 @@ export function registerOperationRoutes(
   // The body says only "not ready": why (an address, a database error) is for the log, not for callers.
   app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
     try {
-      await withTimeout(Promise.all([store.ping(), gate.eventIds()]), READY_TIMEOUT_MS);
+      await readiness.check();
       return { status: 'ready' };
     } catch (error) {
       request.log.warn({ err: error }, 'not ready');
@@ -37,18 +34,6 @@ export function registerOperationRoutes(
   );
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Accepts every request when no token is set, else `Bearer <token>` compared in constant time. */

@@ -2,8 +2,8 @@
 // the gate's (atomic with its log entry); the order is read from the store.
 import type { FastifyInstance } from 'fastify';
 import { requireStaff, SECURITY } from '../access-hooks.js';
-import type { RouteDeps } from '../app.js';
 import { sendRejection } from '../error-handler.js';
+import type { RouteDeps } from '../route-deps.js';
 import { errors, orderParams, orderView } from '../schemas.js';
 import { orderJson } from '../views.js';
 

@@ -2,13 +2,11 @@
 // resume an event's queue. Who is the buyer: a buyer token's `sub`; sales keys, admins and open mode name it
 // with `userId`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { changeQueue } from '../../queue/queue-admin.js';
 import type { QueueService } from '../../queue/queue-service.js';
 import type { QueueChange } from '../../queue/queue-settings.js';
 import { specOf } from '../../queue/queue-settings.js';
 import type { QueueSettings } from '../../queue/waiting-room.js';
 import { requireActor, requireAdmin, SECURITY } from '../access-hooks.js';
-import type { RouteDeps } from '../app.js';
 import { sendError, sendRejection } from '../error-handler.js';
 import {
   joinQueueBody,
@@ -17,6 +15,7 @@ import {
   queueSettingsView,
   queueView,
 } from '../queue-schemas.js';
+import type { RouteDeps } from '../route-deps.js';
 import { errors, eventParams } from '../schemas.js';
 
 interface EventParams {
@@ -49,7 +48,7 @@ function settingsJson(eventId: string, settings: QueueSettings) {
 export function registerQueueRoutes(app: FastifyInstance, deps: RouteDeps, queue: QueueService): void {
   const actor = requireActor(deps.access.mode);
   const eventExists = async (request: FastifyRequest<{ Params: EventParams }>, reply: FastifyReply) => {
-    if ((await deps.gate.eventState(request.params.eventId)) === undefined)
+    if ((await deps.events.eventState(request.params.eventId)) === undefined)
       sendError(reply, 'event_not_found');
   };
 
@@ -123,7 +122,7 @@ export function registerQueueRoutes(app: FastifyInstance, deps: RouteDeps, queue
       },
     },
     async (request, reply) => {
-      const settings = await changeQueue(deps.store, queue, request.params.eventId, request.body);
+      const settings = await deps.events.changeQueue(request.params.eventId, request.body);
       if ('ok' in settings) return sendRejection(reply, settings);
       return settingsJson(request.params.eventId, settings);
     },
@@ -149,7 +148,7 @@ export function registerQueueRoutes(app: FastifyInstance, deps: RouteDeps, queue
       async (request, reply) => {
         const { eventId } = request.params;
         if ((await queue.settings(eventId)) === undefined) return sendError(reply, 'queue_not_found');
-        const settings = await changeQueue(deps.store, queue, eventId, { paused: action === 'pause' });
+        const settings = await deps.events.changeQueue(eventId, { paused: action === 'pause' });
         if ('ok' in settings) return sendRejection(reply, settings);
         return settingsJson(eventId, settings);
       },

@@ -1,10 +1,10 @@
-// The read side: answered by the store (in the distributed shape it may lag the gate by the projection delay).
+// The read side (service/reads.ts): answered by the store, which in the distributed shape may lag the gate.
 import type { FastifyInstance } from 'fastify';
 import { isStaff } from '../../auth/caller.js';
 import { PAGE_SIZE_MAX } from '../../domain/limits.js';
 import { mayActFor, requireActor, requireStaff, SECURITY } from '../access-hooks.js';
-import type { RouteDeps } from '../app.js';
 import { sendError } from '../error-handler.js';
+import type { RouteDeps } from '../route-deps.js';
 import {
   errors,
   eventParams,
@@ -21,7 +21,7 @@ import {
 import { orderJson } from '../views.js';
 import { pageSize } from './events.js';
 
-export function registerReadRoutes(app: FastifyInstance, { gate, store, access }: RouteDeps): void {
+export function registerReadRoutes(app: FastifyInstance, { reads, access }: RouteDeps): void {
   const actor = requireActor(access.mode);
   app.get<{ Params: { orderId: string } }>(
     '/v1/orders/:orderId',
@@ -36,7 +36,7 @@ export function registerReadRoutes(app: FastifyInstance, { gate, store, access }
       },
     },
     async (request, reply) => {
-      const order = await store.getOrder(request.params.orderId);
+      const order = await reads.order(request.params.orderId);
       return order === undefined || !mayActFor(access.mode, request.caller, order.userId)
         ? sendError(reply, 'order_not_found')
         : orderJson(order);
@@ -56,7 +56,7 @@ export function registerReadRoutes(app: FastifyInstance, { gate, store, access }
       },
     },
     async (request, reply) => {
-      const ticket = await store.getTicket(request.params.ticketId);
+      const ticket = await reads.ticket(request.params.ticketId);
       return ticket === undefined || !mayActFor(access.mode, request.caller, ticket.userId)
         ? sendError(reply, 'ticket_not_found')
         : ticket;
@@ -81,9 +81,8 @@ export function registerReadRoutes(app: FastifyInstance, { gate, store, access }
       const limit = pageSize(request.query.limit);
       if (limit === undefined)
         return sendError(reply, 'invalid_request', `limit must be from 1 to ${PAGE_SIZE_MAX}.`);
-      if ((await gate.eventState(request.params.eventId)) === undefined)
-        return sendError(reply, 'event_not_found');
-      const page = await store.listTickets(request.params.eventId, limit, request.query.cursor);
+      const page = await reads.eventTickets(request.params.eventId, limit, request.query.cursor);
+      if (page === undefined) return sendError(reply, 'event_not_found');
       return { tickets: page.items, nextCursor: page.nextCursor };
     },
   );
@@ -101,7 +100,7 @@ export function registerReadRoutes(app: FastifyInstance, { gate, store, access }
       },
     },
     async (request, reply) => {
-      const stats = await store.eventStats(request.params.eventId);
+      const stats = await reads.eventStats(request.params.eventId);
       if (stats === undefined) return sendError(reply, 'event_not_found');
       if (isStaff(request.caller)) return { eventId: request.params.eventId, ...stats };
       const { revenue: _revenue, orders: _orders, ...counts } = stats;
@@ -122,7 +121,7 @@ export function registerReadRoutes(app: FastifyInstance, { gate, store, access }
       },
     },
     async (request, reply) => {
-      const events = await store.venueRevenue(request.params.venue);
+      const events = await reads.venueRevenue(request.params.venue);
       if (events.length === 0) return sendError(reply, 'venue_not_found');
       return {
         venue: request.params.venue,

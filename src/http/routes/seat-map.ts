@@ -6,8 +6,8 @@
 // - GET /v1/events/:id/seats: the JSON list of the contract, refused past SEAT_LIST_SEATS_MAX seats.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { SEAT_LIST_SEATS_MAX } from '../../domain/limits.js';
-import type { AppDeps } from '../app.js';
 import { sendError } from '../error-handler.js';
+import type { RouteDeps } from '../route-deps.js';
 import {
   errors,
   eventParams,
@@ -30,8 +30,8 @@ interface SeatsRequest {
  */
 const LAYOUT_MAX_AGE_SECONDS = 86_400;
 
-export function registerSeatMapRoutes(app: FastifyInstance, { gate }: AppDeps): void {
-  const layouts = new SeatLayouts(gate);
+export function registerSeatMapRoutes(app: FastifyInstance, { events }: RouteDeps): void {
+  const layouts = new SeatLayouts(events);
 
   app.get<{ Params: { eventId: string } }>(
     '/v1/events/:eventId/seat-layout',
@@ -66,7 +66,7 @@ export function registerSeatMapRoutes(app: FastifyInstance, { gate }: AppDeps): 
     async (request, reply) => {
       const { eventId } = request.params;
       const { sectionId } = request.query;
-      const map = await gate.seatMap(eventId);
+      const map = await events.seatMap(eventId);
       if (map === undefined) return sendError(reply, 'event_not_found');
       let states = map.states;
       if (sectionId !== undefined) {
@@ -99,7 +99,7 @@ export function registerSeatMapRoutes(app: FastifyInstance, { gate }: AppDeps): 
       if (sectionId !== undefined && section === undefined) return sendError(reply, 'section_not_found');
       const seatCount = section?.count ?? cached.layout.seatCount;
       if (seatCount > SEAT_LIST_SEATS_MAX) return sendError(reply, 'seat_list_too_large');
-      const seats = await gate.seatStates(eventId, sectionId);
+      const seats = await events.seatStates(eventId, sectionId);
       if (seats === undefined) return sendError(reply, 'event_not_found');
       return { seats };
     },

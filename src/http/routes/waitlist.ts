@@ -5,8 +5,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HOLD_BODY_BYTES_MAX } from '../../domain/limits.js';
 import { requireActor, SECURITY } from '../access-hooks.js';
-import type { RouteDeps } from '../app.js';
 import { sendError, sendRejection } from '../error-handler.js';
+import type { RouteDeps } from '../route-deps.js';
 import { errors, eventParams, waitlistBody, waitlistQuery, waitlistView } from '../schemas.js';
 import { waitlistJson } from '../views.js';
 
