@@ -91,14 +91,19 @@ if idem ~= '' then
   idem_remember(user_id, idem, hold_id, fingerprint, now, retention, tonumber(ARGV[12]), tonumber(ARGV[13]))
   extra = ',"idempotencyKey":' .. cjson.encode(idem) .. ',"fingerprint":' .. cjson.encode(fingerprint)
 end
-append('hold_placed', event_id, now, hold_json, extra)
+-- The stock moves before the entry is written, which carries the sold-out mark when this took the last units
+-- (a direct order's placement takes them; its confirmation only moves them from held to sold).
+local available
 if confirm then
-  move_items(hold, offsets, nil, 'sold', SEAT_SOLD)
-  append('hold_confirmed', event_id, now, hold_json)
-  record_ending(hold_id, 'confirmed', now, hold_json)
+  available = move_items(hold, offsets, nil, 'sold', SEAT_SOLD)
 else
-  move_items(hold, offsets, nil, 'held', SEAT_HELD)
+  available = move_items(hold, offsets, nil, 'held', SEAT_HELD)
   redis.call('HSET', KEYS[4], hold_id, hold_json, hold_id .. ':at', table.concat(offsets, ','))
   redis.call('ZADD', KEYS[5], expires, hold_id)
+end
+append('hold_placed', event_id, now, hold_json, (extra or '') .. sold_out_mark(available))
+if confirm then
+  append('hold_confirmed', event_id, now, hold_json)
+  record_ending(hold_id, 'confirmed', now, hold_json)
 end
 return { 'placed', hold_json, int(now) }
