@@ -101,11 +101,11 @@ end
 -- The event's units on sale in all, every pool and section, after adding delta (counts field COUNT_AVAILABLE).
 -- Where the field is missing (an event created or rebuilt before it existed, or rebuilt since: load-event
 -- starts the counts afresh), it is computed here once from the definition and the counters, which already
--- include the move being made, and kept from then on.
-local function event_available(delta)
-  if redis.call('HEXISTS', KEYS[3], COUNT_AVAILABLE) == 1 then
-    return redis.call('HINCRBY', KEYS[3], COUNT_AVAILABLE, delta)
-  end
+-- include the move being made, and kept from then on. kept: whether the field is there, when the caller read it
+-- in this step already (place.lua does, to spare a call on the hot path); nil to look here.
+local function event_available(delta, kept)
+  if kept == nil then kept = redis.call('HEXISTS', KEYS[3], COUNT_AVAILABLE) == 1 end
+  if kept then return redis.call('HINCRBY', KEYS[3], COUNT_AVAILABLE, delta) end
   local spec = cjson.decode(redis.call('GET', KEYS[1]))
   local available, fields = 0, {}
   for _, pool in ipairs(spec.pools) do
@@ -134,8 +134,8 @@ end
 
 -- Moves a hold's items between states: seat bytes, pool/section counters, the event's units on sale.
 -- from/to are 'held', 'sold' or nil (available); byte is the seat map byte after the move.
--- Returns the event's units on sale after a move from or to sale, else nil.
-local function move_items(hold, offsets, from, to, byte)
+-- Returns the event's units on sale after a move from or to sale, else nil; available_kept: as event_available.
+local function move_items(hold, offsets, from, to, byte, available_kept)
   local n, units = 0, 0
   for _, item in ipairs(hold.items) do
     units = units + item.quantity
@@ -150,8 +150,8 @@ local function move_items(hold, offsets, from, to, byte)
     if from then redis.call('HINCRBY', KEYS[3], field .. COUNT_SUFFIX[from], -item.quantity) end
     if to then redis.call('HINCRBY', KEYS[3], field .. COUNT_SUFFIX[to], item.quantity) end
   end
-  if from == nil then return event_available(-units) end
-  if to == nil then return event_available(units) end
+  if from == nil then return event_available(-units, available_kept) end
+  if to == nil then return event_available(units, available_kept) end
   return nil
 end
 

@@ -24,7 +24,10 @@ if idem ~= '' then
 end
 
 -- After the idempotency records: a retry of a placement accepted before the sales closed is answered as such.
-if redis.call('HGET', KEYS[3], COUNT_CLOSED) == '1' then return { 'reject', 'sales_closed' } end
+-- The same read tells whether the counts keep the event's units on sale (move_items below).
+local closed_and_available = redis.call('HMGET', KEYS[3], COUNT_CLOSED, COUNT_AVAILABLE)
+if closed_and_available[1] == '1' then return { 'reject', 'sales_closed' } end
+local available_kept = closed_and_available[2] ~= false
 
 local function free_of(field, capacity)
   local c = redis.call('HMGET', KEYS[3], field .. COUNT_HELD, field .. COUNT_SOLD, COUNT_RESTOCK)
@@ -95,9 +98,9 @@ end
 -- (a direct order's placement takes them; its confirmation only moves them from held to sold).
 local available
 if confirm then
-  available = move_items(hold, offsets, nil, 'sold', SEAT_SOLD)
+  available = move_items(hold, offsets, nil, 'sold', SEAT_SOLD, available_kept)
 else
-  available = move_items(hold, offsets, nil, 'held', SEAT_HELD)
+  available = move_items(hold, offsets, nil, 'held', SEAT_HELD, available_kept)
   redis.call('HSET', KEYS[4], hold_id, hold_json, hold_id .. ':at', table.concat(offsets, ','))
   redis.call('ZADD', KEYS[5], expires, hold_id)
 end
