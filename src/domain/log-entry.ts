@@ -17,7 +17,19 @@ interface EntryBase {
   readonly epoch?: number;
 }
 
-export interface HoldPlaced extends EntryBase {
+/**
+ * The mark of the entry that sold the event out: it took the event's last units on sale, so that after it
+ * every pool and section has none available (held + sold = capacity), where before it some were. Only the
+ * entries that take stock from sale can carry it: a placement (a hold, a direct order's placement, a waitlist
+ * offer) and a late confirm that takes its expired stock back (`retaken`). The gate sets it in the step that
+ * decides the entry, so it is exact where a reader of the log alone could not be (the log is trimmed); each
+ * time stock came back and is taken again to the last unit is a sell-out of its own.
+ */
+export interface SoldOutMark {
+  readonly soldOut?: true;
+}
+
+export interface HoldPlaced extends EntryBase, SoldOutMark {
   readonly type: 'hold_placed';
   readonly idempotencyKey?: string;
   readonly fingerprint?: string;
@@ -28,7 +40,7 @@ export interface HoldPlaced extends EntryBase {
   readonly offer?: WaitlistEntry;
 }
 
-export interface HoldConfirmed extends EntryBase {
+export interface HoldConfirmed extends EntryBase, SoldOutMark {
   readonly type: 'hold_confirmed';
   /** Carries the payment reference and the late mark, when given (types.ts Order). */
   readonly order: Order;

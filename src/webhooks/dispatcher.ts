@@ -8,7 +8,7 @@
 // recording posts again after its lease ends, with the same webhook-id.
 import { createHash } from 'node:crypto';
 import type { Log, LogConsumer, LogRecord } from '../log/log.js';
-import { messageOf } from './event-types.js';
+import { messagesOf } from './event-types.js';
 import { RETRY_SCHEDULE_MS, retryDelayMs } from './retry-schedule.js';
 import type { SecretBox } from './secret-box.js';
 import { Sender, type SendResult } from './sender.js';
@@ -126,19 +126,19 @@ export class WebhookDispatcher {
     const now = this.#clock();
     const out: NewDelivery[] = [];
     for (const record of records) {
-      const message = messageOf(record.entry);
-      if (message === undefined) continue;
-      const body = JSON.stringify(message.payload);
-      for (const endpoint of endpoints) {
-        if (!endpoint.events.includes(message.type)) continue;
-        out.push({
-          messageId: messageIdOf(message.entryKey, endpoint.id),
-          endpointId: endpoint.id,
-          eventId: message.eventId,
-          type: message.type,
-          body,
-          createdAtMs: now,
-        });
+      for (const message of messagesOf(record.entry)) {
+        const body = JSON.stringify(message.payload);
+        for (const endpoint of endpoints) {
+          if (!endpoint.events.includes(message.type)) continue;
+          out.push({
+            messageId: messageIdOf(message.entryKey, endpoint.id),
+            endpointId: endpoint.id,
+            eventId: message.eventId,
+            type: message.type,
+            body,
+            createdAtMs: now,
+          });
+        }
       }
     }
     return out;

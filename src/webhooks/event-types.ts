@@ -5,6 +5,7 @@ import { orderIdOf } from '../domain/ids.js';
 import { isHoldEntry, itemCount, type LogEntry } from '../domain/log-entry.js';
 
 export const WEBHOOK_EVENT_TYPES = [
+  'event.sold_out',
   'hold.expired',
   'hold.released',
   'order.confirmed',
@@ -29,6 +30,34 @@ export interface WebhookMessage {
   readonly eventId: string;
   /** The Standard Webhooks payload `{ type, timestamp, data }`. */
   readonly payload: { type: WebhookEventType; timestamp: string; data: Record<string, unknown> };
+}
+
+/**
+ * Every message of an entry, in the order they are sent: its own (messageOf), then `event.sold_out` when the
+ * gate marked it as the entry that sold the event out (domain/log-entry.ts SoldOutMark).
+ */
+export function messagesOf(entry: LogEntry): WebhookMessage[] {
+  const own = messageOf(entry);
+  const soldOut = soldOutMessageOf(entry);
+  if (soldOut === undefined) return own === undefined ? [] : [own];
+  return own === undefined ? [soldOut] : [own, soldOut];
+}
+
+/**
+ * `event.sold_out` of a marked entry. Keyed by the entry's type and hold: a hold may sell the event out when
+ * placed and again when confirmed late after its expiry returned its stock, two sell-outs with two ids.
+ */
+function soldOutMessageOf(entry: LogEntry): WebhookMessage | undefined {
+  if (entry.type !== 'hold_placed' && entry.type !== 'hold_confirmed') return undefined;
+  if (entry.soldOut !== true) return undefined;
+  const type = 'event.sold_out';
+  const at = new Date(entry.atMs).toISOString();
+  return {
+    type,
+    entryKey: `${type}:${entry.type}:${entry.hold.id}`,
+    eventId: entry.eventId,
+    payload: { type, timestamp: at, data: { eventId: entry.eventId, holdId: entry.hold.id, soldOutAt: at } },
+  };
 }
 
 /** The message of an entry, or undefined for entries no webhook announces (own placements, extensions). */

@@ -1,6 +1,7 @@
 // Webhooks in the distributed shape: real API and worker processes over a private Redis and a throwaway
 // PostgreSQL database, sharing one BOXOFFICE_WEBHOOKS_KEY. The API registers the endpoint; the worker reads
-// the log's `webhooks` group and delivers, each request verified with the reference `standardwebhooks`.
+// the log's `webhooks` group and delivers, each request verified with the reference `standardwebhooks`. The
+// placement that takes the event's last unit is announced as `event.sold_out`, once, from the log as well.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventBody, uniqueEventId } from '../support/embedded.js';
@@ -29,13 +30,13 @@ describe.skipIf(!available)('webhooks delivered by the distributed worker', () =
     await receiver.close();
   });
 
-  it('sends each confirmation and release once, signed, in log order', async () => {
+  it('sends each confirmation, release and sell-out once, signed, in log order', async () => {
     const [client] = sale.deployment.clients;
     if (client === undefined) throw new Error('no API process');
     const endpoint = await client.send(
       'POST',
       '/v1/webhooks',
-      { url: receiver.url, events: ['order.confirmed', 'hold.released'] },
+      { url: receiver.url, events: ['order.confirmed', 'hold.released', 'event.sold_out'] },
       admin,
     );
     expect(endpoint.status).toBe(201);
@@ -44,7 +45,8 @@ describe.skipIf(!available)('webhooks delivered by the distributed worker', () =
     const created = await client.send(
       'POST',
       '/v1/events',
-      eventBody(eventId, { maxPerUser: 10, pools: [{ id: 'ga', capacity: 100, price: 1000 }] }),
+      // Five units for six holds, one of them released first: the sixth hold takes the last unit.
+      eventBody(eventId, { maxPerUser: 10, pools: [{ id: 'ga', capacity: 5, price: 1000 }] }),
       admin,
     );
     expect(created.status).toBe(201);
@@ -56,6 +58,7 @@ describe.skipIf(!available)('webhooks delivered by the distributed worker', () =
         poolId: 'ga',
       });
       expect(hold.status).toBe(201);
+      if (i === 5) expected.push(`event.sold_out ${hold.body.id}`);
       if (i % 3 === 2) {
         expect((await client.send('DELETE', `/v1/holds/${hold.body.id}`)).status).toBe(200);
         expected.push(`hold.released ${hold.body.id}`);

@@ -7,6 +7,7 @@ import type { EventSpec, HoldRequest } from '../../src/domain/types.js';
 import type { Gate, PlaceCommand, Placed, PlaceOutcome } from '../../src/gate/gate.js';
 import { type GateFixture, gateKinds } from './gate-fixtures.js';
 import { paymentConformance } from './payment-conformance.js';
+import { soldOutConformance } from './sold-out-conformance.js';
 import { waitlistConformance } from './waitlist-conformance.js';
 
 const T0 = 1_900_000_000_000;
@@ -601,5 +602,6 @@ for (const kind of gateKinds()) {
     });
     paymentConformance({ gate: () => gate, fixture: () => fixture, event, t0: T0 });
     waitlistConformance({ gate: () => gate, fixture: () => fixture, event, t0: T0 });
+    soldOutConformance({ gate: () => gate, fixture: () => fixture, event, t0: T0 });
   });
 }

@@ -6,6 +6,7 @@ import type { EventSpec } from '../../src/domain/types.js';
 import { EVENTS_KEY, eventKeys } from '../../src/gate/redis/keys.js';
 import { RedisGate } from '../../src/gate/redis/redis-gate.js';
 import { withUnavailableErrors } from '../../src/gate/redis/unavailable.js';
+import { COUNT_FIELDS } from '../../src/log/redis/encoding.js';
 import { auditStream } from '../../src/service/audit.js';
 import { migrate } from '../../src/store/migrate.js';
 import { PostgresDriver } from '../../src/store/postgres/postgres-driver.js';
@@ -18,6 +19,7 @@ import {
   startRedis,
   startRedisCluster,
 } from '../support/redis-server.js';
+import { readLog } from './gate-fixtures.js';
 
 const redisHere = redisAvailable();
 let counter = 0;
@@ -233,6 +235,38 @@ describe.runIf(redisHere)('Redis gate', () => {
       // Give some back: stock returns, and someone must be able to take it again.
       for (const id of live.splice(0, 3)) await gate.releaseHold(id, 0);
     }
+  });
+
+  it("counts the event's units on sale from its definition where the counts lack them, and marks the sell-out", async () => {
+    const s = spec();
+    await gate.createEvent(s);
+    const counts = eventKeys(s.id).counts;
+    const place = async (
+      userId: string,
+      request: { quantity?: number; poolId?: string; seats?: string[] },
+    ) => {
+      const outcome = await gate.placeHold({
+        eventId: s.id,
+        request: { userId, ...request },
+        confirm: false,
+        nowMs: 0,
+      });
+      if (!outcome.ok || outcome.kind !== 'placed') throw new Error(`not placed: ${JSON.stringify(outcome)}`);
+      return outcome.hold;
+    };
+    const first = await place('u1', { quantity: 2, poolId: 'ga' });
+    expect(await redis.hget(counts, COUNT_FIELDS.available)).toBe('5');
+    // An event created (or rebuilt) by a version that kept no such field: computed at its next move.
+    await redis.hdel(counts, COUNT_FIELDS.available);
+    await place('u2', { seats: ['A-1-1', 'A-1-2', 'A-1-3', 'A-1-4'] });
+    expect(await redis.hget(counts, COUNT_FIELDS.available)).toBe('1');
+    await redis.hdel(counts, COUNT_FIELDS.available);
+    await gate.releaseHold(first.id, 0);
+    expect(await redis.hget(counts, COUNT_FIELDS.available)).toBe('3');
+    await place('u3', { quantity: 3, poolId: 'ga' });
+    expect(await redis.hget(counts, COUNT_FIELDS.available)).toBe('0');
+    const placements = (await readLog(redis, s.id)).filter((entry) => entry.type === 'hold_placed');
+    expect(placements.map((entry) => entry.soldOut === true)).toEqual([false, false, true]);
   });
 });
 

@@ -66,6 +66,7 @@ export async function checkAgreement(gate: Gate, run: ModelRun, log: readonly Lo
   const folded = foldLog(log);
   expect(statusMismatches(folded.statuses, model), 'holds the log and the model disagree on').toEqual([]);
   expect({ held: folded.held, sold: folded.sold }, 'totals of the log').toEqual(model.totals());
+  expect(soldOutMarkMismatches(log), 'entries whose sold-out mark the log contradicts').toEqual([]);
 }
 
 /** Invariant 5: holds end. Past every expiry, after one sweep, nothing is held any more. */
@@ -129,4 +130,31 @@ function foldLog(entries: readonly LogEntry[]): FoldedLog {
   expect(new Set(taken).size, `seats taken by the log: ${taken}`).toBe(taken.length);
   const statuses = new Map([...holds].map(([id, hold]) => [id, hold.status]));
   return { statuses, held, sold };
+}
+
+/**
+ * The sold-out marks (domain/log-entry.ts SoldOutMark) the log itself contradicts: folded from the event's
+ * capacity, an entry that takes stock and leaves none on sale must carry the mark, and no other entry may.
+ */
+function soldOutMarkMismatches(entries: readonly LogEntry[]): string[] {
+  let available = Object.values(POOLS).reduce((sum, capacity) => sum + capacity, 0) + SEAT_IDS.length;
+  const mismatches: string[] = [];
+  for (const entry of entries.filter(isHoldEntry)) {
+    const count = entry.hold.items.reduce((sum, item) => sum + item.quantity, 0);
+    const takes = entry.type === 'hold_placed' || (entry.type === 'hold_confirmed' && entry.retaken === true);
+    if (takes) available -= count;
+    else if (
+      entry.type === 'hold_released' ||
+      entry.type === 'hold_expired' ||
+      entry.type === 'order_cancelled'
+    )
+      available += count;
+    const marked =
+      (entry.type === 'hold_placed' || entry.type === 'hold_confirmed') && entry.soldOut === true;
+    if (marked !== (takes && available === 0))
+      mismatches.push(
+        `${entry.type} of ${entry.hold.id} ${marked ? 'marked' : 'unmarked'}, ${available} left`,
+      );
+  }
+  return mismatches;
 }

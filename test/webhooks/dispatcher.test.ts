@@ -2,7 +2,8 @@
 // verifies every request with the reference `standardwebhooks` package.
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type LogEntry, subjectIdOf } from '../../src/domain/log-entry.js';
+import { type HoldPlaced, type LogEntry, subjectIdOf } from '../../src/domain/log-entry.js';
+import type { Hold } from '../../src/domain/types.js';
 import type { Log, LogConsumer } from '../../src/log/log.js';
 import { MemoryLog } from '../../src/log/memory/memory-log.js';
 import type { SqlDriver } from '../../src/store/sql-driver.js';
@@ -24,6 +25,7 @@ import {
   pgliteStore,
   placed,
   released,
+  T0,
   TEST_BOX,
 } from './fixtures.js';
 import { Receiver } from './receiver.js';
@@ -141,6 +143,37 @@ describe('webhook delivery', () => {
       pending: 0,
       lag: 0,
     });
+  });
+
+  it('announces each sell-out once, after the own message of the entry that made it', async () => {
+    const subscribed = await endpoint(['event.sold_out', 'waitlist.offered']);
+    const [a, b] = [holdOf('e1', 1), holdOf('e1', 2)];
+    const offer = {
+      id: 'wl.e1.w',
+      eventId: 'e1',
+      userId: b.userId,
+      quantity: 2,
+      poolId: 'ga',
+      joinedAtMs: T0,
+      seq: 1,
+    };
+    const soldOut = (hold: Hold, extra: Partial<HoldPlaced> = {}): HoldPlaced => ({
+      ...(placed(hold) as HoldPlaced),
+      ...extra,
+      soldOut: true,
+    });
+    await log.append([soldOut(a), released(a), soldOut(b, { offer })]);
+    await run(dispatcher(), () => receiver.accepted.length === 3);
+    expect(receiver.unverified).toEqual([]);
+    expect(receiver.accepted.map((r) => `${r.payload.type} ${r.payload.data.holdId}`)).toEqual([
+      `event.sold_out ${a.id}`,
+      `waitlist.offered ${b.id}`,
+      `event.sold_out ${b.id}`,
+    ]);
+    expect(receiver.accepted[0]?.id).toBe(
+      messageIdOf(`event.sold_out:hold_placed:${a.id}`, subscribed.endpoint.id),
+    );
+    expect(new Set(receiver.accepted.map((r) => r.id)).size).toBe(3);
   });
 
   it('retries a receiver that fails twice: one success after two recorded failures', async () => {

@@ -1,6 +1,7 @@
 // Webhooks of the embedded server as it runs them: its dispatcher reads the log file's `webhooks` group in
 // the same process. A waitlist offer (made by the gate when a release returns stock) reaches the receiver as
-// `waitlist.offered`, after the release that made it, each request verified with `standardwebhooks`.
+// `waitlist.offered`, after the release that made it, each request verified with `standardwebhooks`; each
+// time a rush takes an event's last unit, `event.sold_out` names the hold that took it, once.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, eventBody, startEmbedded, type TestEmbedded, uniqueEventId } from '../support/embedded.js';
@@ -64,5 +65,64 @@ describe('webhooks of the embedded server', () => {
     // The announced hold is the buyer's offer, there to be confirmed.
     const offered = await bo.app.inject({ method: 'GET', url: `/v1/holds/${offer?.data.holdId}` });
     expect(offered.json()).toMatchObject({ userId: 'waiting', status: 'held' });
+  });
+
+  it('announces each sell-out once: a rush that takes the last unit, and again after a release', async () => {
+    // A receiver of its own: the first test's endpoint hears this event's releases too.
+    const own = await Receiver.start();
+    try {
+      const endpoint = await bo.app.inject({
+        method: 'POST',
+        url: '/v1/webhooks',
+        headers: admin,
+        payload: { url: own.url, events: ['event.sold_out', 'hold.released'] },
+      });
+      expect(endpoint.statusCode).toBe(201);
+      own.secrets = [endpoint.json().secret];
+      const eventId = uniqueEventId('soldout');
+      const created = await bo.app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: admin,
+        payload: eventBody(eventId, { maxPerUser: 1, pools: [{ id: 'ga', capacity: 3, price: 500 }] }),
+      });
+      expect(created.statusCode).toBe(201);
+      const hold = (userId: string) =>
+        bo.app.inject({
+          method: 'POST',
+          url: `/v1/events/${eventId}/holds`,
+          payload: { userId, quantity: 1, poolId: 'ga' },
+        });
+      const rush = await Promise.all(Array.from({ length: 10 }, (_, i) => hold(`rush${i}`)));
+      const winners = rush.filter((r) => r.statusCode === 201).map((r) => r.json().id as string);
+      expect(winners).toHaveLength(3);
+      const release = (holdId: string) => bo.app.inject({ method: 'DELETE', url: `/v1/holds/${holdId}` });
+      expect((await release(winners[0] as string)).statusCode).toBe(200);
+      const again = await hold('late');
+      expect(again.statusCode).toBe(201);
+      // Delivered in log order per endpoint and event: once the last release is in, everything before it is.
+      expect((await release(again.json().id)).statusCode).toBe(200);
+
+      const deadline = Date.now() + DELIVERED_TIMEOUT_MS;
+      while (own.accepted.length < 4 && Date.now() < deadline) await sleep(50);
+      expect(own.unverified).toEqual([]);
+      expect(own.accepted.map((r) => r.payload.type)).toEqual([
+        'event.sold_out',
+        'hold.released',
+        'event.sold_out',
+        'hold.released',
+      ]);
+      const [first, , second] = own.accepted;
+      expect(winners).toContain(first?.payload.data.holdId);
+      expect(first?.payload.data).toEqual({
+        eventId,
+        holdId: first?.payload.data.holdId,
+        soldOutAt: first?.payload.timestamp,
+      });
+      expect(second?.payload.data).toMatchObject({ eventId, holdId: again.json().id });
+      expect(first?.id).not.toBe(second?.id);
+    } finally {
+      await own.close();
+    }
   });
 });

@@ -2,7 +2,7 @@
 // state is always the fold of the accepted log, and a failed commit can be undone entry by entry.
 
 import { capacityOf, seatIdOf } from '../../domain/event-spec.js';
-import type { LogEntry } from '../../domain/log-entry.js';
+import type { LogEntry, SoldOutMark } from '../../domain/log-entry.js';
 import { isHoldEntry, itemCount } from '../../domain/log-entry.js';
 import type {
   Availability,
@@ -123,6 +123,14 @@ export class EventBook {
   }
 
   isFree = (index: number): boolean => this.seatState[index] === SEAT_FREE;
+
+  /**
+   * The mark of an entry about to take `count` units from sale (domain/log-entry.ts SoldOutMark): set when they
+   * are the event's last ones. Read before the entry is applied, in the same synchronous step.
+   */
+  soldOutMark(count: number): SoldOutMark {
+    return count > 0 && this.available === count ? { soldOut: true } : {};
+  }
 
   apply(entry: LogEntry): void {
     if (!isHoldEntry(entry)) {

@@ -157,6 +157,8 @@ export class MemoryGate implements Gate {
         hold,
         idempotencyKey,
         fingerprint,
+        // A direct order's placement takes the stock; its confirmation only moves it from held to sold.
+        ...book.soldOutMark(quantity),
       },
     ];
     let order: ReturnType<typeof orderOf> | undefined;
@@ -242,6 +244,7 @@ export class MemoryGate implements Gate {
       hold,
       order,
       retaken: true,
+      ...book.soldOutMark(itemCount(expired)),
     };
     this.#apply(entry);
     return { ok: true, order, durable: this.#journal.append([entry], this.#undo) };

@@ -46,7 +46,14 @@ function nextOffer(book: EventBook, key: string, nowMs: number): HoldPlaced | un
     const items = itemsFor(book, waiter);
     if (items === undefined) continue;
     const hold = newHold(waiter.eventId, waiter.userId, items, nowMs, offerTtlSecondsOf(book.spec));
-    return { type: 'hold_placed', eventId: waiter.eventId, atMs: nowMs, hold, offer: waiter };
+    return {
+      type: 'hold_placed',
+      eventId: waiter.eventId,
+      atMs: nowMs,
+      hold,
+      offer: waiter,
+      ...book.soldOutMark(waiter.quantity),
+    };
   }
   return undefined;
 }

@@ -4,6 +4,7 @@
 // Every key of one event carries the hash tag {ev:<id>}, so a Lua call touches one slot and an event lives on
 // one shard of a Redis Cluster; events spread over shards. The registry of events is the one key outside any
 // event: it is read to find the events, never in a script.
+import type { SoldOutMark } from '../../domain/log-entry.js';
 import { SEAT_BYTE_AVAILABLE, SEAT_BYTE_HELD, SEAT_BYTE_SOLD } from '../../domain/seat-bytes.js';
 import { PROJECTION_GROUP } from '../log.js';
 
@@ -16,6 +17,8 @@ export const PROJECTOR_GROUP = PROJECTION_GROUP;
 
 /** Stream field that holds one log entry as JSON (see entry-codec.ts). */
 export const ENTRY_FIELD = 'e';
+/** The field of a hold_placed or hold_confirmed entry's JSON that marks it as the one that sold the event out. */
+export const ENTRY_SOLD_OUT_FIELD = 'soldOut' satisfies keyof SoldOutMark;
 /** Fields of a dead-letter stream entry: the log entry's id and JSON, why it failed, and which member gave up. */
 export const DEAD_LETTER_FIELDS = {
   id: 'id',
@@ -50,6 +53,12 @@ export const COUNT_FIELDS = {
   epoch: 'epoch',
   /** Redis's time of the last rebuild (part of the seat map's version, see lua/seat-map.lua). */
   loaded: 'loaded',
+  /**
+   * The event's units on sale in all, every pool and section: what tells a placement that it took the last
+   * ones. Kept by the scripts as stock moves; computed once from the definition and the counters where it is
+   * missing (an event created or rebuilt before it existed, or just rebuilt: see lua/common.lua).
+   */
+  available: 'available',
 } as const;
 
 /** The counts field of a pool's or section's held or sold counter. */

@@ -1,11 +1,11 @@
 // A log entry as it travels in an event's Redis stream: the JSON of the LogEntry, written by the Lua script
 // that decided it, under the field `e`. A confirmation carries no order: the order is derived from the hold
 // and the time (domain/order.ts), so the script need not build tickets and every reader derives the same.
-import type { LogEntry } from '../../domain/log-entry.js';
+import type { LogEntry, SoldOutMark } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { Hold, Order } from '../../domain/types.js';
 import type { WaitlistEntry } from '../../domain/waitlist.js';
-import { ENTRY_FIELD } from './encoding.js';
+import { ENTRY_FIELD, ENTRY_SOLD_OUT_FIELD } from './encoding.js';
 
 interface StreamedEntry {
   readonly type: LogEntry['type'];
@@ -26,6 +26,8 @@ interface StreamedEntry {
   readonly previousExpiresAtMs?: number;
   /** hold_placed of a waitlist offer only. */
   readonly offer?: WaitlistEntry;
+  /** ENTRY_SOLD_OUT_FIELD: hold_placed, or hold_confirmed with retaken, that sold the event out. */
+  readonly soldOut?: boolean;
 }
 
 /** Decodes the JSON of one stream entry into a LogEntry; throws on anything that is not one. */
@@ -49,7 +51,7 @@ export function decodeEntry(json: string): LogEntry {
       : { eventId: raw.eventId, atMs: raw.atMs, hold };
   switch (raw.type) {
     case 'hold_placed': {
-      const entry: LogEntry = { type: 'hold_placed', ...base };
+      const entry: LogEntry = { type: 'hold_placed', ...base, ...soldOutOf(raw) };
       if (raw.offer !== undefined) return { ...entry, offer: raw.offer };
       if (raw.idempotencyKey !== undefined)
         return { ...entry, idempotencyKey: raw.idempotencyKey, fingerprint: raw.fingerprint };
@@ -58,7 +60,7 @@ export function decodeEntry(json: string): LogEntry {
     case 'hold_confirmed': {
       const order = withPaymentOf(orderOf(hold, raw.atMs), raw);
       return raw.retaken === true
-        ? { type: 'hold_confirmed', ...base, order, retaken: true }
+        ? { type: 'hold_confirmed', ...base, order, retaken: true, ...soldOutOf(raw) }
         : { type: 'hold_confirmed', ...base, order };
     }
     case 'hold_extended':
@@ -77,6 +79,11 @@ export function decodeEntry(json: string): LogEntry {
     default:
       throw new Error(`Unknown log entry type ${String(raw.type)}.`);
   }
+}
+
+/** The sold-out mark as the entry carries it (absent unless set: most entries have none). */
+function soldOutOf(raw: StreamedEntry): SoldOutMark {
+  return raw[ENTRY_SOLD_OUT_FIELD] === true ? { soldOut: true } : {};
 }
 
 /** The order with the payment reference and late mark that confirm.lua wrote beside the hold, if any. */

@@ -2,7 +2,7 @@
 // encoding.ts says, and no script writes one of those values as a literal of its own.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { COUNT_FIELDS, ENTRY_FIELD, PROJECTOR_GROUP, SEAT_CHARS } from './encoding.js';
+import { COUNT_FIELDS, ENTRY_FIELD, ENTRY_SOLD_OUT_FIELD, PROJECTOR_GROUP, SEAT_CHARS } from './encoding.js';
 import { LUA_CONSTANTS, luaConstantsHeader, luaString } from './lua-constants.js';
 
 const LUA_DIRECTORY = new URL('../../gate/redis/lua/', import.meta.url);
@@ -29,6 +29,8 @@ describe('the Lua constants header', () => {
       SEAT_SOLD: SEAT_CHARS.sold,
       COUNT_RESTOCK: COUNT_FIELDS.restock,
       COUNT_EPOCH: COUNT_FIELDS.epoch,
+      COUNT_AVAILABLE: COUNT_FIELDS.available,
+      ENTRY_SOLD_OUT: ENTRY_SOLD_OUT_FIELD,
     });
   });
 
@@ -41,6 +43,8 @@ describe('the Lua constants header', () => {
     const literals = [PROJECTOR_GROUP, SEAT_CHARS.held, SEAT_CHARS.sold, ...Object.values(COUNT_FIELDS)].map(
       (value) => `'${value}'`,
     );
+    // Entry fields are written inside JSON fragments: the sold-out mark's name comes from the header too.
+    literals.push(`"${ENTRY_SOLD_OUT_FIELD}"`);
     const found: string[] = [];
     for (const file of readdirSync(LUA_DIRECTORY).filter((name) => name.endsWith('.lua'))) {
       const code = readFileSync(new URL(file, LUA_DIRECTORY), 'utf8')

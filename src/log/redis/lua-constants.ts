@@ -1,12 +1,20 @@
 // The constants header of the Redis gate's Lua scripts, generated from encoding.ts and prepended to every
 // script at load time (gate/redis/scripts.ts), so that scripts and TypeScript share one definition of each
 // key field, stream field, seat byte and group name.
-import { COUNT_FIELDS, DEAD_LETTER_FIELDS, ENTRY_FIELD, PROJECTOR_GROUP, SEAT_CHARS } from './encoding.js';
+import {
+  COUNT_FIELDS,
+  DEAD_LETTER_FIELDS,
+  ENTRY_FIELD,
+  ENTRY_SOLD_OUT_FIELD,
+  PROJECTOR_GROUP,
+  SEAT_CHARS,
+} from './encoding.js';
 
 /** Lua name → value, each a string. */
 export const LUA_CONSTANTS: Readonly<Record<string, string>> = {
   PROJECTOR_GROUP,
   ENTRY_FIELD,
+  ENTRY_SOLD_OUT: ENTRY_SOLD_OUT_FIELD,
   DEAD_LETTER_ID_FIELD: DEAD_LETTER_FIELDS.id,
   DEAD_LETTER_ERROR_FIELD: DEAD_LETTER_FIELDS.error,
   DEAD_LETTER_CONSUMER_FIELD: DEAD_LETTER_FIELDS.consumer,
@@ -22,6 +30,7 @@ export const LUA_CONSTANTS: Readonly<Record<string, string>> = {
   COUNT_SPEC_VERSION: COUNT_FIELDS.specVersion,
   COUNT_EPOCH: COUNT_FIELDS.epoch,
   COUNT_LOADED: COUNT_FIELDS.loaded,
+  COUNT_AVAILABLE: COUNT_FIELDS.available,
 };
 
 /** A Lua string literal of any text (every byte outside printable ASCII, quote and backslash escaped). */

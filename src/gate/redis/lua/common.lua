@@ -4,7 +4,8 @@
 -- Seat map bytes: SEAT_FREE, SEAT_HELD, SEAT_SOLD. Counts fields: p:<pool>:held|sold, s:<section>:held|sold,
 -- restock (a counter), closed (1 while an admin has closed the event's sales; see update-event.lua), specv
 -- (how many times the event's definition was changed), epoch (the generation of the event's gate state; its presence marks that this Redis
--- holds the event's state since create-event or load-event wrote it: see rebuild.ts).
+-- holds the event's state since create-event or load-event wrote it: see rebuild.ts), available (the event's
+-- units on sale in all; see event_available).
 
 -- Time comes from Redis, so that every instance shares one clock; tests may pass an explicit time.
 local function now_ms(given)
@@ -97,11 +98,47 @@ local function live_hold(hold_id, now)
   return hold_json, hold, nil
 end
 
--- Moves a hold's items between states: seat bytes, pool/section counters.
+-- The event's units on sale in all, every pool and section, after adding delta (counts field COUNT_AVAILABLE).
+-- Where the field is missing (an event created or rebuilt before it existed, or rebuilt since: load-event
+-- starts the counts afresh), it is computed here once from the definition and the counters, which already
+-- include the move being made, and kept from then on. kept: whether the field is there, when the caller read it
+-- in this step already (place.lua does, to spare a call on the hot path); nil to look here.
+local function event_available(delta, kept)
+  if kept == nil then kept = redis.call('HEXISTS', KEYS[3], COUNT_AVAILABLE) == 1 end
+  if kept then return redis.call('HINCRBY', KEYS[3], COUNT_AVAILABLE, delta) end
+  local spec = cjson.decode(redis.call('GET', KEYS[1]))
+  local available, fields = 0, {}
+  for _, pool in ipairs(spec.pools) do
+    available = available + pool.capacity
+    fields[#fields + 1] = COUNT_POOL .. pool.id .. COUNT_HELD
+    fields[#fields + 1] = COUNT_POOL .. pool.id .. COUNT_SOLD
+  end
+  for _, section in ipairs(spec.sections) do
+    for _, row in ipairs(section.rows) do available = available + row.seats end
+    fields[#fields + 1] = COUNT_SECTION .. section.id .. COUNT_HELD
+    fields[#fields + 1] = COUNT_SECTION .. section.id .. COUNT_SOLD
+  end
+  if #fields > 0 then
+    for _, n in ipairs(redis.call('HMGET', KEYS[3], unpack(fields))) do available = available - (tonumber(n) or 0) end
+  end
+  redis.call('HSET', KEYS[3], COUNT_AVAILABLE, available)
+  return available
+end
+
+-- The sold-out mark (domain/log-entry.ts SoldOutMark) of the entry of a move that took stock from sale and
+-- left `available` units on sale in the event: set when it took the last ones, else nothing.
+local function sold_out_mark(available)
+  if available == 0 then return ',"' .. ENTRY_SOLD_OUT .. '":true' end
+  return ''
+end
+
+-- Moves a hold's items between states: seat bytes, pool/section counters, the event's units on sale.
 -- from/to are 'held', 'sold' or nil (available); byte is the seat map byte after the move.
-local function move_items(hold, offsets, from, to, byte)
-  local n = 0
+-- Returns the event's units on sale after a move from or to sale, else nil; available_kept: as event_available.
+local function move_items(hold, offsets, from, to, byte, available_kept)
+  local n, units = 0, 0
   for _, item in ipairs(hold.items) do
+    units = units + item.quantity
     local field
     if item.seatId then
       n = n + 1
@@ -113,6 +150,9 @@ local function move_items(hold, offsets, from, to, byte)
     if from then redis.call('HINCRBY', KEYS[3], field .. COUNT_SUFFIX[from], -item.quantity) end
     if to then redis.call('HINCRBY', KEYS[3], field .. COUNT_SUFFIX[to], item.quantity) end
   end
+  if from == nil then return event_available(-units, available_kept) end
+  if to == nil then return event_available(units, available_kept) end
+  return nil
 end
 
 local function item_count(hold)

@@ -23,9 +23,12 @@ local function payment_extra(late)
   return extra
 end
 
-local function finish(hold_json, hold, late, retaken)
+-- retake_mark: for a late confirm that took its expired stock back from sale, its sold-out mark ('' when it
+-- did not take the last units); nil when the hold's own items were still held by it.
+local function finish(hold_json, hold, late, retake_mark)
   local extra = payment_extra(late)
-  append('hold_confirmed', hold.eventId, now, hold_json, extra .. (retaken and ',"retaken":true' or ''))
+  local retaken = retake_mark and (',"retaken":true' .. retake_mark) or ''
+  append('hold_confirmed', hold.eventId, now, hold_json, extra .. retaken)
   record_ending(hold_id, 'confirmed', now, string.sub(hold_json, 1, -2) .. extra .. '}')
   if late then redis.call('ZADD', KEYS[9], now, hold_id) end
   return { 'confirmed', hold_json, int(now), late and 1 or 0 }
@@ -65,9 +68,9 @@ if mode == 'expired' and not live_json then
   -- The per-user limit counts live holds and tickets, late ones too: the buyer may hold others by now.
   local used = tonumber(redis.call('HGET', KEYS[6], hold.userId) or '0')
   if used + item_count(hold) > tonumber(ARGV[8]) then return { 'reject', 'limit_exceeded' } end
-  move_items(hold, offsets, nil, 'sold', SEAT_SOLD)
+  local available = move_items(hold, offsets, nil, 'sold', SEAT_SOLD)
   redis.call('HINCRBY', KEYS[6], hold.userId, item_count(hold))
-  return finish(hold_json, hold, true, true)
+  return finish(hold_json, hold, true, sold_out_mark(available))
 end
 
 if not live_json then return { 'reject', 'hold_not_found' } end
@@ -79,4 +82,4 @@ local offsets = split_offsets(redis.call('HGET', KEYS[4], hold_id .. ':at'))
 move_items(hold, offsets, 'held', 'sold', SEAT_SOLD)
 redis.call('HDEL', KEYS[4], hold_id, hold_id .. ':at')
 redis.call('ZREM', KEYS[5], hold_id)
-return finish(live_json, hold, late, false)
+return finish(live_json, hold, late, nil)

@@ -62,13 +62,13 @@ local function make_offer(entry_json, entry, member, items, offsets, at, ttl_ms,
     ',"userId":' .. cjson.encode(entry.userId) .. ',"status":"held","items":' .. cjson.encode(items) ..
     ',"total":' .. int(total) .. ',"createdAtMs":' .. int(at) .. ',"expiresAtMs":' .. int(at + ttl_ms) ..
     ',"orderToken":' .. cjson.encode(seeds.order .. '-' .. int(n)) .. '}'
-  move_items({ items = items }, offsets, nil, 'held', SEAT_HELD)
+  local available = move_items({ items = items }, offsets, nil, 'held', SEAT_HELD)
   redis.call('HINCRBY', KEYS[6], entry.userId, entry.quantity)
   redis.call('HSET', KEYS[4], hold_id, hold_json, hold_id .. ':at', table.concat(offsets, ','))
   redis.call('ZADD', KEYS[5], at + ttl_ms, hold_id)
   redis.call('HDEL', keys.waitlist, entry.userId)
   redis.call('ZREM', keys.line, member)
-  append('hold_placed', entry.eventId, at, hold_json, ',"offer":' .. entry_json)
+  append('hold_placed', entry.eventId, at, hold_json, ',"offer":' .. entry_json .. sold_out_mark(available))
   offers_made[n] = hold_json
 end
 

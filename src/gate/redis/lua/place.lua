@@ -24,7 +24,10 @@ if idem ~= '' then
 end
 
 -- After the idempotency records: a retry of a placement accepted before the sales closed is answered as such.
-if redis.call('HGET', KEYS[3], COUNT_CLOSED) == '1' then return { 'reject', 'sales_closed' } end
+-- The same read tells whether the counts keep the event's units on sale (move_items below).
+local closed_and_available = redis.call('HMGET', KEYS[3], COUNT_CLOSED, COUNT_AVAILABLE)
+if closed_and_available[1] == '1' then return { 'reject', 'sales_closed' } end
+local available_kept = closed_and_available[2] ~= false
 
 local function free_of(field, capacity)
   local c = redis.call('HMGET', KEYS[3], field .. COUNT_HELD, field .. COUNT_SOLD, COUNT_RESTOCK)
@@ -91,14 +94,19 @@ if idem ~= '' then
   idem_remember(user_id, idem, hold_id, fingerprint, now, retention, tonumber(ARGV[12]), tonumber(ARGV[13]))
   extra = ',"idempotencyKey":' .. cjson.encode(idem) .. ',"fingerprint":' .. cjson.encode(fingerprint)
 end
-append('hold_placed', event_id, now, hold_json, extra)
+-- The stock moves before the entry is written, which carries the sold-out mark when this took the last units
+-- (a direct order's placement takes them; its confirmation only moves them from held to sold).
+local available
 if confirm then
-  move_items(hold, offsets, nil, 'sold', SEAT_SOLD)
-  append('hold_confirmed', event_id, now, hold_json)
-  record_ending(hold_id, 'confirmed', now, hold_json)
+  available = move_items(hold, offsets, nil, 'sold', SEAT_SOLD, available_kept)
 else
-  move_items(hold, offsets, nil, 'held', SEAT_HELD)
+  available = move_items(hold, offsets, nil, 'held', SEAT_HELD, available_kept)
   redis.call('HSET', KEYS[4], hold_id, hold_json, hold_id .. ':at', table.concat(offsets, ','))
   redis.call('ZADD', KEYS[5], expires, hold_id)
+end
+append('hold_placed', event_id, now, hold_json, (extra or '') .. sold_out_mark(available))
+if confirm then
+  append('hold_confirmed', event_id, now, hold_json)
+  record_ending(hold_id, 'confirmed', now, hold_json)
 end
 return { 'placed', hold_json, int(now) }
