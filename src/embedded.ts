@@ -156,7 +156,8 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     metrics,
   });
   const queue = await assembleQueue({
-    room: new MemoryWaitingRoom(),
+    // Admissions are log entries: they go through the same group commit as the gate's.
+    room: new MemoryWaitingRoom(journal),
     secret: fileQueueSecret(options.queueSecret, options.dataDir),
     gate: timedGate,
     store,

@@ -92,6 +92,23 @@ export interface WaitlistChange {
   readonly epoch?: number;
 }
 
+/**
+ * A buyer admitted from an event's waiting room (src/queue/): it may place holds with its pass until
+ * `passExpiresAtMs`. Not a change of stock: the store ignores it, webhooks announce it. The pass itself is a
+ * bearer secret and is never written here (anyone with the key derives it from event, buyer and expiry).
+ */
+export interface QueueAdmitted {
+  readonly type: 'queue_admitted';
+  readonly eventId: string;
+  readonly atMs: number;
+  /** The buyer. */
+  readonly userId: string;
+  readonly joinedAtMs: number;
+  readonly passExpiresAtMs: number;
+  /** Never written: the store does not project admissions, so no gate generation fences them. */
+  readonly epoch?: number;
+}
+
 export type HoldEntry =
   | HoldPlaced
   | HoldConfirmed
@@ -99,12 +116,12 @@ export type HoldEntry =
   | HoldExpired
   | HoldExtended
   | OrderCancelled;
-export type LogEntry = HoldEntry | WaitlistChange;
+export type LogEntry = HoldEntry | WaitlistChange | QueueAdmitted;
 export type EndingEntry = HoldConfirmed | HoldReleased | HoldExpired;
 
-/** Whether an entry is a change of a hold (every entry but the waitlist's joins and leaves). */
+/** Whether an entry is a change of a hold: every entry that carries one (not the waitlist's, not the queue's). */
 export function isHoldEntry(entry: LogEntry): entry is HoldEntry {
-  return entry.type !== 'waitlist_joined' && entry.type !== 'waitlist_left';
+  return 'hold' in entry;
 }
 
 export function statusAfter(entry: HoldEntry): Hold['status'] {
@@ -129,7 +146,8 @@ export function itemCount(hold: Pick<Hold, 'items'>): number {
   return count;
 }
 
-/** What an entry is about: its hold's id, or the waitlist entry's id of a waitlist change. */
+/** What an entry is about: its hold's id, the waitlist entry's id of a waitlist change, or the admitted buyer. */
 export function subjectIdOf(entry: LogEntry): string {
-  return isHoldEntry(entry) ? entry.hold.id : entry.entry.id;
+  if (isHoldEntry(entry)) return entry.hold.id;
+  return entry.type === 'queue_admitted' ? entry.userId : entry.entry.id;
 }

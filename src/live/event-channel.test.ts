@@ -176,4 +176,26 @@ describe('EventChannel offers', () => {
     ]);
     channel.closeAll({ code: 1001, reason: 'server_closing' });
   });
+
+  it('sends nothing for an admission from the waiting room', async () => {
+    const gate = new ManualGate();
+    const feed = new ManualFeed();
+    const channel = channelOver(gate, feed);
+    const socket = new RecordingSocket();
+    channel.add(socket);
+    await until(() => socket.sent.length === 1);
+    feed.listener?.([
+      { type: 'queue_admitted', eventId: 'ev', atMs: 0, userId: 'u', joinedAtMs: 0, passExpiresAtMs: 1 },
+    ]);
+    // Past the first flush's turn: without a change to show, nothing went out; then a placement does.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    feed.listener?.([placedEntry('A-1-3')]);
+    await until(() => socket.sent.some((raw) => JSON.parse(raw.toString()).type === 'seats'));
+    expect(socket.sent.map((raw) => JSON.parse(raw.toString()).type)).toEqual([
+      'snapshot',
+      'availability',
+      'seats',
+    ]);
+    channel.closeAll({ code: 1001, reason: 'server_closing' });
+  });
 });

@@ -110,7 +110,8 @@ export class EventChannel {
   readonly #onEntries = (entries: readonly LogEntry[]): void => {
     if (this.#closed) return;
     this.#pending.apply(entries);
-    this.#schedule();
+    // Entries no client is shown (admissions from the waiting room) send nothing.
+    if (this.#pending.dirty) this.#schedule();
   };
 
   #schedule(): void {

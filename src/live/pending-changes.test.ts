@@ -103,4 +103,12 @@ describe('PendingChanges', () => {
     ]);
     expect(pending.take().offers).toEqual([]);
   });
+
+  it('stays clean for admissions from the waiting room: no live message for them', () => {
+    const pending = new PendingChanges();
+    pending.apply([
+      { type: 'queue_admitted', eventId: 'e', atMs: 0, userId: 'u', joinedAtMs: 0, passExpiresAtMs: 1 },
+    ]);
+    expect(pending.dirty).toBe(false);
+  });
 });

@@ -21,6 +21,9 @@ export class PendingChanges {
 
   apply(entries: readonly LogEntry[]): void {
     for (const entry of entries) {
+      // An admission from the waiting room changes nothing a live client of the event is shown.
+      if (entry.type === 'queue_admitted') continue;
+      this.#entries += 1;
       if (!isHoldEntry(entry)) continue;
       this.#count(entry.type);
       if (entry.type === 'hold_placed' && entry.offer !== undefined)
@@ -33,7 +36,6 @@ export class PendingChanges {
       for (const item of entry.hold.items)
         if (item.seatId !== undefined) this.#seats.set(item.seatId, status);
     }
-    this.#entries += entries.length;
   }
 
   /**

@@ -2,7 +2,7 @@
 // webhook never announces something the gate could still undo. Payloads carry ids and amounts, no secrets.
 
 import { orderIdOf } from '../domain/ids.js';
-import { isHoldEntry, itemCount, type LogEntry } from '../domain/log-entry.js';
+import { isHoldEntry, itemCount, type LogEntry, type QueueAdmitted } from '../domain/log-entry.js';
 
 export const WEBHOOK_EVENT_TYPES = [
   'event.sold_out',
@@ -11,6 +11,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'order.confirmed',
   'order.cancelled',
   'waitlist.offered',
+  'queue.admitted',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -62,6 +63,7 @@ function soldOutMessageOf(entry: LogEntry): WebhookMessage | undefined {
 
 /** The message of an entry, or undefined for entries no webhook announces (own placements, extensions). */
 export function messageOf(entry: LogEntry): WebhookMessage | undefined {
+  if (entry.type === 'queue_admitted') return admittedMessage(entry);
   // Waitlist joins and leaves announce nothing; an offer is a placement (`hold_placed` with `offer`).
   if (!isHoldEntry(entry)) return undefined;
   const hold = entry.hold;
@@ -114,4 +116,27 @@ export function messageOf(entry: LogEntry): WebhookMessage | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * A buyer let out of the waiting room. Its key names event, buyer and time: an embedded restart empties the
+ * line, so a buyer may be admitted again later, and that is a message of its own. The pass is not sent.
+ */
+function admittedMessage(entry: QueueAdmitted): WebhookMessage {
+  const type = 'queue.admitted';
+  return {
+    type,
+    entryKey: `${type}:${JSON.stringify([entry.eventId, entry.userId, entry.atMs])}`,
+    eventId: entry.eventId,
+    payload: {
+      type,
+      timestamp: new Date(entry.atMs).toISOString(),
+      data: {
+        eventId: entry.eventId,
+        userId: entry.userId,
+        joinedAt: new Date(entry.joinedAtMs).toISOString(),
+        passExpiresAt: new Date(entry.passExpiresAtMs).toISOString(),
+      },
+    },
+  };
 }

@@ -2,8 +2,14 @@
 // PostgreSQL database, sharing one BOXOFFICE_WEBHOOKS_KEY. The API registers the endpoint; the worker reads
 // the log's `webhooks` group and delivers, each request verified with the reference `standardwebhooks`. The
 // placement that takes the event's last unit is announced as `event.sold_out`, once, from the log as well.
+// Admissions from the waiting room (XADDed by the API's admission script) reach it as `queue.admitted`.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECTION_GROUP } from '../../src/log/log.js';
+import { eventKeys } from '../../src/log/redis/encoding.js';
+import { RedisLog } from '../../src/log/redis/redis-log.js';
+import { WEBHOOKS_GROUP } from '../../src/webhooks/dispatcher.js';
 import { eventBody, uniqueEventId } from '../support/embedded.js';
 import { postgresAvailable } from '../support/postgres.js';
 import { admin, type DeployedSale, useDeployment } from '../support/processes.js';
@@ -71,5 +77,82 @@ describe.skipIf(!available)('webhooks delivered by the distributed worker', () =
     while (receiver.accepted.length < expected.length && Date.now() < deadline) await sleep(100);
     expect(receiver.unverified).toEqual([]);
     expect(receiver.accepted.map((r) => `${r.payload.type} ${r.payload.data.holdId}`)).toEqual(expected);
+  });
+
+  it('sends one queue.admitted per buyer the waiting room admits, and the projector takes the entries', async () => {
+    const [client] = sale.deployment.clients;
+    if (client === undefined) throw new Error('no API process');
+    const endpoint = await client.send(
+      'POST',
+      '/v1/webhooks',
+      { url: receiver.url, events: ['queue.admitted'] },
+      admin,
+    );
+    expect(endpoint.status).toBe(201);
+    receiver.secrets.push(endpoint.body.secret);
+    const eventId = uniqueEventId('queued');
+    const now = Date.now();
+    const created = await client.send(
+      'POST',
+      '/v1/events',
+      {
+        ...eventBody(eventId, { pools: [{ id: 'ga', capacity: 10, price: 1000 }] }),
+        queue: {
+          opensAt: new Date(now - 60_000).toISOString(),
+          salesStartAt: new Date(now - 1_000).toISOString(),
+          admitPerMinute: 600,
+          passMinutes: 10,
+          maxActive: 100,
+        },
+      },
+      admin,
+    );
+    expect(created.status).toBe(201);
+    const buyers = ['ann', 'bob', 'cy'];
+    for (const userId of buyers)
+      expect((await client.send('POST', `/v1/events/${eventId}/queue`, { userId })).status).toBe(201);
+    const admitted = new Set<string>();
+    const deadline = Date.now() + DELIVERED_TIMEOUT_MS;
+    while (admitted.size < buyers.length && Date.now() < deadline) {
+      for (const userId of buyers) {
+        const me = await client.send('GET', `/v1/events/${eventId}/queue/me?userId=${userId}`);
+        if (me.body.state === 'admitted') admitted.add(userId);
+      }
+      await sleep(100);
+    }
+    expect([...admitted].sort()).toEqual(buyers);
+
+    // Once both groups have read the event's whole stream and the outbox is sent, nothing more can come.
+    const redis = new Redis(sale.redis.url);
+    const log = new RedisLog({ redis });
+    const admissions = () =>
+      receiver.accepted.filter(
+        (r) => r.payload.type === 'queue.admitted' && r.payload.data.eventId === eventId,
+      );
+    let outbox: { type: string; status: string }[] = [];
+    try {
+      for (;;) {
+        const positions = await log.positions(eventId);
+        const caughtUp = [WEBHOOKS_GROUP, PROJECTION_GROUP].every((group) =>
+          positions.some((p) => p.group === group && p.pending === 0 && p.lag === 0),
+        );
+        outbox = (await client.send('GET', `/v1/webhooks/${endpoint.body.id}/deliveries`, undefined, admin))
+          .body.deliveries;
+        const sent = outbox.every((d) => d.status === 'delivered');
+        if ((caughtUp && sent && admissions().length >= buyers.length) || Date.now() > deadline) break;
+        await sleep(100);
+      }
+      // The projectors took the admissions without a dead letter (the store ignores them).
+      expect(await redis.xlen(eventKeys(eventId).deadLetters)).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
+    expect(receiver.unverified).toEqual([]);
+    expect(outbox.map((d) => `${d.type} ${d.status}`)).toEqual(buyers.map(() => 'queue.admitted delivered'));
+    expect(
+      admissions()
+        .map((r) => r.payload.data.userId)
+        .sort(),
+    ).toEqual(buyers);
   });
 });

@@ -1,6 +1,13 @@
 // The waiting rooms the queue suites run against: memory, Redis on a private redis-server and Redis on a
 // private 3-master Redis Cluster. Each Redis fixture has two rooms on two connections (two API instances).
+// Each fixture also reads the log its rooms append admissions to: the memory room's group commit into a
+// memory log, the Redis rooms' event streams.
 import { Cluster, Redis } from 'ioredis';
+import type { LogEntry } from '../../src/domain/log-entry.js';
+import { GroupCommit } from '../../src/journal/group-commit.js';
+import { type Log, PROJECTION_GROUP } from '../../src/log/log.js';
+import { MemoryLog } from '../../src/log/memory/memory-log.js';
+import { RedisLog } from '../../src/log/redis/redis-log.js';
 import { MemoryWaitingRoom } from '../../src/queue/memory/memory-waiting-room.js';
 import { RedisWaitingRoom } from '../../src/queue/redis/redis-waiting-room.js';
 import type { WaitingRoom } from '../../src/queue/waiting-room.js';
@@ -10,7 +17,13 @@ export interface RoomFixture {
   readonly room: WaitingRoom;
   /** Another instance on the same state (the memory room is its own peer: one process). */
   readonly peer: WaitingRoom;
+  /** Every entry of the event's log, oldest first (no consumer group has read any). */
+  logged(eventId: string): Promise<LogEntry[]>;
   close(): Promise<void>;
+}
+
+function entriesOf(log: Log): RoomFixture['logged'] {
+  return (eventId) => log.unacknowledged(PROJECTION_GROUP, eventId);
 }
 
 export interface RoomKind {
@@ -21,8 +34,9 @@ export interface RoomKind {
 const memory: RoomKind = {
   name: 'memory',
   async open() {
-    const room = new MemoryWaitingRoom();
-    return { room, peer: room, close: async () => {} };
+    const log = new MemoryLog();
+    const room = new MemoryWaitingRoom(new GroupCommit((entries) => log.append(entries)));
+    return { room, peer: room, logged: entriesOf(log), close: async () => {} };
   },
 };
 
@@ -31,6 +45,7 @@ function overRedis(clients: (Redis | Cluster)[], stop: () => Promise<void>): Roo
   return {
     room: a as WaitingRoom,
     peer: b as WaitingRoom,
+    logged: entriesOf(new RedisLog({ redis: clients[0] as Redis | Cluster })),
     async close() {
       for (const client of clients) client.disconnect();
       await stop();

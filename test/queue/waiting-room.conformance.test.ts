@@ -1,8 +1,16 @@
 // The behaviour contract of the waiting room port, run on memory, Redis and Redis Cluster: joining, the
 // draw of the early joiners, first come first served after the start, admission bounded by the rate,
-// maxActive and the stock, sold out and its end, abandonment, and no buyer admitted twice.
+// maxActive and the stock, sold out and its end, abandonment, no buyer admitted twice, and every admission
+// appended to the event's log once, in the step that decides it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QueueSettings, Standing, Stock, WaitingRoom } from '../../src/queue/waiting-room.js';
+import type { QueueAdmitted } from '../../src/domain/log-entry.js';
+import type {
+  AdmissionStep,
+  QueueSettings,
+  Standing,
+  Stock,
+  WaitingRoom,
+} from '../../src/queue/waiting-room.js';
 import { type RoomFixture, roomKinds } from './room-fixtures.js';
 
 const T0 = 1_900_000_000_000;
@@ -181,6 +189,48 @@ for (const kind of roomKinds()) {
       await room.configure(eventId, settings({ admitPerMinute: 6_000, paused: false }));
       const resumed = await room.admit(eventId, PLENTY, 8 * MINUTE, start + 9 * MINUTE + 1_000);
       expect(resumed?.admitted.map((a) => a.buyerId)).toEqual(['b1']);
+    });
+
+    it('appends each admission to the event’s log once, and nothing else it does', async () => {
+      const eventId = await queued({ admitPerMinute: 6_000, maxActive: 6 });
+      const other = await queued({ admitPerMinute: 6_000 });
+      const buyers = Array.from({ length: 12 }, (_, i) => `b${i}`);
+      for (const [i, buyer] of buyers.entries()) await room.join(eventId, buyer, i / 12, T0 + i);
+      await fixture.peer.join(other, 'elsewhere', 0.5, T0);
+      const start = T0 + MINUTE;
+      // Joins, status reads, a step before the start and a sold-out step admit nobody: nothing is logged.
+      await room.standings(eventId, ['b0'], start - 10);
+      await room.admit(eventId, PLENTY, ABANDON_MS, start - 1);
+      await room.admit(eventId, { available: 0, held: 0, salesOpen: true }, ABANDON_MS, start);
+      expect(await fixture.logged(eventId)).toEqual([]);
+      // All but b11 are heard from; two instances step at once, twice. b11 is dropped, which is not logged.
+      await room.standings(eventId, buyers.slice(0, 11), start + 10 * MINUTE);
+      const steps: AdmissionStep[] = [];
+      for (const at of [start + 11 * MINUTE, start + 11 * MINUTE + 5_000]) {
+        const both = await Promise.all([
+          room.admit(eventId, PLENTY, 5 * MINUTE, at),
+          fixture.peer.admit(eventId, PLENTY, 5 * MINUTE, at),
+        ]);
+        for (const step of both) if (step !== undefined) steps.push(step);
+      }
+      // The first passes have expired (passMinutes 10): the last step admits the rest.
+      const late = await room.admit(eventId, PLENTY, ABANDON_MS, start + 22 * MINUTE);
+      if (late !== undefined) steps.push(late);
+      expect(steps.reduce((dropped, step) => dropped + step.abandoned, 0)).toBe(1);
+      const expected: QueueAdmitted[] = steps.flatMap((step) =>
+        step.admitted.map((a) => ({
+          type: 'queue_admitted' as const,
+          eventId,
+          atMs: step.nowMs,
+          userId: a.buyerId,
+          joinedAtMs: a.joinedAtMs,
+          passExpiresAtMs: a.passExpiresAtMs,
+        })),
+      );
+      expect(expected.map((entry) => entry.userId).sort()).toEqual(buyers.slice(0, 11).sort());
+      // Once each, in the order decided, carrying no pass (a bearer secret); the other event's log is apart.
+      expect(await fixture.logged(eventId)).toEqual(expected.sort((a, b) => a.atMs - b.atMs));
+      expect(await fixture.logged(other)).toEqual([]);
     });
   });
 }

@@ -135,7 +135,7 @@ export class EventBook {
   apply(entry: LogEntry): void {
     if (!isHoldEntry(entry)) {
       if (entry.type === 'waitlist_joined') this.waitlist.add(entry.entry);
-      else this.waitlist.remove(entry.entry);
+      else if (entry.type === 'waitlist_left') this.waitlist.remove(entry.entry);
       return;
     }
     this.version++;
@@ -188,7 +188,7 @@ export class EventBook {
   undo(entry: LogEntry): void {
     if (!isHoldEntry(entry)) {
       if (entry.type === 'waitlist_joined') this.waitlist.remove(entry.entry);
-      else this.waitlist.add(entry.entry);
+      else if (entry.type === 'waitlist_left') this.waitlist.add(entry.entry);
       return;
     }
     // Forward, never back: an undone change followed by another must not reuse a version already handed out.

@@ -4,7 +4,7 @@
 // Every key of one event carries the hash tag {ev:<id>}, so a Lua call touches one slot and an event lives on
 // one shard of a Redis Cluster; events spread over shards. The registry of events is the one key outside any
 // event: it is read to find the events, never in a script.
-import type { SoldOutMark } from '../../domain/log-entry.js';
+import type { QueueAdmitted, SoldOutMark } from '../../domain/log-entry.js';
 import { SEAT_BYTE_AVAILABLE, SEAT_BYTE_HELD, SEAT_BYTE_SOLD } from '../../domain/seat-bytes.js';
 import { PROJECTION_GROUP } from '../log.js';
 
@@ -19,6 +19,8 @@ export const PROJECTOR_GROUP = PROJECTION_GROUP;
 export const ENTRY_FIELD = 'e';
 /** The field of a hold_placed or hold_confirmed entry's JSON that marks it as the one that sold the event out. */
 export const ENTRY_SOLD_OUT_FIELD = 'soldOut' satisfies keyof SoldOutMark;
+/** The type of the entry the waiting room's admission step appends to the event's log (queue/redis/lua). */
+export const QUEUE_ADMITTED_TYPE = 'queue_admitted' satisfies QueueAdmitted['type'];
 /** Fields of a dead-letter stream entry: the log entry's id and JSON, why it failed, and which member gave up. */
 export const DEAD_LETTER_FIELDS = {
   id: 'id',

@@ -28,6 +28,10 @@ interface StreamedEntry {
   readonly offer?: WaitlistEntry;
   /** ENTRY_SOLD_OUT_FIELD: hold_placed, or hold_confirmed with retaken, that sold the event out. */
   readonly soldOut?: boolean;
+  /** queue_admitted only (queue/redis/lua/admit-7.lua). */
+  readonly userId?: string;
+  readonly joinedAtMs?: number;
+  readonly passExpiresAtMs?: number;
 }
 
 /** Decodes the JSON of one stream entry into a LogEntry; throws on anything that is not one. */
@@ -42,6 +46,20 @@ export function decodeEntry(json: string): LogEntry {
     const change = { type: raw.type, eventId: raw.eventId, atMs: raw.atMs, entry: raw.entry };
     return typeof raw.epoch === 'number' ? { ...change, epoch: raw.epoch } : change;
   }
+  if (
+    typeof raw === 'object' &&
+    raw !== null &&
+    raw.type === 'queue_admitted' &&
+    typeof raw.userId === 'string'
+  )
+    return {
+      type: 'queue_admitted',
+      eventId: raw.eventId,
+      atMs: raw.atMs,
+      userId: raw.userId,
+      joinedAtMs: Number(raw.joinedAtMs),
+      passExpiresAtMs: Number(raw.passExpiresAtMs),
+    };
   if (typeof raw !== 'object' || raw === null || typeof raw.hold?.id !== 'string')
     throw new Error('Not a log entry.');
   const hold = normaliseHold(raw.hold);

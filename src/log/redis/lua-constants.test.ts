@@ -2,10 +2,19 @@
 // encoding.ts says, and no script writes one of those values as a literal of its own.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { COUNT_FIELDS, ENTRY_FIELD, ENTRY_SOLD_OUT_FIELD, PROJECTOR_GROUP, SEAT_CHARS } from './encoding.js';
+import {
+  COUNT_FIELDS,
+  ENTRY_FIELD,
+  ENTRY_SOLD_OUT_FIELD,
+  PROJECTOR_GROUP,
+  QUEUE_ADMITTED_TYPE,
+  SEAT_CHARS,
+} from './encoding.js';
 import { LUA_CONSTANTS, luaConstantsHeader, luaString } from './lua-constants.js';
 
-const LUA_DIRECTORY = new URL('../../gate/redis/lua/', import.meta.url);
+const GATE_LUA = new URL('../../gate/redis/lua/', import.meta.url);
+/** The waiting room's scripts get the header too; their queue hash has field names of its own ('closed'). */
+const QUEUE_LUA = new URL('../../queue/redis/lua/', import.meta.url);
 
 /** The header's `local NAME = '...'` definitions, read back as values. */
 function definitionsOf(header: string): Record<string, string> {
@@ -24,6 +33,7 @@ describe('the Lua constants header', () => {
     expect(LUA_CONSTANTS).toMatchObject({
       PROJECTOR_GROUP,
       ENTRY_FIELD,
+      QUEUE_ADMITTED: QUEUE_ADMITTED_TYPE,
       SEAT_FREE: SEAT_CHARS.available,
       SEAT_HELD: SEAT_CHARS.held,
       SEAT_SOLD: SEAT_CHARS.sold,
@@ -40,18 +50,31 @@ describe('the Lua constants header', () => {
   });
 
   it('is the only place the scripts find the encoding in', () => {
-    const literals = [PROJECTOR_GROUP, SEAT_CHARS.held, SEAT_CHARS.sold, ...Object.values(COUNT_FIELDS)].map(
-      (value) => `'${value}'`,
-    );
+    const gateLiterals = [
+      PROJECTOR_GROUP,
+      SEAT_CHARS.held,
+      SEAT_CHARS.sold,
+      ...Object.values(COUNT_FIELDS),
+    ].map((value) => `'${value}'`);
     // Entry fields are written inside JSON fragments: the sold-out mark's name comes from the header too.
-    literals.push(`"${ENTRY_SOLD_OUT_FIELD}"`);
+    gateLiterals.push(`"${ENTRY_SOLD_OUT_FIELD}"`);
     const found: string[] = [];
-    for (const file of readdirSync(LUA_DIRECTORY).filter((name) => name.endsWith('.lua'))) {
-      const code = readFileSync(new URL(file, LUA_DIRECTORY), 'utf8')
+    const files = [GATE_LUA, QUEUE_LUA].flatMap((directory) =>
+      readdirSync(directory)
+        .filter((name) => name.endsWith('.lua'))
+        .map((name) => new URL(name, directory)),
+    );
+    for (const url of files) {
+      const file = url.pathname.split('/').slice(-4).join('/');
+      const literals = url.href.startsWith(GATE_LUA.href) ? gateLiterals : [`'${PROJECTOR_GROUP}'`];
+      const code = readFileSync(url, 'utf8')
         .split('\n')
         .filter((line) => !line.trimStart().startsWith('--'))
         .join('\n');
       for (const literal of literals) if (code.includes(literal)) found.push(`${file}: ${literal}`);
+      // Entry types the encoding defines are written through their constants too (in a JSON string: "type").
+      if (code.includes(`"${QUEUE_ADMITTED_TYPE}"`) || code.includes(`'${QUEUE_ADMITTED_TYPE}'`))
+        found.push(`${file}: a literal entry type`);
       // The entry field and the free seat byte are short enough to appear elsewhere: look where they are used.
       if (/XADD[^\n]*'\*',\s*'/.test(code)) found.push(`${file}: a literal stream field`);
       if (

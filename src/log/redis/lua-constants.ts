@@ -1,12 +1,14 @@
-// The constants header of the Redis gate's Lua scripts, generated from encoding.ts and prepended to every
-// script at load time (gate/redis/scripts.ts), so that scripts and TypeScript share one definition of each
-// key field, stream field, seat byte and group name.
+// The constants header of the Redis gate's and waiting room's Lua scripts, generated from encoding.ts and
+// prepended to every script at load time (gate/redis/scripts.ts, queue/redis/queue-scripts.ts), so that
+// scripts and TypeScript share one definition of each key field, stream field, seat byte, group name and
+// entry type they write.
 import {
   COUNT_FIELDS,
   DEAD_LETTER_FIELDS,
   ENTRY_FIELD,
   ENTRY_SOLD_OUT_FIELD,
   PROJECTOR_GROUP,
+  QUEUE_ADMITTED_TYPE,
   SEAT_CHARS,
 } from './encoding.js';
 
@@ -15,6 +17,7 @@ export const LUA_CONSTANTS: Readonly<Record<string, string>> = {
   PROJECTOR_GROUP,
   ENTRY_FIELD,
   ENTRY_SOLD_OUT: ENTRY_SOLD_OUT_FIELD,
+  QUEUE_ADMITTED: QUEUE_ADMITTED_TYPE,
   DEAD_LETTER_ID_FIELD: DEAD_LETTER_FIELDS.id,
   DEAD_LETTER_ERROR_FIELD: DEAD_LETTER_FIELDS.error,
   DEAD_LETTER_CONSUMER_FIELD: DEAD_LETTER_FIELDS.consumer,

@@ -49,13 +49,23 @@ export class LiveOrder {
     this.#size -= 1;
   }
 
+  /** Puts a removed or popped buyer back at its index (an admission undone: it is at the head again). */
+  restore(index: number): void {
+    if (this.#inLine[index + 1] === 1) return;
+    this.#inLine[index + 1] = 1;
+    this.#add(index + 1, 1);
+    this.#size += 1;
+    this.#head = Math.min(this.#head, index);
+  }
+
   /** Takes up to `count` buyers from the head; `inLine(index)` says whether an index is still in line. */
   popFront(count: number, inLine: (buyerId: string, index: number) => boolean): string[] {
     const taken: string[] = [];
     while (taken.length < count && this.#head < this.#buyers.length) {
       const index = this.#head++;
       const buyerId = this.#buyers[index] as string;
-      if (!inLine(buyerId, index)) continue;
+      // After a restore the head walks again over buyers that left: only those still in line are taken.
+      if (this.#inLine[index + 1] === 0 || !inLine(buyerId, index)) continue;
       this.remove(index);
       taken.push(buyerId);
     }

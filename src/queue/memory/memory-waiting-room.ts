@@ -1,6 +1,11 @@
 // The waiting room of the embedded shape: every event's line in this process's memory. A restart empties
 // the lines (the settings are kept by the store): buyers join again, and the ones who held passes keep
 // them, since passes are signed tokens checked without this state.
+// Admissions go to the journal (the group commit of the log file, beside the gate's entries) in the step
+// that decides them; a step answers once they are durable. A commit that fails undoes them: the buyers are
+// at the head of the line again and a later step admits them, so every admission is in the log once.
+import type { LogEntry, QueueAdmitted } from '../../domain/log-entry.js';
+import type { Journal } from '../../journal/journal.js';
 import {
   ADMISSION_BURST_SECONDS,
   ADMISSION_STEP_MAX,
@@ -45,6 +50,11 @@ interface Line {
 
 export class MemoryWaitingRoom implements WaitingRoom {
   readonly #lines = new Map<string, Line>();
+  readonly #journal: Pick<Journal, 'append'>;
+
+  constructor(journal: Pick<Journal, 'append'>) {
+    this.#journal = journal;
+  }
 
   async configure(eventId: string, settings: QueueSettings): Promise<void> {
     const line = this.#lines.get(eventId);
@@ -142,7 +152,7 @@ export class MemoryWaitingRoom implements WaitingRoom {
       }
       line.credit -= taken.length;
     }
-    return {
+    const step = {
       admitted,
       abandoned,
       waiting: waitingCount(line),
@@ -151,7 +161,42 @@ export class MemoryWaitingRoom implements WaitingRoom {
       admittedInWindow: line.admissions.length,
       nowMs,
     };
+    if (admitted.length > 0)
+      await this.#journal.append(
+        admitted.map((a) => admittedEntry(eventId, a, nowMs)),
+        this.#undo,
+      );
+    return step;
   }
+
+  /** Takes back admissions whose commit failed, newest first: each buyer waits at its place again. */
+  readonly #undo = (entries: readonly LogEntry[]): void => {
+    for (const entry of entries) {
+      if (entry.type !== 'queue_admitted') continue;
+      const line = this.#lines.get(entry.eventId);
+      const member = line?.members.get(entry.userId);
+      if (line === undefined || member?.passExpiresAtMs !== entry.passExpiresAtMs) continue;
+      member.passExpiresAtMs = undefined;
+      line.active.delete(entry.userId);
+      const at = line.admissions.lastIndexOf(entry.atMs);
+      if (at >= 0) line.admissions.splice(at, 1);
+      // Heard from when admitted; Map order puts it last, so the drop of unheard buyers reaches it late at worst.
+      line.seen.set(entry.userId, entry.atMs);
+      line.order.restore(member.index);
+      line.credit += 1;
+    }
+  };
+}
+
+function admittedEntry(eventId: string, admitted: Admitted, nowMs: number): QueueAdmitted {
+  return {
+    type: 'queue_admitted',
+    eventId,
+    atMs: nowMs,
+    userId: admitted.buyerId,
+    joinedAtMs: admitted.joinedAtMs,
+    passExpiresAtMs: admitted.passExpiresAtMs,
+  };
 }
 
 /** At the first operation from the sales start on, the early joiners are put in the order of their draws. */

@@ -1,10 +1,12 @@
 // The waiting room's Lua scripts, loaded like the gate's (gate/redis/scripts.ts): a .lua file per operation
-// whose name carries its key count, a shared prelude, and a versioned command name from the content hash.
+// whose name carries its key count, the encoding's constants header and a shared prelude, and a versioned
+// command name from the content hash.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { RedisClient, ScriptArg } from '../../gate/redis/scripts.js';
+import { luaConstantsHeader } from '../../log/redis/lua-constants.js';
 
-const FILES = { join: 'join-6.lua', standings: 'standings-6.lua', admit: 'admit-6.lua' } as const;
+const FILES = { join: 'join-6.lua', standings: 'standings-6.lua', admit: 'admit-7.lua' } as const;
 
 export type QueueScriptName = keyof typeof FILES;
 export type QueueScripts = Record<
@@ -15,7 +17,7 @@ export type QueueScripts = Record<
 const directory = new URL('./lua/', import.meta.url);
 
 export function defineQueueScripts(client: RedisClient): QueueScripts {
-  const common = readFileSync(new URL('queue-common.lua', directory), 'utf8');
+  const common = `${luaConstantsHeader()}${readFileSync(new URL('queue-common.lua', directory), 'utf8')}`;
   const scripts = {} as QueueScripts;
   for (const [name, file] of Object.entries(FILES) as [QueueScriptName, string][]) {
     const lua = `${common}\n${readFileSync(new URL(file, directory), 'utf8')}`;

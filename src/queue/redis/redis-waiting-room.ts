@@ -2,6 +2,7 @@
 // operation one Lua call deciding with Redis's TIME, so any API instance serves any buyer and every
 // instance may run admission steps at once.
 import type { RedisClient } from '../../gate/redis/scripts.js';
+import { eventKeys } from '../../log/redis/encoding.js';
 import {
   ADMISSION_BURST_SECONDS,
   ADMISSION_STEP_MAX,
@@ -114,17 +115,22 @@ export class RedisWaitingRoom implements WaitingRoom {
     abandonAfterMs: number,
     nowMs: number,
   ): Promise<AdmissionStep | undefined> {
-    const row = (await this.#scripts.admit(queueKeys(eventId), [
-      this.#now(nowMs),
-      stock.available,
-      stock.held,
-      stock.salesOpen ? 1 : 0,
-      abandonAfterMs,
-      QUEUE_RATE_WINDOW_MS,
-      ADMISSION_STEP_MAX,
-      PASSES_PER_AVAILABLE_TICKET,
-      ADMISSION_BURST_SECONDS,
-    ])) as Row;
+    // The event's log stream last: each admission is appended to it in the same script (same hash tag).
+    const row = (await this.#scripts.admit(
+      [...queueKeys(eventId), eventKeys(eventId).log],
+      [
+        this.#now(nowMs),
+        stock.available,
+        stock.held,
+        stock.salesOpen ? 1 : 0,
+        abandonAfterMs,
+        QUEUE_RATE_WINDOW_MS,
+        ADMISSION_STEP_MAX,
+        PASSES_PER_AVAILABLE_TICKET,
+        ADMISSION_BURST_SECONDS,
+        eventId,
+      ],
+    )) as Row;
     if (row[0] === -1) return undefined;
     const admitted: Admitted[] = [];
     for (let i = 6; i + 2 < row.length; i += 3)

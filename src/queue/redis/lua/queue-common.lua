@@ -1,7 +1,8 @@
 -- Shared by every waiting room script. KEYS of every script, all under the event's hash tag:
 -- 1 settings (hash), 2 line (zset buyer → order: draws in [0, 1) before the start, 1, 2, … after),
 -- 3 seen (zset waiting buyer → last heard from, ms), 4 members (hash buyer → `w|<joined>` or
--- `a|<joined>|<pass expiry>`), 5 active (zset buyer → pass expiry), 6 admissions (zset buyer → admitted at).
+-- `a|<joined>|<pass expiry>`), 5 active (zset buyer → pass expiry), 6 admissions (zset buyer → admitted at);
+-- admit-7.lua adds 7, the event's log stream. The constants of log/redis/encoding.ts come before this file.
 
 local function now_ms(given)
   local explicit = tonumber(given)

@@ -1,8 +1,10 @@
 -- One admission step of an event, safe to run from every instance at once: expires passes, drops waiting
 -- buyers not heard from, marks the queue sold out or closed from the stock the caller read from the gate,
--- and admits from the head of the line as far as the rate credit, maxActive and the stock allow.
+-- and admits from the head of the line as far as the rate credit, maxActive and the stock allow. Each
+-- admission is appended to the event's log (KEYS[7], the gate's stream under the same hash tag) in this same
+-- step, as a `queue_admitted` entry without the pass (a bearer secret; the key derives it from the expiry).
 -- ARGV: 1 now (0: Redis TIME), 2 available, 3 held, 4 sales open (1/0), 5 abandon after ms,
--- 6 rate window ms, 7 most per step, 8 passes per available ticket, 9 burst seconds.
+-- 6 rate window ms, 7 most per step, 8 passes per available ticket, 9 burst seconds, 10 event id.
 -- Returns {-1} without a queue, else {abandoned, waiting, active, sold out (1/0), admitted in window, now,
 -- buyer, joined at, pass expiry, buyer, …} for the buyers admitted by this step.
 local now = now_ms(ARGV[1])
@@ -39,6 +41,10 @@ else
   if room > 0 then
     local popped = redis.call('ZPOPMIN', KEYS[2], room)
     local expiry = now + pass_minutes * 60000
+    -- A log is born with the projectors' group (as create-event.lua makes it), even when admissions start it.
+    if #popped > 0 and redis.call('EXISTS', KEYS[7]) == 0 then
+      redis.call('XGROUP', 'CREATE', KEYS[7], PROJECTOR_GROUP, '0', 'MKSTREAM')
+    end
     for i = 1, #popped, 2 do
       local buyer = popped[i]
       local joined = string.match(redis.call('HGET', KEYS[4], buyer) or 'w|0', '^w|(%d+)') or '0'
@@ -46,6 +52,9 @@ else
       redis.call('ZREM', KEYS[3], buyer)
       redis.call('ZADD', KEYS[5], expiry, buyer)
       redis.call('ZADD', KEYS[6], now, buyer)
+      redis.call('XADD', KEYS[7], '*', ENTRY_FIELD, '{"type":"' .. QUEUE_ADMITTED .. '","eventId":' ..
+        cjson.encode(ARGV[10]) .. ',"atMs":' .. int(now) .. ',"userId":' .. cjson.encode(buyer) ..
+        ',"joinedAtMs":' .. joined .. ',"passExpiresAtMs":' .. int(expiry) .. '}')
       reply[#reply + 1] = buyer
       reply[#reply + 1] = joined
       reply[#reply + 1] = int(expiry)
