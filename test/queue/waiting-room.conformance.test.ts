@@ -105,6 +105,18 @@ for (const kind of roomKinds()) {
       expect(rejoin.state).toBe('admitted');
     });
 
+    it('admits a whole admission the moment the rate has earned it', async () => {
+      const eventId = await queued({ admitPerMinute: 60 });
+      for (let i = 0; i < 3; i++) await room.join(eventId, `b${i}`, i / 3, T0 + i);
+      const start = T0 + MINUTE;
+      // At 60 a minute, 0.7 s, 0.2 s and 0.1 s earn exactly one admission (the reference model of
+      // test/model/queue-model.ts counts the credit exactly); in floating point 0.7 + 0.2 + 0.1 is just under 1.
+      expect((await room.admit(eventId, PLENTY, ABANDON_MS, start + 700))?.admitted).toEqual([]);
+      expect((await fixture.peer.admit(eventId, PLENTY, ABANDON_MS, start + 900))?.admitted).toEqual([]);
+      const earned = await room.admit(eventId, PLENTY, ABANDON_MS, start + 1_000);
+      expect(earned?.admitted.map((a) => a.buyerId)).toEqual(['b0']);
+    });
+
     it('never holds more valid passes than maxActive or the stock allows', async () => {
       const eventId = await queued({ admitPerMinute: 6_000, maxActive: 4 });
       for (let i = 0; i < 30; i++) await room.join(eventId, `b${i}`, i / 30, T0 + i);
