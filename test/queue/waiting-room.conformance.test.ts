@@ -79,6 +79,26 @@ for (const kind of roomKinds()) {
       expect(found.map((s) => s?.position)).toEqual([3, 1, 4, 2, 5, 6, undefined]);
     });
 
+    it('reorders nobody when the sales start moves later after it has passed', async () => {
+      const eventId = await queued({ admitPerMinute: 6_000, paused: true });
+      await room.join(eventId, 'early', 0.9, T0 + 1);
+      const start = T0 + MINUTE;
+      // The first operation from the start on is an admission step (paused: it admits nobody).
+      expect((await room.admit(eventId, PLENTY, ABANDON_MS, start))?.admitted).toEqual([]);
+      const later = start + 10 * MINUTE;
+      await fixture.peer.configure(
+        eventId,
+        settings({ admitPerMinute: 6_000, paused: true, salesStartAtMs: later }),
+      );
+      // The order was drawn at the start: a newcomer queues behind, whatever its draw, and positions stay known.
+      await room.join(eventId, 'newcomer', 0.0, start + 2);
+      const found = await fixture.peer.standings(eventId, ['early', 'newcomer'], start + 3);
+      expect(found.map((s) => s?.position)).toEqual([1, 2]);
+      await room.configure(eventId, settings({ admitPerMinute: 6_000, salesStartAtMs: later }));
+      const step = await room.admit(eventId, PLENTY, ABANDON_MS, later + 1_000);
+      expect(step?.admitted.map((a) => a.buyerId)).toEqual(['early', 'newcomer']);
+    });
+
     it('admits at the rate, in order, once each, and the pass lasts passMinutes', async () => {
       const eventId = await queued({ admitPerMinute: 60, passMinutes: 5 });
       for (let i = 0; i < 20; i++) await room.join(eventId, `b${i}`, i / 20, T0 + i);
