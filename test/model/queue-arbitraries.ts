@@ -17,6 +17,8 @@ export type RoomCommand =
   | { readonly kind: 'release' | 'sell' | 'cancel' }
   | { readonly kind: 'pause'; readonly paused: boolean }
   | { readonly kind: 'reconfigure'; readonly admitPerMinute: number; readonly maxActive: number }
+  /** The admin moves the sales start to this long from now (after the start: nobody is reordered). */
+  | { readonly kind: 'moveStart'; readonly inMs: number }
   | { readonly kind: 'sales'; readonly open: boolean };
 
 export interface RoomRunSpec {
@@ -100,6 +102,10 @@ export const roomCommand: fc.Arbitrary<RoomCommand> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('reconfigure' as const), admitPerMinute, maxActive }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('sales' as const), open: mostlyTrue }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('moveStart' as const), inMs: fc.constantFrom(0, 1_000, 5_000) }),
+  },
 );
 
 export const roomRun: fc.Arbitrary<RoomRunSpec> = fc.record({

@@ -149,6 +149,10 @@ class RoomRun {
         };
         await this.#fixture.peer.configure(this.#eventId, model.settings);
         return;
+      case 'moveStart':
+        model.settings = { ...model.settings, salesStartAtMs: this.#nowMs + command.inMs };
+        await this.#fixture.peer.configure(this.#eventId, model.settings);
+        return;
       case 'sales':
         stock.salesOpen = command.open;
     }
