@@ -150,7 +150,11 @@ class RoomRun {
         await this.#fixture.peer.configure(this.#eventId, model.settings);
         return;
       case 'moveStart':
-        model.settings = { ...model.settings, salesStartAtMs: this.#nowMs + command.inMs };
+        // Never before the opening: the settings refuse that (queue-settings.ts).
+        model.settings = {
+          ...model.settings,
+          salesStartAtMs: Math.max(OPENS_AT_MS, this.#nowMs + command.inMs),
+        };
         await this.#fixture.peer.configure(this.#eventId, model.settings);
         return;
       case 'sales':
