@@ -97,6 +97,14 @@ for (const kind of roomKinds()) {
       await room.configure(eventId, settings({ admitPerMinute: 6_000, salesStartAtMs: later }));
       const step = await room.admit(eventId, PLENTY, ABANDON_MS, later + 1_000);
       expect(step?.admitted.map((a) => a.buyerId)).toEqual(['early', 'newcomer']);
+      // Here the first operation from the start on is a status call of a buyer not in the line.
+      const quiet = await queued();
+      await room.join(quiet, 'early', 0.9, T0 + 1);
+      expect(await room.standings(quiet, ['stranger'], start)).toEqual([undefined]);
+      await fixture.peer.configure(quiet, settings({ salesStartAtMs: later }));
+      await room.join(quiet, 'newcomer', 0.0, start + 2);
+      const quietFound = await room.standings(quiet, ['early', 'newcomer'], start + 3);
+      expect(quietFound.map((s) => s?.position)).toEqual([1, 2]);
     });
 
     it('admits at the rate, in order, once each, and the pass lasts passMinutes', async () => {
