@@ -31,7 +31,7 @@ export interface RoomKind {
   open(): Promise<RoomFixture>;
 }
 
-const memory: RoomKind = {
+export const memoryRoom: RoomKind = {
   name: 'memory',
   async open() {
     const log = new MemoryLog();
@@ -53,7 +53,7 @@ function overRedis(clients: (Redis | Cluster)[], stop: () => Promise<void>): Roo
   };
 }
 
-const redis: RoomKind = {
+export const redisRoom: RoomKind = {
   name: 'redis',
   async open() {
     const server = await startRedis();
@@ -61,7 +61,7 @@ const redis: RoomKind = {
   },
 };
 
-const cluster: RoomKind = {
+export const clusterRoom: RoomKind = {
   name: 'redis cluster',
   async open() {
     const started = await startRedisCluster();
@@ -75,9 +75,9 @@ const cluster: RoomKind = {
 export function roomKinds(): RoomKind[] {
   const wanted = (process.env.GATES ?? 'memory,redis,cluster').split(',');
   const kinds: RoomKind[] = [];
-  if (wanted.includes('memory')) kinds.push(memory);
+  if (wanted.includes('memory')) kinds.push(memoryRoom);
   const available = wanted.includes('redis') || wanted.includes('cluster') ? redisAvailable() : false;
-  if (available && wanted.includes('redis')) kinds.push(redis);
-  if (available && wanted.includes('cluster')) kinds.push(cluster);
+  if (available && wanted.includes('redis')) kinds.push(redisRoom);
+  if (available && wanted.includes('cluster')) kinds.push(clusterRoom);
   return kinds;
 }

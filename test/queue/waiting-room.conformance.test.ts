@@ -87,6 +87,34 @@ for (const kind of roomKinds()) {
       expect(found.map((s) => s?.position)).toEqual([3, 1, 4, 2, 5, 6, undefined]);
     });
 
+    it('reorders nobody when the sales start moves later after it has passed', async () => {
+      const eventId = await queued({ admitPerMinute: 6_000, paused: true });
+      await room.join(eventId, 'early', 0.9, T0 + 1);
+      const start = T0 + MINUTE;
+      // The first operation from the start on is an admission step (paused: it admits nobody).
+      expect((await room.admit(eventId, PLENTY, ABANDON_MS, start))?.admitted).toEqual([]);
+      const later = start + 10 * MINUTE;
+      await fixture.peer.configure(
+        eventId,
+        settings({ admitPerMinute: 6_000, paused: true, salesStartAtMs: later }),
+      );
+      // The order was drawn at the start: a newcomer queues behind, whatever its draw, and positions stay known.
+      await room.join(eventId, 'newcomer', 0.0, start + 2);
+      const found = await fixture.peer.standings(eventId, ['early', 'newcomer'], start + 3);
+      expect(found.map((s) => s?.position)).toEqual([1, 2]);
+      await room.configure(eventId, settings({ admitPerMinute: 6_000, salesStartAtMs: later }));
+      const step = await room.admit(eventId, PLENTY, ABANDON_MS, later + 1_000);
+      expect(step?.admitted.map((a) => a.buyerId)).toEqual(['early', 'newcomer']);
+      // Here the first operation from the start on is a status call of a buyer not in the line.
+      const quiet = await queued();
+      await room.join(quiet, 'early', 0.9, T0 + 1);
+      expect(await room.standings(quiet, ['stranger'], start)).toEqual([undefined]);
+      await fixture.peer.configure(quiet, settings({ salesStartAtMs: later }));
+      await room.join(quiet, 'newcomer', 0.0, start + 2);
+      const quietFound = await room.standings(quiet, ['early', 'newcomer'], start + 3);
+      expect(quietFound.map((s) => s?.position)).toEqual([1, 2]);
+    });
+
     it('admits at the rate, in order, once each, and the pass lasts passMinutes', async () => {
       const eventId = await queued({ admitPerMinute: 60, passMinutes: 5 });
       for (let i = 0; i < 20; i++) await room.join(eventId, `b${i}`, i / 20, T0 + i);
@@ -111,6 +139,18 @@ for (const kind of roomKinds()) {
       // Joining again once admitted answers admitted: nobody is admitted twice.
       const rejoin = standing(await room.join(eventId, 'b0', 0.5, start + 3_000 + 10 * 60_000));
       expect(rejoin.state).toBe('admitted');
+    });
+
+    it('admits a whole admission the moment the rate has earned it', async () => {
+      const eventId = await queued({ admitPerMinute: 60 });
+      for (let i = 0; i < 3; i++) await room.join(eventId, `b${i}`, i / 3, T0 + i);
+      const start = T0 + MINUTE;
+      // At 60 a minute, 0.7 s, 0.2 s and 0.1 s earn exactly one admission (the reference model of
+      // test/model/queue-model.ts counts the credit exactly); in floating point 0.7 + 0.2 + 0.1 is just under 1.
+      expect((await room.admit(eventId, PLENTY, ABANDON_MS, start + 700))?.admitted).toEqual([]);
+      expect((await fixture.peer.admit(eventId, PLENTY, ABANDON_MS, start + 900))?.admitted).toEqual([]);
+      const earned = await room.admit(eventId, PLENTY, ABANDON_MS, start + 1_000);
+      expect(earned?.admitted.map((a) => a.buyerId)).toEqual(['b0']);
     });
 
     it('never holds more valid passes than maxActive or the stock allows', async () => {

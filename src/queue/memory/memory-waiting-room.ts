@@ -224,7 +224,11 @@ function admissionRoom(line: Line, stock: Stock, nowMs: number): number {
   }
   const since = Math.max(line.creditAtMs, settings.salesStartAtMs);
   const cap = Math.max(1, (settings.admitPerMinute * ADMISSION_BURST_SECONDS) / 60);
-  line.credit = Math.min(cap, line.credit + ((nowMs - since) * settings.admitPerMinute) / 60_000);
+  const accrued = line.credit + ((nowMs - since) * settings.admitPerMinute) / 60_000;
+  // The exact credit is a whole number of 1/60,000ths of an admission: kept on that grid, floating point
+  // cannot leave it just under a whole admission (0.7 + 0.2 + 0.1 < 1). Redis keeps the credit as a string
+  // of 14 digits, which rounds the same error away.
+  line.credit = Math.min(cap, Math.round(accrued * 60_000) / 60_000);
   line.creditAtMs = nowMs;
   const active = line.active.size;
   return Math.max(

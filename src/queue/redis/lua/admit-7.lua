@@ -14,6 +14,7 @@ if not s[1] then return { -1 } end
 local start, per_minute, pass_minutes, max_active = tonumber(s[1]), tonumber(s[2]), tonumber(s[3]), tonumber(s[4])
 local step_max, window = tonumber(ARGV[7]), tonumber(ARGV[6])
 local available, held = tonumber(ARGV[2]), tonumber(ARGV[3])
+drawn(now, start)
 
 redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
 redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - window)

@@ -8,7 +8,7 @@ local buyer = ARGV[1]
 local member = redis.call('HGET', KEYS[4], buyer)
 if not member then
   if now < tonumber(times[1]) then return { -2 } end
-  if now < tonumber(times[2]) then
+  if not drawn(now, tonumber(times[2])) then
     redis.call('ZADD', KEYS[2], ARGV[2], buyer)
   else
     redis.call('ZADD', KEYS[2], redis.call('HINCRBY', KEYS[1], 'seq', 1), buyer)

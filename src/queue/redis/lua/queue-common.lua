@@ -15,6 +15,16 @@ local function int(n)
   return string.format('%d', n)
 end
 
+-- Whether the early joiners' order is drawn: from the first operation at or after the sales start on, kept
+-- in the settings as `drawn`, so that moving the start later afterwards reorders nobody (a newcomer's draw
+-- would put it ahead of everyone already in line) and hides no position, as in the memory room.
+local function drawn(now, start)
+  if redis.call('HGET', KEYS[1], 'drawn') == '1' then return true end
+  if now < start then return false end
+  redis.call('HSET', KEYS[1], 'drawn', '1')
+  return true
+end
+
 -- {state, position (-1: none), waiting, joined at, pass expiry (-1: none), admitted in window, now}
 local function standing(buyer, member, now, window)
   local waiting = redis.call('ZCARD', KEYS[2])
@@ -27,6 +37,6 @@ local function standing(buyer, member, now, window)
   local state = 'waiting'
   if flags[1] == '1' then state = 'closed' elseif flags[2] == '1' then state = 'sold_out' end
   local position = -1
-  if now >= tonumber(flags[3]) then position = redis.call('ZRANK', KEYS[2], buyer) + 1 end
+  if drawn(now, tonumber(flags[3])) then position = redis.call('ZRANK', KEYS[2], buyer) + 1 end
   return { state, position, waiting, joined, -1, recent, now }
 end

@@ -4,6 +4,7 @@
 local now = now_ms(ARGV[1])
 local window = tonumber(ARGV[2])
 local has_queue = redis.call('EXISTS', KEYS[1]) == 1
+if has_queue then drawn(now, tonumber(redis.call('HGET', KEYS[1], 'salesStartAt'))) end
 local result = {}
 for i = 3, #ARGV do
   local buyer = ARGV[i]
