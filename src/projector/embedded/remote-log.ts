@@ -1,0 +1,91 @@
+// The log as the projection thread sees it: the main thread owns the log (its group commit appends to it)
+// and serves the projection's consumer group across the thread channel (serveLog). Records cross once, on
+// delivery; acknowledgements and dead letters name them by id, and the main thread finds the records it
+// handed out, so any Log adapter (and a test's wrapped log) is served unchanged.
+import type { LogEntry } from '../../domain/log-entry.js';
+import type { GroupPosition, Log, LogConsumer, LogRecord } from '../../log/log.js';
+import type { ThreadChannel } from './thread-channel.js';
+
+export class RemoteLog implements Log {
+  readonly #channel: ThreadChannel;
+
+  constructor(channel: ThreadChannel) {
+    this.#channel = channel;
+  }
+
+  consumer(group: string, member: string): LogConsumer {
+    const channel = this.#channel;
+    return {
+      readNew: (max) => channel.request<LogRecord[]>('log.readNew', group, member, max),
+      claimStale: (idleMs, max) => channel.request<LogRecord[]>('log.claimStale', group, member, idleMs, max),
+      acknowledge: (records) =>
+        channel.request<void>(
+          'log.acknowledge',
+          group,
+          member,
+          records.map((record) => record.id),
+        ),
+      deadLetter: (record, error) => channel.request<void>('log.deadLetter', group, member, record.id, error),
+    };
+  }
+
+  positions(eventId?: string): Promise<GroupPosition[]> {
+    return this.#channel.request('log.positions', eventId);
+  }
+
+  unacknowledged(group: string, eventId: string): Promise<LogEntry[]> {
+    return this.#channel.request('log.unacknowledged', group, eventId);
+  }
+
+  trim(): Promise<number | undefined> {
+    return this.#channel.request('log.trim');
+  }
+
+  /** The main thread owns the log and closes it. */
+  async close(): Promise<void> {}
+}
+
+/** The main thread's side: serves RemoteLog's calls from the real log. */
+export function serveLog(channel: ThreadChannel, log: Log): void {
+  const members = new Map<string, { consumer: LogConsumer; handedOut: Map<string, LogRecord> }>();
+  const memberOf = (group: string, member: string) => {
+    const key = JSON.stringify([group, member]);
+    let found = members.get(key);
+    if (found === undefined) {
+      found = { consumer: log.consumer(group, member), handedOut: new Map() };
+      members.set(key, found);
+    }
+    return found;
+  };
+  const handOut = (handedOut: Map<string, LogRecord>, records: LogRecord[]) => {
+    for (const record of records) handedOut.set(record.id, record);
+    return records;
+  };
+  const take = (handedOut: Map<string, LogRecord>, ids: readonly string[]) =>
+    ids.flatMap((id) => {
+      const record = handedOut.get(id);
+      handedOut.delete(id);
+      return record === undefined ? [] : [record];
+    });
+  channel.handle('log.readNew', async (group: string, member: string, max: number) => {
+    const { consumer, handedOut } = memberOf(group, member);
+    return handOut(handedOut, await consumer.readNew(max));
+  });
+  channel.handle('log.claimStale', async (group: string, member: string, idleMs: number, max: number) => {
+    const { consumer, handedOut } = memberOf(group, member);
+    return handOut(handedOut, await consumer.claimStale(idleMs, max));
+  });
+  channel.handle('log.acknowledge', (group: string, member: string, ids: string[]) => {
+    const { consumer, handedOut } = memberOf(group, member);
+    return consumer.acknowledge(take(handedOut, ids));
+  });
+  channel.handle('log.deadLetter', async (group: string, member: string, id: string, error: string) => {
+    const { consumer, handedOut } = memberOf(group, member);
+    for (const record of take(handedOut, [id])) await consumer.deadLetter(record, error);
+  });
+  channel.handle('log.positions', (eventId?: string) => log.positions(eventId));
+  channel.handle('log.unacknowledged', (group: string, eventId: string) =>
+    log.unacknowledged(group, eventId),
+  );
+  channel.handle('log.trim', () => log.trim());
+}
