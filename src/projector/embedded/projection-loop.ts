@@ -15,6 +15,9 @@ export { ProjectionBehindError } from './watermark.js';
  */
 export const PROJECTION_BATCH_MAX = 500;
 
+/** The embedded projection's name in PROJECTION_GROUP. */
+export const PROJECTION_MEMBER = 'embedded';
+
 export interface ProjectionOptions {
   /** Called with each failed attempt to apply a batch; the batch is retried after retryMs. */
   readonly onError?: (error: unknown) => void;
@@ -48,7 +51,7 @@ export class ProjectionLoop implements Projection {
   constructor(log: Log, store: Pick<Store, 'appendEntries'>, options: ProjectionOptions = {}) {
     this.#log = log;
     this.#store = store;
-    this.#consumer = log.consumer(PROJECTION_GROUP, 'embedded');
+    this.#consumer = log.consumer(PROJECTION_GROUP, PROJECTION_MEMBER);
     this.#options = options;
   }
 

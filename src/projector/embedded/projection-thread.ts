@@ -10,10 +10,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Log } from '../../log/log.js';
+import { type Log, PROJECTION_GROUP } from '../../log/log.js';
 import { StoreDamagedError } from '../../store/integrity/store-damaged.js';
 import type { SqlDriver } from '../../store/sql-driver.js';
-import type { Projection } from './projection-loop.js';
+import { PROJECTION_MEMBER, type Projection } from './projection-loop.js';
 import type { ProjectionThreadData } from './projection-worker.js';
 import { serveLog } from './remote-log.js';
 import { ThreadChannel, ThreadGoneError } from './thread-channel.js';
@@ -36,6 +36,8 @@ export class ProjectionThread implements Projection {
   /** The store's database, carried out on the thread. */
   readonly driver: SqlDriver;
   readonly #channel: ThreadChannel;
+  readonly #onError: (message: string) => void;
+  #feeder: ReturnType<typeof serveLog> | undefined;
   readonly #watermark = new Watermark();
   readonly #exited: Promise<void>;
   #closing = false;
@@ -44,9 +46,10 @@ export class ProjectionThread implements Projection {
   private constructor(options: ProjectionThreadOptions) {
     const data: ProjectionThreadData = { dataDir: options.dataDir, retryMs: options.retryMs };
     this.thread = new Worker(workerScript(), { workerData: data });
-    this.#channel = new ThreadChannel(this.thread);
+    this.#onError = options.onError ?? (() => {});
+    this.#channel = new ThreadChannel(this.thread, (error) => this.#onError(String(error)));
     this.#channel.handle('projected', (projected: number) => this.#watermark.advance(projected));
-    this.#channel.handle('warn', (message: string) => options.onError?.(message));
+    this.#channel.handle('warn', (message: string) => this.#onError(message));
     this.driver = new WorkerDriver(this.#channel, () => this.close());
     const crashed = (error: Error) => {
       if (this.#closing || this.#failure !== undefined) return;
@@ -86,7 +89,7 @@ export class ProjectionThread implements Projection {
    * since the store is checked before the log is opened (and its torn tail cut).
    */
   serve(log: Log): this {
-    serveLog(this.#channel, log);
+    this.#feeder = serveLog(this.#channel, log);
     return this;
   }
 
@@ -105,7 +108,9 @@ export class ProjectionThread implements Projection {
 
   readonly announce = (entries: readonly unknown[]): void => {
     this.#watermark.announce(entries.length);
-    this.#channel.notify('announce', entries.length);
+    this.#feeder
+      ?.feed(PROJECTION_GROUP, PROJECTION_MEMBER, entries.length)
+      .catch((error: unknown) => this.#onError(String(error)));
   };
 
   caughtUp(boundMs: number): Promise<void> {

@@ -3,6 +3,7 @@
 // store (worker-driver.ts). Started and ended by ProjectionThread (projection-thread.ts); it exits once the
 // main thread has asked it to close PGlite.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { LogRecord } from '../../log/log.js';
 import { openCheckedStore } from '../../store/integrity/open-checked-store.js';
 import type { SqlStore } from '../../store/sql-store.js';
 import { ProjectionLoop } from './projection-loop.js';
@@ -17,13 +18,15 @@ export interface ProjectionThreadData {
   readonly retryMs?: number;
 }
 
-const channel = new ThreadChannel(parentPort as Port);
+const channel = new ThreadChannel(parentPort as Port, (error) =>
+  channel.notify('warn', error instanceof Error ? error.message : String(error)),
+);
 const { dataDir, retryMs } = workerData as ProjectionThreadData;
-let opened: { store: SqlStore; loop: ProjectionLoop } | undefined;
+let opened: { store: SqlStore; loop: ProjectionLoop; log: RemoteLog } | undefined;
 const holds = new Map<number, () => void>();
 let nextHold = 1;
 
-function current(): { store: SqlStore; loop: ProjectionLoop } {
+function current(): { store: SqlStore; loop: ProjectionLoop; log: RemoteLog } {
   if (opened === undefined) throw new Error('The projection thread has not opened the store.');
   return opened;
 }
@@ -31,16 +34,22 @@ function current(): { store: SqlStore; loop: ProjectionLoop } {
 channel.handle('open', async () => {
   const store = await openCheckedStore({ dataDir });
   serveDriver(channel, store.driver);
-  const loop = new ProjectionLoop(new RemoteLog(channel), store, {
+  const log = new RemoteLog(channel);
+  const loop = new ProjectionLoop(log, store, {
     retryMs,
     onError: (error) => channel.notify('warn', error instanceof Error ? error.message : String(error)),
     onProjected: (projected) => channel.notify('projected', projected),
   });
-  opened = { store, loop };
+  opened = { store, loop, log };
 });
 channel.handle('replay', () => current().loop.replay());
 channel.handle('start', () => current().loop.start());
-channel.handle('announce', (count: number) => current().loop.announced(count));
+// Each durable batch: its records (the projection group's), then the count the watermark waits for.
+channel.handle('feed', (count: number, records: LogRecord[]) => {
+  const { log, loop } = current();
+  log.feed(records);
+  loop.announced(count);
+});
 // The audit holds the projection still while it reads gate, log and store (ProjectionLoop.exclusive).
 channel.handle(
   'hold',

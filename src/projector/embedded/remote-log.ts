@@ -2,24 +2,40 @@
 // and serves the projection's consumer group across the thread channel (serveLog). Records cross once, on
 // delivery; acknowledgements and dead letters name them by id, and the main thread finds the records it
 // handed out, so any Log adapter (and a test's wrapped log) is served unchanged.
+//
+// At start the thread asks for the unprojected tail (one request per batch, while the main thread is idle).
+// Once running, the main thread pushes each durable batch's records with its notice (feed()), and the
+// thread acknowledges with a notice: no batch waits for a round trip through a main thread that is busy
+// with requests, which would hold the projection back exactly when the log fills fastest.
 import type { LogEntry } from '../../domain/log-entry.js';
 import type { GroupPosition, Log, LogConsumer, LogRecord } from '../../log/log.js';
 import type { ThreadChannel } from './thread-channel.js';
 
 export class RemoteLog implements Log {
   readonly #channel: ThreadChannel;
+  /** Records pushed by the main thread, not yet read; undefined until the main thread pushes. */
+  #fed: LogRecord[] | undefined;
 
   constructor(channel: ThreadChannel) {
     this.#channel = channel;
   }
 
+  /** Records the main thread pushed (the projection group's, delivered to this thread). */
+  feed(records: readonly LogRecord[]): void {
+    this.#fed ??= [];
+    for (const record of records) this.#fed.push(record);
+  }
+
   consumer(group: string, member: string): LogConsumer {
     const channel = this.#channel;
     return {
-      readNew: (max) => channel.request<LogRecord[]>('log.readNew', group, member, max),
+      readNew: async (max) => {
+        if (this.#fed === undefined) return channel.request<LogRecord[]>('log.readNew', group, member, max);
+        return this.#fed.splice(0, max);
+      },
       claimStale: (idleMs, max) => channel.request<LogRecord[]>('log.claimStale', group, member, idleMs, max),
-      acknowledge: (records) =>
-        channel.request<void>(
+      acknowledge: async (records) =>
+        channel.notify(
           'log.acknowledge',
           group,
           member,
@@ -37,8 +53,11 @@ export class RemoteLog implements Log {
     return this.#channel.request('log.unacknowledged', group, eventId);
   }
 
-  trim(): Promise<number | undefined> {
-    return this.#channel.request('log.trim');
+  /** Once fed, a notice: the main thread trims when it gets to it, and the projection goes on meanwhile. */
+  async trim(): Promise<number | undefined> {
+    if (this.#fed === undefined) return this.#channel.request('log.trim');
+    this.#channel.notify('log.trim');
+    return undefined;
   }
 
   /** The main thread owns the log and closes it. */
@@ -46,7 +65,10 @@ export class RemoteLog implements Log {
 }
 
 /** The main thread's side: serves RemoteLog's calls from the real log. */
-export function serveLog(channel: ThreadChannel, log: Log): void {
+export function serveLog(
+  channel: ThreadChannel,
+  log: Log,
+): { feed(group: string, member: string, count: number): Promise<void> } {
   const members = new Map<string, { consumer: LogConsumer; handedOut: Map<string, LogRecord> }>();
   const memberOf = (group: string, member: string) => {
     const key = JSON.stringify([group, member]);
@@ -88,4 +110,21 @@ export function serveLog(channel: ThreadChannel, log: Log): void {
     log.unacknowledged(group, eventId),
   );
   channel.handle('log.trim', () => log.trim());
+  return {
+    /** Delivers the group's new records to the thread with `count` entries made durable (one notice). */
+    async feed(group: string, member: string, count: number): Promise<void> {
+      const { consumer, handedOut } = memberOf(group, member);
+      const records: LogRecord[] = [];
+      for (;;) {
+        const batch = await consumer.readNew(FEED_MAX);
+        handOut(handedOut, batch);
+        records.push(...batch);
+        if (batch.length < FEED_MAX) break;
+      }
+      channel.notify('feed', count, records);
+    },
+  };
 }
+
+/** Records read from the log per call while feeding the thread. */
+const FEED_MAX = 1000;

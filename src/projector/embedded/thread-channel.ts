@@ -40,11 +40,14 @@ export class ThreadChannel {
     number,
     { resolve: (value: unknown) => void; reject: (error: Error) => void }
   >();
+  readonly #onNoticeError: (error: unknown) => void;
   #nextId = 1;
   #failed: Error | undefined;
 
-  constructor(port: Port) {
+  /** `onNoticeError`: a notice's handler failed (nobody waits for a notice's outcome). */
+  constructor(port: Port, onNoticeError: (error: unknown) => void = () => {}) {
     this.#port = port;
+    this.#onNoticeError = onNoticeError;
     port.on('message', (message) => this.#receive(message as Message));
   }
 
@@ -81,7 +84,11 @@ export class ThreadChannel {
         void this.#answer(message.id, message.kind, message.args);
         return;
       case 'note':
-        this.#call(message.kind, message.args);
+        try {
+          Promise.resolve(this.#call(message.kind, message.args)).catch(this.#onNoticeError);
+        } catch (error) {
+          this.#onNoticeError(error);
+        }
         return;
       case 'ok':
         this.#settle(message.id)?.resolve(message.value);
