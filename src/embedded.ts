@@ -211,6 +211,10 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     member: 'embedded',
     registry: metrics.registry,
     logger: options.logger,
+    // Each ingest step is a store transaction; with the store on the projection thread, each of its
+    // statements is a round trip between two busy threads, so steps take more of the log at once to keep
+    // the webhooks group up with the log (it holds the log's segments until it has read them).
+    ...(thread === undefined ? {} : { batchSize: WEBHOOK_BATCH_WITH_THREAD }),
   });
   const app = await buildApp({
     reservations,
@@ -266,6 +270,9 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     },
   };
 }
+
+/** Log records per webhook ingest step when the store is on the projection thread (default 100). */
+const WEBHOOK_BATCH_WITH_THREAD = 1000;
 
 function openLog(options: EmbeddedOptions): AppendableLog {
   if (options.dataDir === undefined) return new MemoryLog(options.clock);
