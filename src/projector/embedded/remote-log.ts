@@ -97,9 +97,29 @@ export function serveLog(
     const { consumer, handedOut } = memberOf(group, member);
     return handOut(handedOut, await consumer.claimStale(idleMs, max));
   });
-  channel.handle('log.acknowledge', (group: string, member: string, ids: string[]) => {
+  // Records pushed and not yet acknowledged are held at most FEED_AHEAD_MAX: the rest wait in the log (whose
+  // bound then holds placements back) instead of piling up in the thread's heap too.
+  let ahead = 0;
+  let heldBack: { group: string; member: string } | undefined;
+  const feed = async (group: string, member: string, count: number): Promise<void> => {
     const { consumer, handedOut } = memberOf(group, member);
-    return consumer.acknowledge(take(handedOut, ids));
+    const records: LogRecord[] = [];
+    while (ahead + records.length < FEED_AHEAD_MAX) {
+      const batch = await consumer.readNew(Math.min(FEED_MAX, FEED_AHEAD_MAX - ahead - records.length));
+      handOut(handedOut, batch);
+      records.push(...batch);
+      if (batch.length === 0) break;
+    }
+    heldBack = ahead + records.length >= FEED_AHEAD_MAX ? { group, member } : undefined;
+    ahead += records.length;
+    channel.notify('feed', count, records);
+  };
+  channel.handle('log.acknowledge', async (group: string, member: string, ids: string[]) => {
+    const { consumer, handedOut } = memberOf(group, member);
+    const records = take(handedOut, ids);
+    await consumer.acknowledge(records);
+    ahead = Math.max(0, ahead - records.length);
+    if (heldBack !== undefined && ahead < FEED_AHEAD_MAX / 2) await feed(heldBack.group, heldBack.member, 0);
   });
   channel.handle('log.deadLetter', async (group: string, member: string, id: string, error: string) => {
     const { consumer, handedOut } = memberOf(group, member);
@@ -110,21 +130,11 @@ export function serveLog(
     log.unacknowledged(group, eventId),
   );
   channel.handle('log.trim', () => log.trim());
-  return {
-    /** Delivers the group's new records to the thread with `count` entries made durable (one notice). */
-    async feed(group: string, member: string, count: number): Promise<void> {
-      const { consumer, handedOut } = memberOf(group, member);
-      const records: LogRecord[] = [];
-      for (;;) {
-        const batch = await consumer.readNew(FEED_MAX);
-        handOut(handedOut, batch);
-        records.push(...batch);
-        if (batch.length < FEED_MAX) break;
-      }
-      channel.notify('feed', count, records);
-    },
-  };
+  /** Delivers the group's new records to the thread with `count` entries made durable (one notice). */
+  return { feed };
 }
 
 /** Records read from the log per call while feeding the thread. */
 const FEED_MAX = 1000;
+/** Records pushed to the thread and not yet acknowledged, at most (a few projection batches). */
+const FEED_AHEAD_MAX = 5000;
