@@ -9,6 +9,7 @@ import { REDIS_PERSISTENCE_MODES } from './gate/redis/persistence.js';
 import { SERVER_LIMITS_DEFAULT, type ServerLimits } from './http/server-limits.js';
 import { LIVE_CONNECTIONS_MAX, LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT } from './live/limits.js';
 import { DURABILITY_MODES, LOG_MAX_BYTES_DEFAULT, LOG_MAX_BYTES_MIN } from './log/file/file-log.js';
+import { PROJECTION_THREAD_DEFAULT, PROJECTION_THREAD_MODES } from './projector/embedded/projection-mode.js';
 import { parseRateLimit } from './ratelimit/limit-spec.js';
 
 /** Environment variable, CLI flag, default and parser of each setting: the config table of the README. */
@@ -49,6 +50,14 @@ const SETTINGS = {
     parse: integerIn(LOG_MAX_BYTES_MIN, 2 ** 40),
     about:
       'embedded shape: bound of the log file on disk; when projection into the store falls this far behind, placements wait (503 `store_unavailable` after 10 s)',
+  },
+  projectionThread: {
+    env: 'BOXOFFICE_PROJECTION_THREAD',
+    flag: 'projection-thread',
+    fallback: PROJECTION_THREAD_DEFAULT,
+    parse: oneOf([...PROJECTION_THREAD_MODES]),
+    about:
+      "embedded shape: where PGlite and the projection of the log into it run: `worker` (a thread of their own, so they do not take CPU from requests) or `main` (the requests' thread); see docs/benchmarks.md",
   },
   adminToken: {
     env: 'BOXOFFICE_ADMIN_TOKEN',

@@ -1,6 +1,7 @@
 // The embedded shape assembled: memory gate, group commit into the log file (the truth), PGlite store as the
-// projection of that log, applied by an in-process projection loop off the request path. At start the
-// unprojected tail of the log is applied to the store before the gate is rebuilt from the store.
+// projection of that log, applied by a projection loop off the request path: on a thread of its own with
+// PGlite (projectionThread `worker`), or on this one (`main`). At start the unprojected tail of the log is
+// applied to the store before the gate is rebuilt from the store.
 // main.ts adds listen(); tests use this directly with app.inject() and their own data dir and clock.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { AccessSettings } from './auth/access.js';
@@ -20,7 +21,12 @@ import { registerEventGauges } from './metrics/event-gauges.js';
 import { instrumentGate } from './metrics/instrumented-gate.js';
 import { registerLogMetrics } from './metrics/log-metrics.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
-import { ProjectionLoop } from './projector/embedded/projection-loop.js';
+import { type Projection, ProjectionLoop } from './projector/embedded/projection-loop.js';
+import {
+  PROJECTION_THREAD_DEFAULT,
+  type ProjectionThreadMode,
+} from './projector/embedded/projection-mode.js';
+import { ProjectionThread } from './projector/embedded/projection-thread.js';
 import { READ_WAIT_MS, readYourWrites } from './projector/embedded/read-your-writes.js';
 import { assembleQueue, type QueueOptions } from './queue/assemble-queue.js';
 import { MemoryWaitingRoom } from './queue/memory/memory-waiting-room.js';
@@ -33,7 +39,7 @@ import { Reservations } from './service/reservations.js';
 import { Sweeper } from './service/sweeper.js';
 import { explainStartFault, openCheckedStore } from './store/integrity/open-checked-store.js';
 import type { SqlDriver } from './store/sql-driver.js';
-import type { SqlStore } from './store/sql-store.js';
+import { SqlStore } from './store/sql-store.js';
 import { withStoreOutages } from './store/unavailable.js';
 import type { WebhookDispatcher } from './webhooks/dispatcher.js';
 import type { WebhookRouteDeps } from './webhooks/webhook-routes.js';
@@ -42,8 +48,13 @@ import { openWebhooks, webhookDispatcher } from './webhooks/webhooks.js';
 export interface EmbeddedOptions {
   /** PGlite data directory; undefined keeps the store in memory (tests only: nothing survives). */
   readonly dataDir?: string;
-  /** A driver to use instead of opening dataDir (tests wrap the real one to inject faults); dataDir then only names it. */
+  /**
+   * A driver to use instead of opening dataDir (tests wrap the real one to inject faults); dataDir then only
+   * names it. The projection then runs on this thread: a driver cannot cross to another.
+   */
   readonly driver?: SqlDriver;
+  /** Where the projection and PGlite run (default PROJECTION_THREAD_DEFAULT; `main` when a driver is given). */
+  readonly projectionThread?: ProjectionThreadMode;
   readonly adminToken: string;
   readonly defaults: EventDefaults;
   readonly sweepIntervalMs: number;
@@ -72,10 +83,14 @@ export interface EmbeddedOptions {
   /** Webhook endpoints may be on private and loopback addresses (tests, private networks). */
   readonly webhooksAllowPrivate?: boolean;
   /**
-   * Tests: the routes' dependencies to use instead (a DNS stub, a fixed key), and whether this process
-   * delivers; a test that runs its own dispatcher over a log of its own turns delivery off.
+   * Tests: the routes' dependencies to use instead (a DNS stub, a fixed key), made from the store's driver,
+   * and whether this process delivers; a test that runs its own dispatcher over a log of its own turns
+   * delivery off.
    */
-  readonly webhooksForTests?: { readonly deps: WebhookRouteDeps; readonly deliver: boolean };
+  readonly webhooksForTests?: {
+    readonly deps: (driver: SqlDriver) => WebhookRouteDeps;
+    readonly deliver: boolean;
+  };
 }
 
 export interface Embedded {
@@ -84,7 +99,7 @@ export interface Embedded {
   readonly store: SqlStore;
   readonly journal: GroupCommit;
   readonly log: AppendableLog;
-  readonly projection: ProjectionLoop;
+  readonly projection: Projection;
   readonly reservations: Reservations;
   readonly sweeper: Sweeper;
   readonly metrics: Metrics;
@@ -98,7 +113,23 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
   // A log damaged in the middle refuses the start before the store is opened, so nothing is changed.
   if (options.dataDir !== undefined) refuseDamagedLog(logDirOf(options.dataDir));
   // Refuses, in one line, a data dir that is not a store or whose contents fail the integrity check.
-  const projected = await openCheckedStore({ dataDir: options.dataDir, driver: options.driver });
+  const thread =
+    (options.projectionThread ?? PROJECTION_THREAD_DEFAULT) === 'worker' && options.driver === undefined
+      ? await ProjectionThread.open({
+          dataDir: options.dataDir,
+          onError: (message) =>
+            options.logger?.warn({ reason: message }, 'projection into the store failed; retrying'),
+          onCrash: (error) =>
+            options.logger?.error(
+              { err: error },
+              'the projection thread died: store reads answer 503 and /readyz is not ready until the server restarts',
+            ),
+        })
+      : undefined;
+  const projected =
+    thread === undefined
+      ? await openCheckedStore({ dataDir: options.dataDir, driver: options.driver })
+      : new SqlStore(thread.driver, { integrityCounters: true });
   const clock = options.clock ?? Date.now;
   const metrics = createMetrics();
   let log: AppendableLog;
@@ -114,9 +145,11 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
   if (tailCut !== undefined)
     options.logger?.warn({ tailCut }, 'the log ended in a torn write: its tail was cut (never acknowledged)');
   if (options.wrapLog) log = options.wrapLog(log);
-  const projection = new ProjectionLoop(log, projected, {
-    onError: (error) => options.logger?.warn({ err: error }, 'projection into the store failed; retrying'),
-  });
+  const projection: Projection =
+    thread?.serve(log) ??
+    new ProjectionLoop(log, projected, {
+      onError: (error) => options.logger?.warn({ err: error }, 'projection into the store failed; retrying'),
+    });
   // Reads of the store wait until it shows everything durable before them (projector/embedded/read-your-writes.ts);
   // its outages reach the request side as store_unavailable (the projection keeps the bare store).
   const store = withStoreOutages(readYourWrites(projected, (boundMs) => projection.caughtUp(boundMs)));
@@ -168,7 +201,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
   });
   // Webhooks are read from the log as a consumer group of their own, beside the projection.
   const webhookDeps =
-    options.webhooksForTests?.deps ??
+    options.webhooksForTests?.deps(projected.driver) ??
     openWebhooks({
       driver: projected.driver,
       key: options.webhooksKey ?? '',
@@ -181,6 +214,10 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     member: 'embedded',
     registry: metrics.registry,
     logger: options.logger,
+    // Each ingest step is a store transaction; with the store on the projection thread, each of its
+    // statements is a round trip between two busy threads, so steps take more of the log at once to keep
+    // the webhooks group up with the log (it holds the log's segments until it has read them).
+    ...(thread === undefined ? {} : { batchSize: WEBHOOK_BATCH_WITH_THREAD }),
   });
   const app = await buildApp({
     reservations,
@@ -236,6 +273,9 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     },
   };
 }
+
+/** Log records per webhook ingest step when the store is on the projection thread (default 100). */
+const WEBHOOK_BATCH_WITH_THREAD = 1000;
 
 function openLog(options: EmbeddedOptions): AppendableLog {
   if (options.dataDir === undefined) return new MemoryLog(options.clock);

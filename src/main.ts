@@ -109,6 +109,7 @@ async function embedded(config: Config, logger: pino.Logger): Promise<Assembled>
     dataDir,
     durability: config.durability,
     logMaxBytes: config.logMaxBytes,
+    projectionThread: config.projectionThread,
     adminToken: config.adminToken,
     defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },
     sweepIntervalMs: config.sweepIntervalMs,

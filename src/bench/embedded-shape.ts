@@ -32,6 +32,7 @@ export async function startEmbeddedShape(
       'serve',
       ...['--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir],
       ...['--admin-token', ADMIN_TOKEN, '--log-level', 'warn', '--durability', options.durability],
+      ...['--projection-thread', options.projectionThread],
       ...authServeFlags(options.auth),
     ],
     env,
@@ -40,7 +41,7 @@ export async function startEmbeddedShape(
   await waitUntilReady(server, serverUrl);
   return {
     shape: 'embedded',
-    description: `embedded: one boxoffice process, memory gate, group commit to the log file (durability ${options.durability}), PGlite projection`,
+    description: `embedded: one boxoffice process, memory gate, group commit to the log file (durability ${options.durability}), PGlite projection on the ${options.projectionThread === 'worker' ? 'projection thread' : 'main thread'}`,
     server,
     serverUrl,
     probeOf: () => undefined,

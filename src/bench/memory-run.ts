@@ -1,11 +1,12 @@
 // The memory measurement's own process: the embedded server assembled exactly as `serve` assembles it
 // (PGlite data dir, group commit, memory gate, Fastify app built), driven in process through the use cases,
 // which is ~10x faster than over HTTP and leaves the process holding only what the server holds.
-//   node --expose-gc dist/bench/memory-run.js <holds> <timeoutSeconds> <dataDir>
+//   node --expose-gc dist/bench/memory-run.js <holds> <timeoutSeconds> <dataDir> <worker|main>
 // Prints progress on stderr and one line `MEMORY_RESULT {json}` on stdout.
 
 import type { EventDraft } from '../domain/event-spec.js';
 import { assembleEmbedded, type Embedded } from '../embedded.js';
+import type { ProjectionThreadMode } from '../projector/embedded/projection-mode.js';
 import { LiveHolds, type MemoryPhase, type MemoryResult, phaseOf, VENUE } from './memory-workload.js';
 
 /** Like 256 clients at once: enough to keep group commits full, so the run takes about a minute. */
@@ -32,10 +33,16 @@ interface Counters {
   peakRssBytes: number;
 }
 
-async function main(holds: number, timeoutSeconds: number, dataDir: string): Promise<MemoryResult> {
+async function main(
+  holds: number,
+  timeoutSeconds: number,
+  dataDir: string,
+  projectionThread: ProjectionThreadMode,
+): Promise<MemoryResult> {
   let clockOffsetMs = 0;
   const embedded = await assembleEmbedded({
     dataDir,
+    projectionThread,
     adminToken: 'bench-admin-token-0123456789',
     defaults: { holdTtlSeconds: HOLD_TTL_SECONDS, maxPerUser: 10 },
     sweepIntervalMs: 1_000,
@@ -164,8 +171,13 @@ function reportProgress(counters: Counters, startedAt: number): void {
   );
 }
 
-const [holdsArgument, timeoutArgument, dataDirArgument] = process.argv.slice(2);
-main(Number(holdsArgument), Number(timeoutArgument), dataDirArgument as string).then(
+const [holdsArgument, timeoutArgument, dataDirArgument, threadArgument] = process.argv.slice(2);
+main(
+  Number(holdsArgument),
+  Number(timeoutArgument),
+  dataDirArgument as string,
+  threadArgument === 'main' ? 'main' : 'worker',
+).then(
   (result) => {
     process.stdout.write(`MEMORY_RESULT ${JSON.stringify(result)}\n`);
   },

@@ -53,6 +53,7 @@ async function memoryRun(
     String(options.memoryHolds),
     String(options.memoryTimeoutSeconds),
     dataDir,
+    options.projectionThread,
   ]);
   child.process.stderr?.on('data', (chunk: string) => {
     for (const line of chunk.split('\n')) if (line.startsWith('  ')) log(line);

@@ -1,6 +1,11 @@
 // Flags of `boxoffice bench ceiling` (the default scenario), parsed and bounded once. Every duration and
 // count has a limit, so no run can be asked to go on forever. The help text is in usage.ts.
 import { parseArgs } from 'node:util';
+import {
+  PROJECTION_THREAD_DEFAULT,
+  PROJECTION_THREAD_MODES,
+  type ProjectionThreadMode,
+} from '../projector/embedded/projection-mode.js';
 
 /** How boxoffice is deployed for a run: one process with PGlite, or API + Redis + worker + PostgreSQL. */
 export type Shape = 'embedded' | 'distributed';
@@ -43,6 +48,8 @@ export interface BenchOptions {
   readonly auth: 'open' | 'verified';
   /** Embedded shape: BOXOFFICE_DURABILITY of the server. */
   readonly durability: 'process' | 'power';
+  /** Embedded shape (and the memory run): BOXOFFICE_PROJECTION_THREAD of the server. */
+  readonly projectionThread: ProjectionThreadMode;
 }
 
 const BOUNDS = {
@@ -78,6 +85,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
         'rate-limits': { type: 'string' },
         auth: { type: 'string' },
         durability: { type: 'string' },
+        'projection-thread': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -102,6 +110,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
     rateLimits: rateLimitsOf(values['rate-limits'] as string | undefined),
     auth: authOf(values.auth as string | undefined),
     durability: durabilityOf(values.durability as string | undefined),
+    projectionThread: projectionThreadOf(values['projection-thread'] as string | undefined),
   };
   if (options.threads > options.connections) {
     throw new UsageError('--threads must not exceed --connections (wrk gives each thread connections).');
@@ -123,6 +132,13 @@ function shapesOf(raw: string | undefined): readonly Shape[] {
 function durabilityOf(raw: string | undefined): 'process' | 'power' {
   if (raw === undefined || raw === 'process' || raw === 'power') return raw ?? 'process';
   throw new UsageError(`--durability must be process or power, not "${raw}".`);
+}
+
+function projectionThreadOf(raw: string | undefined): ProjectionThreadMode {
+  if (raw === undefined) return PROJECTION_THREAD_DEFAULT;
+  const mode = PROJECTION_THREAD_MODES.find((known) => known === raw);
+  if (mode === undefined) throw new UsageError(`--projection-thread must be worker or main, not "${raw}".`);
+  return mode;
 }
 
 function rateLimitsOf(raw: string | undefined): 'on' | 'off' {

@@ -59,6 +59,8 @@ Flags of ceiling:
   --rate-limits <s>     on (default): the servers count every hold per address and per buyer, with the
                         per-address limit out of reach of the run; off: no rate limits
   --durability <mode>   embedded server's BOXOFFICE_DURABILITY: process (default) or power (fdatasync per batch)
+  --projection-thread <mode>  embedded server's (and the memory run's) BOXOFFICE_PROJECTION_THREAD: worker
+                        (default: PGlite and the projection on a thread of their own) or main
   --cpu-prof <dir>      write V8 CPU profiles of the servers (and projector workers) into <dir>
   --memory              instead: RSS of one 100,000-seat event after --holds processed holds
   --holds <n>           holds of the memory run (default 1000000)

@@ -44,6 +44,8 @@ export interface DispatcherSettings {
   /** The process's metrics registry (Metrics.registry or the worker's). */
   readonly registry?: Registry;
   readonly logger?: DispatcherLogger;
+  /** Log records per ingest step and deliveries per send round (the dispatcher's default when absent). */
+  readonly batchSize?: number;
 }
 
 /** A dispatcher over the log, with its metrics registered; the caller start()s it and stop()s it on close. */
@@ -59,5 +61,6 @@ export function webhookDispatcher(
     allowPrivate: webhooks.guard.allowPrivate,
     metrics: settings.registry === undefined ? undefined : createWebhookMetrics(settings.registry),
     logger: settings.logger,
+    batchSize: settings.batchSize,
   });
 }

@@ -8,6 +8,11 @@ import type { AccessSettings } from '../../src/auth/access.js';
 import { assembleEmbedded, type Embedded } from '../../src/embedded.js';
 import type { ServerLimits } from '../../src/http/server-limits.js';
 import type { AppendableLog } from '../../src/log/log.js';
+import {
+  PROJECTION_THREAD_DEFAULT,
+  PROJECTION_THREAD_MODES,
+  type ProjectionThreadMode,
+} from '../../src/projector/embedded/projection-mode.js';
 import type { QueueOptions } from '../../src/queue/assemble-queue.js';
 import type { CallerIdentity, RateLimitSettings } from '../../src/ratelimit/rate-limits.js';
 import { PgliteDriver } from '../../src/store/pglite/pglite-driver.js';
@@ -47,6 +52,8 @@ export interface StartOptions {
   readonly dataDir?: string;
   /** Wraps the real PGlite driver (fault injection). */
   readonly wrapDriver?: (driver: SqlDriver) => SqlDriver;
+  /** Where the projection runs (default: BOXOFFICE_PROJECTION_THREAD of the run; `main` with wrapDriver). */
+  readonly projectionThread?: ProjectionThreadMode;
   readonly sweepIntervalMs?: number;
   /** Timeouts and connection bound of the server (small ones make timeout tests short). */
   readonly serverLimits?: ServerLimits;
@@ -70,11 +77,15 @@ export interface StartOptions {
 export async function startEmbedded(options: StartOptions = {}): Promise<TestEmbedded> {
   const fresh = options.dataDir === undefined ? freshDataDir() : undefined;
   const dataDir = options.dataDir ?? (fresh?.dataDir as string);
-  const real = await PgliteDriver.open(dataDir);
-  const driver = options.wrapDriver ? options.wrapDriver(real) : real;
+  // A wrapped driver (fault injection) keeps the projection on this thread: a driver cannot cross to another.
+  const projectionThread =
+    options.wrapDriver === undefined ? (options.projectionThread ?? projectionThreadOfTests()) : 'main';
+  const driver =
+    projectionThread === 'main' ? wrapped(await PgliteDriver.open(dataDir), options.wrapDriver) : undefined;
   const embedded = await assembleEmbedded({
     dataDir,
     driver,
+    projectionThread,
     adminToken: ADMIN_TOKEN,
     defaults: { holdTtlSeconds: 300, maxPerUser: 10 },
     sweepIntervalMs: options.sweepIntervalMs ?? 1000,
@@ -89,7 +100,7 @@ export async function startEmbedded(options: StartOptions = {}): Promise<TestEmb
     queue: options.queue,
     queueSecret: options.queueSecret,
     webhooksAllowPrivate: options.webhooksAllowPrivate,
-    webhooksForTests: options.webhooksForTests && { deps: options.webhooksForTests(driver), deliver: false },
+    webhooksForTests: options.webhooksForTests && { deps: options.webhooksForTests, deliver: false },
   });
   return {
     ...embedded,
@@ -102,6 +113,16 @@ export async function startEmbedded(options: StartOptions = {}): Promise<TestEmb
       fresh?.remove();
     },
   };
+}
+
+/** BOXOFFICE_PROJECTION_THREAD of the test run (the suites run in either mode); the server's default when unset. */
+export function projectionThreadOfTests(): ProjectionThreadMode {
+  const mode = process.env.BOXOFFICE_PROJECTION_THREAD;
+  return PROJECTION_THREAD_MODES.find((known) => known === mode) ?? PROJECTION_THREAD_DEFAULT;
+}
+
+function wrapped(driver: SqlDriver, wrap: ((driver: SqlDriver) => SqlDriver) | undefined): SqlDriver {
+  return wrap === undefined ? driver : wrap(driver);
 }
 
 let eventCounter = 0;

@@ -5,38 +5,44 @@
 
 import { type Log, type LogConsumer, type LogRecord, PROJECTION_GROUP } from '../../log/log.js';
 import type { Store } from '../../store/store.js';
+import { Watermark } from './watermark.js';
+
+export { ProjectionBehindError } from './watermark.js';
 
 /**
- * Entries per store transaction. PGlite runs on this thread, so a transaction holds the event loop for its
- * whole length: a smaller batch lets requests in between, at a higher cost per entry.
+ * Entries per store transaction. Where PGlite runs on the requests' thread, a transaction holds the event
+ * loop for its whole length: a smaller batch lets requests in between, at a higher cost per entry.
  */
 export const PROJECTION_BATCH_MAX = 500;
+
+/** The embedded projection's name in PROJECTION_GROUP. */
+export const PROJECTION_MEMBER = 'embedded';
 
 export interface ProjectionOptions {
   /** Called with each failed attempt to apply a batch; the batch is retried after retryMs. */
   readonly onError?: (error: unknown) => void;
   readonly retryMs?: number;
+  /** Told how many entries announced since start are in the store, after each batch (the thread's report). */
+  readonly onProjected?: (projected: number) => void;
 }
 
-/** Thrown to a reader whose wait for the projection passed its bound. */
-export class ProjectionBehindError extends Error {
-  override readonly name = 'ProjectionBehindError';
+/** What the embedded shape asks of its projection, wherever it runs (this loop, or its own thread). */
+export interface Projection {
+  replay(): Promise<number>;
+  start(): void;
+  readonly announce: (entries: readonly unknown[]) => void;
+  caughtUp(boundMs: number): Promise<void>;
+  lag(): number;
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+  stop(): Promise<void>;
 }
 
-interface Watcher {
-  readonly target: number;
-  readonly resolve: () => void;
-}
-
-export class ProjectionLoop {
+export class ProjectionLoop implements Projection {
   readonly #log: Log;
   readonly #store: Pick<Store, 'appendEntries'>;
   readonly #consumer: LogConsumer;
   readonly #options: ProjectionOptions;
-  /** Entries announced durable since start, and how many of them are in the store. */
-  #durable = 0;
-  #projected = 0;
-  #watchers: Watcher[] = [];
+  readonly #watermark = new Watermark();
   #wake: (() => void) | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
@@ -45,7 +51,7 @@ export class ProjectionLoop {
   constructor(log: Log, store: Pick<Store, 'appendEntries'>, options: ProjectionOptions = {}) {
     this.#log = log;
     this.#store = store;
-    this.#consumer = log.consumer(PROJECTION_GROUP, 'embedded');
+    this.#consumer = log.consumer(PROJECTION_GROUP, PROJECTION_MEMBER);
     this.#options = options;
   }
 
@@ -56,7 +62,7 @@ export class ProjectionLoop {
       const records = await this.#consumer.readNew(PROJECTION_BATCH_MAX);
       if (records.length === 0) {
         // The watermark counts what was announced after the start; the replayed tail came before it.
-        this.#projected = this.#durable;
+        this.#advance(this.#watermark.durable);
         return total;
       }
       await this.#apply(records);
@@ -70,37 +76,27 @@ export class ProjectionLoop {
     this.#running ??= this.#run();
   }
 
-  /** The log made `count` more entries durable (the group commit's durable listener). */
+  /** The log made these entries durable (the group commit's durable listener). */
   readonly announce = (entries: readonly unknown[]): void => {
-    this.#durable += entries.length;
+    this.announced(entries.length);
+  };
+
+  /** `count` more entries are durable (the main thread's notice, when this loop runs on its own thread). */
+  announced(count: number): void {
+    this.#watermark.announce(count);
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();
-  };
+  }
 
   /** Resolves once everything durable when called is in the store; rejects after `boundMs`. */
   caughtUp(boundMs: number): Promise<void> {
-    const target = this.#durable;
-    if (this.#projected >= target) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#watchers = this.#watchers.filter((w) => w !== watcher);
-        reject(new ProjectionBehindError(`The store is more than ${boundMs} ms behind the log.`));
-      }, boundMs);
-      const watcher = {
-        target,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-      };
-      this.#watchers.push(watcher);
-    });
+    return this.#watermark.caughtUp(boundMs);
   }
 
   /** Entries durable but not yet in the store. */
   lag(): number {
-    return this.#durable - this.#projected;
+    return this.#watermark.lag();
   }
 
   /** Runs work while no batch is being applied (the audit's window over log and store). */
@@ -123,7 +119,7 @@ export class ProjectionLoop {
         // Nothing new: sleep until the next durable batch (announce) or stop.
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
-          if (this.#durable > this.#projected || this.#stopped) resolve();
+          if (this.#watermark.lag() > 0 || this.#stopped) resolve();
         });
         continue;
       }
@@ -152,9 +148,8 @@ export class ProjectionLoop {
     await this.exclusive(async () => {
       await this.#store.appendEntries(records.map((record) => record.entry));
       await this.#consumer.acknowledge(records);
-      this.#projected += records.length;
     });
-    this.#release();
+    this.#advance(this.#watermark.projected + records.length);
   }
 
   /** Frees room in a bounded log (placements may be waiting for it). */
@@ -162,12 +157,8 @@ export class ProjectionLoop {
     await this.#log.trim().catch((error: unknown) => this.#options.onError?.(error));
   }
 
-  #release(): void {
-    if (this.#watchers.length === 0) return;
-    const still: Watcher[] = [];
-    for (const watcher of this.#watchers)
-      if (this.#projected >= watcher.target) watcher.resolve();
-      else still.push(watcher);
-    this.#watchers = still;
+  #advance(projected: number): void {
+    this.#watermark.advance(projected);
+    this.#options.onProjected?.(projected);
   }
 }

@@ -1,0 +1,76 @@
+// The projection thread (BOXOFFICE_PROJECTION_THREAD=worker): opens the checked PGlite store, projects the
+// log that the main thread serves it into the store, and carries out the main thread's statements on the
+// store (worker-driver.ts). Started and ended by ProjectionThread (projection-thread.ts); it exits once the
+// main thread has asked it to close PGlite.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { LogRecord } from '../../log/log.js';
+import { openCheckedStore } from '../../store/integrity/open-checked-store.js';
+import type { SqlStore } from '../../store/sql-store.js';
+import { ProjectionLoop } from './projection-loop.js';
+import { RemoteLog } from './remote-log.js';
+import { type Port, ThreadChannel } from './thread-channel.js';
+import { serveDriver } from './worker-driver.js';
+
+/** What the main thread hands the projection thread at its start. */
+export interface ProjectionThreadData {
+  /** PGlite data directory; undefined keeps the store in memory. */
+  readonly dataDir: string | undefined;
+  readonly retryMs?: number;
+}
+
+const channel = new ThreadChannel(parentPort as Port, (error) =>
+  channel.notify('warn', error instanceof Error ? error.message : String(error)),
+);
+const { dataDir, retryMs } = workerData as ProjectionThreadData;
+let opened: { store: SqlStore; loop: ProjectionLoop; log: RemoteLog } | undefined;
+const holds = new Map<number, () => void>();
+let nextHold = 1;
+
+function current(): { store: SqlStore; loop: ProjectionLoop; log: RemoteLog } {
+  if (opened === undefined) throw new Error('The projection thread has not opened the store.');
+  return opened;
+}
+
+channel.handle('open', async () => {
+  const store = await openCheckedStore({ dataDir });
+  serveDriver(channel, store.driver);
+  const log = new RemoteLog(channel);
+  const loop = new ProjectionLoop(log, store, {
+    retryMs,
+    onError: (error) => channel.notify('warn', error instanceof Error ? error.message : String(error)),
+    onProjected: (projected) => channel.notify('projected', projected),
+  });
+  opened = { store, loop, log };
+});
+channel.handle('replay', () => current().loop.replay());
+channel.handle('start', () => current().loop.start());
+// Each durable batch: its records (the projection group's), then the count the watermark waits for.
+channel.handle('feed', (count: number, records: LogRecord[]) => {
+  const { log, loop } = current();
+  log.feed(records);
+  loop.announced(count);
+});
+// The audit holds the projection still while it reads gate, log and store (ProjectionLoop.exclusive).
+channel.handle(
+  'hold',
+  () =>
+    new Promise<number>((held) => {
+      const id = nextHold++;
+      void current().loop.exclusive(
+        () =>
+          new Promise<void>((release) => {
+            holds.set(id, release);
+            held(id);
+          }),
+      );
+    }),
+);
+channel.handle('release', (id: number) => {
+  holds.get(id)?.();
+  holds.delete(id);
+});
+channel.handle('stop', () => opened?.loop.stop());
+channel.handle('close', async () => {
+  await opened?.loop.stop();
+  await opened?.store.close();
+});
