@@ -7,6 +7,7 @@ import type { AccessSettings } from './auth/access.js';
 import { redisRevocations } from './auth/revocations.js';
 import { distributedLog, distributedProjector, distributedWebhooks } from './distributed-projector.js';
 import type { EventDefaults } from './domain/event-spec.js';
+import { withOutageBoundary } from './domain/outage-boundary.js';
 import { connectRedis, connectSubscriber, type RedisTarget } from './gate/redis/connect.js';
 import {
   checkPersistence,
@@ -16,7 +17,7 @@ import {
 import type { EventRebuilder } from './gate/redis/ports.js';
 import { RedisGate } from './gate/redis/redis-gate.js';
 import type { RedisClient } from './gate/redis/scripts.js';
-import { withUnavailableErrors } from './gate/redis/unavailable.js';
+import { GATE_OUTAGE, withUnavailableErrors } from './gate/redis/unavailable.js';
 import { buildApp } from './http/app.js';
 import type { ServerLimits } from './http/server-limits.js';
 import { RedisFeed } from './live/redis-feed.js';
@@ -141,7 +142,11 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
   revocationSubscriber.on('error', logRedisError);
   const feed = RedisFeed.over(redis, (error) => logger?.warn({ err: error }, 'live feed error'));
   const queue = await assembleQueue({
-    room: new RedisWaitingRoom({ redis, useCommandTime: options.clock !== undefined }),
+    // Its outages are the gate's (the same Redis): a call that finds Redis gone mid-request says gate_unavailable.
+    room: withOutageBoundary(
+      new RedisWaitingRoom({ redis, useCommandTime: options.clock !== undefined }),
+      GATE_OUTAGE,
+    ),
     secret: await redisQueueSecret(options.queueSecret, redis),
     gate: timedGate,
     store: servedStore,

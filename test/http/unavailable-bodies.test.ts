@@ -123,6 +123,7 @@ const available = await distributedAvailable();
 describe.runIf(available)('503 bodies of the distributed shape with its Redis stopped', () => {
   let bo: TestDistributed;
   let eventId: string;
+  let queuedId: string;
   let redisPort: string;
 
   beforeAll(async () => {
@@ -136,6 +137,24 @@ describe.runIf(available)('503 bodies of the distributed shape with its Redis st
       payload: eventBody(eventId, { pools: [{ id: 'ga', capacity: 10, price: 5 }] }),
     });
     expect(created.statusCode).toBe(201);
+    queuedId = uniqueEventId('redis-down-queued');
+    const now = Date.now();
+    const queued = await bo.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: admin,
+      payload: {
+        ...eventBody(queuedId, { pools: [{ id: 'ga', capacity: 10, price: 5 }] }),
+        queue: {
+          opensAt: new Date(now - 60_000).toISOString(),
+          salesStartAt: new Date(now - 1_000).toISOString(),
+          admitPerMinute: 60,
+          passMinutes: 10,
+          maxActive: 10,
+        },
+      },
+    });
+    expect(queued.statusCode).toBe(201);
     await bo.redisServer?.stop();
   });
   afterAll(async () => bo?.dispose());
@@ -163,5 +182,24 @@ describe.runIf(available)('503 bodies of the distributed shape with its Redis st
     });
     expect(audit.statusCode).toBe(503);
     expectFixedBody(audit.body, 'gate_unavailable');
+  });
+
+  it('the waiting room, kept in Redis, says gate_unavailable too', async () => {
+    const joined = await bo.app.inject({
+      method: 'POST',
+      url: `/v1/events/${queuedId}/queue`,
+      payload: { userId: 'u-1' },
+    });
+    expect(joined.statusCode).toBe(503);
+    expectFixedBody(joined.body, 'gate_unavailable');
+    expect(joined.body).not.toContain(redisPort);
+    for (const request of [
+      { method: 'GET' as const, url: `/v1/events/${queuedId}/queue/me?userId=u-1` },
+      { method: 'POST' as const, url: `/v1/events/${queuedId}/queue/pause`, headers: admin },
+    ]) {
+      const answer = await bo.app.inject(request);
+      expect(answer.statusCode, request.url).toBe(503);
+      expectFixedBody(answer.body, 'gate_unavailable');
+    }
   });
 });
