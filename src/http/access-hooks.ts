@@ -112,6 +112,27 @@ export const buyerMustMatch: preHandlerHookHandler = (request, reply, done) => {
 };
 
 /**
+ * The buyer a buyer-scoped request (waitlist, waiting room) acts as: a buyer token's own buyer, or the `userId`
+ * it names. Undefined after answering the request: a token naming another buyer (buyer_mismatch) or nobody
+ * named at all (invalid_request).
+ */
+export function buyerActingAs(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  named: string | undefined,
+): string | undefined {
+  const { caller } = request;
+  if (caller.kind === 'buyer') {
+    if (named === undefined || named === caller.buyerId) return caller.buyerId;
+    sendError(reply, 'buyer_mismatch');
+    return undefined;
+  }
+  if (named === undefined)
+    sendError(reply, 'invalid_request', 'Name the buyer with userId, or call with a buyer token.');
+  return named;
+}
+
+/**
  * May this caller see or act on what belongs to `userId`? Anyone in `open` mode; in `verified` mode the buyer
  * itself, sales and admin. A caller who may not is answered exactly as if the thing did not exist.
  */

@@ -6,7 +6,7 @@ import type { QueueService } from '../../queue/queue-service.js';
 import type { QueueChange } from '../../queue/queue-settings.js';
 import { specOf } from '../../queue/queue-settings.js';
 import type { QueueSettings } from '../../queue/waiting-room.js';
-import { requireActor, requireAdmin, SECURITY } from '../access-hooks.js';
+import { buyerActingAs, requireActor, requireAdmin, SECURITY } from '../access-hooks.js';
 import { sendError, sendRejection } from '../error-handler.js';
 import {
   joinQueueBody,
@@ -20,25 +20,6 @@ import { errors, eventParams } from '../schemas.js';
 
 interface EventParams {
   eventId: string;
-}
-
-/** The buyer a request acts as, or undefined after answering why it has none. */
-function buyerOf(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  named: string | undefined,
-): string | undefined {
-  const { caller } = request;
-  if (caller.kind === 'buyer') {
-    if (named !== undefined && named !== caller.buyerId) {
-      sendError(reply, 'buyer_mismatch');
-      return undefined;
-    }
-    return caller.buyerId;
-  }
-  if (named === undefined)
-    sendError(reply, 'invalid_request', 'Name the buyer with userId, or call with a buyer token.');
-  return named;
 }
 
 function settingsJson(eventId: string, settings: QueueSettings) {
@@ -71,7 +52,7 @@ export function registerQueueRoutes(app: FastifyInstance, deps: RouteDeps, queue
       },
     },
     async (request, reply) => {
-      const buyerId = buyerOf(request, reply, request.body?.userId);
+      const buyerId = buyerActingAs(request, reply, request.body?.userId);
       if (buyerId === undefined) return reply;
       const view = await queue.join(request.params.eventId, buyerId);
       if (view === undefined) return sendError(reply, 'queue_not_found');
@@ -96,7 +77,7 @@ export function registerQueueRoutes(app: FastifyInstance, deps: RouteDeps, queue
       },
     },
     async (request, reply) => {
-      const buyerId = buyerOf(request, reply, request.query.userId);
+      const buyerId = buyerActingAs(request, reply, request.query.userId);
       if (buyerId === undefined) return reply;
       const { eventId } = request.params;
       if ((await queue.settings(eventId)) === undefined) return sendError(reply, 'queue_not_found');

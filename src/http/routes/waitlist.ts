@@ -2,10 +2,10 @@
 // its place, or leaves. A buyer has one entry per event, so leaving names the buyer, not an entry.
 // Who: a buyer token acts for its own buyer (userId may be left out); a sales key or admin names the buyer;
 // in open mode anyone names one. A buyer token naming another buyer is refused with buyer_mismatch.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { HOLD_BODY_BYTES_MAX } from '../../domain/limits.js';
-import { requireActor, SECURITY } from '../access-hooks.js';
-import { sendError, sendRejection } from '../error-handler.js';
+import { buyerActingAs, requireActor, SECURITY } from '../access-hooks.js';
+import { sendRejection } from '../error-handler.js';
 import type { RouteDeps } from '../route-deps.js';
 import { errors, eventParams, waitlistBody, waitlistQuery, waitlistView } from '../schemas.js';
 import { waitlistJson } from '../views.js';
@@ -18,27 +18,6 @@ interface JoinRoute {
 interface BuyerRoute {
   Params: { eventId: string };
   Querystring: { userId?: string };
-}
-
-/** The buyer a request acts for, or undefined when it has answered the request with a refusal. */
-function buyerOf(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  named: string | undefined,
-): string | undefined {
-  const { caller } = request;
-  if (caller.kind === 'buyer') {
-    if (named !== undefined && named !== caller.buyerId) {
-      sendError(reply, 'buyer_mismatch');
-      return undefined;
-    }
-    return caller.buyerId;
-  }
-  if (named === undefined) {
-    sendError(reply, 'invalid_request', 'Name the buyer: userId (a buyer token names itself).');
-    return undefined;
-  }
-  return named;
 }
 
 export function registerWaitlistRoutes(app: FastifyInstance, { reservations, access }: RouteDeps): void {
@@ -60,7 +39,7 @@ export function registerWaitlistRoutes(app: FastifyInstance, { reservations, acc
     },
     async (request, reply) => {
       const { userId, quantity, poolId, sectionId } = request.body;
-      const buyer = buyerOf(request, reply, userId);
+      const buyer = buyerActingAs(request, reply, userId);
       if (buyer === undefined) return reply;
       const result = await reservations.joinWaitlist(request.params.eventId, {
         userId: buyer,
@@ -90,7 +69,7 @@ export function registerWaitlistRoutes(app: FastifyInstance, { reservations, acc
       },
     },
     async (request, reply) => {
-      const buyer = buyerOf(request, reply, request.query.userId);
+      const buyer = buyerActingAs(request, reply, request.query.userId);
       if (buyer === undefined) return reply;
       const result = await reservations.waitlistSpot(request.params.eventId, buyer);
       if ('code' in result) return sendRejection(reply, result);
@@ -112,7 +91,7 @@ export function registerWaitlistRoutes(app: FastifyInstance, { reservations, acc
       },
     },
     async (request, reply) => {
-      const buyer = buyerOf(request, reply, request.query.userId);
+      const buyer = buyerActingAs(request, reply, request.query.userId);
       if (buyer === undefined) return reply;
       const result = await reservations.leaveWaitlist(request.params.eventId, buyer);
       if ('code' in result) return sendRejection(reply, result);
