@@ -125,11 +125,14 @@ export class WebhookDispatcher {
   #deliveriesOf(records: readonly LogRecord[], endpoints: readonly Endpoint[]): NewDelivery[] {
     const now = this.#clock();
     const out: NewDelivery[] = [];
+    // No endpoint, no message: a sale without webhooks spends nothing here per entry.
+    if (endpoints.length === 0) return out;
     for (const record of records) {
       for (const message of messagesOf(record.entry)) {
-        const body = JSON.stringify(message.payload);
+        let body: string | undefined;
         for (const endpoint of endpoints) {
           if (!endpoint.events.includes(message.type)) continue;
+          body ??= JSON.stringify(message.payload);
           out.push({
             messageId: messageIdOf(message.entryKey, endpoint.id),
             endpointId: endpoint.id,

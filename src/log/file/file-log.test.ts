@@ -152,6 +152,57 @@ describe('FileLog', () => {
     await reopened.close();
   });
 
+  it('keeps in memory only what some group has not acknowledged; the rest is read back from disk', async () => {
+    const dir = freshDir();
+    const log = FileLog.open(dir, { durability: 'process', maxBytes: 1 << 30, segmentBytes: 1 << 20 });
+    for (let n = 0; n < 30; n++) await log.append([testEntry(n)]);
+    const fast = log.consumer(PROJECTION_GROUP, 'm');
+    const slow = log.consumer('webhooks', 'm');
+    await fast.acknowledge(await fast.readNew(100));
+    await slow.acknowledge(await slow.readNew(10));
+    await log.trim();
+    expect(log.entriesInMemory()).toBe(20);
+    await slow.acknowledge(await slow.readNew(100));
+    await log.trim();
+    expect(log.entriesInMemory()).toBe(0);
+    // Nothing was deleted from disk (one segment): a group that starts now reads it all back.
+    expect(await readAll(log, 'late')).toEqual(Array.from({ length: 30 }, (_, n) => `h.e${n % 3}.${n}`));
+    await log.append([testEntry(30)]);
+    expect(subjectIdOf((await fast.readNew(10))[0]?.entry as LogEntry)).toBe('h.e0.30');
+    await log.close();
+  });
+
+  it('writes positions at most once a second, unless a segment can go or the log closes', async () => {
+    const dir = freshDir();
+    let now = 1_000_000;
+    const log = FileLog.open(dir, { ...SMALL, clock: () => now });
+    const consumer = log.consumer(PROJECTION_GROUP, 'm');
+    const position = () => JSON.parse(readFileSync(join(dir, `${PROJECTION_GROUP}.group`), 'utf8')).acked;
+    await log.append([testEntry(0)]);
+    await consumer.acknowledge(await consumer.readNew(10));
+    await log.trim();
+    expect(position()).toBe(1);
+    await log.append([testEntry(1)]);
+    await consumer.acknowledge(await consumer.readNew(10));
+    await log.trim();
+    expect(position()).toBe(1); // within the second: not rewritten
+    now += 1000;
+    await log.trim();
+    expect(position()).toBe(2);
+    // Enough for a second segment: the first can go once acknowledged, so the position is written at once.
+    let n = 2;
+    while (segments(dir).length < 3) await log.append([testEntry(n++)]);
+    await consumer.acknowledge(await consumer.readNew(1000));
+    expect(await log.trim()).toBeGreaterThan(0);
+    expect(position()).toBe(n);
+    await log.append([testEntry(n++)]);
+    await consumer.acknowledge(await consumer.readNew(10));
+    await log.trim();
+    expect(position()).toBe(n - 1);
+    await log.close();
+    expect(position()).toBe(n);
+  });
+
   it('holds an append back while the log is at its bound, until projection frees room', async () => {
     const dir = freshDir();
     const log = FileLog.open(dir, { durability: 'process', maxBytes: 4096, segmentBytes: 1024 });

@@ -3,9 +3,16 @@
 // durability also fdatasyncs it. At open, every segment is scanned: a torn tail of the last segment is cut
 // and reported, damage anywhere else refuses the start (LogDamagedError names segment and byte offset).
 //
-// The retained entries are also kept in memory, so consumers never read the disk. Both are bounded by
-// `maxBytes`: a segment is deleted once every group has acknowledged all of it, and an append that would
-// pass the bound waits for that (backpressure) up to `backpressureWaitMs`, then fails (LogBackloggedError).
+// The entries some group has not acknowledged are also kept in memory, so consumers do not read the disk;
+// once every group has acknowledged an entry it is dropped from memory at the next trim and stays on disk
+// until its segment goes (a group that asks for it later, one created after the fact, reads it back from
+// the segments). The disk is bounded by `maxBytes`: a segment is deleted once every group has acknowledged
+// all of it, and an append that would pass the bound waits for that (backpressure) up to
+// `backpressureWaitMs`, then fails (LogBackloggedError).
+//
+// Group positions are written at most once a second, and whenever a segment can go or room is needed (a
+// segment is deleted only below positions on disk). A position that lags only makes the group see again,
+// after a crash, what it had acknowledged within that second; projection and webhook ingest are idempotent.
 import {
   appendFileSync,
   closeSync,
@@ -34,7 +41,7 @@ const fdatasyncAsync = promisify(fdatasync);
 export type Durability = 'process' | 'power';
 export const DURABILITY_MODES: readonly Durability[] = ['process', 'power'];
 
-/** Default bound of the log on disk (BOXOFFICE_LOG_MAX_BYTES); the retained entries are kept in memory too. */
+/** Default bound of the log on disk (BOXOFFICE_LOG_MAX_BYTES). */
 export const LOG_MAX_BYTES_DEFAULT = 64 * 1024 * 1024;
 /** Room for a few full batches. */
 export const LOG_MAX_BYTES_MIN = 1024 * 1024;
@@ -51,7 +58,11 @@ export interface FileLogOptions {
   readonly durability: Durability;
   /** Bound of the log's size on disk; appends wait for projection beyond it. */
   readonly maxBytes: number;
-  /** A segment is closed once it reaches this size (default: a quarter of maxBytes, at most 16 MiB). */
+  /**
+   * A segment is closed once it reaches this size (default: a sixteenth of maxBytes, at most 16 MiB). Room is
+   * freed a whole segment at a time, so a log at its bound waits for projection to finish one segment: small
+   * segments keep that wait well inside backpressureWaitMs.
+   */
   readonly segmentBytes?: number;
   /** How long an append waits for room before it fails (default 10 s). */
   readonly backpressureWaitMs?: number;
@@ -66,6 +77,8 @@ interface Segment {
 
 const SEGMENT = /^(\d{20})\.seg$/;
 const BACKPRESSURE_WAIT_MS_DEFAULT = 10_000;
+/** How often trims write the groups' positions when nothing forces them (a segment to delete, room, close). */
+const POSITIONS_INTERVAL_MS = 1000;
 
 export class FileLog implements AppendableLog {
   readonly #dir: string;
@@ -74,8 +87,12 @@ export class FileLog implements AppendableLog {
   readonly #clock: () => number;
   readonly #segments: Segment[];
   #fd: number;
+  /** Entries from #memoryBase on; those below it every group had acknowledged (they are on disk only). */
   #records: Sequenced[] = [];
+  #memoryBase: number;
+  /** Seq of the first entry on disk. */
   #base: number;
+  #positionsWrittenAtMs = Number.NEGATIVE_INFINITY;
   #next: number;
   readonly #groups = new Map<string, GroupState>();
   #appending: Promise<void> = Promise.resolve();
@@ -89,11 +106,13 @@ export class FileLog implements AppendableLog {
   private constructor(dir: string, options: FileLogOptions, segments: Segment[], tailCut?: TailCut) {
     this.#dir = dir;
     this.#options = options;
-    this.#segmentBytes = options.segmentBytes ?? Math.min(16 * 1024 * 1024, Math.floor(options.maxBytes / 4));
+    this.#segmentBytes =
+      options.segmentBytes ?? Math.min(16 * 1024 * 1024, Math.floor(options.maxBytes / 16));
     this.#clock = options.clock ?? Date.now;
     this.#segments = segments;
     this.tailCut = tailCut;
     this.#base = (segments[0] as Segment).seq;
+    this.#memoryBase = this.#base;
     this.#next = this.#base;
     this.#fd = openSync((segments.at(-1) as Segment).path, 'a');
   }
@@ -235,22 +254,36 @@ export class FileLog implements AppendableLog {
     return run;
   }
 
-  #trimNow(needRoom = false): number {
+  #trimNow(needRoom = false, closing = false): number {
     if (this.#closed || this.#groups.size === 0) return 0;
-    let low = this.#next;
-    for (const [group, state] of this.#groups) {
-      const acked = state.acked();
-      if (acked > state.persisted) {
-        writePosition(this.#dir, group, acked, this.#options.durability === 'power');
-        state.persisted = acked;
-      }
-      low = Math.min(low, state.persisted);
+    const acked = new Map<GroupState, number>();
+    let lowAcked = this.#next;
+    for (const state of this.#groups.values()) {
+      acked.set(state, state.acked());
+      lowAcked = Math.min(lowAcked, acked.get(state) as number);
     }
+    this.#forget(lowAcked);
     // Everything acknowledged and the active segment over half full (or room needed): start a new one so
     // the old can go.
     const active = this.#segments.at(-1) as Segment;
-    if (low === this.#next && active.seq < low && (needRoom || active.bytes * 2 >= this.#segmentBytes))
-      this.#roll();
+    const roll =
+      lowAcked === this.#next &&
+      active.seq < lowAcked &&
+      (needRoom || active.bytes * 2 >= this.#segmentBytes);
+    const deletable = roll || (this.#segments.length > 1 && (this.#segments[1] as Segment).seq <= lowAcked);
+    const now = this.#clock();
+    if (needRoom || closing || deletable || now - this.#positionsWrittenAtMs >= POSITIONS_INTERVAL_MS) {
+      for (const [group, state] of this.#groups) {
+        const position = acked.get(state) as number;
+        if (position <= state.persisted) continue;
+        writePosition(this.#dir, group, position, this.#options.durability === 'power');
+        state.persisted = position;
+      }
+      this.#positionsWrittenAtMs = now;
+    }
+    let low = this.#next;
+    for (const state of this.#groups.values()) low = Math.min(low, state.persisted);
+    if (roll && low === this.#next) this.#roll();
     let removed = 0;
     while (this.#segments.length > 1 && (this.#segments[1] as Segment).seq <= low) {
       const gone = this.#segments.shift() as Segment;
@@ -259,8 +292,11 @@ export class FileLog implements AppendableLog {
       removed += next - gone.seq;
     }
     if (removed > 0) {
-      this.#records = this.#records.slice(removed);
       this.#base += removed;
+      if (this.#memoryBase < this.#base) {
+        this.#records = this.#records.slice(this.#base - this.#memoryBase);
+        this.#memoryBase = this.#base;
+      }
       const waiters = this.#roomWaiters;
       this.#roomWaiters = [];
       for (const wake of waiters) wake();
@@ -273,6 +309,11 @@ export class FileLog implements AppendableLog {
     let total = 0;
     for (const segment of this.#segments) total += segment.bytes;
     return total;
+  }
+
+  /** Entries kept in memory: those some group has not acknowledged, up to the last trim. */
+  entriesInMemory(): number {
+    return this.#records.length;
   }
 
   /** Entries appended so far since the log began (the seq the next entry gets). */
@@ -288,7 +329,8 @@ export class FileLog implements AppendableLog {
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.#appending;
-    await this.trim().catch(() => 0);
+    const flush = this.#trimming.then(() => this.#trimNow(false, true));
+    await flush.catch(() => 0);
     this.#closed = true;
     for (const wake of this.#roomWaiters) wake();
     closeSync(this.#fd);
@@ -339,7 +381,27 @@ export class FileLog implements AppendableLog {
   }
 
   #at(seq: number): Sequenced {
-    return this.#records[seq - this.#base] as Sequenced;
+    if (seq < this.#memoryBase) this.#reload();
+    return this.#records[seq - this.#memoryBase] as Sequenced;
+  }
+
+  /** Drops from memory the entries below seq (every group has acknowledged them; they stay on disk). */
+  #forget(seq: number): void {
+    if (seq <= this.#memoryBase) return;
+    this.#records = this.#records.slice(seq - this.#memoryBase);
+    this.#memoryBase = seq;
+  }
+
+  /** Reads every entry on disk back into memory: a group asked for one it had never been handed. */
+  #reload(): void {
+    const records: Sequenced[] = [];
+    let seq = this.#base;
+    for (const segment of this.#segments) {
+      for (const entries of scanSegment(readFileSync(segment.path).subarray(0, segment.bytes)).batches)
+        for (const entry of entries) records.push({ seq: seq++, eventId: entry.eventId, entry });
+    }
+    this.#records = records;
+    this.#memoryBase = this.#base;
   }
 }
 
