@@ -1,5 +1,5 @@
 // CPU per placement of the Redis gate, one script call per placement against one call per event and
-// event-loop turn (place-batch.lua), measured in one run, rounds interleaved: this process's CPU
+// event-loop turn (place-batch-11.lua), measured in one run, rounds interleaved: this process's CPU
 // (process.cpuUsage) and the private redis-server's (/proc), per accepted placement. No HTTP: the gate's own
 // cost. Usage (after npm run build):
 //   node scripts/bench/place-batch.mjs [--placements 20000] [--concurrency 64] [--rounds 3]

@@ -137,6 +137,7 @@ describe.runIf(redisHere)('batched placements', () => {
       'ga',
       capacity,
       100,
+      0,
     ];
     const [bad, good] = await Promise.allSettled([
       batcher.place(s.id, placeKeys, args('not a number')),

@@ -8,7 +8,7 @@ import type { RedisClient } from './scripts.js';
 interface ScriptKeys {
   /** The event's keys, in the order common.lua lists them. */
   readonly event: readonly string[];
-  /** Those and the idempotency records: what place.lua takes. */
+  /** Those and the idempotency records: what place-11.lua takes. */
   readonly place: readonly string[];
 }
 
@@ -71,12 +71,12 @@ export class EventLayouts {
     return this.#scriptKeysOf(eventId).event;
   }
 
-  /** What place.lua takes: the event's keys and its idempotency records. */
+  /** What place-11.lua takes: the event's keys and its idempotency records. */
   placeKeys(eventId: string): readonly string[] {
     return this.#scriptKeysOf(eventId).place;
   }
 
-  /** The event's keys and the set of holds confirmed late: what confirm.lua takes with a payment. */
+  /** The event's keys and the set of holds confirmed late: what confirm-9.lua takes with a payment. */
   lateKeys(eventId: string): readonly string[] {
     return [...this.keys(eventId), eventKeys(eventId).late];
   }

@@ -1,9 +1,10 @@
 // One EVALSHA per event per turn of the event loop: the placements of an event asked for in one turn (every
-// request read together) go to Redis in one call of place-batch.lua, which decides each as place.lua would,
+// request read together) go to Redis in one call of place-batch-11.lua, which decides each as place-11.lua would,
 // atomically and in the order asked, and answers each on its own. That saves the API process a command and
 // a socket write per placement, and Redis a command's dispatch, at the cost of holding the first placement
 // of a turn until the turn ends (setImmediate), as the embedded group commit does.
 import type { Reply } from './replies.js';
+import { placeBatchArgs } from './script-args.js';
 import type { ScriptArg } from './scripts.js';
 
 /** Placements per call at most: a call of 64 keeps Redis busy ~3 ms at most (~40 µs each), and its arguments short. */
@@ -32,12 +33,12 @@ export class PlaceBatcher {
   #queues = new Map<string, Queue>();
   #scheduled = false;
 
-  /** `send`: place-batch.lua. */
+  /** `send`: place-batch-11.lua. */
   constructor(send: Send) {
     this.#call = send;
   }
 
-  /** place.lua's reply to this placement (`keys` and `args` as place.lua takes them). */
+  /** place-11.lua's reply to this placement (`keys` and `args` as place-11.lua takes them). */
   place(eventId: string, keys: readonly string[], args: readonly ScriptArg[]): Promise<Reply> {
     return new Promise((resolve, reject) => {
       let queue = this.#queues.get(eventId);
@@ -63,15 +64,13 @@ export class PlaceBatcher {
     }
   }
 
-  /** Always place-batch.lua, one placement or many: one code path, the one every gate suite exercises. */
+  /** Always place-batch-11.lua, one placement or many: one code path, the one every gate suite exercises. */
   #send(keys: readonly string[], batch: readonly Waiting[]): void {
-    const args: ScriptArg[] = [batch.length];
-    for (const waiting of batch) args.push(waiting.args.length, ...waiting.args);
-    this.#call(keys, args).then(
+    this.#call(keys, placeBatchArgs(batch.map((waiting) => waiting.args))).then(
       (replies) => {
         batch.forEach((waiting, i) => {
           const reply = (replies as readonly Reply[])[i];
-          if (reply === undefined) waiting.reject(new Error('place-batch.lua answered too few replies.'));
+          if (reply === undefined) waiting.reject(new Error('place-batch-11.lua answered too few replies.'));
           else if (reply[0] === 'error') waiting.reject(new PlacementError(String(reply[1])));
           else waiting.resolve(reply);
         });

@@ -19,6 +19,7 @@ import type { IdempotencyLimits } from '../memory/idempotency-book.js';
 import { restoreSnapshot } from '../memory/snapshot.js';
 import { EVENTS_KEY, type EventKeys, eventKeys } from './keys.js';
 import { type EventLayout, layoutOf } from './layout.js';
+import { loadEventArgs } from './script-args.js';
 import type { GateScripts, RedisClient } from './scripts.js';
 import { restoreWaitlist } from './waitlist-rebuild.js';
 
@@ -144,16 +145,7 @@ async function load(
       keys.idempotencyByBuyer,
       keys.cancelled,
     ],
-    [
-      JSON.stringify(spec),
-      state.seatMap,
-      JSON.stringify(state.counts),
-      JSON.stringify(state.users),
-      JSON.stringify(state.holds),
-      JSON.stringify(state.idempotency),
-      epoch,
-      JSON.stringify(state.cancelled),
-    ],
+    loadEventArgs(spec, state, epoch),
   );
 }
 
@@ -168,7 +160,7 @@ async function waitForOtherRebuild(redis: RedisClient, keys: EventKeys): Promise
   throw new Error('Another instance is rebuilding this event and has not finished.');
 }
 
-interface FoldedState {
+export interface FoldedState {
   readonly seatMap: string;
   readonly counts: Record<string, number>;
   readonly users: Record<string, number>;
@@ -213,7 +205,7 @@ export function foldSnapshot(
     counts[countField('section', id, 'held')] = section.counts.held;
     counts[countField('section', id, 'sold')] = section.counts.sold;
   }
-  // Written as a count (load-event.lua writes every field that is not 0), read by place.lua.
+  // Written as a count (load-event-12.lua writes every field that is not 0), read by place-11.lua.
   if (!book.salesOpen) counts[COUNT_FIELDS.closed] = 1;
   const holds: FoldedState['holds'] = [];
   for (const hold of live.values()) {

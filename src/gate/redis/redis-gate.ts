@@ -10,11 +10,10 @@ import { type Rejection, reject } from '../../domain/errors.js';
 import { maxHoldSecondsOf } from '../../domain/event-spec.js';
 import { targetOf } from '../../domain/hold-request.js';
 import { eventIdOf, orderIdOf } from '../../domain/ids.js';
-import { WAITLIST_ENTRIES_PER_EVENT_MAX } from '../../domain/limits.js';
 import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { EventSpec, EventState, Hold, Order, SeatState } from '../../domain/types.js';
-import { checkWaitlistRequest, lineOf, type WaitlistSpot } from '../../domain/waitlist.js';
+import { checkWaitlistRequest, type WaitlistSpot } from '../../domain/waitlist.js';
 import { COUNT_FIELDS } from '../../log/redis/encoding.js';
 import { decodeRows, tailStart } from '../../log/redis/unacknowledged.js';
 import type { Store } from '../../store/store.js';
@@ -37,7 +36,7 @@ import type {
 } from '../gate.js';
 import { IDEMPOTENCY_LIMITS, type IdempotencyLimits } from '../memory/idempotency-book.js';
 import { EventLayouts } from './event-layouts.js';
-import { EVENTS_KEY, eventKeys, RESTOCK_CHANNEL } from './keys.js';
+import { EVENTS_KEY, eventKeys } from './keys.js';
 import { layoutOf } from './layout.js';
 import { MissingEvents } from './missing-events.js';
 import { PlaceBatcher } from './place-batcher.js';
@@ -51,13 +50,27 @@ import {
   endingOf,
   holdOf,
   holdsOf,
+  isEventMissing,
   placeOutcomeOf,
   type Reply,
   rejectionOf,
   seatStatusOf,
+  sweptOf,
   waitlistEntryOf,
 } from './replies.js';
-import { cancelArgs, confirmExpiredArgs, offerSeeds, paymentArgs, placeArgs } from './script-args.js';
+import {
+  cancelOrderArgs,
+  confirmArgs,
+  createEventArgs,
+  extendArgs,
+  placeArgs,
+  releaseArgs,
+  seatMapArgs,
+  sweepArgs,
+  updateEventArgs,
+  viewArgs,
+  waitlistArgs,
+} from './script-args.js';
 import { defineScripts, type GateScripts, type RedisClient, type ScriptArg } from './scripts.js';
 import { SeatMapCache } from './seat-map-cache.js';
 import { SoldOutGuard } from './sold-out-guard.js';
@@ -126,11 +139,10 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
 
   async createEvent(spec: EventSpec): Promise<boolean> {
     const layout = layoutOf(spec);
-    const created = await this.#scripts.createEvent(this.#layouts.keys(spec.id), [
-      JSON.stringify(spec),
-      layout.seatCount,
-      FIRST_GATE_EPOCH,
-    ]);
+    const created = await this.#scripts.createEvent(
+      this.#layouts.keys(spec.id),
+      createEventArgs(spec, layout.seatCount, FIRST_GATE_EPOCH),
+    );
     await this.#redis.sadd(EVENTS_KEY, spec.id);
     this.#missing.noteCreated(spec.id);
     if (created === 1) this.#layouts.set(spec, layout);
@@ -156,10 +168,8 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
   async confirmHold(holdId: string, nowMs: number): Promise<Confirmed | Rejection> {
     const eventId = eventIdOf(holdId);
     if (eventId === undefined) return reject('hold_not_found');
-    const reply = await this.#run('confirm', eventId, this.#layouts.keys(eventId), [
-      this.#time(nowMs),
-      holdId,
-    ]);
+    const args = confirmArgs({ mode: 'live', holdId }, this.#time(nowMs));
+    const reply = await this.#run('confirm', eventId, this.#layouts.lateKeys(eventId), args);
     if (reply === undefined) return reject('hold_not_found');
     if (reply[0] !== 'confirmed') return rejectionOf(reply);
     return { ok: true, order: orderOfReply(reply), durable: ALREADY_RESOLVED };
@@ -170,7 +180,7 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
     if (eventId === undefined) return reject('hold_not_found');
     const layout = await this.#layout(eventId);
     if (layout === undefined) return reject('hold_not_found');
-    const args = [this.#time(nowMs), holdId, seconds * 1000, maxHoldSecondsOf(layout.spec) * 1000];
+    const args = extendArgs(holdId, seconds, maxHoldSecondsOf(layout.spec), this.#time(nowMs));
     const reply = await this.#run('extend', eventId, this.#layouts.keys(eventId), args);
     if (reply === undefined) return reject('hold_not_found');
     if (reply[0] !== 'extended') return rejectionOf(reply);
@@ -180,7 +190,7 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
   async confirmPaid(holdId: string, payment: Payment, nowMs: number): Promise<Confirmed | Rejection> {
     const eventId = eventIdOf(holdId);
     if (eventId === undefined) return reject('hold_not_found');
-    const args = [this.#time(nowMs), holdId, 'paid', ...paymentArgs(payment)];
+    const args = confirmArgs({ mode: 'paid', holdId, payment }, this.#time(nowMs));
     const reply = await this.#run('confirm', eventId, this.#layouts.lateKeys(eventId), args);
     return confirmedOf(reply, payment);
   }
@@ -188,7 +198,7 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
   async confirmExpired(hold: Hold, payment: Payment, nowMs: number): Promise<Confirmed | Rejection> {
     const layout = await this.#layout(hold.eventId);
     if (layout === undefined) return reject('hold_not_found');
-    const args = confirmExpiredArgs(hold, payment, layout, this.#time(nowMs));
+    const args = confirmArgs({ mode: 'expired', hold, payment, layout }, this.#time(nowMs));
     const reply = await this.#run('confirm', hold.eventId, this.#layouts.lateKeys(hold.eventId), args);
     return confirmedOf(reply, payment);
   }
@@ -196,7 +206,7 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
   async releaseHold(holdId: string, nowMs: number): Promise<Released | Rejection> {
     const eventId = eventIdOf(holdId);
     if (eventId === undefined) return reject('hold_not_found');
-    const args = [this.#time(nowMs), holdId, ...offerSeeds(), RESTOCK_CHANNEL];
+    const args = releaseArgs(holdId, this.#time(nowMs));
     const reply = await this.#run('release', eventId, this.#offeringKeys(eventId), args);
     if (reply === undefined) return reject('hold_not_found');
     if (reply[0] !== 'released') return rejectionOf(reply);
@@ -208,7 +218,7 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
     const { hold } = command;
     const layout = await this.#layout(hold.eventId);
     if (layout === undefined) return reject('order_not_found');
-    const args = cancelArgs(command, layout, this.#time(command.nowMs));
+    const args = cancelOrderArgs(command, layout, this.#time(command.nowMs));
     if (args === undefined) return reject('order_not_found');
     const k = eventKeys(hold.eventId);
     const keys = [...this.#layouts.keys(hold.eventId), k.cancelled, k.waitlist, k.waitlistLines];
@@ -222,12 +232,9 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
   }
 
   async updateEvent(update: EventUpdate): Promise<boolean> {
-    const { spec, salesOpen } = update;
-    const open = salesOpen === undefined ? '' : salesOpen ? '1' : '0';
-    const reply = await this.#run('updateEvent', spec.id, this.#layouts.keys(spec.id), [
-      JSON.stringify(spec),
-      open,
-    ]);
+    const { spec } = update;
+    const keys = this.#layouts.keys(spec.id);
+    const reply = await this.#run('updateEvent', spec.id, keys, updateEventArgs(update));
     if (reply === undefined) return false;
     // This instance shows the change at once; the others when their next view sees `specv` move.
     this.#layouts.set(spec);
@@ -240,15 +247,15 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
     for (const eventId of await this.eventIds()) {
       if (!this.#sweeps.isDue(eventId, nowMs)) continue;
       for (;;) {
-        const args = [this.#time(nowMs), SWEEP_BATCH, ...offerSeeds(), RESTOCK_CHANNEL];
+        const args = sweepArgs(SWEEP_BATCH, this.#time(nowMs));
         const reply = (await this.#scripts.sweep(this.#offeringKeys(eventId), args)) as Reply;
-        const [count = -1, nextExpiry = -1, redisNow = 0] = reply.slice(0, 3).map(Number);
-        offers.push(...holdsOf(reply, 3));
-        // -1: the event's keys are gone; the next request for it rebuilds them.
-        if (count < 0) {
+        // The event's keys are gone: not rebuilt here, the next request for it rebuilds them.
+        if (isEventMissing(reply)) {
           this.#sweeps.forget(eventId);
           break;
         }
+        const { count, nextExpiry, redisNow, offers: made } = sweptOf(reply);
+        offers.push(...made);
         expired += count;
         if (count === SWEEP_BATCH) continue;
         const ttlMs = (this.#layouts.cached(eventId)?.spec.holdTtlSeconds ?? 0) * 1000;
@@ -265,22 +272,12 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
     if (layout === undefined) return reject('event_not_found');
     const invalid = checkWaitlistRequest(request, layout.spec);
     if (invalid !== undefined) return invalid;
-    const line = lineOf(request);
     const capacity =
       request.poolId !== undefined
         ? (layout.spec.pools.find((pool) => pool.id === request.poolId)?.capacity ?? 0)
         : (layout.sections.get(request.sectionId as string)?.count ?? 0);
-    const args = [
-      'join',
-      request.userId,
-      this.#time(command.nowMs),
-      command.entryId,
-      eventId,
-      request.quantity,
-      line,
-      capacity,
-      WAITLIST_ENTRIES_PER_EVENT_MAX,
-    ];
+    const time = this.#time(command.nowMs);
+    const args = waitlistArgs({ mode: 'join', request, entryId: command.entryId, eventId, capacity, time });
     const reply = await this.#run('waitlist', eventId, this.#waitlistKeys(eventId), args);
     if (reply === undefined) return reject('event_not_found');
     if (reply[0] !== 'joined') return rejectionOf(reply);
@@ -289,7 +286,7 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
   }
 
   async leaveWaitlist(eventId: string, userId: string, nowMs: number): Promise<WaitlistLeft | Rejection> {
-    const args = ['leave', userId, this.#time(nowMs)];
+    const args = waitlistArgs({ mode: 'leave', userId, time: this.#time(nowMs) });
     const reply = await this.#run('waitlist', eventId, this.#waitlistKeys(eventId), args);
     if (reply === undefined) return reject('event_not_found');
     if (reply[0] !== 'left') return rejectionOf(reply);
@@ -297,7 +294,8 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
   }
 
   async waitlistSpot(eventId: string, userId: string): Promise<WaitlistSpot | undefined> {
-    const reply = await this.#run('waitlist', eventId, this.#waitlistKeys(eventId), ['spot', userId]);
+    const args = waitlistArgs({ mode: 'spot', userId });
+    const reply = await this.#run('waitlist', eventId, this.#waitlistKeys(eventId), args);
     if (reply?.[0] !== 'spot') return undefined;
     return { entry: waitlistEntryOf(reply[1]), position: Number(reply[2]) };
   }
@@ -318,7 +316,7 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
   async view(eventId: string, tailFrom = ''): Promise<{ state: EventState; tail: LogEntry[] } | undefined> {
     const layout = await this.#layout(eventId);
     if (layout === undefined) return undefined;
-    const reply = await this.#run('view', eventId, this.#layouts.keys(eventId), [tailFrom]);
+    const reply = await this.#run('view', eventId, this.#layouts.keys(eventId), viewArgs(tailFrom));
     if (reply === undefined) return undefined;
     const counts = countsOf(reply[1] as unknown as readonly string[]);
     const current = await this.#layouts.current(eventId, layout, counts.get(COUNT_FIELDS.specVersion) ?? 0);
@@ -359,7 +357,8 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
    */
   async seatMap(eventId: string): Promise<SeatMap | undefined> {
     const known = this.#seatMaps.get(eventId);
-    const reply = await this.#run('seatMap', eventId, this.#layouts.keys(eventId), [known?.version ?? '']);
+    const args = seatMapArgs(known?.version);
+    const reply = await this.#run('seatMap', eventId, this.#layouts.keys(eventId), args);
     if (reply === undefined) return undefined;
     const version = String(reply[1]);
     if (reply[2] === null && known?.version === version) return known;
@@ -386,10 +385,10 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
   /** Runs a script; when Redis has lost the event, rebuilds it once and runs the script again. */
   async #run(name: ScriptName, eventId: string, keys: readonly string[], args: ScriptArg[]) {
     let reply = await this.#call(name, eventId, keys, args);
-    if (reply[0] !== 'missing') return reply;
+    if (!isEventMissing(reply)) return reply;
     if (!(await this.#missing.rebuildMissing(eventId))) return undefined;
     reply = await this.#call(name, eventId, keys, args);
-    return reply[0] === 'missing' ? undefined : reply;
+    return isEventMissing(reply) ? undefined : reply;
   }
 
   async #call(name: ScriptName, eventId: string, keys: readonly string[], args: ScriptArg[]): Promise<Reply> {

@@ -5,11 +5,21 @@ import { orderOf } from '../../domain/order.js';
 import { SEAT_BYTE_HELD, SEAT_BYTE_SOLD } from '../../domain/seat-bytes.js';
 import type { Hold, Order, SeatStatus } from '../../domain/types.js';
 import type { WaitlistEntry } from '../../domain/waitlist.js';
+import { EVENT_MISSING_REPLY } from '../../log/redis/encoding.js';
 import type { Confirmed, Payment, PlaceCommand, PlaceOutcome } from '../gate.js';
 import { normaliseHold, withPaymentOf } from './log-stream.js';
 
-/** A script's reply: its first element names the outcome ('missing': the event's keys are gone). */
+/** A script's reply: its first element names the outcome (see isEventMissing for the event's keys gone). */
 export type Reply = readonly (string | number | null)[];
+
+/**
+ * Whether a script found the event's keys gone from Redis: every script that needs them answers
+ * {EVENT_MISSING} and nothing else (lua/common.lua, event_exists), read here only; the gate rebuilds the
+ * event from the store and asks again (redis-gate.ts).
+ */
+export function isEventMissing(reply: unknown): boolean {
+  return Array.isArray(reply) && reply.length === 1 && reply[0] === EVENT_MISSING_REPLY;
+}
 
 /** Every change is durable once its script has answered: the script wrote its log entry (see redis-gate.ts). */
 export const ALREADY_RESOLVED = Promise.resolve();
@@ -36,7 +46,7 @@ const SCRIPT_CODES: Readonly<Record<string, ErrorCode>> = {
   waitlist_entry_not_found: 'waitlist_entry_not_found',
 };
 
-/** place.lua's reply, refusals included (the caller may cache a sold-out one, see SoldOutGuard). */
+/** place-11.lua's reply, refusals included (the caller may cache a sold-out one, see SoldOutGuard). */
 export function placeOutcomeOf(reply: Reply, command: PlaceCommand): PlaceOutcome {
   switch (reply[0]) {
     case 'placed': {
@@ -56,7 +66,7 @@ export function placeOutcomeOf(reply: Reply, command: PlaceCommand): PlaceOutcom
   }
 }
 
-/** A sold-out refusal that found nothing left at all: its restock epoch (place.lua), else undefined. */
+/** A sold-out refusal that found nothing left at all: its restock epoch (place-11.lua), else undefined. */
 export function emptyAtEpochOf(reply: Reply): number | undefined {
   return reply[0] === 'reject' && reply[1] === 'sold_out' && Number(reply[4]) <= 0
     ? Number(reply[3])
@@ -65,6 +75,22 @@ export function emptyAtEpochOf(reply: Reply): number | undefined {
 
 export function holdOf(json: string | number | null | undefined): Hold {
   return normaliseHold(JSON.parse(String(json)));
+}
+
+/** sweep-10.lua's reply once the event was found: holds expired, the next expiry (-1: none), Redis's now, offers. */
+export function sweptOf(reply: Reply): {
+  count: number;
+  nextExpiry: number;
+  redisNow: number;
+  offers: Hold[];
+} {
+  if (reply[0] !== 'swept') throw new Error(`sweep-10.lua answered ${String(reply[0])}.`);
+  return {
+    count: Number(reply[1]),
+    nextExpiry: Number(reply[2]),
+    redisNow: Number(reply[3]),
+    offers: holdsOf(reply, 4),
+  };
 }
 
 /** The offer holds a script appended to its reply from index `from` on (lua/offers.lua). */
@@ -114,7 +140,7 @@ export function endingOf(record: string): { hold: Hold; atMs: number; order?: Or
   const hold = normaliseHold(raw);
   const ended: Hold =
     status === 'confirmed' ? { ...hold, status, orderId: orderIdOf(hold) } : { ...hold, status };
-  // A confirmation's record carries the payment reference and the late mark beside the hold (confirm.lua).
+  // A confirmation's record carries the payment reference and the late mark beside the hold (confirm-9.lua).
   const order = status === 'confirmed' ? withPaymentOf(orderOf(hold, atMs), raw) : undefined;
   return order === undefined ? { hold: ended, atMs } : { hold: ended, atMs, order };
 }

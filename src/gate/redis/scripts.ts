@@ -9,31 +9,67 @@ import { luaConstantsHeader } from '../../log/redis/lua-constants.js';
 export type { RedisClient } from '../../log/redis/client.js';
 export type ScriptArg = string | number;
 
+/**
+ * Each script's file, named with how many KEYS it takes (`place-11.lua`: 11), as the waiting room's are: the
+ * loader passes that count, so a caller cannot pass another (scripts.unit.test.ts holds every file to it).
+ */
 const FILES = {
-  place: 'place.lua',
-  confirm: 'confirm.lua',
-  extend: 'extend.lua',
-  release: 'release.lua',
-  cancelOrder: 'cancel-order.lua',
-  updateEvent: 'update-event.lua',
-  sweep: 'sweep.lua',
-  createEvent: 'create-event.lua',
-  loadEvent: 'load-event.lua',
-  view: 'view.lua',
-  seatMap: 'seat-map.lua',
-  waitlist: 'waitlist.lua',
+  place: 'place-11.lua',
+  confirm: 'confirm-9.lua',
+  extend: 'extend-8.lua',
+  release: 'release-10.lua',
+  cancelOrder: 'cancel-order-11.lua',
+  updateEvent: 'update-event-8.lua',
+  sweep: 'sweep-10.lua',
+  createEvent: 'create-event-8.lua',
+  loadEvent: 'load-event-12.lua',
+  view: 'view-8.lua',
+  seatMap: 'seat-map-8.lua',
+  waitlist: 'waitlist-11.lua',
 } as const;
 
 /**
  * Scripts made of another script wrapped as a function and a file that calls it: `placeBatch` decides
- * several placements with place.lua's own code (place-batch.lua).
+ * several placements with place-11.lua's own code (place-batch-11.lua).
  */
 const WRAPPED = {
-  placeBatch: { wraps: 'place.lua', as: 'place_one', file: 'place-batch.lua' },
+  placeBatch: { wraps: FILES.place, as: 'place_one', file: 'place-batch-11.lua' },
 } as const;
 
 /** Scripts that return stock to sale include lua/offers.lua after the prelude: they offer it to the waitlist. */
 const OFFERING: ReadonlySet<string> = new Set(['release', 'sweep', 'cancelOrder']);
+
+/** The shared files every script, or every offering one, is loaded with; they name no key count. */
+export const PRELUDES = { common: 'common.lua', offers: 'offers.lua' } as const;
+
+/** A script's own file, the script it wraps as a function (if any), and the preludes it is loaded with. */
+export interface ScriptFile {
+  readonly file: string;
+  readonly wraps?: { readonly file: string; readonly as: string };
+  readonly preludes: readonly string[];
+}
+
+/** Every script's files, for the checks of scripts.unit.test.ts. */
+export function scriptFiles(): Record<ScriptName, ScriptFile> {
+  const files = {} as Record<ScriptName, ScriptFile>;
+  for (const [name, file] of Object.entries(FILES) as [ScriptName, string][])
+    files[name] = {
+      file,
+      preludes: OFFERING.has(name) ? [PRELUDES.common, PRELUDES.offers] : [PRELUDES.common],
+    };
+  for (const [name, { wraps, as, file }] of Object.entries(WRAPPED) as [
+    ScriptName,
+    (typeof WRAPPED)['placeBatch'],
+  ][])
+    files[name] = { file, wraps: { file: wraps, as }, preludes: [PRELUDES.common] };
+  return files;
+}
+
+/** The number of KEYS a script file takes, from its name (`<name>-<count>.lua`); undefined when it names none. */
+export function keyCountOf(file: string): number | undefined {
+  const match = /-(\d+)\.lua$/.exec(file);
+  return match === null ? undefined : Number(match[1]);
+}
 
 export type ScriptName = keyof typeof FILES | keyof typeof WRAPPED;
 export type GateScripts = Record<
@@ -44,23 +80,22 @@ export type GateScripts = Record<
 const directory = new URL('./lua/', import.meta.url);
 let sources: Record<ScriptName, string> | undefined;
 
+function read(file: string): string {
+  return readFileSync(new URL(file, directory), 'utf8');
+}
+
 /** The text of each script: the constants of log/redis/encoding.ts, the shared prelude, the script's own file. */
 function scriptSources(): Record<ScriptName, string> {
   if (sources !== undefined) return sources;
-  const common = `${luaConstantsHeader()}${readFileSync(new URL('common.lua', directory), 'utf8')}`;
-  const offers = readFileSync(new URL('offers.lua', directory), 'utf8');
   const loaded = {} as Record<ScriptName, string>;
-  for (const [name, file] of Object.entries(FILES) as [ScriptName, string][]) {
-    const prelude = OFFERING.has(name) ? `${common}\n${offers}` : common;
-    loaded[name] = `${prelude}\n${readFileSync(new URL(file, directory), 'utf8')}`;
-  }
-  for (const [name, { wraps, as, file }] of Object.entries(WRAPPED) as [
+  for (const [name, { file, wraps, preludes }] of Object.entries(scriptFiles()) as [
     ScriptName,
-    (typeof WRAPPED)['placeBatch'],
+    ScriptFile,
   ][]) {
+    const prelude = `${luaConstantsHeader()}${preludes.map(read).join('\n')}`;
     // The wrapped script's ARGV is the function's parameter; its returns become the function's.
-    const wrapped = `local function ${as}(ARGV)\n${readFileSync(new URL(wraps, directory), 'utf8')}\nend`;
-    loaded[name] = `${common}\n${wrapped}\n${readFileSync(new URL(file, directory), 'utf8')}`;
+    const wrapped = wraps === undefined ? '' : `local function ${wraps.as}(ARGV)\n${read(wraps.file)}\nend\n`;
+    loaded[name] = `${prelude}\n${wrapped}${read(file)}`;
   }
   sources = loaded;
   return loaded;
@@ -68,12 +103,20 @@ function scriptSources(): Record<ScriptName, string> {
 
 export function defineScripts(client: RedisClient): GateScripts {
   const scripts = {} as GateScripts;
+  const files = scriptFiles();
   for (const [name, lua] of Object.entries(scriptSources()) as [ScriptName, string][]) {
+    const numberOfKeys = keyCountOf(files[name].file);
+    if (numberOfKeys === undefined) throw new Error(`Script ${files[name].file} names no key count.`);
     const command = `boxoffice_${name}_${createHash('sha1').update(lua).digest('hex').slice(0, 12)}`;
-    client.defineCommand(command, { lua });
+    client.defineCommand(command, { lua, numberOfKeys });
     const call = (client as unknown as Record<string, (...args: ScriptArg[]) => Promise<unknown>>)[command];
     if (call === undefined) throw new Error(`Script ${name} could not be defined.`);
-    scripts[name] = (keys, args) => call.call(client, keys.length, ...keys, ...args);
+    scripts[name] = (keys, args) => {
+      // A caller's extra or missing key would shift every argument after it: refused before Redis.
+      if (keys.length !== numberOfKeys)
+        return Promise.reject(new Error(`Script ${name} takes ${numberOfKeys} keys, not ${keys.length}.`));
+      return call.call(client, ...keys, ...args);
+    };
   }
   return scripts;
 }

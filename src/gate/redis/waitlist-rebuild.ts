@@ -1,6 +1,6 @@
 // A rebuild of an event's Redis state from the store (rebuild.ts) leaves its waitlist keys as they are: they
 // hold the newest line. When they are gone too (Redis lost the event whole), the line comes back from the
-// store's waitlist_entries (the entries not ended, in order of joining). Written before load-event.lua sets
+// store's waitlist_entries (the entries not ended, in order of joining). Written before load-event-12.lua sets
 // the event's spec, while every script of the event still answers 'missing', so no join can interleave.
 import type { WaitlistEntry } from '../../domain/waitlist.js';
 import { lineOf } from '../../domain/waitlist.js';
@@ -16,7 +16,7 @@ export async function restoreWaitlist(
   const transaction = redis.multi();
   let lastSeq = 0;
   for (const entry of entries) {
-    // The members of lua/waitlist.lua: `<line>\n<seq, 12 digits>\n<buyer>`, all of score 0.
+    // The members of lua/waitlist-11.lua: `<line>\n<seq, 12 digits>\n<buyer>`, all of score 0.
     const member = `${lineOf(entry)}\n${String(entry.seq).padStart(12, '0')}\n${entry.userId}`;
     transaction.hset(keys.waitlist, entry.userId, JSON.stringify(entry));
     transaction.zadd(keys.waitlistLines, 0, member);

@@ -12,6 +12,11 @@ import { PROJECTION_GROUP } from '../log.js';
 export const EVENTS_KEY = 'boxoffice:events';
 /** Pub/sub channel on which scripts announce that stock came back (release or expiry) to lift sold-out. */
 export const RESTOCK_CHANNEL = 'boxoffice:restock';
+/**
+ * The whole reply of a gate script whose event has no keys in this Redis (never created here, or lost): the
+ * one way every script that needs the event says so (gate/redis/replies.ts reads it, and the gate rebuilds).
+ */
+export const EVENT_MISSING_REPLY = 'missing';
 /** Consumer group of the projector workers on every event's log stream (created with the stream). */
 export const PROJECTOR_GROUP = PROJECTION_GROUP;
 
@@ -47,13 +52,13 @@ export const COUNT_FIELDS = {
   sold: ':sold',
   /** A counter raised whenever stock comes back (release, expiry, cancellation). */
   restock: 'restock',
-  /** 1 while an admin has closed the event's sales (update-event.lua). */
+  /** 1 while an admin has closed the event's sales (update-event-8.lua). */
   closed: 'closed',
   /** How many times the event's definition was changed. */
   specVersion: 'specv',
   /** The generation of the event's gate state; its presence marks that this Redis holds the state. */
   epoch: 'epoch',
-  /** Redis's time of the last rebuild (part of the seat map's version, see lua/seat-map.lua). */
+  /** Redis's time of the last rebuild (part of the seat map's version, see lua/seat-map-8.lua). */
   loaded: 'loaded',
   /**
    * The event's units on sale in all, every pool and section: what tells a placement that it took the last
@@ -87,7 +92,7 @@ export interface EventKeys {
    */
   readonly ended: string;
   /**
-   * Sorted set: ids of holds confirmed late, scored by when (lua/confirm.lua), kept LATE_CONFIRM_MEMORY_MS so
+   * Sorted set: ids of holds confirmed late, scored by when (lua/confirm-9.lua), kept LATE_CONFIRM_MEMORY_MS so
    * that a second late confirm racing on a stale read of the store cannot take the stock again.
    */
   readonly late: string;
@@ -109,7 +114,7 @@ export interface EventKeys {
   readonly waitlist: string;
   /**
    * Sorted set, all scores 0: `<line>\n<seq, 12 digits>\n<buyer>` per entry, so that a line (`p:<pool>` or
-   * `s:<section>`) is a lexical range in order of joining (lua/waitlist.lua, lua/offers.lua).
+   * `s:<section>`) is a lexical range in order of joining (lua/waitlist-11.lua, lua/offers.lua).
    */
   readonly waitlistLines: string;
   /** String: the last waitlist seq given (INCR). */

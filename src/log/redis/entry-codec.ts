@@ -9,7 +9,7 @@ import { ENTRY_FIELD, ENTRY_SOLD_OUT_FIELD } from './encoding.js';
 
 interface StreamedEntry {
   readonly type: LogEntry['type'];
-  /** waitlist_joined and waitlist_left only (lua/waitlist.lua). */
+  /** waitlist_joined and waitlist_left only (lua/waitlist-11.lua). */
   readonly entry?: WaitlistEntry;
   readonly eventId: string;
   readonly atMs: number;
@@ -104,7 +104,7 @@ function soldOutOf(raw: StreamedEntry): SoldOutMark {
   return raw[ENTRY_SOLD_OUT_FIELD] === true ? { soldOut: true } : {};
 }
 
-/** The order with the payment reference and late mark that confirm.lua wrote beside the hold, if any. */
+/** The order with the payment reference and late mark that confirm-9.lua wrote beside the hold, if any. */
 export function withPaymentOf(order: Order, raw: { paymentReference?: unknown; late?: unknown }): Order {
   let shown = order;
   if (typeof raw.paymentReference === 'string') shown = { ...shown, paymentReference: raw.paymentReference };

@@ -6,8 +6,10 @@ import {
   COUNT_FIELDS,
   ENTRY_FIELD,
   ENTRY_SOLD_OUT_FIELD,
+  EVENT_MISSING_REPLY,
   PROJECTOR_GROUP,
   QUEUE_ADMITTED_TYPE,
+  RESTOCK_CHANNEL,
   SEAT_CHARS,
 } from './encoding.js';
 import { LUA_CONSTANTS, luaConstantsHeader, luaString } from './lua-constants.js';
@@ -32,6 +34,8 @@ describe('the Lua constants header', () => {
     expect(definitionsOf(luaConstantsHeader())).toEqual(LUA_CONSTANTS);
     expect(LUA_CONSTANTS).toMatchObject({
       PROJECTOR_GROUP,
+      RESTOCK_CHANNEL,
+      EVENT_MISSING: EVENT_MISSING_REPLY,
       ENTRY_FIELD,
       QUEUE_ADMITTED: QUEUE_ADMITTED_TYPE,
       SEAT_FREE: SEAT_CHARS.available,
@@ -50,8 +54,11 @@ describe('the Lua constants header', () => {
   });
 
   it('is the only place the scripts find the encoding in', () => {
+    // The missing-event reply and the restock channel too: one way to say each (gate/redis/replies.ts).
     const gateLiterals = [
       PROJECTOR_GROUP,
+      RESTOCK_CHANNEL,
+      EVENT_MISSING_REPLY,
       SEAT_CHARS.held,
       SEAT_CHARS.sold,
       ...Object.values(COUNT_FIELDS),

@@ -1,20 +1,24 @@
 // The constants header of the Redis gate's and waiting room's Lua scripts, generated from encoding.ts and
 // prepended to every script at load time (gate/redis/scripts.ts, queue/redis/queue-scripts.ts), so that
-// scripts and TypeScript share one definition of each key field, stream field, seat byte, group name and
-// entry type they write.
+// scripts and TypeScript share one definition of each key field, stream field, seat byte, group name,
+// channel, entry type and reply word they write.
 import {
   COUNT_FIELDS,
   DEAD_LETTER_FIELDS,
   ENTRY_FIELD,
   ENTRY_SOLD_OUT_FIELD,
+  EVENT_MISSING_REPLY,
   PROJECTOR_GROUP,
   QUEUE_ADMITTED_TYPE,
+  RESTOCK_CHANNEL,
   SEAT_CHARS,
 } from './encoding.js';
 
 /** Lua name → value, each a string. */
 export const LUA_CONSTANTS: Readonly<Record<string, string>> = {
   PROJECTOR_GROUP,
+  RESTOCK_CHANNEL,
+  EVENT_MISSING: EVENT_MISSING_REPLY,
   ENTRY_FIELD,
   ENTRY_SOLD_OUT: ENTRY_SOLD_OUT_FIELD,
   QUEUE_ADMITTED: QUEUE_ADMITTED_TYPE,

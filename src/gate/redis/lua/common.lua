@@ -1,8 +1,9 @@
--- Shared by every script of the Redis gate (prepended at load time). Keys of one event, in this order:
+-- Shared by every script of the Redis gate (prepended at load time). A script's file name ends in the number
+-- of KEYS it takes (place-11.lua: 11), which the loader passes (scripts.ts). Keys of one event, in this order:
 -- KEYS[1] spec, KEYS[2] seats, KEYS[3] counts, KEYS[4] holds, KEYS[5] expiry, KEYS[6] users, KEYS[7] log,
 -- KEYS[8] ended (hash: hold id → '<status> <at ms> <hold json>' until a projector has stored the ending).
 -- Seat map bytes: SEAT_FREE, SEAT_HELD, SEAT_SOLD. Counts fields: p:<pool>:held|sold, s:<section>:held|sold,
--- restock (a counter), closed (1 while an admin has closed the event's sales; see update-event.lua), specv
+-- restock (a counter), closed (1 while an admin has closed the event's sales; see update-event-8.lua), specv
 -- (how many times the event's definition was changed), epoch (the generation of the event's gate state; its presence marks that this Redis
 -- holds the event's state since create-event or load-event wrote it: see rebuild.ts), available (the event's
 -- units on sale in all; see event_available).
@@ -17,6 +18,23 @@ end
 
 local function int(n)
   return string.format('%d', n)
+end
+
+-- Every script's arguments are fixed, as its header lists them: args must hold exactly `fixed` of them, or,
+-- with tail_width, the last fixed one counts the entries of tail_width arguments that follow. A caller
+-- out of step with the script fails here instead of being read wrongly (script-args.ts builds them).
+local function check_args(args, fixed, tail_width)
+  local expected = fixed
+  if tail_width then expected = fixed + tail_width * (tonumber(args[fixed]) or 0) end
+  if #args ~= expected then
+    error('expected ' .. expected .. ' arguments, got ' .. #args)
+  end
+end
+
+-- Whether the event has keys in this Redis. A script that needs them and finds none answers
+-- { EVENT_MISSING } and nothing else: the one way to say so (replies.ts, isEventMissing).
+local function event_exists()
+  return redis.call('EXISTS', KEYS[1]) == 1
 end
 
 -- A log entry as JSON: the hold is embedded as stored (already JSON), the rest encoded here.
@@ -36,7 +54,7 @@ end
 
 -- Best available, as domain/best-available.ts: adjacent seats in one row leaving no single seat stranded,
 -- else adjacent seats, else the first free seats front rows first. rows: { start, count, id } in order.
--- The chosen seats as { row, offset }, or nil when fewer than quantity are free (place.lua, offers.lua).
+-- The chosen seats as { row, offset }, or nil when fewer than quantity are free (place-11.lua, offers.lua).
 -- A seat's id from its section, row and offset in the seat map: '<section>-<row>-<number in the row>'.
 local function seat_id_at(section_id, row, offset)
   return section_id .. '-' .. row.id .. '-' .. int(offset - row.start + 1)
@@ -102,7 +120,7 @@ end
 -- Where the field is missing (an event created or rebuilt before it existed, or rebuilt since: load-event
 -- starts the counts afresh), it is computed here once from the definition and the counters, which already
 -- include the move being made, and kept from then on. kept: whether the field is there, when the caller read it
--- in this step already (place.lua does, to spare a call on the hot path); nil to look here.
+-- in this step already (place-11.lua does, to spare a call on the hot path); nil to look here.
 local function event_available(delta, kept)
   if kept == nil then kept = redis.call('HEXISTS', KEYS[3], COUNT_AVAILABLE) == 1 end
   if kept then return redis.call('HINCRBY', KEYS[3], COUNT_AVAILABLE, delta) end
@@ -169,6 +187,12 @@ local function split_offsets(text)
   return offsets
 end
 
+-- Stock came back to sale: the restock counter moves and every instance hears of it (sold-out-guard.ts).
+local function announce_restock(event_id)
+  local epoch = redis.call('HINCRBY', KEYS[3], COUNT_RESTOCK, 1)
+  redis.call('PUBLISH', RESTOCK_CHANNEL, event_id .. ' ' .. int(epoch))
+end
+
 -- Ends a live hold as released or expired: its stock returns to sale, and every instance hears of it.
 local function end_hold(hold_id, hold_json, kind, at)
   local hold = cjson.decode(hold_json)
@@ -180,8 +204,7 @@ local function end_hold(hold_id, hold_json, kind, at)
   redis.call('ZREM', KEYS[5], hold_id)
   append(kind, hold.eventId, at, hold_json)
   record_ending(hold_id, kind == 'hold_released' and 'released' or 'expired', at, hold_json)
-  local epoch = redis.call('HINCRBY', KEYS[3], COUNT_RESTOCK, 1)
-  redis.call('PUBLISH', ARGV[#ARGV], hold.eventId .. ' ' .. int(epoch))
+  announce_restock(hold.eventId)
 end
 
 -- Idempotency records, bounded as the memory gate bounds them (gate/memory/idempotency-book.ts). Only the

@@ -2,7 +2,7 @@
 -- (release, sweep, cancel-order). Stock an ending returned goes, in the same script, to the first buyers in
 -- line whose requests fit: each offer is a hold placed for that buyer with the event's offer claim window,
 -- and its hold_placed entry carries the waitlist entry it served, which leaves the line.
--- The waitlist keys are the calling script's (waitlist.lua documents them): a hash buyer → entry JSON, and
+-- The waitlist keys are the calling script's (waitlist-11.lua documents them): a hash buyer → entry JSON, and
 -- a sorted set of `<line>\n<seq, 12 digits>\n<buyer>` members, all of score 0, so that one line (`p:<pool>`
 -- or `s:<section>`) is a range of members in order of joining.
 -- Offer ids: no randomness in a script, so the caller passes two random seeds per call (hold id, order
@@ -52,7 +52,7 @@ local function offer_items(spec, entry)
   return items, offsets
 end
 
--- Places the offer hold for an entry, in the same way place.lua places a hold, and takes the entry out.
+-- Places the offer hold for an entry, in the same way place-11.lua places a hold, and takes the entry out.
 local function make_offer(entry_json, entry, member, items, offsets, at, ttl_ms, keys, seeds)
   local n = #offers_made + 1
   local hold_id = 'h.' .. entry.eventId .. '.' .. seeds.hold .. '-' .. int(n)

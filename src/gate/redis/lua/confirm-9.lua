@@ -1,19 +1,21 @@
 -- Confirms a hold: its items become sold and hold_confirmed is appended, in one step.
--- ARGV: 1 now, 2 hold id, then optional (absent: a live, unexpired hold only, as before payments existed):
--- 3 mode: 'paid' (a live hold, expired or not: an expired one is confirmed late) or 'expired' (a hold that
---   ended as expired: its items are re-taken from sale if all are still free),
+-- ARGV (script-args.ts, confirmArgs): 1 now, 2 hold id,
+-- 3 mode: 'live' (a live, unexpired hold only), 'paid' (a live hold, expired or not: an expired one is
+--   confirmed late) or 'expired' (a hold that ended as expired: its items are re-taken from sale if all are
+--   still free),
 -- 4 amount (-1: none; else it must equal the hold's total), 5 payment reference ('' none),
--- 6 how long a late confirm is remembered (ms), 7 the expired hold's JSON (mode 'expired'),
--- 8 the event's per-user limit, 9 its seat offsets, comma-separated in item order, then pairs of pool id
--- and capacity.
--- KEYS[9] (modes 'paid' and 'expired'): sorted set of holds confirmed late, scored by when.
--- Returns {'missing'} | {'reject', code, detail} | {'confirmed', hold json, now, late (1/0)}.
-if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
+-- 6 how long a late confirm is remembered (ms), then what mode 'expired' reads ('', 0 or none otherwise):
+-- 7 the expired hold's JSON, 8 the event's per-user limit, 9 its seat offsets, comma-separated in item order,
+-- 10 n, then n pairs of pool id and capacity.
+-- KEYS[9]: sorted set of holds confirmed late, scored by when (read and written in modes 'paid' and 'expired').
+-- Returns {EVENT_MISSING} | {'reject', code, detail} | {'confirmed', hold json, now, late (1/0)}.
+check_args(ARGV, 10, 2)
+if not event_exists() then return { EVENT_MISSING } end
 local now = now_ms(ARGV[1])
 local hold_id = ARGV[2]
-local mode = ARGV[3] or ''
-local amount = tonumber(ARGV[4] or '-1')
-local reference = ARGV[5] or ''
+local mode = ARGV[3]
+local amount = tonumber(ARGV[4])
+local reference = ARGV[5]
 
 -- The payment's part of the entry (and of the ending record's hold), so every reader derives the same order.
 local function payment_extra(late)
@@ -34,7 +36,7 @@ local function finish(hold_json, hold, late, retake_mark)
   return { 'confirmed', hold_json, int(now), late and 1 or 0 }
 end
 
-if mode ~= '' then
+if mode ~= 'live' then
   redis.call('ZREMRANGEBYSCORE', KEYS[9], '-inf', now - tonumber(ARGV[6]))
 end
 
@@ -60,7 +62,7 @@ if mode == 'expired' and not live_json then
   for _, item in ipairs(hold.items) do
     if item.poolId then wanted[item.poolId] = (wanted[item.poolId] or 0) + item.quantity end
   end
-  for i = 10, #ARGV, 2 do
+  for i = 11, 10 + 2 * tonumber(ARGV[10]), 2 do
     local c = redis.call('HMGET', KEYS[3], COUNT_POOL .. ARGV[i] .. COUNT_HELD, COUNT_POOL .. ARGV[i] .. COUNT_SOLD)
     local free = tonumber(ARGV[i + 1]) - (tonumber(c[1]) or 0) - (tonumber(c[2]) or 0)
     if free < (wanted[ARGV[i]] or 0) then return { 'reject', 'hold_expired', 'stock_taken' } end
@@ -76,7 +78,7 @@ end
 if not live_json then return { 'reject', 'hold_not_found' } end
 local hold = cjson.decode(live_json)
 local late = hold.expiresAtMs <= now
-if late and mode == '' then return { 'reject', 'hold_expired' } end
+if late and mode == 'live' then return { 'reject', 'hold_expired' } end
 if amount >= 0 and amount ~= hold.total then return { 'reject', 'amount_mismatch' } end
 local offsets = split_offsets(redis.call('HGET', KEYS[4], hold_id .. ':at'))
 move_items(hold, offsets, 'held', 'sold', SEAT_SOLD)

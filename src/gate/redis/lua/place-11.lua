@@ -1,14 +1,14 @@
 -- Places a hold (or, with confirm, a direct order) in one atomic step: idempotency, availability, the
 -- user's limit, the state change and the XADD of its log entries. KEYS[9..11]: the idempotency records.
--- ARGV: 1 now, 2 hold id, 3 order token, 4 event id, 5 user id, 6 ttl ms, 7 max per user, 8 confirm (1/0),
--- 9 idempotency key ('' none), 10 fingerprint, 11 retention ms, 12 keys per buyer, 13 keys per event,
--- 14 kind (pool|section|seats), 15 quantity,
--- then by kind — pool: 16 pool id, 17 capacity (-1: no such pool), 18 price;
--- section: 16 section id, 17 capacity (-1: no such section), 18 price, 19 rows, then per row start, count, id;
--- seats: 16 n, then per seat: id, offset (-1: no such seat), price.
--- Returns {'missing'} | {'reject', code, detail, restock epoch, available} | {'replayed', hold id, hold json|false}
+-- ARGV (script-args.ts, placeArgs): 1 now, 2 hold id, 3 order token, 4 event id, 5 user id, 6 ttl ms,
+-- 7 max per user, 8 confirm (1/0), 9 idempotency key ('' none), 10 fingerprint ('' none), 11 retention ms,
+-- 12 keys per buyer, 13 keys per event, 14 kind (pool|section|seats), 15 quantity, 16 target id (the pool or
+-- section; '' for seats), 17 its capacity (-1: no such pool or section), 18 its price, 19 n, then n entries of
+-- three — section: a row's start, count, id; seats: a seat's id, offset (-1: no such seat), price; pool: none.
+-- Returns {EVENT_MISSING} | {'reject', code, detail, restock epoch, available} | {'replayed', hold id, hold json|false}
 -- | {'placed', hold json, now}.
-if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
+check_args(ARGV, 19, 3)
+if not event_exists() then return { EVENT_MISSING } end
 local now = now_ms(ARGV[1])
 local hold_id, order_token, event_id, user_id = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local confirm = ARGV[8] == '1'
@@ -58,9 +58,9 @@ elseif kind == 'section' then
     offsets[i] = seat.offset
   end
 else
-  local n = tonumber(ARGV[16])
+  local n = tonumber(ARGV[19])
   for i = 1, n do
-    local base = 16 + (i - 1) * 3
+    local base = 19 + (i - 1) * 3
     local seat_id, offset, price = ARGV[base + 1], tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3])
     if offset < 0 then return { 'reject', 'seat_not_found', seat_id } end
     if redis.call('GETRANGE', KEYS[2], offset, offset) ~= SEAT_FREE then

@@ -2,10 +2,10 @@
 -- every instance may sweep at once and a hold still expires exactly once.
 -- What an expiry returns is offered to the waitlist (offers.lua), so a lapsed offer passes to the next in
 -- line here. KEYS[9], KEYS[10]: the waitlist's hash and lines.
--- ARGV: 1 now, 2 most holds per call, 3 offer hold id seed, 4 offer order token seed, 5 restock channel.
--- Returns {-1} when the event is missing, else {expired, earliest remaining expiry (-1: none), now,
--- offer hold json...}.
-if redis.call('EXISTS', KEYS[1]) == 0 then return { -1 } end
+-- ARGV (script-args.ts, sweepArgs): 1 now, 2 most holds per call, 3 offer hold id seed, 4 offer order token seed.
+-- Returns {EVENT_MISSING} | {'swept', expired, earliest remaining expiry (-1: none), now, offer hold json...}.
+check_args(ARGV, 4)
+if not event_exists() then return { EVENT_MISSING } end
 local now = now_ms(ARGV[1])
 local due = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
 local expired = 0
@@ -29,4 +29,4 @@ end
 local first = redis.call('ZRANGE', KEYS[5], 0, 0, 'WITHSCORES')
 local next_expiry = -1
 if first[2] then next_expiry = tonumber(first[2]) end
-return { expired, next_expiry, now, unpack(offers_made) }
+return { 'swept', expired, next_expiry, now, unpack(offers_made) }

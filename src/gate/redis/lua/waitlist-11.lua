@@ -2,12 +2,14 @@
 -- KEYS[9]: hash buyer → entry JSON; KEYS[10]: sorted set of `<line>\n<seq, 12 digits>\n<buyer>` members of
 -- score 0 (a line, `p:<pool>` or `s:<section>`, is a range in order of joining; offers.lua serves it).
 -- KEYS[11]: string, the last seq given (a key of its own, so that a rebuild of the counts keeps the order).
--- ARGV: 1 mode (join | leave | spot), 2 buyer, 3 now (join, leave); join: 4 entry id, 5 event id,
--- 6 quantity, 7 line, 8 the line's capacity, 9 most entries of the event.
+-- ARGV (script-args.ts, waitlistArgs): 1 mode (join | leave | spot), 2 buyer, 3 now (0 for spot), then what a
+-- join reads ('' or 0 otherwise): 4 entry id, 5 event id, 6 quantity, 7 line, 8 the line's capacity,
+-- 9 most entries of the event.
 -- A join or a leave appends its waitlist_joined or waitlist_left entry to the log (KEYS[7]).
--- Returns {'missing'} | {'reject', code} | {'joined', entry json, position, created 1/0} | {'left', entry json}
--- | {'spot', entry json, position} | {'none'}.
-if redis.call('EXISTS', KEYS[1]) == 0 then return { 'missing' } end
+-- Returns {EVENT_MISSING} | {'reject', code} | {'joined', entry json, position, created 1/0}
+-- | {'left', entry json} | {'spot', entry json, position} | {'none'}.
+check_args(ARGV, 9)
+if not event_exists() then return { EVENT_MISSING } end
 local mode, user_id = ARGV[1], ARGV[2]
 
 local function member_of(entry)
