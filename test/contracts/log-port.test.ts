@@ -1,11 +1,16 @@
-// The log port's consumer-group contract, run against every adapter: the memory log and Redis streams (a
-// private redis-server, entries appended the way the gate's scripts append them). Each group sees every
+// The log port's consumer-group contract, run against every adapter: the memory log, the file log (also with
+// one entry kept in memory, so reads go to its segments) and Redis streams (a private redis-server, entries
+// appended the way the gate's scripts append them). Each group sees every
 // entry once, in order per event; members of one group share entries; a dead member's entries are claimed;
 // trimming keeps whatever any group has not acknowledged.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newHold } from '../../src/domain/hold.js';
 import { type LogEntry, subjectIdOf } from '../../src/domain/log-entry.js';
+import { FileLog } from '../../src/log/file/file-log.js';
 import type { Log, LogRecord } from '../../src/log/log.js';
 import { MemoryLog } from '../../src/log/memory/memory-log.js';
 import { ENTRY_FIELD, EVENTS_KEY, eventKeys } from '../../src/log/redis/encoding.js';
@@ -42,6 +47,36 @@ const memory: Adapter = {
   },
   async tearDown() {},
 };
+
+/**
+ * The file log, one batch per segment (it frees room a segment at a time; with one batch each, a trim frees
+ * exactly what the other adapters free). `memoryEntries` 1 makes nearly every read go to the segments.
+ */
+function fileAdapter(name: string, memoryEntries?: number): Adapter {
+  const dirs: string[] = [];
+  const logs: FileLog[] = [];
+  return {
+    name,
+    available: true,
+    async setUp() {},
+    async subject() {
+      const dir = mkdtempSync(join(tmpdir(), 'boxoffice-log-port-'));
+      dirs.push(dir);
+      const log = FileLog.open(dir, {
+        durability: 'process',
+        maxBytes: 1 << 24,
+        segmentBytes: 1,
+        memoryEntries,
+      });
+      logs.push(log);
+      return { log, append: (entries) => log.append(entries) };
+    },
+    async tearDown() {
+      for (const log of logs.splice(0)) await log.close();
+      for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 function redisAdapter(): Adapter {
   let server: RedisServer | undefined;
@@ -82,7 +117,12 @@ function placed(eventId: string, n: number): LogEntry {
 const holdIds = (records: readonly LogRecord[]) => records.map((record) => subjectIdOf(record.entry));
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-for (const adapter of [memory, redisAdapter()]) {
+for (const adapter of [
+  memory,
+  fileAdapter('file'),
+  fileAdapter('file, one entry kept in memory', 1),
+  redisAdapter(),
+]) {
   describe.skipIf(!adapter.available)(`log port: ${adapter.name}`, () => {
     beforeAll(() => adapter.setUp());
     afterAll(() => adapter.tearDown());

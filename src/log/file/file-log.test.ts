@@ -172,6 +172,33 @@ describe('FileLog', () => {
     await log.close();
   });
 
+  it('keeps at most memoryEntries in memory; a consumer that fell behind reads the rest from disk, in order', async () => {
+    const dir = freshDir();
+    const options: FileLogOptions = { ...SMALL, memoryEntries: 10 };
+    const log = FileLog.open(dir, options);
+    const behind = log.consumer(PROJECTION_GROUP, 'm');
+    const all = Array.from({ length: 95 }, (_, n) => testEntry(n));
+    for (let n = 0; n < all.length; n += 5) await log.append(all.slice(n, n + 5));
+    expect(log.entriesInMemory()).toBeLessThanOrEqual(20);
+    // The audit's view of a group far behind: every entry of the event, from disk and from memory alike.
+    expect(ids(await log.unacknowledged(PROJECTION_GROUP, 'e1'))).toEqual(
+      ids(all.filter((e) => e.eventId === 'e1')),
+    );
+    const first = await behind.readNew(40);
+    expect(ids(first.map((r) => r.entry))).toEqual(ids(all.slice(0, 40)));
+    await behind.acknowledge(first.slice(0, 30));
+    // Ten delivered, unacknowledged and long out of memory: handed out again from disk.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(ids((await behind.claimStale(1, 100)).map((r) => r.entry))).toEqual(ids(all.slice(30, 40)));
+    expect(await readAll(log, PROJECTION_GROUP)).toEqual(ids(all.slice(40)));
+    await log.close();
+    // And after a restart, which keeps only the newest in memory too: the group goes on from what it acknowledged.
+    const reopened = FileLog.open(dir, options);
+    expect(reopened.entriesInMemory()).toBeLessThanOrEqual(20);
+    expect(await readAll(reopened, PROJECTION_GROUP)).toEqual(ids(all.slice(30)));
+    await reopened.close();
+  });
+
   it('writes positions at most once a second, unless a segment can go or the log closes', async () => {
     const dir = freshDir();
     let now = 1_000_000;

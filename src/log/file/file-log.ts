@@ -3,10 +3,11 @@
 // durability also fdatasyncs it. At open, every segment is scanned: a torn tail of the last segment is cut
 // and reported, damage anywhere else refuses the start (LogDamagedError names segment and byte offset).
 //
-// The entries some group has not acknowledged are also kept in memory, so consumers do not read the disk;
-// once every group has acknowledged an entry it is dropped from memory at the next trim and stays on disk
-// until its segment goes (a group that asks for it later, one created after the fact, reads it back from
-// the segments). The disk is bounded by `maxBytes`: a segment is deleted once every group has acknowledged
+// The most recent entries are also kept in memory (at most `memoryEntries`), so consumers that keep up never
+// read the disk; an entry leaves memory once every group has acknowledged it or once it is that far behind
+// the end, and whoever asks for it later (a consumer that fell behind, a group created after the fact, the
+// audit) has it read back from its segment (frame-index.ts). So memory stays bounded by a count of entries
+// whatever the backlog, and the disk by `maxBytes`: a segment is deleted once every group has acknowledged
 // all of it, and an append that would pass the bound waits for that (backpressure) up to
 // `backpressureWaitMs`, then fails (LogBackloggedError).
 //
@@ -31,7 +32,8 @@ import { promisify } from 'node:util';
 import type { LogEntry } from '../../domain/log-entry.js';
 import type { AppendableLog, GroupPosition, LogConsumer } from '../log.js';
 import { claimIdle, deliverNew, type Sequenced, seqOf } from '../sequenced-groups.js';
-import { encodeFrame, scanSegment } from './frames.js';
+import { FrameIndex } from './frame-index.js';
+import { encodeFrame, FRAME_HEADER_BYTES, scanSegment } from './frames.js';
 import { GroupState } from './groups.js';
 import { LogBackloggedError, LogDamagedError } from './log-errors.js';
 import { readPositions, writePosition } from './positions-file.js';
@@ -64,6 +66,8 @@ export interface FileLogOptions {
    * segments keep that wait well inside backpressureWaitMs.
    */
   readonly segmentBytes?: number;
+  /** Entries kept in memory at most (default MEMORY_ENTRIES_DEFAULT); older ones are read from disk. */
+  readonly memoryEntries?: number;
   /** How long an append waits for room before it fails (default 10 s). */
   readonly backpressureWaitMs?: number;
   readonly clock?: () => number;
@@ -77,6 +81,11 @@ interface Segment {
 
 const SEGMENT = /^(\d{20})\.seg$/;
 const BACKPRESSURE_WAIT_MS_DEFAULT = 10_000;
+/**
+ * Four times the projection thread's lead (FEED_AHEAD_MAX) plus its batches: consumers that keep up read from
+ * memory, and a backlog costs disk reads instead of heap (~0.5 KiB an entry).
+ */
+export const MEMORY_ENTRIES_DEFAULT = 25_000;
 /** How often trims write the groups' positions when nothing forces them (a segment to delete, room, close). */
 const POSITIONS_INTERVAL_MS = 1000;
 
@@ -87,8 +96,10 @@ export class FileLog implements AppendableLog {
   readonly #clock: () => number;
   readonly #segments: Segment[];
   #fd: number;
-  /** Entries from #memoryBase on; those below it every group had acknowledged (they are on disk only). */
+  /** Entries from #memoryBase on; those below it are on disk only (#frames). */
   #records: Sequenced[] = [];
+  readonly #frames = new FrameIndex();
+  readonly #memoryEntries: number;
   #memoryBase: number;
   /** Seq of the first entry on disk. */
   #base: number;
@@ -109,6 +120,7 @@ export class FileLog implements AppendableLog {
     this.#segmentBytes =
       options.segmentBytes ?? Math.min(16 * 1024 * 1024, Math.floor(options.maxBytes / 16));
     this.#clock = options.clock ?? Date.now;
+    this.#memoryEntries = options.memoryEntries ?? MEMORY_ENTRIES_DEFAULT;
     this.#segments = segments;
     this.tailCut = tailCut;
     this.#base = (segments[0] as Segment).seq;
@@ -133,7 +145,7 @@ export class FileLog implements AppendableLog {
       closeSync(openSync(path, 'a'));
       segments.push({ seq: 0, path, bytes: 0 });
     }
-    const batches: { seq: number; entries: LogEntry[] }[] = [];
+    const batches: { seq: number; entries: LogEntry[]; path: string; offset: number; length: number }[] = [];
     let tailCut: TailCut | undefined;
     let expected = (segments[0] as Segment).seq;
     for (const [index, segment] of segments.entries()) {
@@ -158,13 +170,17 @@ export class FileLog implements AppendableLog {
         };
       }
       segment.bytes = scanned.intactBytes;
-      for (const entries of scanned.batches) {
-        batches.push({ seq: expected, entries });
+      for (const [i, entries] of scanned.batches.entries()) {
+        const payload = scanned.payloads[i] as { offset: number; length: number };
+        batches.push({ seq: expected, entries, path: segment.path, ...payload });
         expected += entries.length;
       }
     }
     const log = new FileLog(dir, options, segments, tailCut);
-    for (const batch of batches) log.#remember(batch.seq, batch.entries);
+    for (const batch of batches) {
+      log.#frames.add({ ...batch, count: batch.entries.length });
+      log.#remember(batch.seq, batch.entries);
+    }
     log.#next = expected;
     for (const [group, acked] of readPositions(dir)) {
       // A position below the first segment was trimmed past; above the end, entries were lost with a cut tail.
@@ -202,6 +218,13 @@ export class FileLog implements AppendableLog {
       }
       throw error;
     }
+    this.#frames.add({
+      seq: this.#next,
+      count: entries.length,
+      path: active.path,
+      offset: active.bytes + FRAME_HEADER_BYTES,
+      length: frame.length - FRAME_HEADER_BYTES,
+    });
     active.bytes += frame.length;
     this.#remember(this.#next, entries);
     this.#next += entries.length;
@@ -240,10 +263,13 @@ export class FileLog implements AppendableLog {
   async unacknowledged(group: string, eventId: string): Promise<LogEntry[]> {
     const state = this.#group(group);
     const out: LogEntry[] = [];
-    for (const stored of this.#records) {
-      if (stored.eventId !== eventId) continue;
-      if (stored.seq >= state.next || state.pending.has(stored.seq)) out.push(stored.entry);
-    }
+    const take = (seq: number) => {
+      const stored = this.#at(seq);
+      if (stored.eventId === eventId) out.push(stored.entry);
+    };
+    // Delivered and not acknowledged (all below next), then never delivered: in seq order.
+    for (const seq of [...state.pending.keys()].sort((a, b) => a - b)) take(seq);
+    for (let seq = state.next; seq < this.#next; seq++) take(seq);
     return out;
   }
 
@@ -293,10 +319,8 @@ export class FileLog implements AppendableLog {
     }
     if (removed > 0) {
       this.#base += removed;
-      if (this.#memoryBase < this.#base) {
-        this.#records = this.#records.slice(this.#base - this.#memoryBase);
-        this.#memoryBase = this.#base;
-      }
+      this.#frames.dropBelow(this.#base);
+      this.#forget(this.#base);
       const waiters = this.#roomWaiters;
       this.#roomWaiters = [];
       for (const wake of waiters) wake();
@@ -334,6 +358,7 @@ export class FileLog implements AppendableLog {
     this.#closed = true;
     for (const wake of this.#roomWaiters) wake();
     closeSync(this.#fd);
+    this.#frames.close();
   }
 
   /** Waits until the frame fits under maxBytes, or throws once backpressureWaitMs has passed. */
@@ -369,6 +394,9 @@ export class FileLog implements AppendableLog {
   #remember(seq: number, entries: readonly LogEntry[]): void {
     for (const [i, entry] of entries.entries())
       this.#records.push({ seq: seq + i, eventId: entry.eventId, entry });
+    // Far behind the end: read from disk if anyone still needs it.
+    if (this.#records.length > this.#memoryEntries * 2)
+      this.#forget(seq + entries.length - this.#memoryEntries);
   }
 
   #group(name: string): GroupState {
@@ -381,27 +409,19 @@ export class FileLog implements AppendableLog {
   }
 
   #at(seq: number): Sequenced {
-    if (seq < this.#memoryBase) this.#reload();
-    return this.#records[seq - this.#memoryBase] as Sequenced;
+    if (seq >= this.#memoryBase) return this.#records[seq - this.#memoryBase] as Sequenced;
+    const entry = this.#frames.entry(seq);
+    if (entry === undefined)
+      throw new Error(`The log has no entry ${seq} (its entries start at ${this.#base}).`);
+    return { seq, eventId: entry.eventId, entry };
   }
 
-  /** Drops from memory the entries below seq (every group has acknowledged them; they stay on disk). */
+  /** Drops from memory the entries below seq (they stay on disk until their segment goes). */
   #forget(seq: number): void {
-    if (seq <= this.#memoryBase) return;
-    this.#records = this.#records.slice(seq - this.#memoryBase);
-    this.#memoryBase = seq;
-  }
-
-  /** Reads every entry on disk back into memory: a group asked for one it had never been handed. */
-  #reload(): void {
-    const records: Sequenced[] = [];
-    let seq = this.#base;
-    for (const segment of this.#segments) {
-      for (const entries of scanSegment(readFileSync(segment.path).subarray(0, segment.bytes)).batches)
-        for (const entry of entries) records.push({ seq: seq++, eventId: entry.eventId, entry });
-    }
-    this.#records = records;
-    this.#memoryBase = this.#base;
+    const to = Math.min(seq, this.#memoryBase + this.#records.length);
+    if (to <= this.#memoryBase) return;
+    this.#records = this.#records.slice(to - this.#memoryBase);
+    this.#memoryBase = to;
   }
 }
 

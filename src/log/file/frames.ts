@@ -21,6 +21,8 @@ export function encodeFrame(entries: readonly LogEntry[]): Buffer {
 export interface ScannedSegment {
   /** The batches of every intact frame, in order. */
   readonly batches: LogEntry[][];
+  /** Where each batch's payload lies in the segment (same order as batches). */
+  readonly payloads: { readonly offset: number; readonly length: number }[];
   /** Bytes of intact frames from the start: where a tail is cut. */
   readonly intactBytes: number;
   /** What is wrong after intactBytes; absent when the whole file is intact. */
@@ -29,11 +31,17 @@ export interface ScannedSegment {
 
 export function scanSegment(bytes: Buffer): ScannedSegment {
   const batches: LogEntry[][] = [];
+  const payloads: { offset: number; length: number }[] = [];
   let offset = 0;
   while (offset < bytes.length) {
     const reason = frameFault(bytes, offset);
     if (reason !== undefined) {
-      return { batches, intactBytes: offset, damage: { offset, reason, tail: isTail(bytes, offset) } };
+      return {
+        batches,
+        payloads,
+        intactBytes: offset,
+        damage: { offset, reason, tail: isTail(bytes, offset) },
+      };
     }
     const length = bytes.readUInt32LE(offset);
     const payload = bytes.subarray(offset + FRAME_HEADER_BYTES, offset + FRAME_HEADER_BYTES + length);
@@ -45,14 +53,16 @@ export function scanSegment(bytes: Buffer): ScannedSegment {
       // The CRC matched, so these bytes were written as they are: a fault of the writer, never a torn tail.
       return {
         batches,
+        payloads,
         intactBytes: offset,
         damage: { offset, reason: 'a frame whose checksum matches holds no batch', tail: false },
       };
     }
     batches.push(entries);
+    payloads.push({ offset: offset + FRAME_HEADER_BYTES, length });
     offset += FRAME_HEADER_BYTES + length;
   }
-  return { batches, intactBytes: offset };
+  return { batches, payloads, intactBytes: offset };
 }
 
 function frameFault(bytes: Buffer, offset: number): string | undefined {
