@@ -6,7 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { LogRecord } from '../../log/log.js';
 import { openCheckedStore } from '../../store/integrity/open-checked-store.js';
 import type { SqlStore } from '../../store/sql-store.js';
-import { ProjectionLoop } from './projection-loop.js';
+import type { ProjectorLogger } from '../outage-log.js';
+import { EmbeddedProjection } from './embedded-projection.js';
 import { RemoteLog } from './remote-log.js';
 import { type Port, ThreadChannel } from './thread-channel.js';
 import { serveDriver } from './worker-driver.js';
@@ -15,18 +16,19 @@ import { serveDriver } from './worker-driver.js';
 export interface ProjectionThreadData {
   /** PGlite data directory; undefined keeps the store in memory. */
   readonly dataDir: string | undefined;
+  /** Not read: a failed batch is retried on the projector's backoff (projector/batch-commit.ts). */
   readonly retryMs?: number;
 }
 
 const channel = new ThreadChannel(parentPort as Port, (error) =>
   channel.notify('warn', error instanceof Error ? error.message : String(error)),
 );
-const { dataDir, retryMs } = workerData as ProjectionThreadData;
-let opened: { store: SqlStore; loop: ProjectionLoop; log: RemoteLog } | undefined;
+const { dataDir } = workerData as ProjectionThreadData;
+let opened: { store: SqlStore; loop: EmbeddedProjection; log: RemoteLog } | undefined;
 const holds = new Map<number, () => void>();
 let nextHold = 1;
 
-function current(): { store: SqlStore; loop: ProjectionLoop; log: RemoteLog } {
+function current(): { store: SqlStore; loop: EmbeddedProjection; log: RemoteLog } {
   if (opened === undefined) throw new Error('The projection thread has not opened the store.');
   return opened;
 }
@@ -35,9 +37,8 @@ channel.handle('open', async () => {
   const store = await openCheckedStore({ dataDir });
   serveDriver(channel, store.driver);
   const log = new RemoteLog(channel);
-  const loop = new ProjectionLoop(log, store, {
-    retryMs,
-    onError: (error) => channel.notify('warn', error instanceof Error ? error.message : String(error)),
+  const loop = new EmbeddedProjection(log, store, {
+    logger: warnings,
     onProjected: (projected) => channel.notify('projected', projected),
   });
   opened = { store, loop, log };
@@ -50,7 +51,7 @@ channel.handle('feed', (count: number, records: LogRecord[]) => {
   log.feed(records);
   loop.announced(count);
 });
-// The audit holds the projection still while it reads gate, log and store (ProjectionLoop.exclusive).
+// The audit holds the projection still while it reads gate, log and store (EmbeddedProjection.exclusive).
 channel.handle(
   'hold',
   () =>
@@ -74,3 +75,19 @@ channel.handle('close', async () => {
   await opened?.loop.stop();
   await opened?.store.close();
 });
+
+/** The projector's warnings and errors, sent to the main thread's log as one line each; the rest dropped. */
+const warnings: ProjectorLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: (fields: unknown, message?: string) => channel.notify('warn', lineOf(fields, message)),
+  error: (fields: unknown, message?: string) => channel.notify('warn', lineOf(fields, message)),
+} as unknown as ProjectorLogger;
+
+function lineOf(fields: unknown, message: string | undefined): string {
+  const { err, ...rest } = (typeof fields === 'object' && fields !== null ? fields : {}) as {
+    err?: unknown;
+  };
+  const why = err instanceof Error ? `: ${err.message}` : err === undefined ? '' : `: ${String(err)}`;
+  return `${message ?? String(fields)}${why} ${JSON.stringify(rest)}`;
+}
