@@ -24,11 +24,11 @@ const channel = new ThreadChannel(parentPort as Port, (error) =>
   channel.notify('warn', error instanceof Error ? error.message : String(error)),
 );
 const { dataDir } = workerData as ProjectionThreadData;
-let opened: { store: SqlStore; loop: EmbeddedProjection; log: RemoteLog } | undefined;
+let opened: { store: SqlStore; projection: EmbeddedProjection; log: RemoteLog } | undefined;
 const holds = new Map<number, () => void>();
 let nextHold = 1;
 
-function current(): { store: SqlStore; loop: EmbeddedProjection; log: RemoteLog } {
+function current(): { store: SqlStore; projection: EmbeddedProjection; log: RemoteLog } {
   if (opened === undefined) throw new Error('The projection thread has not opened the store.');
   return opened;
 }
@@ -37,19 +37,19 @@ channel.handle('open', async () => {
   const store = await openCheckedStore({ dataDir });
   serveDriver(channel, store.driver);
   const log = new RemoteLog(channel);
-  const loop = new EmbeddedProjection(log, store, {
+  const projection = new EmbeddedProjection(log, store, {
     logger: warnings,
     onProjected: (projected) => channel.notify('projected', projected),
   });
-  opened = { store, loop, log };
+  opened = { store, projection, log };
 });
-channel.handle('replay', () => current().loop.replay());
-channel.handle('start', () => current().loop.start());
+channel.handle('replay', () => current().projection.replay());
+channel.handle('start', () => current().projection.start());
 // Each durable batch: its records (the projection group's), then the count the watermark waits for.
 channel.handle('feed', (count: number, records: LogRecord[]) => {
-  const { log, loop } = current();
+  const { log, projection } = current();
   log.feed(records);
-  loop.announced(count);
+  projection.announced(count);
 });
 // The audit holds the projection still while it reads gate, log and store (EmbeddedProjection.exclusive).
 channel.handle(
@@ -57,7 +57,7 @@ channel.handle(
   () =>
     new Promise<number>((held) => {
       const id = nextHold++;
-      void current().loop.exclusive(
+      void current().projection.exclusive(
         () =>
           new Promise<void>((release) => {
             holds.set(id, release);
@@ -70,9 +70,9 @@ channel.handle('release', (id: number) => {
   holds.get(id)?.();
   holds.delete(id);
 });
-channel.handle('stop', () => opened?.loop.stop());
+channel.handle('stop', () => opened?.projection.stop());
 channel.handle('close', async () => {
-  await opened?.loop.stop();
+  await opened?.projection.stop();
   await opened?.store.close();
 });
 
