@@ -1,14 +1,19 @@
 // The distributed shape assembled: Redis gate (one node or a cluster), PostgreSQL store, live changes from
 // the event log streams, and optionally a projector in this process. Any number of such processes run
 // behind a load balancer; they share nothing but Redis and PostgreSQL.
+// The one factory of the shape, for each of its entry points: `serve` (assembleDistributed, its options
+// from distributedOptionsOf), `boxoffice worker` (assembleWorker: the projector and webhook delivery, no
+// HTTP) and `boxoffice reconcile` (assembleReconcile: gate and store only).
 import { hostname } from 'node:os';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { AccessSettings } from './auth/access.js';
 import { redisRevocations } from './auth/revocations.js';
-import { distributedLog, distributedProjector, distributedWebhooks } from './distributed-projector.js';
+import type { Config } from './config.js';
+import { type ProjectionParts, projectionParts } from './distributed-projector.js';
 import type { EventDefaults } from './domain/event-spec.js';
 import { withOutageBoundary } from './domain/outage-boundary.js';
-import { connectRedis, connectSubscriber, type RedisTarget } from './gate/redis/connect.js';
+import { connectRedis, connectSubscriber, type RedisTarget, redisTargetOf } from './gate/redis/connect.js';
 import {
   checkPersistence,
   RedisPersistenceError,
@@ -24,7 +29,8 @@ import { RedisFeed } from './live/redis-feed.js';
 import { registerEventGauges } from './metrics/event-gauges.js';
 import { instrumentGate } from './metrics/instrumented-gate.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
-import { createProjectorMetrics } from './metrics/projector-metrics.js';
+import { createProjectorMetrics, type ProjectorMetrics } from './metrics/projector-metrics.js';
+import type { ProjectorLogger } from './projector/outage-log.js';
 import type { Projector } from './projector/projector.js';
 import { assembleQueue, type QueueOptions } from './queue/assemble-queue.js';
 import { redisQueueSecret } from './queue/queue-secret.js';
@@ -35,6 +41,7 @@ import { RedisRateCounter } from './ratelimit/redis-counter.js';
 import { auditStream } from './service/audit.js';
 import { Reservations } from './service/reservations.js';
 import { Sweeper } from './service/sweeper.js';
+import { accessOf, limitsOf, queueOf } from './settings-of.js';
 import { migrate } from './store/migrate.js';
 import { PostgresDriver } from './store/postgres/postgres-driver.js';
 import { SqlStore } from './store/sql-store.js';
@@ -97,9 +104,8 @@ export interface Distributed {
 
 export async function assembleDistributed(options: DistributedOptions): Promise<Distributed> {
   const { logger } = options;
-  const driver = new PostgresDriver(options.databaseUrl);
-  await migrate(driver);
-  const store = new SqlStore(driver);
+  const store = await openStore(options.databaseUrl);
+  const driver = store.driver;
   const redis = connectRedis(options.redis, 'gate');
   const subscriber = options.soldOutCache ? connectSubscriber(options.redis) : undefined;
   const logRedisError = (error: unknown) => logger?.warn({ err: error }, 'redis connection error');
@@ -186,22 +192,21 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     revocations: redisRevocations(redis, revocationSubscriber),
   });
   const sweeper = new Sweeper(reservations, options.sweepIntervalMs, logger);
-  const projectorMetrics = options.projector ? createProjectorMetrics(metrics.registry) : undefined;
-  const consumer = `${hostname()}-${process.pid}-api`;
-  const projectorSettings = {
-    redis,
-    store,
-    consumer,
-    claimIdleMs: options.claimIdleMs,
-    metrics: projectorMetrics,
-    logger,
-  };
-  const log = options.projector ? distributedLog(projectorSettings) : undefined;
-  const projector = log && distributedProjector({ ...projectorSettings, log });
-  if (projector !== undefined) projectorMetrics?.watchBacklog(() => projector.unprojected());
-  const webhooks =
-    log &&
-    distributedWebhooks(webhookSettings, { log, member: consumer, registry: metrics.registry, logger });
+  const projection = options.projector
+    ? projectionParts({
+        redis,
+        store,
+        consumer: `${hostname()}-${process.pid}-api`,
+        claimIdleMs: options.claimIdleMs,
+        metrics: createProjectorMetrics(metrics.registry),
+        logger,
+        registry: metrics.registry,
+        webhooksKey: webhookSettings.key,
+        webhooksAllowPrivate: webhookSettings.allowPrivate,
+      })
+    : undefined;
+  const projector = projection?.projector;
+  const webhooks = projection?.webhooks;
   return {
     app,
     gate,
@@ -216,16 +221,14 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
     start() {
       sweeper.start();
       if (options.queue?.manualSteps !== true) queue.start();
-      void projector?.start();
-      webhooks?.start();
+      void projection?.start();
     },
     async close() {
       sweeper.stop();
       queue.stop();
       await app.close();
       feed.close();
-      await webhooks?.stop();
-      await projector?.stop();
+      await projection?.stop();
       subscriber?.disconnect();
       redis.disconnect();
       await store.close();
@@ -294,4 +297,102 @@ async function rebuildLostEvents(
     }
     cursor = page.nextCursor;
   } while (cursor !== undefined);
+}
+
+/** The serve options of a distributed configuration; `onRedisUnsafe` stops the server (see there). */
+export function distributedOptionsOf(
+  config: Config,
+  logger: FastifyBaseLogger | undefined,
+  onRedisUnsafe: (problem: string) => void,
+): DistributedOptions {
+  return {
+    redis: redisTargetOf(config),
+    databaseUrl: config.databaseUrl,
+    adminToken: config.adminToken,
+    defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },
+    sweepIntervalMs: config.sweepIntervalMs,
+    projector: config.projector === 'in-process',
+    soldOutCache: config.soldOutCache,
+    claimIdleMs: config.claimIdleMs,
+    redisPersistence: config.redisPersistence,
+    onRedisUnsafe,
+    liveConnectionsPerAddress: config.liveConnectionsPerAddress,
+    logger,
+    serverLimits: config.serverLimits,
+    ...limitsOf(config),
+    access: accessOf(config),
+    ...queueOf(config),
+    webhooksKey: config.webhooksKey || undefined,
+    webhooksAllowPrivate: config.webhooksAllowPrivate,
+  };
+}
+
+/** `boxoffice worker`: the projector and webhook delivery over Redis and PostgreSQL, not yet started. */
+export interface DistributedWorker extends ProjectionParts {
+  /** Stops both (the batch in hand is finished), then closes Redis and the store. */
+  close(): Promise<void>;
+}
+
+export async function assembleWorker(
+  config: Config,
+  parts: {
+    readonly metrics: ProjectorMetrics;
+    readonly registry: Registry;
+    readonly logger: ProjectorLogger;
+  },
+): Promise<DistributedWorker> {
+  const store = await openStore(config.databaseUrl);
+  const redis = connectRedis(redisTargetOf(config), 'worker');
+  redis.on('error', (error: Error) => parts.logger.debug({ err: error }, 'redis connection error'));
+  const projection = projectionParts({
+    redis,
+    store,
+    consumer: config.consumer,
+    claimIdleMs: config.claimIdleMs,
+    metrics: parts.metrics,
+    logger: parts.logger,
+    registry: parts.registry,
+    webhooksKey: config.webhooksKey,
+    webhooksAllowPrivate: config.webhooksAllowPrivate,
+  });
+  return {
+    ...projection,
+    async close() {
+      await projection.stop();
+      await redis.quit().catch(() => redis.disconnect());
+      await store.close();
+    },
+  };
+}
+
+/** `boxoffice reconcile`: the gate over Redis and the store, nothing running. */
+export interface DistributedReconcile {
+  readonly gate: RedisGate;
+  readonly store: SqlStore;
+  close(): Promise<void>;
+}
+
+export async function assembleReconcile(config: Config): Promise<DistributedReconcile> {
+  const store = await openStore(config.databaseUrl);
+  const redis = connectRedis(redisTargetOf(config), 'reconcile');
+  return {
+    gate: new RedisGate({ redis, store }),
+    store,
+    async close() {
+      redis.disconnect();
+      await store.close();
+    },
+  };
+}
+
+/** The store, migrated; its connections closed again when the migration fails. */
+async function openStore(databaseUrl: string): Promise<SqlStore> {
+  const driver = new PostgresDriver(databaseUrl);
+  try {
+    await migrate(driver);
+  } catch (error) {
+    await driver.close().catch(() => {});
+    throw error;
+  }
+  return new SqlStore(driver);
 }

@@ -1,10 +1,13 @@
 // The embedded shape assembled: memory gate, group commit into the log file (the truth), PGlite store as the
-// projection of that log, applied by a projection loop off the request path: on a thread of its own with
+// projection of that log, applied by the projector off the request path: on a thread of its own with
 // PGlite (projectionThread `worker`), or on this one (`main`). At start the unprojected tail of the log is
 // applied to the store before the gate is rebuilt from the store.
-// main.ts adds listen(); tests use this directly with app.inject() and their own data dir and clock.
+// The one factory of the shape: `serve` (main.ts, through embeddedOptionsOf, then listen()) and the memory
+// benchmark build it from configuration; tests use it directly with app.inject() and their own data dir
+// and clock.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { AccessSettings } from './auth/access.js';
+import type { Config } from './config.js';
 import type { EventDefaults } from './domain/event-spec.js';
 import { MemoryGate } from './gate/memory/memory-gate.js';
 import { buildApp } from './http/app.js';
@@ -21,7 +24,7 @@ import { registerEventGauges } from './metrics/event-gauges.js';
 import { instrumentGate } from './metrics/instrumented-gate.js';
 import { registerLogMetrics } from './metrics/log-metrics.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
-import { type Projection, ProjectionLoop } from './projector/embedded/projection-loop.js';
+import { EmbeddedProjection, type Projection } from './projector/embedded/embedded-projection.js';
 import {
   PROJECTION_THREAD_DEFAULT,
   type ProjectionThreadMode,
@@ -37,6 +40,7 @@ import type { CallerIdentity, RateLimitSettings } from './ratelimit/rate-limits.
 import { auditEvent } from './service/audit.js';
 import { Reservations } from './service/reservations.js';
 import { Sweeper } from './service/sweeper.js';
+import { accessOf, limitsOf, queueOf } from './settings-of.js';
 import { explainStartFault, openCheckedStore } from './store/integrity/open-checked-store.js';
 import type { SqlDriver } from './store/sql-driver.js';
 import { SqlStore } from './store/sql-store.js';
@@ -118,7 +122,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
       ? await ProjectionThread.open({
           dataDir: options.dataDir,
           onError: (message) =>
-            options.logger?.warn({ reason: message }, 'projection into the store failed; retrying'),
+            options.logger?.warn({ reason: message }, 'the projection thread reports a problem'),
           onCrash: (error) =>
             options.logger?.error(
               { err: error },
@@ -147,9 +151,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
   if (options.wrapLog) log = options.wrapLog(log);
   const projection: Projection =
     thread?.serve(log) ??
-    new ProjectionLoop(log, projected, {
-      onError: (error) => options.logger?.warn({ err: error }, 'projection into the store failed; retrying'),
-    });
+    new EmbeddedProjection(log, projected, { logger: options.logger?.child({ module: 'projector' }) });
   // Reads of the store wait until it shows everything durable before them (projector/embedded/read-your-writes.ts);
   // its outages reach the request side as store_unavailable (the projection keeps the bare store).
   const store = withStoreOutages(readYourWrites(projected, (boundMs) => projection.caughtUp(boundMs)));
@@ -283,4 +285,29 @@ function openLog(options: EmbeddedOptions): AppendableLog {
     durability: options.durability ?? 'process',
     maxBytes: options.logMaxBytes ?? LOG_MAX_BYTES_DEFAULT,
   });
+}
+
+/** The embedded shape's options as `serve` takes them from configuration (and the memory benchmark). */
+export function embeddedOptionsOf(
+  config: Config,
+  dataDir: string,
+  logger?: FastifyBaseLogger,
+): EmbeddedOptions {
+  return {
+    dataDir,
+    durability: config.durability,
+    logMaxBytes: config.logMaxBytes,
+    projectionThread: config.projectionThread,
+    adminToken: config.adminToken,
+    defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },
+    sweepIntervalMs: config.sweepIntervalMs,
+    liveConnectionsPerAddress: config.liveConnectionsPerAddress,
+    logger,
+    serverLimits: config.serverLimits,
+    ...limitsOf(config),
+    access: accessOf(config),
+    ...queueOf(config),
+    webhooksKey: config.webhooksKey || undefined,
+    webhooksAllowPrivate: config.webhooksAllowPrivate,
+  };
 }

@@ -2,11 +2,9 @@
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import type { AccessSettings } from './auth/access.js';
 import { type Config, isLoopback } from './config.js';
-import { assembleDistributed } from './distributed.js';
-import { assembleEmbedded } from './embedded.js';
-import { redisTargetOf } from './gate/redis/connect.js';
+import { assembleDistributed, distributedOptionsOf } from './distributed.js';
+import { assembleEmbedded, embeddedOptionsOf } from './embedded.js';
 import { closeConnectionsOnStop } from './http/close-connections-on-stop.js';
 import { acquireDataDirLock } from './store/pglite/data-dir-lock.js';
 import { prepareDataDir } from './store/pglite/store-marker.js';
@@ -69,23 +67,6 @@ export const LOG_REDACTED = [
   'queueSecret',
 ];
 
-function accessOf(config: Config): AccessSettings {
-  return {
-    buyerAuth: config.buyerAuth,
-    buyerKey: {
-      secret: config.buyerJwtSecret,
-      publicKeyPem: config.buyerJwtPublicKeyPem,
-      jwksUrl: config.buyerJwksUrl,
-    },
-    buyerTokenRules: {
-      issuer: config.buyerJwtIssuer,
-      audience: config.buyerJwtAudience,
-      clockToleranceSeconds: config.buyerJwtClockToleranceSeconds,
-    },
-    metricsToken: config.metricsToken,
-  };
-}
-
 /** Started on purpose in a mode that trusts callers more than a public address should: said once, loudly. */
 function warnAboutExposure(config: Config, logger: pino.Logger): void {
   if (isLoopback(config.host)) return;
@@ -105,23 +86,7 @@ async function embedded(config: Config, logger: pino.Logger): Promise<Assembled>
   const dataDir = resolve(config.dataDir);
   prepareDataDir(dataDir, true);
   const releaseLock = acquireDataDirLock(dataDir);
-  const shape = await assembleEmbedded({
-    dataDir,
-    durability: config.durability,
-    logMaxBytes: config.logMaxBytes,
-    projectionThread: config.projectionThread,
-    adminToken: config.adminToken,
-    defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },
-    sweepIntervalMs: config.sweepIntervalMs,
-    liveConnectionsPerAddress: config.liveConnectionsPerAddress,
-    logger,
-    serverLimits: config.serverLimits,
-    ...limitsOf(config),
-    access: accessOf(config),
-    ...queueOf(config),
-    webhooksKey: config.webhooksKey || undefined,
-    webhooksAllowPrivate: config.webhooksAllowPrivate,
-  }).catch((error: unknown) => {
+  const shape = await assembleEmbedded(embeddedOptionsOf(config, dataDir, logger)).catch((error: unknown) => {
     // A refused store leaves the directory as it found it, lock included.
     releaseLock();
     throw error;
@@ -138,31 +103,11 @@ async function embedded(config: Config, logger: pino.Logger): Promise<Assembled>
 }
 
 async function distributed(config: Config, logger: pino.Logger): Promise<Assembled> {
-  const redis = redisTargetOf(config);
   let fail: (reason: string) => void = () => {};
   const failed = new Promise<string>((resolve) => {
     fail = resolve;
   });
-  const shape = await assembleDistributed({
-    redis,
-    databaseUrl: config.databaseUrl,
-    adminToken: config.adminToken,
-    defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },
-    sweepIntervalMs: config.sweepIntervalMs,
-    projector: config.projector === 'in-process',
-    soldOutCache: config.soldOutCache,
-    claimIdleMs: config.claimIdleMs,
-    redisPersistence: config.redisPersistence,
-    onRedisUnsafe: (problem) => fail(problem),
-    liveConnectionsPerAddress: config.liveConnectionsPerAddress,
-    logger,
-    serverLimits: config.serverLimits,
-    ...limitsOf(config),
-    access: accessOf(config),
-    ...queueOf(config),
-    webhooksKey: config.webhooksKey || undefined,
-    webhooksAllowPrivate: config.webhooksAllowPrivate,
-  });
+  const shape = await assembleDistributed(distributedOptionsOf(config, logger, (problem) => fail(problem)));
   const where =
     config.redisClusterNodes.length > 0 ? { redisCluster: config.redisClusterNodes } : { redis: 'REDIS_URL' };
   return {
@@ -171,25 +116,5 @@ async function distributed(config: Config, logger: pino.Logger): Promise<Assembl
     failed,
     start: () => shape.start(),
     close: () => shape.close(),
-  };
-}
-
-/** The waiting room's pass key (empty: generated and kept) and abandonment time. */
-function queueOf(config: Config) {
-  return {
-    queueSecret: config.queueSecret || undefined,
-    queue: { abandonAfterSeconds: config.queueAbandonSeconds },
-  };
-}
-
-/** The rate limits and proxy trust of a configuration, as both shapes take them. */
-function limitsOf(config: Config) {
-  return {
-    rateLimits: {
-      perIp: config.rateLimitPerIp,
-      perBuyer: config.rateLimitPerBuyer,
-      perKey: config.rateLimitPerKey,
-    },
-    trustProxy: config.trustProxy,
   };
 }

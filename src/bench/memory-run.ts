@@ -4,8 +4,9 @@
 //   node --expose-gc dist/bench/memory-run.js <holds> <timeoutSeconds> <dataDir> <worker|main>
 // Prints progress on stderr and one line `MEMORY_RESULT {json}` on stdout.
 
+import { loadConfig } from '../config.js';
 import type { EventDraft } from '../domain/event-spec.js';
-import { assembleEmbedded, type Embedded } from '../embedded.js';
+import { assembleEmbedded, type Embedded, embeddedOptionsOf } from '../embedded.js';
 import type { ProjectionThreadMode } from '../projector/embedded/projection-mode.js';
 import { LiveHolds, type MemoryPhase, type MemoryResult, phaseOf, VENUE } from './memory-workload.js';
 
@@ -40,12 +41,13 @@ async function main(
   projectionThread: ProjectionThreadMode,
 ): Promise<MemoryResult> {
   let clockOffsetMs = 0;
+  const config = loadConfig({
+    BOXOFFICE_PROJECTION_THREAD: projectionThread,
+    BOXOFFICE_ADMIN_TOKEN: 'bench-admin-token-0123456789',
+    BOXOFFICE_HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS),
+  });
   const embedded = await assembleEmbedded({
-    dataDir,
-    projectionThread,
-    adminToken: 'bench-admin-token-0123456789',
-    defaults: { holdTtlSeconds: HOLD_TTL_SECONDS, maxPerUser: 10 },
-    sweepIntervalMs: 1_000,
+    ...embeddedOptionsOf(config, dataDir),
     clock: () => Date.now() + clockOffsetMs,
   });
   embedded.sweeper.start();

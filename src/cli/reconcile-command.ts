@@ -5,12 +5,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
-import { connectRedis, redisTargetOf } from '../gate/redis/connect.js';
-import { RedisGate } from '../gate/redis/redis-gate.js';
+import { assembleReconcile } from '../distributed.js';
 import { type AuditReport, auditStream } from '../service/audit.js';
-import { migrate } from '../store/migrate.js';
-import { PostgresDriver } from '../store/postgres/postgres-driver.js';
-import { SqlStore } from '../store/sql-store.js';
+import type { SqlStore } from '../store/sql-store.js';
 import { checkEmbeddedStore, EMBEDDED_REPAIR_UNAVAILABLE } from './check-embedded-store.js';
 
 const USAGE = `Usage: boxoffice reconcile [eventId] [--check]
@@ -66,12 +63,8 @@ export async function runReconcile(args: string[]): Promise<number> {
     }
     return checkEmbeddedStore(resolve(config.dataDir));
   }
-  const driver = new PostgresDriver(config.databaseUrl);
-  const redis = connectRedis(redisTargetOf(config), 'reconcile');
+  const { gate, store, close } = await assembleReconcile(config);
   try {
-    await migrate(driver);
-    const store = new SqlStore(driver);
-    const gate = new RedisGate({ redis, store });
     const eventIds = parsed.positionals.length > 0 ? parsed.positionals : await allEvents(store);
     let consistent = true;
     for (const eventId of eventIds) {
@@ -94,8 +87,7 @@ export async function runReconcile(args: string[]): Promise<number> {
     }
     return consistent ? 0 : 1;
   } finally {
-    redis.disconnect();
-    await driver.close();
+    await close();
   }
 }
 

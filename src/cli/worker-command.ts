@@ -5,12 +5,8 @@ import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type Config, loadConfig } from '../config.js';
-import { distributedLog, distributedProjector, distributedWebhooks } from '../distributed-projector.js';
-import { connectRedis, redisTargetOf } from '../gate/redis/connect.js';
+import { assembleWorker } from '../distributed.js';
 import { createProjectorMetrics } from '../metrics/projector-metrics.js';
-import { migrate } from '../store/migrate.js';
-import { PostgresDriver } from '../store/postgres/postgres-driver.js';
-import { SqlStore } from '../store/sql-store.js';
 import { parseWorkerFlags, WORKER_USAGE as USAGE } from './worker-usage.js';
 
 export async function runWorker(args: string[]): Promise<number> {
@@ -35,64 +31,34 @@ export async function runWorker(args: string[]): Promise<number> {
     module: 'projector',
     consumer: settings.consumer,
   });
-  const store = await openStore(settings.databaseUrl);
-  const redis = connectRedis(redisTargetOf(settings), 'worker');
-  redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'boxoffice_' });
-  const metrics = createProjectorMetrics(registry);
+  const worker = await assembleWorker(settings, {
+    metrics: createProjectorMetrics(registry),
+    registry,
+    logger,
+  });
   let server: Server;
   try {
     server = await serveMetrics(registry, settings.metricsPort, settings.metricsHost);
   } catch (error) {
     // Nothing may keep the process alive after a failed start (a Redis client reconnects forever).
-    redis.disconnect();
-    await store.close();
+    await worker.close();
     throw error;
   }
-  const projectorSettings = {
-    redis,
-    store,
-    consumer: settings.consumer,
-    claimIdleMs: settings.claimIdleMs,
-    metrics,
-    logger,
-  };
-  const log = distributedLog(projectorSettings);
-  const projector = distributedProjector({ ...projectorSettings, log });
-  metrics.watchBacklog(() => projector.unprojected());
-  const webhooks = distributedWebhooks(
-    { driver: store.driver, key: settings.webhooksKey, allowPrivate: settings.webhooksAllowPrivate },
-    { log, member: settings.consumer, registry, logger },
-  );
-  const running = projector.start();
-  webhooks?.start();
+  const running = worker.start();
   logger.info(
-    { metrics: metricsUrlOf(server), webhooks: webhooks !== undefined },
+    { metrics: metricsUrlOf(server), webhooks: worker.webhooks !== undefined },
     'projector worker started',
   );
   await untilSignal();
   logger.info('stopping: finishing the batch in hand');
-  await webhooks?.stop();
-  await projector.stop();
+  await worker.stop();
   await running;
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  await redis.quit().catch(() => redis.disconnect());
-  await store.close();
+  await worker.close();
   logger.info('projector worker stopped');
   return 0;
-}
-
-/** The store, migrated; its connections closed again when the migration fails. */
-async function openStore(databaseUrl: string): Promise<SqlStore> {
-  const driver = new PostgresDriver(databaseUrl);
-  try {
-    await migrate(driver);
-  } catch (error) {
-    await driver.close().catch(() => {});
-    throw error;
-  }
-  return new SqlStore(driver);
 }
 
 async function serveMetrics(registry: Registry, port: number, host: string): Promise<Server> {

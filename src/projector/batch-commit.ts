@@ -5,7 +5,9 @@
 //   takes it, with one log line at the start and one at the end;
 // - otherwise some entry fails. The batch is cut in halves, recursively, so that healthy entries land and
 //   the failing ones are isolated. An isolated record delivered maxDeliveries times goes to the group's
-//   dead letters; below that it stays pending, and a claim delivers it again after the claim idle time.
+//   dead letters; below that it stays pending, and a claim delivers it again after the claim idle time. A
+//   projector that does not claim (the embedded shape's one member, whose log is fed to it in order) tries
+//   such a record again itself, after a backoff, counting the attempts the same way.
 // Records the store refuses for an older gate epoch (store/epoch-fence.ts) go to the dead letters at once:
 // a later delivery would be refused too.
 import type { LogEntry } from '../domain/log-entry.js';
@@ -34,6 +36,17 @@ export interface BatchCommitOptions {
   readonly sleep: (ms: number) => Promise<void>;
   readonly stopping: () => boolean;
   readonly projected: ProjectedHook | undefined;
+  /** Told how many records left the group (acknowledged or dead-lettered) after each step. */
+  readonly finished: ((count: number) => void) | undefined;
+  /** Runs the store's transaction and the acknowledgement (the audit holds the projection still with it). */
+  readonly exclusive: <T>(work: () => Promise<T>) => Promise<T>;
+  /** No claims: a record that failed alone is tried again here instead of waiting for one. */
+  readonly retryInPlace: boolean;
+}
+
+/** A batch the store could not take while the commit was told not to wait (the start's replay). */
+export class StoreOutage extends Error {
+  override readonly name = 'StoreOutage';
 }
 
 export class BatchCommit {
@@ -46,52 +59,66 @@ export class BatchCommit {
     this.#storeOutage = new OutageLog(options.logger, 'The store', options.clock);
   }
 
-  async commit(batch: readonly LogRecord[]): Promise<void> {
-    if (batch.length > 0) await this.#commitOrIsolate(batch);
+  /**
+   * `waitOutOutages` false: a store outage rejects (StoreOutage, the store's error as its cause) instead of
+   * being waited out, leaving the batch pending.
+   */
+  async commit(batch: readonly LogRecord[], waitOutOutages = true): Promise<void> {
+    if (batch.length > 0) await this.#commitOrIsolate(batch, waitOutOutages);
   }
 
-  async #commitOrIsolate(records: readonly LogRecord[]): Promise<void> {
+  async #commitOrIsolate(records: readonly LogRecord[], waitOutOutages: boolean): Promise<void> {
     let failure: { error: unknown } | undefined;
     for (;;) {
       failure = await this.#tryCommit(records);
       if (failure === undefined) return;
       this.#options.metrics?.failedBatch();
       if (entriesToBlame(failure.error) && (await this.#storeAnswers())) break;
+      if (!waitOutOutages)
+        throw new StoreOutage(`The store refused a batch: ${messageOf(failure.error)}`, {
+          cause: failure.error,
+        });
       this.#storeOutage.failed(failure.error);
       // Stopping mid-outage leaves the batch pending: this or another worker claims it later.
       if (this.#options.stopping()) return;
       await this.#options.sleep(this.#backoff.nextMs());
     }
     const [only] = records;
-    if (records.length === 1 && only !== undefined) return this.#blame(only, failure.error);
+    if (records.length === 1 && only !== undefined) return this.#blame(only, failure.error, waitOutOutages);
     const middle = Math.ceil(records.length / 2);
-    await this.#commitOrIsolate(records.slice(0, middle));
-    await this.#commitOrIsolate(records.slice(middle));
+    await this.#commitOrIsolate(records.slice(0, middle), waitOutOutages);
+    await this.#commitOrIsolate(records.slice(middle), waitOutOutages);
   }
 
   /** Commits and acknowledges; the store's error when the transaction failed. */
   async #tryCommit(records: readonly LogRecord[]): Promise<{ error: unknown } | undefined> {
     const startedMs = performance.now();
-    let refused: ReadonlySet<LogEntry>;
-    try {
-      const outcome = await this.#options.store.appendEntries(records.map((record) => record.entry));
-      refused = new Set(outcome.refused);
-    } catch (error) {
-      return { error };
-    }
+    let refused: ReadonlySet<LogEntry> = new Set();
+    let failure: { error: unknown } | undefined;
+    await this.#options.exclusive(async () => {
+      try {
+        const outcome = await this.#options.store.appendEntries(records.map((record) => record.entry));
+        refused = new Set(outcome.refused);
+      } catch (error) {
+        failure = { error };
+        return;
+      }
+      // The log failing here leaves the records pending: they are claimed and projected again, which
+      // changes nothing in the store.
+      const stored = records.filter((record) => !refused.has(record.entry));
+      if (stored.length > 0) {
+        await this.#options.projected?.(stored);
+        await this.#options.consumer.acknowledge(stored);
+      }
+    });
+    if (failure !== undefined) return failure;
     this.#storeOutage.recovered();
     this.#backoff.reset();
     const metrics = this.#options.metrics;
     metrics?.committed(records.length, (performance.now() - startedMs) / 1000);
     metrics?.lag(Math.max(0, this.#options.clock() - oldestAtMs(records)) / 1000);
-    // The log failing here leaves the records pending: they are claimed and projected again, which changes
-    // nothing in the store.
-    const stored = records.filter((record) => !refused.has(record.entry));
-    if (stored.length > 0) {
-      await this.#options.projected?.(stored);
-      await this.#options.consumer.acknowledge(stored);
-    }
     for (const record of records) if (refused.has(record.entry)) await this.#refuseStale(record);
+    this.#options.finished?.(records.length);
     return undefined;
   }
 
@@ -119,19 +146,26 @@ export class BatchCommit {
   }
 
   /** A record that failed alone while the store answers. */
-  async #blame(record: LogRecord, error: unknown): Promise<void> {
+  async #blame(record: LogRecord, error: unknown, waitOutOutages: boolean): Promise<void> {
     if (record.deliveries >= this.#options.maxDeliveries) {
       await this.#deadLetter(record, error);
+      this.#options.finished?.(1);
       return;
     }
     this.#options.logger?.warn(
       { eventId: record.eventId, entryId: record.id, deliveries: record.deliveries, err: error },
       'log entry failed to project; it stays pending and is delivered again',
     );
+    if (!this.#options.retryInPlace || this.#options.stopping()) return;
+    const retry = new Backoff(STORE_RETRY_MS_MIN, STORE_RETRY_MS_MAX);
+    for (let attempt = 1; attempt < record.deliveries; attempt++) retry.nextMs();
+    await this.#options.sleep(retry.nextMs());
+    if (this.#options.stopping()) return;
+    await this.#commitOrIsolate([{ ...record, deliveries: record.deliveries + 1 }], waitOutOutages);
   }
 
   async #deadLetter(record: LogRecord, error: unknown): Promise<void> {
-    const text = error instanceof Error ? error.message : String(error);
+    const text = messageOf(error);
     await this.#options.consumer.deadLetter(record, text);
     this.#options.metrics?.deadLettered(1);
     this.#options.logger?.error(
@@ -139,6 +173,10 @@ export class BatchCommit {
       'log entry moved to the dead letters',
     );
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** When the oldest record was decided: the projection lag is measured from there. */

@@ -1,10 +1,13 @@
 // The projector: reads the log as a member of a consumer group (`projectors` by default), projects each batch
 // into the store in one transaction, acknowledges it, takes over entries a dead member left pending, moves
 // poison entries to the dead letters and trims what every group is done with. It sees only the Log and Store
-// ports, so the same projector runs in both shapes; what one shape needs besides (the distributed gate's
-// records of ended holds) is the `projected` hook. Any number of workers share a group; the projection is
-// idempotent and commutative per hold (store/projection.ts), so redelivered or reordered entries change
-// nothing.
+// ports, so the same projector runs in both shapes (the distributed worker and API process over Redis
+// streams; the embedded shape over its log file, on the requests' thread or its own). What a shape needs
+// besides are options: the `projected` hook (the distributed gate's records of ended holds), `onProjected`
+// (the embedded watermark that reads wait for), wake() on each durable batch instead of idle polling,
+// exclusive() (the embedded audit's window), and `claims: false` for a group with one member. Any number of
+// workers share a group; the projection is idempotent and commutative per hold (store/projection.ts), so
+// redelivered or reordered entries change nothing.
 import { type Log, type LogConsumer, type LogRecord, PROJECTION_GROUP } from '../log/log.js';
 import type { ProjectorMetrics } from '../metrics/projector-metrics.js';
 import type { Store } from '../store/store.js';
@@ -53,6 +56,13 @@ export interface ProjectorOptions {
   /** Wait after a small batch, to gather a fuller one (0: read again at once). */
   readonly gatherWaitMs?: number;
   readonly clock?: () => number;
+  /** Told how many records left the group (acknowledged or dead-lettered) after each step. */
+  readonly onProjected?: (count: number) => void;
+  /**
+   * false: never claim stale entries, for a group whose one member is fed its log in order (embedded); a
+   * record that fails alone is then tried again in place, with backoff, until maxDeliveries. Default true.
+   */
+  readonly claims?: boolean;
 }
 
 export class Projector {
@@ -69,6 +79,12 @@ export class Projector {
   readonly #consumer: LogConsumer;
   readonly #commit: BatchCommit;
   readonly #pause = new Pause();
+  /** Idle waits, which wake() cuts short (backoff waits are not). */
+  readonly #idle = new Pause();
+  readonly #claims: boolean;
+  /** wake() was called since the current round began: skip the idle wait after it. */
+  #woken = false;
+  #lock: Promise<unknown> = Promise.resolve();
   /** The last claim filled its whole budget: more stale entries may wait, so claim again next round. */
   #claimUnfinished = false;
   #claimedAtMs = Number.NEGATIVE_INFINITY;
@@ -82,7 +98,8 @@ export class Projector {
     this.#batchMax = positive('batchMax', options.batchMax ?? BATCH_ENTRIES_MAX_DEFAULT);
     this.#claimIdleMs = positive('claimIdleMs', options.claimIdleMs ?? CLAIM_IDLE_MS_DEFAULT);
     this.#idleWaitMs = positive('idleWaitMs', options.idleWaitMs ?? IDLE_WAIT_MS_DEFAULT);
-    this.#trimIntervalMs = positive('trimIntervalMs', options.trimIntervalMs ?? TRIM_INTERVAL_MS_DEFAULT);
+    this.#trimIntervalMs = notNegative('trimIntervalMs', options.trimIntervalMs ?? TRIM_INTERVAL_MS_DEFAULT);
+    this.#claims = options.claims ?? true;
     this.#gatherWaitMs = options.gatherWaitMs ?? GATHER_WAIT_MS_DEFAULT;
     this.#clock = options.clock ?? Date.now;
     this.#logger = options.logger;
@@ -98,6 +115,9 @@ export class Projector {
       sleep: (ms) => this.#pause.sleep(ms),
       stopping: () => this.#stopping,
       projected: options.projected,
+      finished: options.onProjected,
+      exclusive: (work) => this.exclusive(work),
+      retryInPlace: !this.#claims,
     });
   }
 
@@ -113,8 +133,40 @@ export class Projector {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#pause.wake();
+    this.#idle.wake();
     await this.#loop;
     this.#loop = undefined;
+  }
+
+  /** New entries are in the log (a durable batch): read at once instead of after the idle wait. */
+  wake(): void {
+    this.#woken = true;
+    this.#idle.wake();
+  }
+
+  /** Runs work while no batch is being committed and acknowledged (the audit's window over log and store). */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(work);
+    this.#lock = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * Projects what the group has never been delivered, batch by batch, until nothing is left (the embedded
+   * start's replay of the unprojected tail, before the gate is rebuilt from the store); then trims. A store
+   * outage rejects instead of being waited out (StoreOutage): the start fails and says why. Not while
+   * start() runs. Resolves with the number of entries projected.
+   */
+  async catchUp(): Promise<number> {
+    let taken = 0;
+    for (;;) {
+      const batch = await this.#consumer.readNew(this.#batchMax);
+      if (batch.length === 0) break;
+      await this.#commit.commit(batch, false);
+      taken += batch.length;
+    }
+    await this.#trim();
+    return taken;
   }
 
   /**
@@ -122,9 +174,10 @@ export class Projector {
    * Resolves with the number of entries taken from the log (0: nothing to do).
    */
   async runOnce(): Promise<number> {
+    this.#woken = false;
     const nowMs = this.#clock();
     const batch: LogRecord[] = [];
-    if (this.#claimUnfinished || nowMs - this.#claimedAtMs >= this.#claimIdleMs / 2) {
+    if (this.#claims && (this.#claimUnfinished || nowMs - this.#claimedAtMs >= this.#claimIdleMs / 2)) {
       this.#claimedAtMs = nowMs;
       const claimed = await this.#consumer.claimStale(this.#claimIdleMs, this.#batchMax);
       this.#claimUnfinished = claimed.length >= this.#batchMax;
@@ -184,9 +237,12 @@ export class Projector {
       }
       // Idle waits double from 1 ms up to idleWaitMs: prompt after a burst, cheap when quiet.
       idleMs = taken > 0 ? 0 : Math.min(Math.max(1, idleMs * 2), this.#idleWaitMs);
-      if (idleMs > 0) await this.#pause.sleep(idleMs);
-      else if (taken < this.#batchMax * SMALL_BATCH_SHARE && this.#gatherWaitMs > 0)
+      if (idleMs > 0) {
+        if (!this.#woken) await this.#idle.sleep(idleMs);
+      } else if (taken < this.#batchMax * SMALL_BATCH_SHARE && this.#gatherWaitMs > 0)
         await this.#pause.sleep(this.#gatherWaitMs);
+      // Requests that arrived during the batch go first (the projection may share their thread).
+      else await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
@@ -194,6 +250,11 @@ export class Projector {
     this.#trimmedAtMs = this.#clock();
     await this.#log.trim();
   }
+}
+
+function notNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must not be negative.`);
+  return value;
 }
 
 function positive(name: string, value: number): number {

@@ -1,8 +1,14 @@
 // The embedded shape's log file and its projection into the store, end to end through the API: the store
 // lags behind the log while a slow store projects, placements wait for room in a bounded log instead of
-// growing it, nothing acknowledged is lost, and a restart applies the unprojected tail before the gate is
-// rebuilt from the store.
+// growing it, nothing acknowledged is lost, a restart applies the unprojected tail before the gate is
+// rebuilt from the store, and an entry the store refuses alone goes to the log's dead letters instead of
+// holding the projection (and every read) back.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LogEntry } from '../../src/domain/log-entry.js';
+import { logDirOf } from '../../src/log/file/log-dir.js';
+import { PROJECTION_GROUP } from '../../src/log/log.js';
 import type { SqlDriver, SqlExecutor } from '../../src/store/sql-driver.js';
 import {
   admin,
@@ -37,6 +43,26 @@ class SlowStore {
       if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
       return real.transaction(work);
     },
+  });
+}
+
+/** Store transactions that write a row of `userId` fail as a check constraint would; the rest pass. */
+class RefusedBuyer {
+  constructor(readonly userId: string) {}
+  wrap = (real: SqlDriver): SqlDriver => ({
+    query: (text, values) => real.query(text, values),
+    exec: (script) => real.exec(script),
+    close: () => real.close(),
+    transaction: <T>(work: (tx: SqlExecutor) => Promise<T>) =>
+      real.transaction((tx) =>
+        work({
+          query: (text, values = []) => {
+            if (JSON.stringify(values).includes(this.userId))
+              throw Object.assign(new Error(`refused a row of ${this.userId}`), { code: '23514' });
+            return tx.query(text, values);
+          },
+        }),
+      ),
   });
 }
 
@@ -160,6 +186,47 @@ describe('the embedded log and its projection', () => {
       gate: { sold: 2 },
       store: { tickets: 0 },
       drift: { sold: 0, held: 0 },
+    });
+  });
+
+  it('dead-letters an entry the store refuses alone, after its retries, and projects the rest', async () => {
+    const fresh = freshDataDir();
+    removals.push(fresh.remove);
+    const refused = new RefusedBuyer('u-refused');
+    const bo = await startEmbedded({ dataDir: fresh.dataDir, wrapDriver: refused.wrap });
+    started.push(bo);
+    const eventId = await createEvent(bo, 5);
+    const placed = await Promise.all(
+      ['u-1', 'u-refused', 'u-2'].map((userId) =>
+        bo.app.inject({
+          method: 'POST',
+          url: `/v1/events/${eventId}/orders`,
+          payload: { userId, quantity: 1, poolId: 'ga' },
+        }),
+      ),
+    );
+    expect(placed.map((response) => response.statusCode)).toEqual([201, 201, 201]);
+    // The read waits while the refused entries are retried (0.1 + 0.2 + 0.4 + 0.8 s), then answers.
+    const read = await bo.app.inject({ method: 'GET', url: `/v1/orders/${placed[0]?.json().orderId}` });
+    expect(read.statusCode).toBe(200);
+    expect(bo.projection.lag()).toBe(0);
+    const letters = readFileSync(join(logDirOf(fresh.dataDir), `${PROJECTION_GROUP}.dead`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { error: string; entry: LogEntry & { hold: { userId: string } } });
+    // Both entries of the refused order (placed, confirmed); every other entry is in the store.
+    expect(letters.map((letter) => [letter.entry.type, letter.entry.hold.userId, letter.error])).toEqual([
+      ['hold_placed', 'u-refused', 'refused a row of u-refused'],
+      ['hold_confirmed', 'u-refused', 'refused a row of u-refused'],
+    ]);
+    const audit = await bo.app.inject({ method: 'GET', url: `/v1/events/${eventId}/audit`, headers: admin });
+    // The store lacks what was dead-lettered: the audit shows it as drift, not as unprojected.
+    expect(audit.json()).toMatchObject({
+      consistent: false,
+      unprojected: 0,
+      gate: { sold: 3 },
+      store: { tickets: 2 },
+      drift: { sold: 1 },
     });
   });
 });

@@ -1,6 +1,8 @@
 // Poison entries: one that cannot be decoded goes to the event's dead-letter stream at once; one the store
 // refuses (a second ticket for a seat) is isolated from its batch, delivered again after claimIdleMs, and
-// dead-lettered at maxDeliveries. The healthy entries of their batch land; the metrics count both.
+// dead-lettered at maxDeliveries. The healthy entries of their batch land; the metrics count both. The
+// store's refusal is isolated alike over each log adapter: Redis streams, and the log file, whose dead
+// letters go to `<group>.dead` beside its segments (one JSON line each: id, error, entry).
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { distributedProjector } from '../../src/distributed-projector.js';
@@ -21,6 +23,7 @@ import {
   testMetrics,
   useSuiteServices,
 } from './fixtures.js';
+import { LOG_ADAPTERS, type LogUnderTest, useLogUnderTest } from './log-adapters.js';
 
 const available = await servicesAvailable();
 
@@ -101,6 +104,66 @@ describe.skipIf(!available)('projector: dead letters', () => {
     expect(await redis.xlen(eventKeys(eventId).log)).toBe(0);
   });
 });
+
+describe.skipIf(!available).each(LOG_ADAPTERS)(
+  'projector: a double booking over the $name log',
+  (adapter) => {
+    let redis: Redis;
+    let db: Database;
+    let log: LogUnderTest;
+
+    useSuiteServices((services) => {
+      ({ redis, db } = services);
+    });
+    useLogUnderTest(
+      adapter,
+      () => redis,
+      (opened) => {
+        log = opened;
+      },
+    );
+
+    it('isolates the entry the store refuses, dead-letters it at maxDeliveries and lands the rest', async () => {
+      const eventId = uniqueEventId();
+      await db.store.createEvent(eventSpec(eventId), 0);
+      const seat = (userId: string) =>
+        newHold(eventId, userId, [{ seatId: 'A-1-1', quantity: 1, price: 5000 }], NOW, 300);
+      const [first, second] = [seat('u1'), seat('u2')];
+      const bystanders = Array.from({ length: 12 }, (_, i) =>
+        newHold(eventId, `b${i}`, [{ poolId: 'ga', quantity: 1, price: 1000 }], NOW, 300),
+      );
+      await log.append(eventId, [
+        ...bystanders.map((hold): LogEntry => ({ type: 'hold_placed', eventId, atMs: NOW, hold })),
+        { type: 'hold_placed', eventId, atMs: NOW, hold: first },
+        endingOf('hold_confirmed', first, NOW + 1),
+        { type: 'hold_placed', eventId, atMs: NOW, hold: second },
+        endingOf('hold_confirmed', second, NOW + 2),
+        ...bystanders.slice(0, 6).map((hold) => endingOf('hold_confirmed', hold, NOW + 3)),
+      ]);
+      const meter = testMetrics();
+      const projector = log.projector({
+        store: db.store,
+        consumer: 'careful',
+        metrics: meter.metrics,
+        maxDeliveries: 2,
+        claimIdleMs: 200,
+        idleWaitMs: 20,
+      });
+      await projector.drain(10_000);
+      expect(await log.deadLetterErrors(eventId)).toEqual([expect.stringContaining('tickets_one_per_seat')]);
+      expect(await meter.value('boxoffice_projector_dead_letters_total')).toBe(1);
+      expect(await storeCounts(db.driver, eventId)).toEqual({
+        holds: 14,
+        confirmed: 7,
+        orders: 7,
+        tickets: 7,
+      });
+      expect((await db.store.getHold(second.id))?.status).toBe('held');
+      expect(await log.unprojected(eventId)).toBe(0);
+      expect(await log.trimmed(eventId)).toBe(true);
+    });
+  },
+);
 
 function pairs(values: readonly string[]): [string, string][] {
   const result: [string, string][] = [];

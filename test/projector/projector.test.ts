@@ -1,15 +1,14 @@
-// One projector worker against a private redis-server and a throwaway PostgreSQL database: every entry ends
-// in the store exactly once, is acknowledged, and is trimmed; trimming keeps what is pending or undelivered;
-// `unprojected` counts exactly what the group has not acknowledged.
+// One projector worker against a throwaway PostgreSQL database, over each log adapter (Redis streams on a
+// private redis-server, the log file): every entry ends in the store exactly once, is acknowledged, and is
+// trimmed. On Redis streams: trimming keeps what is pending or undelivered; `unprojected` counts exactly what
+// the group has not acknowledged.
 import type { Redis } from 'ioredis';
 import { describe, expect, it, vi } from 'vitest';
-import { distributedProjector } from '../../src/distributed-projector.js';
 import { EVENTS_KEY, eventKeys, PROJECTOR_GROUP } from '../../src/gate/redis/keys.js';
 import { ensureGroup, trimAcknowledged } from '../../src/log/redis/stream-group.js';
 import { unacknowledgedCount as unprojected } from '../../src/log/redis/unacknowledged.js';
 import { uniqueEventId } from '../support/embedded.js';
 import {
-  appendEntries,
   appendToLog,
   type Database,
   eventSpec,
@@ -21,29 +20,36 @@ import {
   until,
   useSuiteServices,
 } from './fixtures.js';
+import { LOG_ADAPTERS, type LogUnderTest, useLogUnderTest } from './log-adapters.js';
 
 const available = await servicesAvailable();
 
-describe.skipIf(!available)('projector: one worker', () => {
+describe.skipIf(!available).each(LOG_ADAPTERS)('projector: one worker over the $name log', (adapter) => {
   let redis: Redis;
   let db: Database;
+  let log: LogUnderTest;
 
   useSuiteServices((services) => {
     ({ redis, db } = services);
   });
+  useLogUnderTest(
+    adapter,
+    () => redis,
+    (opened) => {
+      log = opened;
+    },
+  );
 
   it('projects every entry of every event exactly once, acknowledges and trims them', async () => {
     const events = [uniqueEventId(), uniqueEventId(), uniqueEventId()];
     const sales = events.map((eventId, i) => saleOf(eventId, 120 + i * 40));
     for (const [i, eventId] of events.entries()) {
       await db.store.createEvent(eventSpec(eventId), 0);
-      await appendEntries(redis, eventId, sales[i]?.entries ?? []);
+      await log.append(eventId, sales[i]?.entries ?? []);
     }
     const total = sales.reduce((sum, sale) => sum + sale.entries.length, 0);
     const meter = testMetrics();
-    const projector = distributedProjector({
-      trimMarginMs: 0,
-      redis,
+    const projector = log.projector({
       store: db.store,
       consumer: 'solo',
       metrics: meter.metrics,
@@ -53,9 +59,9 @@ describe.skipIf(!available)('projector: one worker', () => {
 
     for (const [i, eventId] of events.entries()) {
       expect(await storeCounts(db.driver, eventId)).toEqual(expectedCounts(sales[i] as never));
-      expect(await unprojected(redis, eventId)).toBe(0);
-      expect(await redis.xlen(eventKeys(eventId).log)).toBe(0);
-      expect(await redis.exists(eventKeys(eventId).deadLetters)).toBe(0);
+      expect(await log.unprojected(eventId)).toBe(0);
+      expect(await log.trimmed(eventId)).toBe(true);
+      expect(await log.deadLetterErrors(eventId)).toEqual([]);
     }
     expect(await meter.value('boxoffice_projector_entries_total')).toBe(total);
     expect(await meter.value('boxoffice_projector_failed_batches_total')).toBe(0);
@@ -68,24 +74,26 @@ describe.skipIf(!available)('projector: one worker', () => {
     const later = uniqueEventId();
     await db.store.createEvent(eventSpec(first), 0);
     await db.store.createEvent(eventSpec(later), 0);
-    const projector = distributedProjector({
-      trimMarginMs: 0,
-      redis,
-      store: db.store,
-      consumer: 'looping',
-      eventsRefreshMs: 50,
-    });
+    const projector = log.projector({ store: db.store, consumer: 'looping', idleWaitMs: 50 });
     const running = projector.start();
     const a = saleOf(first, 50);
     const b = saleOf(later, 30);
-    await appendEntries(redis, first, a.entries);
+    await log.append(first, a.entries);
     await until(async () => (await storeCounts(db.driver, first)).holds === a.holds, 10_000, 'first event');
-    await appendEntries(redis, later, b.entries);
-    await until(async () => (await unprojected(redis, later)) === 0, 10_000, 'the later event');
+    await log.append(later, b.entries);
+    await until(async () => (await log.unprojected(later)) === 0, 10_000, 'the later event');
     await projector.stop();
     await running;
     expect(await storeCounts(db.driver, first)).toEqual(expectedCounts(a));
     expect(await storeCounts(db.driver, later)).toEqual(expectedCounts(b));
+  });
+});
+
+describe.skipIf(!available)('projector: the Redis streams of one worker', () => {
+  let redis: Redis;
+
+  useSuiteServices((services) => {
+    ({ redis } = services);
   });
 
   it('counts unprojected entries exactly: pending plus undelivered', async () => {

@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { type Log, PROJECTION_GROUP } from '../../log/log.js';
 import { StoreDamagedError } from '../../store/integrity/store-damaged.js';
 import type { SqlDriver } from '../../store/sql-driver.js';
-import { PROJECTION_MEMBER, type Projection } from './projection-loop.js';
+import { PROJECTION_MEMBER, type Projection } from './embedded-projection.js';
 import type { ProjectionThreadData } from './projection-worker.js';
 import { serveLog } from './remote-log.js';
 import { ThreadChannel, ThreadGoneError } from './thread-channel.js';

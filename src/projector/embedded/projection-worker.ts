@@ -6,7 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { LogRecord } from '../../log/log.js';
 import { openCheckedStore } from '../../store/integrity/open-checked-store.js';
 import type { SqlStore } from '../../store/sql-store.js';
-import { ProjectionLoop } from './projection-loop.js';
+import type { ProjectorLogger } from '../outage-log.js';
+import { EmbeddedProjection } from './embedded-projection.js';
 import { RemoteLog } from './remote-log.js';
 import { type Port, ThreadChannel } from './thread-channel.js';
 import { serveDriver } from './worker-driver.js';
@@ -15,18 +16,19 @@ import { serveDriver } from './worker-driver.js';
 export interface ProjectionThreadData {
   /** PGlite data directory; undefined keeps the store in memory. */
   readonly dataDir: string | undefined;
+  /** Not read: a failed batch is retried on the projector's backoff (projector/batch-commit.ts). */
   readonly retryMs?: number;
 }
 
 const channel = new ThreadChannel(parentPort as Port, (error) =>
   channel.notify('warn', error instanceof Error ? error.message : String(error)),
 );
-const { dataDir, retryMs } = workerData as ProjectionThreadData;
-let opened: { store: SqlStore; loop: ProjectionLoop; log: RemoteLog } | undefined;
+const { dataDir } = workerData as ProjectionThreadData;
+let opened: { store: SqlStore; projection: EmbeddedProjection; log: RemoteLog } | undefined;
 const holds = new Map<number, () => void>();
 let nextHold = 1;
 
-function current(): { store: SqlStore; loop: ProjectionLoop; log: RemoteLog } {
+function current(): { store: SqlStore; projection: EmbeddedProjection; log: RemoteLog } {
   if (opened === undefined) throw new Error('The projection thread has not opened the store.');
   return opened;
 }
@@ -35,28 +37,27 @@ channel.handle('open', async () => {
   const store = await openCheckedStore({ dataDir });
   serveDriver(channel, store.driver);
   const log = new RemoteLog(channel);
-  const loop = new ProjectionLoop(log, store, {
-    retryMs,
-    onError: (error) => channel.notify('warn', error instanceof Error ? error.message : String(error)),
+  const projection = new EmbeddedProjection(log, store, {
+    logger: warnings,
     onProjected: (projected) => channel.notify('projected', projected),
   });
-  opened = { store, loop, log };
+  opened = { store, projection, log };
 });
-channel.handle('replay', () => current().loop.replay());
-channel.handle('start', () => current().loop.start());
+channel.handle('replay', () => current().projection.replay());
+channel.handle('start', () => current().projection.start());
 // Each durable batch: its records (the projection group's), then the count the watermark waits for.
 channel.handle('feed', (count: number, records: LogRecord[]) => {
-  const { log, loop } = current();
+  const { log, projection } = current();
   log.feed(records);
-  loop.announced(count);
+  projection.announced(count);
 });
-// The audit holds the projection still while it reads gate, log and store (ProjectionLoop.exclusive).
+// The audit holds the projection still while it reads gate, log and store (EmbeddedProjection.exclusive).
 channel.handle(
   'hold',
   () =>
     new Promise<number>((held) => {
       const id = nextHold++;
-      void current().loop.exclusive(
+      void current().projection.exclusive(
         () =>
           new Promise<void>((release) => {
             holds.set(id, release);
@@ -69,8 +70,24 @@ channel.handle('release', (id: number) => {
   holds.get(id)?.();
   holds.delete(id);
 });
-channel.handle('stop', () => opened?.loop.stop());
+channel.handle('stop', () => opened?.projection.stop());
 channel.handle('close', async () => {
-  await opened?.loop.stop();
+  await opened?.projection.stop();
   await opened?.store.close();
 });
+
+/** The projector's warnings and errors, sent to the main thread's log as one line each; the rest dropped. */
+const warnings: ProjectorLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: (fields: unknown, message?: string) => channel.notify('warn', lineOf(fields, message)),
+  error: (fields: unknown, message?: string) => channel.notify('warn', lineOf(fields, message)),
+} as unknown as ProjectorLogger;
+
+function lineOf(fields: unknown, message: string | undefined): string {
+  const { err, ...rest } = (typeof fields === 'object' && fields !== null ? fields : {}) as {
+    err?: unknown;
+  };
+  const why = err instanceof Error ? `: ${err.message}` : err === undefined ? '' : `: ${String(err)}`;
+  return `${message ?? String(fields)}${why} ${JSON.stringify(rest)}`;
+}
