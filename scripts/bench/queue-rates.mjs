@@ -13,8 +13,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HttpTarget } from '../../dist/loadtest/http-target.js';
-import { openTarget } from '../../dist/loadtest/target-server.js';
+import { HttpTarget } from '../../dist/tools/loadtest/http-target.js';
+import { openTarget } from '../../dist/tools/loadtest/target-server.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -128,7 +128,9 @@ async function wrk(url, script) {
 
 async function startBare() {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/bench/bare-server.js', String(port)], { stdio: 'inherit' });
+  const child = spawn(process.execPath, ['dist/tools/bench/bare-server.js', String(port)], {
+    stdio: 'inherit',
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 100; attempt++) {
     const ready = await fetch(`${url}/healthz`).then(

@@ -2,7 +2,7 @@
 // that no worker has acknowledged yet, counted as the audit counts them (XINFO GROUPS: pending + lag), and
 // the worker's own /metrics (entries projected, batches, the lag gauge).
 import { Redis } from 'ioredis';
-import { unacknowledgedCount as unprojected } from '../log/redis/unacknowledged.js';
+import { unacknowledgedCount as unprojected } from '../../src/log/redis/unacknowledged.js';
 import { parseMetrics } from './server-metrics.js';
 
 /** A count is one XINFO GROUPS per event: cheap for Redis, and fine-grained enough to time a drain. */

@@ -1,5 +1,5 @@
 // What the embedded store's integrity work costs, printed as figures (docs/benchmarks.md):
-//   node dist/bench/integrity-cost.js [--tickets 100000] [--rounds 60] [--batch 256]
+//   node dist/tools/bench/integrity-cost.js [--tickets 100000] [--rounds 60] [--batch 256]
 // 1. Per group-commit batch: the projection with and without the integrity counters, on two fresh stores,
 //    in alternating order so that a noisy neighbour slows both alike. A batch is `--batch` entries of
 //    book-now sales (a hold placed and confirmed in one batch, two tickets each: a seat and a pool unit).
@@ -9,15 +9,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { newHoldId } from '../domain/ids.js';
-import type { LogEntry } from '../domain/log-entry.js';
-import { orderOf } from '../domain/order.js';
-import type { EventSpec, Hold } from '../domain/types.js';
-import { countersWitness, ensureIntegrityCounters } from '../store/integrity/counters.js';
-import { checkIntegrity, isIntact } from '../store/integrity/integrity-check.js';
-import { migrate } from '../store/migrate.js';
-import { PgliteDriver } from '../store/pglite/pglite-driver.js';
-import { SqlStore } from '../store/sql-store.js';
+import { newHoldId } from '../../src/domain/ids.js';
+import type { LogEntry } from '../../src/domain/log-entry.js';
+import { orderOf } from '../../src/domain/order.js';
+import type { EventSpec, Hold } from '../../src/domain/types.js';
+import { countersWitness, ensureIntegrityCounters } from '../../src/store/integrity/counters.js';
+import { checkIntegrity, isIntact } from '../../src/store/integrity/integrity-check.js';
+import { migrate } from '../../src/store/migrate.js';
+import { PgliteDriver } from '../../src/store/pglite/pglite-driver.js';
+import { SqlStore } from '../../src/store/sql-store.js';
 
 /** Entries per batch while filling the large store: the group commit's own ceiling is 2,000. */
 const FILL_BATCH_ENTRIES = 1_000;

@@ -1,13 +1,13 @@
 // Flags of the load-test scenarios of `boxoffice bench`, parsed and bounded once. Every count and duration
-// has a limit, so no run can be asked to go on forever; the usage text is in src/bench/usage.ts.
+// has a limit, so no run can be asked to go on forever; the usage text is in tools/bench/usage.ts.
 import { parseArgs } from 'node:util';
-import { UsageError } from '../bench/options.js';
 import {
   HOLD_TTL_SECONDS_MAX,
   HOLD_TTL_SECONDS_MIN,
   POOL_CAPACITY_MAX,
   SEATS_PER_EVENT_MAX,
-} from '../domain/limits.js';
+} from '../../src/domain/limits.js';
+import { UsageError } from '../bench/options.js';
 
 export const SCENARIO_NAMES = ['contention', 'pool-rush', 'seat-rush', 'mix', 'queue'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];

@@ -1,5 +1,5 @@
 // Measures what one remembered Idempotency-Key costs in each gate, to back the bounds in domain/limits.ts:
-// `node --expose-gc dist/bench/idempotency-memory.js [records]` (default 50,000; at most the per-event bound).
+// `node --expose-gc dist/tools/bench/idempotency-memory.js [records]` (default 50,000; at most the per-event bound).
 // Each record is one keyed hold by its own buyer, then released, so that only the key stays behind. Buyer
 // ids and keys have a realistic length (a 12-character user id, a 36-character UUID key).
 // - memory gate: V8 heap after a full GC, a keyed run minus an unkeyed run of the same holds, per record;
@@ -8,13 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { IDEMPOTENCY_KEYS_PER_EVENT_MAX } from '../domain/limits.js';
-import type { EventSpec } from '../domain/types.js';
-import type { Gate } from '../gate/gate.js';
-import { MemoryGate } from '../gate/memory/memory-gate.js';
-import { eventKeys } from '../gate/redis/keys.js';
-import { RedisGate } from '../gate/redis/redis-gate.js';
-import { GroupCommit } from '../journal/group-commit.js';
+import { IDEMPOTENCY_KEYS_PER_EVENT_MAX } from '../../src/domain/limits.js';
+import type { EventSpec } from '../../src/domain/types.js';
+import type { Gate } from '../../src/gate/gate.js';
+import { MemoryGate } from '../../src/gate/memory/memory-gate.js';
+import { eventKeys } from '../../src/gate/redis/keys.js';
+import { RedisGate } from '../../src/gate/redis/redis-gate.js';
+import { GroupCommit } from '../../src/journal/group-commit.js';
 import { childEnvironment } from './child-env.js';
 import { startPrivateRedis } from './private-redis.js';
 import { removeTemporaryDir, temporaryDir } from './processes.js';

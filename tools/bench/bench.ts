@@ -1,7 +1,7 @@
 // `boxoffice bench [scenario]`: by default (`ceiling`) the throughput of holds accepted and rejected as
 // ratios of a bare Fastify ceiling measured in the same run, or with --memory the RSS after a million holds
 // (docs/benchmarks.md); with a load-test scenario, an on-sale rehearsal ending in the audit
-// (src/loadtest/, docs/load-testing.md).
+// (tools/loadtest/, docs/load-testing.md).
 import { isScenarioName } from '../loadtest/options.js';
 import { formatMemory, runMemory } from './memory.js';
 import { parseBenchArgs, UsageError } from './options.js';

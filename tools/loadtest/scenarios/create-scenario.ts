@@ -33,7 +33,7 @@ export function createScenario(
       if (layout.pools.length === 0) needs('sections');
       return mixScenario(layout, options.mix, settings);
     case 'queue':
-      // Not a closed loop of flows: its buyers wait in line (src/loadtest/queue/queue-run.ts).
+      // Not a closed loop of flows: its buyers wait in line (tools/loadtest/queue/queue-run.ts).
       throw new UsageError('The queue scenario is driven by its own runner.');
   }
 }

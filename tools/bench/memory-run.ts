@@ -1,12 +1,12 @@
 // The memory measurement's own process: the embedded server assembled exactly as `serve` assembles it
 // (PGlite data dir, group commit, memory gate, Fastify app built), driven in process through the use cases,
 // which is ~10x faster than over HTTP and leaves the process holding only what the server holds.
-//   node --expose-gc dist/bench/memory-run.js <holds> <timeoutSeconds> <dataDir> <worker|main>
+//   node --expose-gc dist/tools/bench/memory-run.js <holds> <timeoutSeconds> <dataDir> <worker|main>
 // Prints progress on stderr and one line `MEMORY_RESULT {json}` on stdout.
 
-import type { EventDraft } from '../domain/event-spec.js';
-import { assembleEmbedded, type Embedded } from '../embedded.js';
-import type { ProjectionThreadMode } from '../projector/embedded/projection-mode.js';
+import type { EventDraft } from '../../src/domain/event-spec.js';
+import { assembleEmbedded, type Embedded } from '../../src/embedded.js';
+import type { ProjectionThreadMode } from '../../src/projector/embedded/projection-mode.js';
 import { LiveHolds, type MemoryPhase, type MemoryResult, phaseOf, VENUE } from './memory-workload.js';
 
 /** Like 256 clients at once: enough to keep group commits full, so the run takes about a minute. */

@@ -2,12 +2,12 @@
 // under test and how its children are started and judged when they stop.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { builtCli } from '../harness/built-cli.js';
 import type { Shape } from './options.js';
 import type { Child } from './processes.js';
 import type { ScenarioProbe } from './scenario.js';
 
-export const CLI_JS = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+export const CLI_JS = builtCli();
 /** Fixed: the servers live only as long as the run, on 127.0.0.1, with throwaway state. */
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 /** The HS256 secret the bench's buyer tokens are signed with (`--auth verified`). */

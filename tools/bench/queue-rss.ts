@@ -1,8 +1,8 @@
 // What a million waiting buyers cost the embedded shape's waiting room: resident memory before and after
 // they join one event's line (before the start, then drawn), and the time of the joins and of one draw.
-// Run: node dist/bench/queue-rss.js [buyers]. Bounded: at most 5,000,000 buyers.
-import { MemoryWaitingRoom } from '../queue/memory/memory-waiting-room.js';
-import { cryptoDraw } from '../queue/queue-service.js';
+// Run: node dist/tools/bench/queue-rss.js [buyers]. Bounded: at most 5,000,000 buyers.
+import { MemoryWaitingRoom } from '../../src/queue/memory/memory-waiting-room.js';
+import { cryptoDraw } from '../../src/queue/queue-service.js';
 
 const BUYERS_MAX = 5_000_000;
 

@@ -1,6 +1,6 @@
 // The ceiling of `boxoffice bench`: bare Fastify on the same route, parsing the same JSON body and answering
 // a small JSON, with nothing behind it. Run as its own process, like the real server:
-//   node dist/bench/bare-server.js <port>
+//   node dist/tools/bench/bare-server.js <port>
 // What boxoffice achieves is reported as a ratio of what this achieves, in the same run on the same machine.
 import Fastify from 'fastify';
 
@@ -20,7 +20,7 @@ async function main(port: number): Promise<void> {
 
 const port = Number(process.argv[2]);
 if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
-  process.stderr.write('usage: node dist/bench/bare-server.js <port>\n');
+  process.stderr.write('usage: node dist/tools/bench/bare-server.js <port>\n');
   process.exitCode = 2;
 } else {
   main(port).catch((error: unknown) => {

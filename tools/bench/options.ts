@@ -5,7 +5,7 @@ import {
   PROJECTION_THREAD_DEFAULT,
   PROJECTION_THREAD_MODES,
   type ProjectionThreadMode,
-} from '../projector/embedded/projection-mode.js';
+} from '../../src/projector/embedded/projection-mode.js';
 
 /** How boxoffice is deployed for a run: one process with PGlite, or API + Redis + worker + PostgreSQL. */
 export type Shape = 'embedded' | 'distributed';

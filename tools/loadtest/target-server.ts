@@ -2,10 +2,9 @@
 // run — its own process (so the load generator never shares its event loop), on 127.0.0.1, with a
 // temporary data dir and a random admin token, stopped and deleted at the end.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Child, freePort, removeTemporaryDir, temporaryDir, waitUntilReady } from '../bench/processes.js';
+import { builtCli } from '../harness/built-cli.js';
 import { SetupError } from './setup-error.js';
 
 export interface TargetServer {
@@ -16,15 +15,6 @@ export interface TargetServer {
   /** Stops a private server (once; later calls return the same answer) and names what went wrong with it:
    *  a crash during the run, a non-zero exit status. */
   stop(): Promise<string[]>;
-}
-
-/**
- * The built command line. From dist/ it sits beside this folder; when these sources run under vitest it does
- * not exist there, and the built one in dist/ is used instead.
- */
-function cliPath(): string {
-  const beside = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-  return existsSync(beside) ? beside : fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 }
 
 /**
@@ -64,7 +54,7 @@ async function startPrivateServer(
     'boxoffice server',
     process.execPath,
     [
-      cliPath(),
+      builtCli(),
       'serve',
       ...['--host', '127.0.0.1', '--port', String(port), '--data-dir', join(root, 'data')],
       ...['--admin-token', token, '--log-level', 'warn'],
