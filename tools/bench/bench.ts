@@ -2,13 +2,14 @@
 // ratios of a bare Fastify ceiling measured in the same run, or with --memory the RSS after a million holds
 // (docs/benchmarks.md); with a load-test scenario, an on-sale rehearsal ending in the audit
 // (tools/loadtest/, docs/load-testing.md).
+
+import { cleanUpEverything } from '../harness/processes.js';
+import { dropLeftoverDatabases } from '../harness/throwaway-database.js';
 import { isScenarioName } from '../loadtest/options.js';
 import { formatMemory, runMemory } from './memory.js';
 import { parseBenchArgs, UsageError } from './options.js';
-import { cleanUpEverything } from './processes.js';
 import { formatThroughput, throughputJson } from './report.js';
 import { runThroughput } from './throughput.js';
-import { dropLeftoverDatabases } from './throwaway-database.js';
 import { BENCH_USAGE } from './usage.js';
 import { wrkVersion } from './wrk.js';
 

@@ -1,7 +1,7 @@
 // The pure parts of the bench's distributed shape: flags, the children's environment, the per-shape and
 // projector targets, and the CPU split that names Redis, the worker and PostgreSQL.
 import { describe, expect, it } from 'vitest';
-import { childEnvironment } from './child-env.js';
+import { childEnvironment } from '../harness/child-env.js';
 import { DATABASE_URL_DEFAULT, parseBenchArgs, UsageError } from './options.js';
 import { cpuSplit } from './proc.js';
 import type { ProjectorBacklogDrain } from './projector-backlog-drain.js';

@@ -4,10 +4,11 @@
 // second API process). Every child gets an explicit environment.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ChildEnvironment, childEnvironment } from './child-env.js';
+import { type ChildEnvironment, childEnvironment } from '../harness/child-env.js';
+import { Child, freePort, waitUntilReady } from '../harness/processes.js';
+import { type PrivateRedis, redisServerVersion, startPrivateRedis } from '../harness/redis-server.js';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../harness/throwaway-database.js';
 import { type BenchOptions, rateLimitSettings } from './options.js';
-import { type PrivateRedis, redisServerVersion, startPrivateRedis } from './private-redis.js';
-import { Child, freePort, waitUntilReady } from './processes.js';
 import type { BacklogDrainServices, RunningWorker } from './projector-backlog-drain.js';
 import { LogBacklog } from './projector-probe.js';
 import {
@@ -25,7 +26,6 @@ import {
   profileFlags,
   type ShapeUnderTest,
 } from './shape-under-test.js';
-import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.js';
 
 export class DistributedShape implements ShapeUnderTest {
   readonly shape = 'distributed';

@@ -1,9 +1,9 @@
 // The embedded shape for the bench: one `boxoffice serve` process with PGlite, on a data dir created
-// beforehand by a process of its own, as after a restart (see init-data-dir.ts).
+// beforehand by a process of its own, as after a restart (see tools/harness/init-data-dir.ts).
 import { join } from 'node:path';
-import type { ChildEnvironment } from './child-env.js';
+import type { ChildEnvironment } from '../harness/child-env.js';
+import { Child, freePort, prepareDataDir, waitUntilReady } from '../harness/processes.js';
 import type { BenchOptions } from './options.js';
-import { Child, freePort, prepareDataDir, waitUntilReady } from './processes.js';
 import {
   ADMIN_TOKEN,
   authServeFlags,

@@ -15,9 +15,9 @@ import { MemoryGate } from '../../src/gate/memory/memory-gate.js';
 import { eventKeys } from '../../src/gate/redis/keys.js';
 import { RedisGate } from '../../src/gate/redis/redis-gate.js';
 import { GroupCommit } from '../../src/journal/group-commit.js';
-import { childEnvironment } from './child-env.js';
-import { startPrivateRedis } from './private-redis.js';
-import { removeTemporaryDir, temporaryDir } from './processes.js';
+import { childEnvironment } from '../harness/child-env.js';
+import { removeTemporaryDir, temporaryDir } from '../harness/processes.js';
+import { startPrivateRedis } from '../harness/redis-server.js';
 
 const DEFAULT_RECORDS = 50_000;
 const EVENT_ID = 'idem-memory';

@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Child, prepareDataDir, removeTemporaryDir, temporaryDir } from '../harness/processes.js';
 import type { MemoryResult } from './memory-workload.js';
 import { VENUE } from './memory-workload.js';
 import type { BenchOptions } from './options.js';
-import { Child, prepareDataDir, removeTemporaryDir, temporaryDir } from './processes.js';
 import { mebibytes } from './report.js';
 
 const MEMORY_RUN_JS = fileURLToPath(new URL('./memory-run.js', import.meta.url));

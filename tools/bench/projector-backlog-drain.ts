@@ -3,8 +3,8 @@
 // log entries pile up in Redis, then a fresh worker is started and timed until no entry is unacknowledged.
 // The API is idle meanwhile, so this is the projector's capacity, not its pace under load.
 
+import { type Child, waitUntilReady } from '../harness/processes.js';
 import { clockTicksPerSecond, ticksByPid, ticksSince } from './proc.js';
-import { type Child, waitUntilReady } from './processes.js';
 import { type BatchFigures, batchesBetween, type LogBacklog, readWorker } from './projector-probe.js';
 import { requestsPerSecond, socketErrors, type WrkOutcome } from './wrk.js';
 

@@ -2,7 +2,8 @@
 // answered taken around the measured run, and every way the run may have gone wrong named. A probe lets the
 // shape under test settle after the warm-up and watch its own services during the measured run.
 
-import type { ChildEnvironment } from './child-env.js';
+import type { ChildEnvironment } from '../harness/child-env.js';
+import type { Child } from '../harness/processes.js';
 import type { BenchOptions, Shape } from './options.js';
 import {
   type CpuSplit,
@@ -15,7 +16,6 @@ import {
   ticksByPid,
   ticksSince,
 } from './proc.js';
-import type { Child } from './processes.js';
 import { countsBetween, readServerCounts, type ServerCounts } from './server-metrics.js';
 import { requestsPerSecond, runWrk, socketErrors, type WrkResult } from './wrk.js';
 

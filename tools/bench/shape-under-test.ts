@@ -3,8 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { builtCli } from '../harness/built-cli.js';
+import type { Child } from '../harness/processes.js';
 import type { Shape } from './options.js';
-import type { Child } from './processes.js';
 import type { ScenarioProbe } from './scenario.js';
 
 export const CLI_JS = builtCli();

@@ -5,13 +5,13 @@
 // The distributed shape ends with its projector draining a backlog.
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { type ChildEnvironment, childEnvironment } from '../harness/child-env.js';
+import { Child, freePort, removeTemporaryDir, temporaryDir, waitUntilReady } from '../harness/processes.js';
 import { writeBuyerTokenPool } from './buyer-token-pool.js';
-import { type ChildEnvironment, childEnvironment } from './child-env.js';
 import { DistributedShape } from './distributed-shape.js';
 import { startEmbeddedShape } from './embedded-shape.js';
 import { type BenchOptions, rateLimitSettings, type Shape } from './options.js';
 import { backgroundBusyPercent } from './proc.js';
-import { Child, freePort, removeTemporaryDir, temporaryDir, waitUntilReady } from './processes.js';
 import { measureBacklogDrain } from './projector-backlog-drain.js';
 import { runScenario, type Scenario, type ScenarioResult, wrkRunOf } from './scenario.js';
 import { ACCEPTED_EVENT_ID, createBenchEvents, POOL_ID, SOLD_OUT_EVENT_ID } from './setup-events.js';

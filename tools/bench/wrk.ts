@@ -3,9 +3,9 @@
 // shares the two cores with the server, and the report shows how much it took.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ChildEnvironment } from './child-env.js';
+import type { ChildEnvironment } from '../harness/child-env.js';
+import { Child } from '../harness/processes.js';
 import { waitedChildrenTicks } from './proc.js';
-import { Child } from './processes.js';
 
 export const WRK_SCRIPT = fileURLToPath(new URL('./holds.lua', import.meta.url));
 const RESULT_MARKER = 'BENCH_RESULT ';

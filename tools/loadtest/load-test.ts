@@ -3,8 +3,8 @@
 // Steps: target server → event → scenario driven by the runner → audit → verdict → reports.
 import { randomBytes } from 'node:crypto';
 import { UsageError } from '../bench/options.js';
-import { cleanUpEverything } from '../bench/processes.js';
 import { BENCH_USAGE } from '../bench/usage.js';
+import { cleanUpEverything } from '../harness/processes.js';
 import { Actions } from './actions.js';
 import { createEvent, readAudit, readEvent } from './admin.js';
 import { createdLayout, type EventLayout } from './event-layout.js';

@@ -3,8 +3,9 @@
 // temporary data dir and a random admin token, stopped and deleted at the end.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Child, freePort, removeTemporaryDir, temporaryDir, waitUntilReady } from '../bench/processes.js';
 import { builtCli } from '../harness/built-cli.js';
+import { withoutServerSettings } from '../harness/child-env.js';
+import { Child, freePort, removeTemporaryDir, temporaryDir, waitUntilReady } from '../harness/processes.js';
 import { SetupError } from './setup-error.js';
 
 export interface TargetServer {
@@ -17,13 +18,6 @@ export interface TargetServer {
   stop(): Promise<string[]>;
 }
 
-/**
- * Settings a server reads from its environment. The private server gets none of the operator's: with
- * REDIS_URL and DATABASE_URL set it would start in the distributed shape, on shared services.
- */
-const SERVER_SETTING_VARIABLES =
-  /^(BOXOFFICE_\w+|PORT|HOST|LOG_LEVEL|REDIS_URL|REDIS_CLUSTER_NODES|DATABASE_URL)$/;
-
 export async function openTarget(
   url: string | undefined,
   adminToken: string | undefined,
@@ -35,10 +29,9 @@ export async function openTarget(
   if (url !== undefined) {
     return { baseUrl: url, adminToken: adminToken ?? '', private: false, stop: async () => [] };
   }
-  const serverEnv = Object.fromEntries(
-    Object.entries(env).filter(([name]) => !SERVER_SETTING_VARIABLES.test(name)),
-  );
-  return startPrivateServer(serverEnv, port ?? (await freePort()), log);
+  // The private server gets none of the operator's settings: with REDIS_URL and DATABASE_URL set it would
+  // start in the distributed shape, on shared services.
+  return startPrivateServer(withoutServerSettings(env), port ?? (await freePort()), log);
 }
 
 async function startPrivateServer(

@@ -1,5 +1,6 @@
-// The distributed shape's PostgreSQL database for one bench run: created on the given server at the start,
-// dropped at the end, also when the run fails or is interrupted (dropLeftoverDatabases).
+// A throwaway PostgreSQL database: the distributed shape's for one bench run, and each test suite's
+// (test/support/postgres.ts). Created on the given server at the start, dropped at the end, also when the
+// run fails or is interrupted (dropLeftoverDatabases; the tests' exit cleanup drops the suite's).
 import pg from 'pg';
 
 /** CREATE and DROP DATABASE take well under a second; a server that does not answer in this is gone. */
@@ -16,8 +17,10 @@ export interface ThrowawayDatabase {
 
 const created = new Set<ThrowawayDatabase>();
 
-export async function createThrowawayDatabase(serverUrl: string): Promise<ThrowawayDatabase> {
-  const name = `boxoffice_bench_${process.pid}_${Date.now().toString(36)}`;
+export async function createThrowawayDatabase(
+  serverUrl: string,
+  name = `boxoffice_bench_${process.pid}_${Date.now().toString(36)}`,
+): Promise<ThrowawayDatabase> {
   await administer(serverUrl, `CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;

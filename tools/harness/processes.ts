@@ -1,11 +1,13 @@
-// The child processes of a bench run: the servers under test and the load generator. Each server runs in its
-// own process, as in production, so that the bench's own work never shares their event loop. Every child is
-// registered, so that an error or Ctrl-C ends them all (by process group) and no server outlives the bench.
+// The child processes of a bench or load-test run: the servers under test and the load generator. Each server
+// runs in its own process, as in production, so that the run's own work never shares their event loop. Every
+// child is registered, so that an error or Ctrl-C ends them all (by process group) and no server outlives the
+// run. The tests' children (test/support) are polled until ready and given ports by the same functions.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 /** Enough of a child's output to explain why it failed, without keeping a long run's output. */
@@ -142,22 +144,41 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls GET /healthz until it answers 200; fails early if the child exits first. */
-export async function waitUntilReady(child: Child, baseUrl: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (!child.alive) {
-      throw new Error(`${child.name} exited before it was ready:\n${child.describeOutput()}`);
-    }
+/** Something started that is polled until it answers: its name, whether it still runs, what it said. */
+export interface Starting {
+  readonly name: string;
+  alive(): boolean;
+  output(): string;
+}
+
+/** Polls GET `url` until it answers 2xx; fails early if what was started exits first. */
+export async function untilAnswers(
+  url: string,
+  starting: Starting,
+  timeoutMs = READY_TIMEOUT_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!starting.alive())
+      throw new Error(`${starting.name} exited before it was ready:\n${starting.output()}`);
     try {
-      const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(READY_POLL_MS * 10) });
+      const response = await fetch(url, { signal: AbortSignal.timeout(READY_POLL_MS * 10) });
       if (response.ok) return;
     } catch {
       // Not listening yet.
     }
-    await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+    if (Date.now() > deadline)
+      throw new Error(
+        `${starting.name} did not answer ${new URL(url).pathname} within ${timeoutMs} ms:\n${starting.output()}`,
+      );
+    await sleep(READY_POLL_MS);
   }
-  throw new Error(`${child.name} did not answer /healthz within ${READY_TIMEOUT_MS} ms.`);
+}
+
+/** Polls GET /healthz of a child until it answers 200. */
+export function waitUntilReady(child: Child, baseUrl: string): Promise<void> {
+  const starting = { name: child.name, alive: () => child.alive, output: () => child.describeOutput() };
+  return untilAnswers(`${baseUrl}/healthz`, starting);
 }
 
 const INIT_DATA_DIR_JS = fileURLToPath(new URL('./init-data-dir.js', import.meta.url));
