@@ -9,10 +9,10 @@
 // joined first. Bounded: each wrk run stops after --duration (at most 60 s), the pre-joins are counted.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from '../../dist/tools/harness/processes.js';
 import { HttpTarget } from '../../dist/tools/loadtest/http-target.js';
 import { openTarget } from '../../dist/tools/loadtest/target-server.js';
 
@@ -191,15 +191,4 @@ async function preJoin(target, count) {
   } finally {
     await client.close();
   }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 }
