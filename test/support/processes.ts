@@ -2,14 +2,13 @@
 // dist/cli/main.js, each with its own environment, ready once it answers (GET /readyz of an API process,
 // GET /healthz of a worker's metrics port), its output kept for failure messages. `kill9()` is SIGKILL: no
 // shutdown, no goodbye. A ProcessGroup kills whatever it started and is still running.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { unacknowledgedCount as unprojected } from '../../src/log/redis/unacknowledged.js';
 import { builtCli } from '../../tools/harness/built-cli.js';
 import { withoutServerSettings } from '../../tools/harness/child-env.js';
-import { untilAnswers } from '../../tools/harness/processes.js';
+import { Child, untilAnswers } from '../../tools/harness/processes.js';
 import { type HttpResult, httpClient } from './http.js';
 import { type ThrowawayDatabase, throwawayDatabase } from './postgres.js';
 import { freePort, type RedisServer, startRedis } from './redis-server.js';
@@ -21,8 +20,6 @@ export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const READY_TIMEOUT_MS = 30_000;
 /** A SIGTERM that does not end the child within this long is followed by SIGKILL. */
 const STOP_TIMEOUT_MS = 5_000;
-/** Output kept per child: the tail is what explains a failure. */
-const OUTPUT_CHARS_MAX = 64 * 1024;
 
 export interface Backends {
   readonly redisUrl: string;
@@ -105,11 +102,9 @@ export class ProcessGroup {
     readyPath: string,
   ): Promise<ChildService> {
     // Each child gets none of the parent's settings, only what it is given.
-    const child = spawn(process.execPath, [builtCli(), ...args], {
-      env: { ...withoutServerSettings(process.env), ...settings },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const service = serviceOf(name, child, url);
+    const env = { ...withoutServerSettings(process.env), ...settings };
+    const child = new Child(name, process.execPath, [builtCli(), ...args], env, { detached: false });
+    const service = serviceOf(child, url);
     this.#children.push(service);
     await untilAnswers(
       service.url + readyPath,
@@ -120,32 +115,18 @@ export class ProcessGroup {
   }
 }
 
-function serviceOf(name: string, child: ChildProcess, url: string): ChildService {
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-OUTPUT_CHARS_MAX);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const running = () => child.exitCode === null && child.signalCode === null;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const signal = async (kind: NodeJS.Signals) => {
-    if (running()) child.kill(kind);
-    await exited;
-  };
+function serviceOf(child: Child, url: string): ChildService {
   return {
-    name,
+    name: child.name,
     url,
-    pid: child.pid ?? -1,
-    running,
-    output: () => output,
-    kill9: () => signal('SIGKILL'),
-    async stop() {
-      if (!running()) return;
-      child.kill('SIGTERM');
-      const ended = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS, false)]);
-      if (!ended) await signal('SIGKILL');
+    pid: child.process.pid ?? -1,
+    running: () => child.alive,
+    output: () => child.output,
+    async kill9() {
+      child.kill();
+      await child.exited.catch(() => {});
     },
+    stop: () => child.stop(STOP_TIMEOUT_MS),
   };
 }
 

@@ -12,37 +12,58 @@ import { fileURLToPath } from 'node:url';
 
 /** Enough of a child's output to explain why it failed, without keeping a long run's output. */
 const OUTPUT_TAIL_BYTES = 16 * 1024;
+/** The same for both streams as they came, which a test shows when a child failed. */
+const INTERLEAVED_TAIL_BYTES = 64 * 1024;
 /** How long a server may take to answer /healthz: it opens PGlite in ~2 s here, ~5 s with initdb. */
 export const READY_TIMEOUT_MS = 60_000;
 const READY_POLL_MS = 100;
 /** A server asked to stop (SIGTERM) that is still running after this is killed (SIGKILL). */
 const STOP_GRACE_MS = 10_000;
 
-const running = new Set<ChildProcess>();
+const running = new Set<Child>();
+
+export interface ChildOptions {
+  /**
+   * Its own process group (the default), so that killing it kills what it started too (wrk under its sh
+   * wrapper) and a Ctrl-C meant for the run reaches the run alone, which then stops its children in order.
+   * The tests' children stay in the test process's group.
+   */
+  readonly detached?: boolean;
+}
 
 export class Child {
   readonly name: string;
   readonly process: ChildProcess;
+  readonly #detached: boolean;
   #stdout = '';
   #stderr = '';
+  #output = '';
   readonly exited: Promise<number | null>;
 
   /** `env` replaces the inherited environment when given. */
-  constructor(name: string, command: string, args: readonly string[], env?: NodeJS.ProcessEnv) {
+  constructor(
+    name: string,
+    command: string,
+    args: readonly string[],
+    env?: NodeJS.ProcessEnv,
+    options: ChildOptions = {},
+  ) {
     this.name = name;
-    // Its own process group, so that killing it kills what it started too (wrk under its sh wrapper).
-    this.process = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
-    running.add(this.process);
+    this.#detached = options.detached ?? true;
+    this.process = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: this.#detached, env });
+    running.add(this);
     this.process.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       this.#stdout = tail(this.#stdout + chunk);
+      this.#output = tail(this.#output + chunk, INTERLEAVED_TAIL_BYTES);
     });
     this.process.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.#stderr = tail(this.#stderr + chunk);
+      this.#output = tail(this.#output + chunk, INTERLEAVED_TAIL_BYTES);
     });
     this.exited = new Promise((resolve, reject) => {
       this.process.once('error', reject);
       this.process.once('close', (code) => {
-        running.delete(this.process);
+        running.delete(this);
         resolve(code);
       });
     });
@@ -62,15 +83,20 @@ export class Child {
     return this.#stderr;
   }
 
+  /** The end of stdout and stderr together, in the order they came. */
+  get output(): string {
+    return this.#output;
+  }
+
   get alive(): boolean {
     return this.process.exitCode === null && this.process.signalCode === null;
   }
 
   /** SIGTERM, then SIGKILL after a grace period; resolves once the process has exited. */
-  async stop(): Promise<void> {
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     if (!this.alive) return;
     this.process.kill('SIGTERM');
-    const timer = setTimeout(() => this.kill(), STOP_GRACE_MS);
+    const timer = setTimeout(() => this.kill(), graceMs);
     try {
       await this.exited;
     } catch {
@@ -80,8 +106,12 @@ export class Child {
     }
   }
 
-  /** SIGKILL to the child's whole process group. */
+  /** SIGKILL to the child's whole process group (to the child alone when it has none of its own). */
   kill(): void {
+    if (!this.#detached) {
+      this.process.kill('SIGKILL');
+      return;
+    }
     try {
       process.kill(-this.pid, 'SIGKILL');
     } catch {
@@ -96,8 +126,8 @@ export class Child {
   }
 }
 
-function tail(text: string): string {
-  return text.length > OUTPUT_TAIL_BYTES ? text.slice(-OUTPUT_TAIL_BYTES) : text;
+function tail(text: string, bytes = OUTPUT_TAIL_BYTES): string {
+  return text.length > bytes ? text.slice(-bytes) : text;
 }
 
 const temporaryDirs = new Set<string>();
@@ -119,14 +149,7 @@ export function removeTemporaryDir(dir: string): void {
  * nothing to wait for), then deletes the temporary directories.
  */
 export function cleanUpEverything(): void {
-  for (const child of running) {
-    if (child.pid === undefined) continue;
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
+  for (const child of running) child.kill();
   running.clear();
   for (const dir of temporaryDirs) removeTemporaryDir(dir);
 }
