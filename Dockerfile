@@ -9,9 +9,10 @@ FROM ${BASE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json tsconfig.tools.json ./
 COPY scripts ./scripts
 COPY src ./src
+COPY tools ./tools
 RUN npm run build
 
 # Production dependencies only, installed from the same lock.

@@ -7,8 +7,8 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 /** Tests that need no service at all: no Redis, PostgreSQL, PGlite, child process or browser. */
 const UNIT = [
   '**/*.unit.test.ts',
-  'src/bench/bench.test.ts',
-  'src/bench/distributed-bench.test.ts',
+  'tools/bench/bench.test.ts',
+  'tools/bench/distributed-bench.test.ts',
   'src/cli/worker-usage.test.ts',
   'src/config.test.ts',
   'src/domain/best-available.test.ts',
@@ -48,7 +48,7 @@ const UNIT = [
 const BROWSER = ['test/browser/**/*.test.ts'];
 /** Tests that start boxoffice (or nginx, compose, a private PostgreSQL) as processes, kill them, or cut services. */
 const PROCESSES = ['test/faults/**/*.test.ts', 'test/distributed/**/*.test.ts', 'test/deploy/**/*.test.ts'];
-const ALL = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+const ALL = ['src/**/*.test.ts', 'tools/**/*.test.ts', 'test/**/*.test.ts'];
 
 /** A tier with services: real Redis and PostgreSQL, PGlite from the prepared template, the built dist/. */
 function withServices(name: string, include: string[], exclude: string[]): TestProjectInlineConfiguration {

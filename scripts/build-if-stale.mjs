@@ -7,7 +7,16 @@ import { join } from 'node:path';
 /** tsc rewrites every output on each build, so this file's time is the time of the last build. */
 const BUILT_MARKER = 'dist/cli/main.js';
 /** What the build reads: a change to any of these makes dist/ stale. */
-const SOURCES = ['src', 'scripts/copy-assets.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const SOURCES = [
+  'src',
+  'tools',
+  'scripts/copy-assets.mjs',
+  'scripts/place-tools.mjs',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'tsconfig.tools.json',
+  'package.json',
+];
 
 function newestChange(path) {
   const stat = statSync(path, { throwIfNoEntry: false });
@@ -21,6 +30,6 @@ function newestChange(path) {
 const built = statSync(BUILT_MARKER, { throwIfNoEntry: false });
 const sourcesChangedAt = Math.max(...SOURCES.map(newestChange));
 if (built === undefined || built.mtimeMs < sourcesChangedAt) {
-  process.stderr.write(built === undefined ? 'dist/ missing: building\n' : 'src/ changed: rebuilding\n');
+  process.stderr.write(built === undefined ? 'dist/ missing: building\n' : 'sources changed: rebuilding\n');
   execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
 }

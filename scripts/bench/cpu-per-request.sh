@@ -16,9 +16,9 @@ curl -sf -X POST localhost:9700/v1/events -H "authorization: Bearer $token" -H '
   -d "{\"id\":\"cpu\",\"name\":\"C\",\"venue\":\"V\",\"startsAt\":\"2027-01-01T20:00:00Z\",\"pools\":[{\"id\":\"ga\",\"capacity\":$capacity,\"price\":1}]}" >/dev/null
 [ "$mode" = rejected ] && curl -sf -X POST localhost:9700/v1/events/cpu/holds -H 'content-type: application/json' -d '{"userId":"first","quantity":1}' >/dev/null
 url=http://127.0.0.1:9700/v1/events/cpu/holds
-wrk -t1 -c64 -d2s -s src/bench/holds.lua "$url" -- ga warm >/dev/null
+wrk -t1 -c64 -d2s -s tools/bench/holds.lua "$url" -- ga warm >/dev/null
 before=$(awk '{print $14+$15}' /proc/$pid/stat)
-out=$(wrk -t1 -c64 -d6s -s src/bench/holds.lua "$url" -- ga measured)
+out=$(wrk -t1 -c64 -d6s -s tools/bench/holds.lua "$url" -- ga measured)
 after=$(awk '{print $14+$15}' /proc/$pid/stat)
 requests=$(echo "$out" | grep -oP '\d+(?= requests in)')
 rate=$(echo "$out" | grep -oP 'Requests/sec:\s+\K[\d.]+')

@@ -7,12 +7,13 @@
 // fresh event, once each way. Starts and stops its own redis-server (AOF everysec, as the bench's).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { RedisGate } from '../../dist/gate/redis/redis-gate.js';
+import { freePort } from '../../dist/tools/harness/processes.js';
+import { redisServerArgs, waitForPing } from '../../dist/tools/harness/redis-server.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -87,37 +88,11 @@ function cpuSecondsOf(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 async function startRedis() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'boxoffice-place-batch-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
-  const child = spawn('redis-server', [...args, '--appendonly', 'yes', '--appendfsync', 'everysec'], {
-    stdio: 'ignore',
-  });
-  for (let attempt = 0; ; attempt++) {
-    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null });
-    probe.on('error', () => {});
-    try {
-      await probe.connect();
-      probe.disconnect();
-      break;
-    } catch (error) {
-      probe.disconnect();
-      if (attempt > 100) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const child = spawn('redis-server', redisServerArgs(port, dir, { appendOnly: true }), { stdio: 'ignore' });
+  await waitForPing(port, () => child.exitCode === null);
   return {
     port,
     pid: child.pid,

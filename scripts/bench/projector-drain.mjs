@@ -10,7 +10,6 @@
 // named boxoffice_drain_<pid> is created there and dropped at the end).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +21,8 @@ import { EVENTS_KEY, eventKeys } from '../../dist/gate/redis/keys.js';
 import { migrate } from '../../dist/store/migrate.js';
 import { PostgresDriver } from '../../dist/store/postgres/postgres-driver.js';
 import { SqlStore } from '../../dist/store/sql-store.js';
+import { freePort } from '../../dist/tools/harness/processes.js';
+import { redisServerArgs, waitForPing } from '../../dist/tools/harness/redis-server.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -239,39 +240,11 @@ async function admin(sql) {
   }
 }
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function startRedis() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'boxoffice-drain-redis-'));
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-    probe.on('error', () => {});
-    try {
-      await probe.connect();
-      if ((await probe.ping()) === 'PONG') break;
-    } catch {
-      if (Date.now() > deadline) throw new Error('redis-server did not start');
-      await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      probe.disconnect();
-    }
-  }
+  const child = spawn('redis-server', redisServerArgs(port, dir, { appendOnly: false }), { stdio: 'ignore' });
+  await waitForPing(port, () => child.exitCode === null);
   return {
     port,
     pid: child.pid,

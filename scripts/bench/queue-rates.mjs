@@ -9,12 +9,12 @@
 // joined first. Bounded: each wrk run stops after --duration (at most 60 s), the pre-joins are counted.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HttpTarget } from '../../dist/loadtest/http-target.js';
-import { openTarget } from '../../dist/loadtest/target-server.js';
+import { freePort } from '../../dist/tools/harness/processes.js';
+import { HttpTarget } from '../../dist/tools/loadtest/http-target.js';
+import { openTarget } from '../../dist/tools/loadtest/target-server.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -128,7 +128,9 @@ async function wrk(url, script) {
 
 async function startBare() {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/bench/bare-server.js', String(port)], { stdio: 'inherit' });
+  const child = spawn(process.execPath, ['dist/tools/bench/bare-server.js', String(port)], {
+    stdio: 'inherit',
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 100; attempt++) {
     const ready = await fetch(`${url}/healthz`).then(
@@ -189,15 +191,4 @@ async function preJoin(target, count) {
   } finally {
     await client.close();
   }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
       return runReconcile(rest);
     }
     case 'bench': {
-      const { runBench } = await import('../bench/bench.js');
+      const { runBench } = (await import(benchEntry())) as BenchEntry;
       return runBench(rest);
     }
     case 'version':
@@ -54,6 +54,19 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
       return 2;
   }
+}
+
+/** What tools/bench/bench.ts exports for this command. */
+export interface BenchEntry {
+  runBench(args: string[]): Promise<number>;
+}
+
+/**
+ * `bench` is a tool, not part of the engine: its sources are in tools/bench/, built to dist/tools/bench/ beside
+ * the engine's dist/, and it is loaded by its URL so that the engine's build never compiles it.
+ */
+function benchEntry(): string {
+  return new URL('../tools/bench/bench.js', import.meta.url).href;
 }
 
 /** package.json sits two levels above this file both in src/cli and in dist/cli; it is the one version. */

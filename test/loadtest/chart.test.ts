@@ -1,7 +1,7 @@
 // The SVG writer: well-formed XML with both series, whatever the title holds.
 import { describe, expect, it } from 'vitest';
-import { escapeXml, niceCeiling, throughputSvg } from '../../src/loadtest/chart.js';
-import type { SecondOfRun } from '../../src/loadtest/recorder.js';
+import { escapeXml, niceCeiling, throughputSvg } from '../../tools/loadtest/chart.js';
+import type { SecondOfRun } from '../../tools/loadtest/recorder.js';
 
 /** A small well-formedness check: tags nest and close, attributes are quoted, text has no raw < or stray &. */
 function xmlProblems(text: string): string[] {

@@ -1,8 +1,8 @@
 // The HDR summary: percentiles of the whole distribution in milliseconds, to HDR's three digits.
 import { describe, expect, it } from 'vitest';
-import { latencyHistogram, recordLatency, summarize } from '../../src/loadtest/latency.js';
-import { outcomeOf } from '../../src/loadtest/outcome.js';
-import { Recorder } from '../../src/loadtest/recorder.js';
+import { latencyHistogram, recordLatency, summarize } from '../../tools/loadtest/latency.js';
+import { outcomeOf } from '../../tools/loadtest/outcome.js';
+import { Recorder } from '../../tools/loadtest/recorder.js';
 
 describe('latency summary', () => {
   it('reads p50, p90, p99, p99.9 and max from 1..10,000 µs', () => {

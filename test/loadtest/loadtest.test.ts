@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoadTestIo, runLoadTest } from '../../src/loadtest/load-test.js';
-import type { ScenarioName } from '../../src/loadtest/options.js';
-import type { LoadTestReport } from '../../src/loadtest/report.js';
 import type { SqlDriver } from '../../src/store/sql-driver.js';
+import { type LoadTestIo, runLoadTest } from '../../tools/loadtest/load-test.js';
+import type { ScenarioName } from '../../tools/loadtest/options.js';
+import type { LoadTestReport } from '../../tools/loadtest/report.js';
 import { ADMIN_TOKEN, startEmbedded, type TestEmbedded } from '../support/embedded.js';
 import { listen } from '../support/http.js';
 

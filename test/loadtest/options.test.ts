@@ -1,10 +1,10 @@
 // Flags of the load-test scenarios: defaults, bounds, and the combinations that make no sense.
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/bench/options.js';
-import { createdLayout, firstSeatIds, seatMap } from '../../src/loadtest/event-layout.js';
-import { parseLoadTestArgs } from '../../src/loadtest/options.js';
-import { flowRandom } from '../../src/loadtest/random.js';
-import { planFlow } from '../../src/loadtest/scenarios/mix.js';
+import { UsageError } from '../../tools/bench/options.js';
+import { createdLayout, firstSeatIds, seatMap } from '../../tools/loadtest/event-layout.js';
+import { parseLoadTestArgs } from '../../tools/loadtest/options.js';
+import { flowRandom } from '../../tools/loadtest/random.js';
+import { planFlow } from '../../tools/loadtest/scenarios/mix.js';
 
 const TOKEN = 'a-token-of-enough-length';
 

@@ -1,6 +1,6 @@
 // The progress line: rate and ETA from whichever bound comes first; rewritten in place on a terminal only.
 import { describe, expect, it } from 'vitest';
-import { Progress, progressLine } from '../../src/loadtest/progress.js';
+import { Progress, progressLine } from '../../tools/loadtest/progress.js';
 
 const snapshot = {
   label: 'mix',

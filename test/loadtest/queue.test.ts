@@ -2,10 +2,10 @@
 // each broken rule is found), and the scenario end to end against its own private server, short and bounded.
 // No assertion is about speed.
 import { describe, expect, it } from 'vitest';
-import { type LoadTestIo, runLoadTest } from '../../src/loadtest/load-test.js';
-import { parseLoadTestArgs } from '../../src/loadtest/options.js';
-import { type BuyerObservation, checkAdmissions } from '../../src/loadtest/queue/admission-check.js';
-import type { LoadTestReport } from '../../src/loadtest/report.js';
+import { type LoadTestIo, runLoadTest } from '../../tools/loadtest/load-test.js';
+import { parseLoadTestArgs } from '../../tools/loadtest/options.js';
+import { type BuyerObservation, checkAdmissions } from '../../tools/loadtest/queue/admission-check.js';
+import type { LoadTestReport } from '../../tools/loadtest/report.js';
 
 const RULES = { maxActive: 4, passMinutes: 1 };
 const PASS_MS = 60_000;

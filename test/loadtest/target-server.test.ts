@@ -1,6 +1,6 @@
 // The private server of a load test listens on the port it is given (`bench --port`), and is gone after stop.
 import { afterAll, describe, expect, it } from 'vitest';
-import { openTarget, type TargetServer } from '../../src/loadtest/target-server.js';
+import { openTarget, type TargetServer } from '../../tools/loadtest/target-server.js';
 import { freePort } from '../support/redis-server.js';
 
 describe('private load-test server', () => {

@@ -1,9 +1,9 @@
 // The verdict: what in an audit, a tally or a run makes `boxoffice bench` exit 1.
 import { describe, expect, it } from 'vitest';
-import { createdLayout } from '../../src/loadtest/event-layout.js';
-import { type AcceptedHold, Tally } from '../../src/loadtest/tally.js';
-import { checkTally } from '../../src/loadtest/tally-check.js';
-import { auditProblems, verdictOf } from '../../src/loadtest/verdict.js';
+import { createdLayout } from '../../tools/loadtest/event-layout.js';
+import { type AcceptedHold, Tally } from '../../tools/loadtest/tally.js';
+import { checkTally } from '../../tools/loadtest/tally-check.js';
+import { auditProblems, verdictOf } from '../../tools/loadtest/verdict.js';
 
 const CONSISTENT = {
   capacity: 10,

@@ -9,8 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { migrate } from '../../src/store/migrate.js';
-import { PgliteDriver } from '../../src/store/pglite/pglite-driver.js';
+import { createMigratedDataDir } from '../../tools/harness/migrated-data-dir.js';
 import { dropDatabases, entriesOf, killAll, lingeringProcesses, sampleConnections } from './leftovers.js';
 import { POSTGRES_URL } from './postgres.js';
 import { databasePrefix, RUN_DIR_PREFIX, RUN_DIR_VARIABLE, runTag } from './test-run.js';
@@ -56,9 +55,7 @@ async function startRun(): Promise<Run> {
   chmodSync(runDir, 0o755);
   chmodSync(tmp, 0o1777);
   const template = join(runDir, 'template');
-  const driver = await PgliteDriver.open(template);
-  await migrate(driver);
-  await driver.close();
+  await createMigratedDataDir(template);
   // Interrupted (Ctrl-C), vitest exits without the teardown: the test processes clean up after themselves
   // (test/support/exit-cleanup.ts), and this removes the run dir.
   process.once('exit', () => rmSync(runDir, { recursive: true, force: true }));

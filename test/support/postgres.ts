@@ -3,40 +3,27 @@
 // skips loudly elsewhere (postgresAvailable()).
 import { spawn } from 'node:child_process';
 import pg from 'pg';
+import {
+  type ThrowawayDatabase as Created,
+  createThrowawayDatabase,
+} from '../../tools/harness/throwaway-database.js';
 import { cleanupAtExit } from './exit-cleanup.js';
 import { databasePrefix } from './test-run.js';
 
 export const POSTGRES_URL =
   process.env.BOXOFFICE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-export interface ThrowawayDatabase {
-  readonly url: string;
-  drop(): Promise<void>;
-}
+export type ThrowawayDatabase = Pick<Created, 'url' | 'drop'>;
 
 export async function throwawayDatabase(serverUrl = POSTGRES_URL): Promise<ThrowawayDatabase> {
   // The run's tag in the name lets the global teardown find what a crashed test process left.
   const database = `${databasePrefix()}${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${database}`);
-  } finally {
-    await admin.end();
-  }
+  const created = await createThrowawayDatabase(serverUrl, database);
   const forget = cleanupAtExit(`database ${database}`, () => dropSync(serverUrl, database));
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
   return {
-    url: url.toString(),
+    url: created.url,
     async drop() {
-      const cleanup = new pg.Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      try {
-        await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      } finally {
-        await cleanup.end();
-      }
+      await created.drop();
       forget();
     },
   };

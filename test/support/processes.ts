@@ -2,12 +2,13 @@
 // dist/cli/main.js, each with its own environment, ready once it answers (GET /readyz of an API process,
 // GET /healthz of a worker's metrics port), its output kept for failure messages. `kill9()` is SIGKILL: no
 // shutdown, no goodbye. A ProcessGroup kills whatever it started and is still running.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { unacknowledgedCount as unprojected } from '../../src/log/redis/unacknowledged.js';
+import { builtCli } from '../../tools/harness/built-cli.js';
+import { withoutServerSettings } from '../../tools/harness/child-env.js';
+import { Child, untilAnswers } from '../../tools/harness/processes.js';
 import { type HttpResult, httpClient } from './http.js';
 import { type ThrowawayDatabase, throwawayDatabase } from './postgres.js';
 import { freePort, type RedisServer, startRedis } from './redis-server.js';
@@ -15,16 +16,10 @@ import { freePort, type RedisServer, startRedis } from './redis-server.js';
 export const ADMIN_TOKEN = 'process-test-admin-token-0123456789';
 export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
-const CLI = resolve('dist/cli/main.js');
 /** A child that does not answer within this long has failed to start (two shared cores, cold Node). */
 const READY_TIMEOUT_MS = 30_000;
-const READY_POLL_MS = 100;
 /** A SIGTERM that does not end the child within this long is followed by SIGKILL. */
 const STOP_TIMEOUT_MS = 5_000;
-/** Output kept per child: the tail is what explains a failure. */
-const OUTPUT_CHARS_MAX = 64 * 1024;
-/** Variables of the parent that would change what a child does; each child gets only what it is given. */
-const INHERITED_SETTINGS = /^(BOXOFFICE_|REDIS_|DATABASE_URL$|PORT$|HOST$|LOG_LEVEL$)/;
 
 export interface Backends {
   readonly redisUrl: string;
@@ -106,63 +101,33 @@ export class ProcessGroup {
     url: string,
     readyPath: string,
   ): Promise<ChildService> {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...parentEnv(), ...settings },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const service = serviceOf(name, child, url);
+    // Each child gets none of the parent's settings, only what it is given.
+    const env = { ...withoutServerSettings(process.env), ...settings };
+    const child = new Child(name, process.execPath, [builtCli(), ...args], env, { detached: false });
+    const service = serviceOf(child, url);
     this.#children.push(service);
-    await untilReady(service, readyPath);
+    await untilAnswers(
+      service.url + readyPath,
+      { name, alive: service.running, output: service.output },
+      READY_TIMEOUT_MS,
+    );
     return service;
   }
 }
 
-function parentEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !INHERITED_SETTINGS.test(name)));
-}
-
-function serviceOf(name: string, child: ChildProcess, url: string): ChildService {
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-OUTPUT_CHARS_MAX);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const running = () => child.exitCode === null && child.signalCode === null;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const signal = async (kind: NodeJS.Signals) => {
-    if (running()) child.kill(kind);
-    await exited;
-  };
+function serviceOf(child: Child, url: string): ChildService {
   return {
-    name,
+    name: child.name,
     url,
-    pid: child.pid ?? -1,
-    running,
-    output: () => output,
-    kill9: () => signal('SIGKILL'),
-    async stop() {
-      if (!running()) return;
-      child.kill('SIGTERM');
-      const ended = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS, false)]);
-      if (!ended) await signal('SIGKILL');
+    pid: child.process.pid ?? -1,
+    running: () => child.alive,
+    output: () => child.output,
+    async kill9() {
+      child.kill();
+      await child.exited.catch(() => {});
     },
+    stop: () => child.stop(STOP_TIMEOUT_MS),
   };
-}
-
-async function untilReady(service: ChildService, path: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (!service.running())
-      throw new Error(`${service.name} exited before it was ready:\n${service.output()}`);
-    const ready = await fetch(service.url + path).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) return;
-    if (Date.now() > deadline) throw new Error(`${service.name} not ready in time:\n${service.output()}`);
-    await sleep(READY_POLL_MS);
-  }
 }
 
 type Client = ReturnType<typeof httpClient>;

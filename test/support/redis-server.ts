@@ -3,33 +3,20 @@
 // the run under CI=true and skips loudly elsewhere (redisAvailable()).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { freePort } from '../../tools/harness/processes.js';
+import { redisServerArgs, redisServerVersion, waitForPing } from '../../tools/harness/redis-server.js';
 import { cleanupAtExit } from './exit-cleanup.js';
 
-export function redisAvailable(): boolean {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI === 'true') throw new Error('redis-server is not on PATH (required under CI=true).');
-    process.stderr.write('\n!!! SKIPPING Redis suites: no redis-server on PATH\n\n');
-    return false;
-  }
-}
+export { freePort };
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, rejectPort) => {
-    const server = createServer();
-    server.once('error', rejectPort);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
+export function redisAvailable(): boolean {
+  if (redisServerVersion() !== undefined) return true;
+  if (process.env.CI === 'true') throw new Error('redis-server is not on PATH (required under CI=true).');
+  process.stderr.write('\n!!! SKIPPING Redis suites: no redis-server on PATH\n\n');
+  return false;
 }
 
 export interface RedisServerOptions {
@@ -54,27 +41,15 @@ export interface RedisServer {
 export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'boxoffice-redis-'));
-  const args = [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--dir',
-    dir,
-    '--save',
-    '',
-    '--appendonly',
-    options.appendOnly ? 'yes' : 'no',
-    '--appendfsync',
-    'everysec',
-    '--protected-mode',
-    'no',
-  ];
-  if (options.cluster) args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf');
+  const args = redisServerArgs(port, dir, {
+    appendOnly: options.appendOnly ?? false,
+    cluster: options.cluster,
+  });
   let child: ChildProcess | undefined;
   const launch = async () => {
-    child = spawn('redis-server', args, { stdio: 'ignore' });
-    await waitForPing(port);
+    const started = spawn('redis-server', args, { stdio: 'ignore' });
+    child = started;
+    await waitForPing(port, () => started.exitCode === null && started.signalCode === null);
   };
   const forget = cleanupAtExit(
     `redis-server on port ${port} (${dir})`,
@@ -115,24 +90,6 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
       forget();
     },
   };
-}
-
-async function waitForPing(port: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-    client.on('error', () => {});
-    try {
-      await client.connect();
-      // A restarted server with AOF answers LOADING until the file is replayed.
-      if ((await client.ping()) === 'PONG') return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not start`);
-      await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      client.disconnect();
-    }
-  }
 }
 
 export interface RedisCluster {

@@ -1,7 +1,8 @@
 // The real embedded server as a child process on a data dir, for the tests that kill it with -9 and start
 // it again: started from dist/ on a free port, ready once /healthz answers, killed and awaited.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { freePort } from './redis-server.js';
+import { builtCli } from '../../tools/harness/built-cli.js';
+import { freePort, untilAnswers } from '../../tools/harness/processes.js';
 
 const READY_TIMEOUT_MS = 30_000;
 
@@ -14,7 +15,7 @@ export interface ServeProcess {
 /** Starts `boxoffice serve` on dataDir with `env` added (admin token, limits…) and waits until /healthz answers. */
 export async function startServe(dataDir: string, env: Record<string, string>): Promise<ServeProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/cli/main.js', 'serve'], {
+  const child = spawn(process.execPath, [builtCli(), 'serve'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', BOXOFFICE_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -22,20 +23,18 @@ export async function startServe(dataDir: string, env: Record<string, string>): 
   child.stdout?.on('data', (chunk) => output.push(String(chunk)));
   child.stderr?.on('data', (chunk) => output.push(String(chunk)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output.join('')}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`server not ready in time:\n${output.join('')}`);
-    }
-    const healthy = await fetch(`${url}/healthz`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (healthy) return { child, url, output };
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  const starting = {
+    name: 'server',
+    alive: () => child.exitCode === null && child.signalCode === null,
+    output: () => output.join(''),
+  };
+  try {
+    await untilAnswers(`${url}/healthz`, starting, READY_TIMEOUT_MS);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
   }
+  return { child, url, output };
 }
 
 /** SIGKILL, and wait until the process is gone. */

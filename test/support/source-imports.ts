@@ -1,5 +1,5 @@
 // What a source file of src/ imports, for the tests that hold import boundaries (src/log/boundaries.test.ts,
-// src/http/boundaries.unit.test.ts). Every static, type-only, side-effect and dynamic import is seen.
+// src/http/boundaries.unit.test.ts, test/harness/tools-boundary.unit.test.ts). Every static, type-only, side-effect and dynamic import is seen.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 

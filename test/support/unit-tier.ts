@@ -10,7 +10,7 @@ function refuse(what: string): never {
   );
 }
 
-/** Commands that answer a question about the machine and start nothing (src/bench/proc.ts asks getconf). */
+/** Commands that answer a question about the machine and start nothing (tools/bench/proc.ts asks getconf). */
 const HARMLESS = new Set(['getconf']);
 
 for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'] as const) {
