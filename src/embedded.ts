@@ -242,6 +242,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
       await projection.caughtUp(READ_WAIT_MS).catch(() => {});
       return auditEvent(eventId, gate, withStoreOutages(projected), journal, {
         unprojected: (id) => log.unacknowledged(PROJECTION_GROUP, id),
+        deadLetters: async (id) => file?.deadLetterCount(PROJECTION_GROUP, id) ?? 0,
         exclusive: (work) => projection.exclusive(work),
       });
     },

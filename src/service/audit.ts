@@ -51,6 +51,8 @@ export interface StreamAuditSource {
  */
 export interface ProjectionTail {
   unprojected(eventId: string): Promise<readonly LogEntry[]>;
+  /** Entries of the event the projection gave up on (the store refused them alone). */
+  deadLetters?(eventId: string): Promise<number>;
   exclusive<T>(work: () => Promise<T>): Promise<T>;
 }
 
@@ -75,7 +77,7 @@ export async function auditEvent(
   const held = tail === undefined ? read : () => tail.exclusive(read);
   const view = journal === undefined ? await held() : await journal.quiesce(held);
   if (view === undefined) return undefined;
-  return reportOf(eventId, view.state, view.pending, view.stored, 0);
+  return reportOf(eventId, view.state, view.pending, view.stored, (await tail?.deadLetters?.(eventId)) ?? 0);
 }
 
 /**

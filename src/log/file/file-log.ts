@@ -17,6 +17,7 @@
 import {
   appendFileSync,
   closeSync,
+  existsSync,
   fdatasync,
   fsyncSync,
   ftruncateSync,
@@ -242,10 +243,9 @@ export class FileLog implements AppendableLog {
       },
       deadLetter: async (record, error) => {
         appendFileSync(
-          join(this.#dir, `${encodeURIComponent(group)}.dead`),
+          this.#deadLettersPath(group),
           `${JSON.stringify({ id: record.id, error, entry: record.entry })}\n`,
         );
-        state.deadLetters++;
         state.pending.delete(seqOf(record));
       },
     };
@@ -345,9 +345,20 @@ export class FileLog implements AppendableLog {
     return this.#next;
   }
 
-  /** Records the group moved to its dead letters since open. */
-  deadLetterCount(group: string): number {
-    return this.#group(group).deadLetters;
+  /**
+   * Records the group moved to its dead letters, of one event or of all, since the log began: they are kept in
+   * `<group>.dead` (one JSON line each) whatever is trimmed, for the audit and for an operator to replay.
+   */
+  deadLetterCount(group: string, eventId?: string): number {
+    const path = this.#deadLettersPath(group);
+    if (!existsSync(path)) return 0;
+    let count = 0;
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      if (line === '') continue;
+      if (eventId === undefined || (JSON.parse(line) as { entry: LogEntry }).entry.eventId === eventId)
+        count++;
+    }
+    return count;
   }
 
   async close(): Promise<void> {
@@ -397,6 +408,10 @@ export class FileLog implements AppendableLog {
     // Far behind the end: read from disk if anyone still needs it.
     if (this.#records.length > this.#memoryEntries * 2)
       this.#forget(seq + entries.length - this.#memoryEntries);
+  }
+
+  #deadLettersPath(group: string): string {
+    return join(this.#dir, `${encodeURIComponent(group)}.dead`);
   }
 
   #group(name: string): GroupState {

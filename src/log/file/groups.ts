@@ -9,7 +9,6 @@ export class GroupState implements Deliveries {
   readonly pending = new Map<number, Pending>();
   /** The watermark last written to disk. */
   persisted: number;
-  deadLetters = 0;
 
   constructor(start: number) {
     this.next = start;
