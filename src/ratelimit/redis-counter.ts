@@ -27,6 +27,12 @@ export const TAKE_QUOTA_FILE = 'take-quota.lua';
 /** Requests per call at most: a call of 256 requests (≤ 768 counters) keeps Redis busy well under 1 ms. */
 export const RATE_BATCH_MAX = 256;
 
+/** Loads take-quota.lua after the prelude every boxoffice script shares (gate/redis/scripts.ts). */
+export function defineTakeQuota(redis: RedisClient): Script {
+  const own = readFileSync(new URL(`./lua/${TAKE_QUOTA_FILE}`, import.meta.url), 'utf8');
+  return defineScript(redis, 'boxoffice_take_quota', `${sharedPrelude()}\n${own}`, KEYS_COUNTED_BY_FIRST_ARG);
+}
+
 interface Waiting {
   readonly takes: readonly Take[];
   resolve(verdict: Verdict): void;
@@ -40,9 +46,7 @@ export class RedisRateCounter implements RateCounter {
   #calling = false;
 
   constructor(redis: RedisClient) {
-    const own = readFileSync(new URL(`./lua/${TAKE_QUOTA_FILE}`, import.meta.url), 'utf8');
-    const lua = `${sharedPrelude()}\n${own}`;
-    this.#script = defineScript(redis, 'boxoffice_take_quota', lua, KEYS_COUNTED_BY_FIRST_ARG);
+    this.#script = defineTakeQuota(redis);
   }
 
   take(takes: readonly Take[]): Promise<Verdict> {

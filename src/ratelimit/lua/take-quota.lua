@@ -12,15 +12,21 @@
 check_args(ARGV, 1, 3)
 local n = tonumber(ARGV[1])
 if #KEYS ~= n then error('expected ' .. n .. ' keys, got ' .. #KEYS) end
+-- Requests numbered 1, 2, … in order, checked before anything is written (an error undoes no write).
+local previous = 0
+for i = 1, n do
+  local request = tonumber(ARGV[3 * i - 1])
+  if request ~= previous and request ~= previous + 1 or (i == 1 and request ~= 1) then
+    error('counter ' .. i .. ' of request ' .. ARGV[3 * i - 1] .. ' out of order')
+  end
+  previous = request
+end
 local now = now_ms(0)
 local reply = {}
 local first = 1
 while first <= n do
   -- The counters of one request: first .. last.
   local request = tonumber(ARGV[3 * first - 1])
-  if request ~= (first == 1 and 1 or tonumber(ARGV[3 * first - 4]) + 1) then
-    error('counter ' .. first .. ' starts request ' .. ARGV[3 * first - 1] .. ' out of order')
-  end
   local last = first
   while last < n and tonumber(ARGV[3 * last + 2]) == request do last = last + 1 end
   local quotas, taken, ends, fresh = {}, {}, {}, {}
