@@ -1,5 +1,5 @@
-// The constants header of the Redis gate's, waiting room's and rate limiter's Lua scripts, generated from encoding.ts and
-// prepended to every script at load time (gate/redis/scripts.ts sharedPrelude), so that
+// The constants header of every Lua script (the Redis gate's, the waiting room's, the rate limiter's),
+// generated from encoding.ts and prepended at load time (gate/redis/scripts.ts sharedPrelude), so that
 // scripts and TypeScript share one definition of each key field, stream field, seat byte, group name,
 // channel, entry type and reply word they write.
 import {
