@@ -9,19 +9,29 @@
 // order). The first request of a turn no longer goes out alone: sending it at once cost a call and a
 // socket write of its own for every turn (see docs/benchmarks.md, the refusal path).
 //
-// Every counter carries the hash tag {boxoffice-rate}: a placement's address and buyer counters (and a
-// whole batch) are decided in one atomic call, which on a Redis Cluster needs them in one slot. So the
-// counters of a cluster live on one shard.
-import { createHash } from 'node:crypto';
+// Every counter carries the hash tag {boxoffice-rate} (take-quota-args.ts): the counters of a cluster live on
+// one shard.
 import { readFileSync } from 'node:fs';
-import type { RedisClient } from '../gate/redis/scripts.js';
+import {
+  defineScript,
+  KEYS_COUNTED_BY_FIRST_ARG,
+  type RedisClient,
+  type Script,
+  sharedPrelude,
+} from '../gate/redis/scripts.js';
 import type { RateCounter, Take, Verdict } from './counter.js';
+import { takeQuotaCall } from './take-quota-args.js';
 
-const KEY_PREFIX = '{boxoffice-rate}:';
+/** The script's file: its keys depend on the batch, so its name counts none; its first argument does. */
+export const TAKE_QUOTA_FILE = 'take-quota.lua';
 /** Requests per call at most: a call of 256 requests (≤ 768 counters) keeps Redis busy well under 1 ms. */
 export const RATE_BATCH_MAX = 256;
 
-type Call = (...args: (string | number)[]) => Promise<unknown>;
+/** Loads take-quota.lua after the prelude every boxoffice script shares (gate/redis/scripts.ts). */
+export function defineTakeQuota(redis: RedisClient): Script {
+  const own = readFileSync(new URL(`./lua/${TAKE_QUOTA_FILE}`, import.meta.url), 'utf8');
+  return defineScript(redis, 'boxoffice_take_quota', `${sharedPrelude()}\n${own}`, KEYS_COUNTED_BY_FIRST_ARG);
+}
 
 interface Waiting {
   readonly takes: readonly Take[];
@@ -30,23 +40,18 @@ interface Waiting {
 }
 
 export class RedisRateCounter implements RateCounter {
-  readonly #redis: RedisClient;
-  readonly #call: Call;
+  readonly #script: Script;
   #waiting: Waiting[] = [];
   /** A drain is running or is due at the end of this turn. */
   #calling = false;
 
   constructor(redis: RedisClient) {
-    this.#redis = redis;
-    const lua = readFileSync(new URL('./lua/take-quota.lua', import.meta.url), 'utf8');
-    const command = `boxoffice_take_quota_${createHash('sha1').update(lua).digest('hex').slice(0, 12)}`;
-    redis.defineCommand(command, { lua });
-    const call = (redis as unknown as Record<string, Call>)[command];
-    if (call === undefined) throw new Error('The rate-limit script could not be defined.');
-    this.#call = call;
+    this.#script = defineTakeQuota(redis);
   }
 
   take(takes: readonly Take[]): Promise<Verdict> {
+    // Nothing to count: allowed, as by the memory counter, without a call.
+    if (takes.length === 0) return Promise.resolve({ allowed: true, remaining: [], resetMs: [] });
     return new Promise((resolve, reject) => {
       this.#waiting.push({ takes, resolve, reject });
       if (this.#calling) return;
@@ -61,7 +66,8 @@ export class RedisRateCounter implements RateCounter {
         this.#waiting.length <= RATE_BATCH_MAX ? this.#waiting : this.#waiting.slice(0, RATE_BATCH_MAX);
       this.#waiting = batch === this.#waiting ? [] : this.#waiting.slice(RATE_BATCH_MAX);
       try {
-        const reply = (await this.#call.apply(this.#redis, argumentsOf(batch))) as number[];
+        const { keys, args } = takeQuotaCall(batch.map(({ takes }) => takes));
+        const reply = (await this.#script(keys, args)) as number[];
         verdictsOf(batch, reply);
       } catch (error) {
         for (const waiting of batch) waiting.reject(error);
@@ -69,19 +75,6 @@ export class RedisRateCounter implements RateCounter {
     }
     this.#calling = false;
   }
-}
-
-function argumentsOf(batch: readonly Waiting[]): (string | number)[] {
-  const keys: string[] = [];
-  const args: number[] = [];
-  for (const { takes } of batch) {
-    args.push(takes.length);
-    for (const take of takes) {
-      keys.push(`${KEY_PREFIX}${take.quota.kind}:${take.who}`);
-      args.push(take.quota.limit.count, take.quota.limit.windowSeconds * 1000);
-    }
-  }
-  return [keys.length, ...keys, ...args];
 }
 
 function verdictsOf(batch: readonly Waiting[], reply: readonly number[]): void {

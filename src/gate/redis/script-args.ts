@@ -1,6 +1,6 @@
 // The arguments of the gate scripts: one function per script, giving them in the order and number its header
 // lists (lua/*.lua). Every list is fixed; a variable tail (rows, seats, pools, placements) follows its count.
-// The scripts check the number they get (common.lua, check_args), so a builder out of step fails loudly.
+// The scripts check the number they get (check_args, lua/shared.lua), so a builder out of step fails loudly.
 import { fingerprintOf, type HoldTarget } from '../../domain/hold-request.js';
 import { newHoldId, newOrderToken, orderIdOf } from '../../domain/ids.js';
 import { LATE_CONFIRM_MEMORY_MS, WAITLIST_ENTRIES_PER_EVENT_MAX } from '../../domain/limits.js';

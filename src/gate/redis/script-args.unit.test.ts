@@ -1,9 +1,15 @@
-// The gate scripts' arguments: each script declares a fixed list (check_args in its file, after its header),
-// a variable tail only after its count, and reads no argument past the list; the builders of script-args.ts
-// give exactly what each declares, whatever the case.
+// The scripts' arguments, the gate's, the waiting room's and the rate limiter's: each script declares a fixed
+// list (check_args in its file, after its header), a variable tail only after its count, and reads no
+// argument past the list; the builders (script-args.ts, queue-script-args.ts, take-quota-args.ts) give
+// exactly what each declares, whatever the case.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EventSpec, Hold } from '../../domain/types.js';
+import { admitArgs, joinArgs, standingsArgs } from '../../queue/redis/queue-script-args.js';
+import { QUEUE_FILES, QUEUE_PRELUDE, type QueueScriptName } from '../../queue/redis/queue-scripts.js';
+import type { Take } from '../../ratelimit/counter.js';
+import { TAKE_QUOTA_FILE } from '../../ratelimit/redis-counter.js';
+import { takeQuotaCall } from '../../ratelimit/take-quota-args.js';
 import { IDEMPOTENCY_LIMITS } from '../memory/idempotency-book.js';
 import { layoutOf } from './layout.js';
 import {
@@ -24,17 +30,38 @@ import {
 import { PRELUDES, type ScriptArg, type ScriptName, scriptFiles } from './scripts.js';
 
 const LUA = new URL('./lua/', import.meta.url);
+const QUEUE_LUA = new URL('../../queue/redis/lua/', import.meta.url);
+const RATE_LUA = new URL('../../ratelimit/lua/', import.meta.url);
 
-function code(file: string): string {
-  return readFileSync(new URL(file, LUA), 'utf8')
+function code(file: string, directory = LUA): string {
+  return readFileSync(new URL(file, directory), 'utf8')
     .split('\n')
     .filter((line) => !line.trimStart().startsWith('--'))
     .join('\n');
 }
 
+/** The waiting room's and the rate limiter's scripts: name → its code without comments. */
+const OTHER_SCRIPTS: Record<QueueScriptName | 'takeQuota', string> = {
+  join: code(QUEUE_FILES.join, QUEUE_LUA),
+  standings: code(QUEUE_FILES.standings, QUEUE_LUA),
+  admit: code(QUEUE_FILES.admit, QUEUE_LUA),
+  takeQuota: code(TAKE_QUOTA_FILE, RATE_LUA),
+};
+type OtherName = keyof typeof OTHER_SCRIPTS;
+
+function codeOf(name: ScriptName | OtherName): string {
+  return name in OTHER_SCRIPTS
+    ? OTHER_SCRIPTS[name as OtherName]
+    : code(scriptFiles()[name as ScriptName].file);
+}
+
 /** A script's declared arguments: `fixed`, and with `tailWidth` a tail of entries counted by the last fixed one. */
-function declaredArgs(name: ScriptName): { fixed: number; tailWidth?: number } {
-  const match = /^check_args\(ARGV, (\d+)(?:, (\d+))?\)$/m.exec(code(scriptFiles()[name].file));
+function declaredArgs(name: ScriptName | OtherName): { fixed: number; tailWidth?: number } {
+  return declaredIn(codeOf(name), name);
+}
+
+function declaredIn(text: string, name: string): { fixed: number; tailWidth?: number } {
+  const match = /^check_args\(ARGV, (\d+)(?:, (\d+))?\)$/m.exec(text);
   if (match === null) throw new Error(`${name} declares no arguments`);
   return match[2] === undefined
     ? { fixed: Number(match[1]) }
@@ -42,10 +69,23 @@ function declaredArgs(name: ScriptName): { fixed: number; tailWidth?: number } {
 }
 
 /** Why `args` is not what the script declares, or undefined when it is. */
-function misfit(name: ScriptName, args: readonly ScriptArg[]): string | undefined {
+function misfit(name: ScriptName | OtherName, args: readonly ScriptArg[]): string | undefined {
   const { fixed, tailWidth } = declaredArgs(name);
   const expected = tailWidth === undefined ? fixed : fixed + tailWidth * Number(args[fixed - 1]);
   return args.length === expected ? undefined : `${name}: ${args.length} arguments, declared ${expected}`;
+}
+
+/** What breaks the argument convention in a script's code: its own file, wrapped or not. */
+function breaches(file: string, text: string, wrapped: boolean): string[] {
+  const found: string[] = [];
+  if (/ARGV\[#ARGV/.test(text)) found.push(`${file}: ARGV[#ARGV]`);
+  if (/ARGV\[[^\]]+\]\s+or\b/.test(text)) found.push(`${file}: an argument with a default`);
+  if (/for \w+ = [^\n]*, #ARGV\b/.test(text)) found.push(`${file}: a loop to the last argument`);
+  if (wrapped) return found;
+  const { fixed } = declaredIn(text, file);
+  for (const [, n] of text.matchAll(/ARGV\[(\d+)\]/g))
+    if (Number(n) > fixed) found.push(`${file}: ARGV[${n}] past its ${fixed}`);
+  return found;
 }
 
 const SPEC: EventSpec = {
@@ -122,18 +162,31 @@ describe('the gate scripts declare their arguments', () => {
 
   it('and read none past it, nor a trailing one by position, nor an optional one with a default', () => {
     const found: string[] = [];
-    for (const [name, { file }] of Object.entries(files) as [ScriptName, (typeof files)[ScriptName]][]) {
-      const text = code(file);
-      if (/ARGV\[#ARGV/.test(text)) found.push(`${file}: ARGV[#ARGV]`);
-      if (/ARGV\[[^\]]+\]\s+or\b/.test(text)) found.push(`${file}: an argument with a default`);
-      if (files[name].wraps !== undefined) continue;
-      const { fixed } = declaredArgs(name);
-      for (const [, n] of text.matchAll(/ARGV\[(\d+)\]/g))
-        if (Number(n) > fixed) found.push(`${file}: ARGV[${n}] past its ${fixed}`);
-    }
-    for (const prelude of Object.values(PRELUDES))
-      if (/\bARGV\b/.test(code(prelude))) found.push(`${prelude} reads ARGV: the script's, hidden from it`);
+    for (const { file, wraps } of Object.values(files))
+      found.push(...breaches(file, code(file), wraps !== undefined));
+    for (const prelude of [...Object.values(PRELUDES)].map((file) => code(file)))
+      if (/\bARGV\b/.test(prelude)) found.push(`a gate prelude reads ARGV: the script's, hidden from it`);
     expect(found).toEqual([]);
+  });
+
+  it("the waiting room's and the rate limiter's as well, each checking first", () => {
+    const found: string[] = [];
+    for (const [name, text] of Object.entries(OTHER_SCRIPTS)) {
+      const first = text.trimStart().split('\n')[0];
+      if (!/^check_args\(ARGV, \d+(, \d+)?\)$/.test(first as string)) found.push(`${name} checks later`);
+      found.push(...breaches(name, text, false));
+    }
+    if (/\bARGV\b/.test(code(QUEUE_PRELUDE, QUEUE_LUA))) found.push(`${QUEUE_PRELUDE} reads ARGV`);
+    expect(found).toEqual([]);
+    expect(declaredArgs('standings')).toEqual({ fixed: 3, tailWidth: 1 });
+    expect(declaredArgs('takeQuota')).toEqual({ fixed: 1, tailWidth: 3 });
+  });
+
+  it('catch a hidden tail, a default and a read past the list', () => {
+    expect(breaches('x', 'check_args(ARGV, 2)\nfor i = 3, #ARGV do end', false)).toHaveLength(1);
+    expect(breaches('x', 'check_args(ARGV, 2)\nlocal a = ARGV[2] or 0', false)).toHaveLength(1);
+    expect(breaches('x', 'check_args(ARGV, 2)\nlocal a = ARGV[3]', false)).toHaveLength(1);
+    expect(breaches('x', 'check_args(ARGV, 3, 1)\nlocal a = ARGV[3 + i]', false)).toEqual([]);
   });
 });
 
@@ -221,5 +274,49 @@ describe('the argument builders', () => {
     expect(updateEventArgs({ spec: SPEC, salesOpen: false })[1]).toBe('0');
     expect(updateEventArgs({ spec: SPEC, salesOpen: true })[1]).toBe('1');
     expect(extendArgs('h1', 30, 600, 9)).toEqual([9, 'h1', 30_000, 600_000]);
+  });
+});
+
+describe("the waiting room's and the rate limiter's argument builders", () => {
+  it('give join-6.lua and admit-7.lua their fixed lists', () => {
+    expect(joinArgs('u', 0.25, 7, 60_000)).toEqual(['u', '0.25', 7, 60_000]);
+    const admit = admitArgs(
+      {
+        available: 5,
+        held: 1,
+        salesOpen: true,
+        abandonAfterMs: 30_000,
+        windowMs: 60_000,
+        stepMax: 100,
+        passesPerAvailable: 2,
+        burstSeconds: 10,
+        eventId: 'ev1',
+      },
+      0,
+    );
+    expect(admit).toEqual([0, 5, 1, 1, 30_000, 60_000, 100, 2, 10, 'ev1']);
+    expect(misfit('join', joinArgs('u', 0.5, 0, 1))).toBeUndefined();
+    expect(misfit('admit', admit)).toBeUndefined();
+  });
+
+  it('give standings-6.lua its buyers after their count, however many', () => {
+    expect(standingsArgs(['a', 'b'], 3, 60_000)).toEqual([3, 60_000, 2, 'a', 'b']);
+    for (const buyers of [[], ['a'], ['a', 'b', 'c']])
+      expect(misfit('standings', standingsArgs(buyers, 0, 1))).toBeUndefined();
+  });
+
+  it('give take-quota.lua its counters after their count, each with its request, and as many keys', () => {
+    const ip: Take = { quota: { kind: 'ip', limit: { count: 10, windowSeconds: 60 } }, who: '1.2.3.4' };
+    const buyer: Take = { quota: { kind: 'buyer', limit: { count: 3, windowSeconds: 1 } }, who: 'u' };
+    const { keys, args } = takeQuotaCall([[ip, buyer], [ip]]);
+    expect(keys).toEqual([
+      '{boxoffice-rate}:ip:1.2.3.4',
+      '{boxoffice-rate}:buyer:u',
+      '{boxoffice-rate}:ip:1.2.3.4',
+    ]);
+    expect(args).toEqual([3, 1, 10, 60_000, 1, 3, 1000, 2, 10, 60_000]);
+    expect(misfit('takeQuota', args)).toBeUndefined();
+    expect(args[0]).toBe(keys.length);
+    expect(() => takeQuotaCall([[ip], []])).toThrow(/one counter at least/);
   });
 });

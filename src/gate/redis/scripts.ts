@@ -39,8 +39,11 @@ const WRAPPED = {
 /** Scripts that return stock to sale include lua/offers.lua after the prelude: they offer it to the waitlist. */
 const OFFERING: ReadonlySet<string> = new Set(['release', 'sweep', 'cancelOrder']);
 
-/** The shared files every script, or every offering one, is loaded with; they name no key count. */
-export const PRELUDES = { common: 'common.lua', offers: 'offers.lua' } as const;
+/**
+ * The shared files every script, or every offering one, is loaded with; they name no key count. shared.lua
+ * is every boxoffice script's, the waiting room's and the rate limiter's too (sharedPrelude).
+ */
+export const PRELUDES = { shared: 'shared.lua', common: 'common.lua', offers: 'offers.lua' } as const;
 
 /** A script's own file, the script it wraps as a function (if any), and the preludes it is loaded with. */
 export interface ScriptFile {
@@ -55,13 +58,15 @@ export function scriptFiles(): Record<ScriptName, ScriptFile> {
   for (const [name, file] of Object.entries(FILES) as [ScriptName, string][])
     files[name] = {
       file,
-      preludes: OFFERING.has(name) ? [PRELUDES.common, PRELUDES.offers] : [PRELUDES.common],
+      preludes: OFFERING.has(name)
+        ? [PRELUDES.shared, PRELUDES.common, PRELUDES.offers]
+        : [PRELUDES.shared, PRELUDES.common],
     };
   for (const [name, { wraps, as, file }] of Object.entries(WRAPPED) as [
     ScriptName,
     (typeof WRAPPED)['placeBatch'],
   ][])
-    files[name] = { file, wraps: { file: wraps, as }, preludes: [PRELUDES.common] };
+    files[name] = { file, wraps: { file: wraps, as }, preludes: [PRELUDES.shared, PRELUDES.common] };
   return files;
 }
 
@@ -72,10 +77,9 @@ export function keyCountOf(file: string): number | undefined {
 }
 
 export type ScriptName = keyof typeof FILES | keyof typeof WRAPPED;
-export type GateScripts = Record<
-  ScriptName,
-  (keys: readonly string[], args: readonly ScriptArg[]) => Promise<unknown>
->;
+/** A loaded script: called with its keys and its arguments. */
+export type Script = (keys: readonly string[], args: readonly ScriptArg[]) => Promise<unknown>;
+export type GateScripts = Record<ScriptName, Script>;
 
 const directory = new URL('./lua/', import.meta.url);
 let sources: Record<ScriptName, string> | undefined;
@@ -84,7 +88,12 @@ function read(file: string): string {
   return readFileSync(new URL(file, directory), 'utf8');
 }
 
-/** The text of each script: the constants of log/redis/encoding.ts, the shared prelude, the script's own file. */
+/** What every boxoffice script starts with: the constants of log/redis/encoding.ts, then shared.lua. */
+export function sharedPrelude(): string {
+  return `${luaConstantsHeader()}${read(PRELUDES.shared)}`;
+}
+
+/** The text of each script: the constants of log/redis/encoding.ts, the shared preludes, the script's own file. */
 function scriptSources(): Record<ScriptName, string> {
   if (sources !== undefined) return sources;
   const loaded = {} as Record<ScriptName, string>;
@@ -107,16 +116,37 @@ export function defineScripts(client: RedisClient): GateScripts {
   for (const [name, lua] of Object.entries(scriptSources()) as [ScriptName, string][]) {
     const numberOfKeys = keyCountOf(files[name].file);
     if (numberOfKeys === undefined) throw new Error(`Script ${files[name].file} names no key count.`);
-    const command = `boxoffice_${name}_${createHash('sha1').update(lua).digest('hex').slice(0, 12)}`;
-    client.defineCommand(command, { lua, numberOfKeys });
-    const call = (client as unknown as Record<string, (...args: ScriptArg[]) => Promise<unknown>>)[command];
-    if (call === undefined) throw new Error(`Script ${name} could not be defined.`);
-    scripts[name] = (keys, args) => {
-      // A caller's extra or missing key would shift every argument after it: refused before Redis.
-      if (keys.length !== numberOfKeys)
-        return Promise.reject(new Error(`Script ${name} takes ${numberOfKeys} keys, not ${keys.length}.`));
-      return call.call(client, ...keys, ...args);
-    };
+    scripts[name] = defineScript(client, `boxoffice_${name}`, lua, numberOfKeys);
   }
   return scripts;
+}
+
+/**
+ * What a script whose KEYS depend on its data (the rate limiter's) takes instead of a count in its file
+ * name: its first argument says how many keys it is given.
+ */
+export const KEYS_COUNTED_BY_FIRST_ARG = 'counted by the first argument';
+
+/**
+ * Loads one script under `<prefix>_<content hash>` (see the top of this file). It takes numberOfKeys KEYS,
+ * the count its file name says, or as many as its first argument says: a call with another number is refused
+ * before Redis, as a caller's extra or missing key would shift every argument after it.
+ */
+export function defineScript(
+  client: RedisClient,
+  prefix: string,
+  lua: string,
+  numberOfKeys: number | typeof KEYS_COUNTED_BY_FIRST_ARG,
+): Script {
+  const command = `${prefix}_${createHash('sha1').update(lua).digest('hex').slice(0, 12)}`;
+  const fixed = typeof numberOfKeys === 'number';
+  client.defineCommand(command, fixed ? { lua, numberOfKeys } : { lua });
+  const call = (client as unknown as Record<string, (...args: ScriptArg[]) => Promise<unknown>>)[command];
+  if (call === undefined) throw new Error(`Script ${prefix} could not be defined.`);
+  return (keys, args) => {
+    const expected = fixed ? numberOfKeys : Number(args[0]);
+    if (keys.length !== expected)
+      return Promise.reject(new Error(`Script ${prefix} takes ${expected} keys, not ${keys.length}.`));
+    return fixed ? call.call(client, ...keys, ...args) : call.call(client, keys.length, ...keys, ...args);
+  };
 }

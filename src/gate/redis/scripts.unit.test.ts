@@ -1,13 +1,16 @@
 // The Lua scripts' file names carry how many KEYS each takes (the loader passes that number), so each file
 // is held to it here: no script, nor a shared function it calls, reads a key past its count. The same for
-// the waiting room's scripts, named by the same convention.
+// the waiting room's scripts, named by the same convention. The rate limiter's one script takes as many keys
+// as its batch has counters: its name counts none, its first argument does, and the script holds #KEYS to it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { QUEUE_FILES, QUEUE_PRELUDE } from '../../queue/redis/queue-scripts.js';
+import { TAKE_QUOTA_FILE } from '../../ratelimit/redis-counter.js';
 import { keyCountOf, PRELUDES, scriptFiles } from './scripts.js';
 
 const GATE_LUA = new URL('./lua/', import.meta.url);
 const QUEUE_LUA = new URL('../../queue/redis/lua/', import.meta.url);
-const QUEUE_PRELUDE = 'queue-common.lua';
+const RATE_LUA = new URL('../../ratelimit/lua/', import.meta.url);
 
 function code(directory: URL, file: string): string {
   return readFileSync(new URL(file, directory), 'utf8')
@@ -80,12 +83,29 @@ describe('the key count in a script file name', () => {
     for (const { file } of Object.values(scriptFiles())) expect(keyCountOf(file)).toBeGreaterThan(0);
   });
 
-  it('loads every gate script file there is', () => {
+  it('loads every gate script file there is, and every waiting room one', () => {
     const loaded = Object.values(scriptFiles()).map(({ file }) => file);
     const there = readdirSync(GATE_LUA).filter(
       (file) => file.endsWith('.lua') && !(Object.values(PRELUDES) as string[]).includes(file),
     );
     expect(loaded.sort()).toEqual(there.sort());
+    const queueThere = readdirSync(QUEUE_LUA).filter(
+      (file) => file.endsWith('.lua') && file !== QUEUE_PRELUDE,
+    );
+    expect(Object.values(QUEUE_FILES).sort()).toEqual(queueThere.sort());
+  });
+
+  it('is named by no rate limiter script, whose keys its first argument counts and the script checks', () => {
+    expect(readdirSync(RATE_LUA)).toEqual([TAKE_QUOTA_FILE]);
+    expect(keyCountOf(TAKE_QUOTA_FILE)).toBeUndefined();
+    const text = code(RATE_LUA, TAKE_QUOTA_FILE);
+    const lines = text.trimStart().split('\n');
+    expect(lines[1]).toBe('local n = tonumber(ARGV[1])');
+    expect(lines[2]).toMatch(/^if #KEYS ~= n then error\(/);
+    // Its keys are read only as KEYS[i] of the counters it counts, never past them.
+    expect([...text.matchAll(/KEYS\[([^\]]+)\]/g)].map(([, index]) => index)).toEqual(['i', 'i', 'i', 'i']);
+    expect(text).toMatch(/for i = first, last do/);
+    expect(text).toMatch(/while last < n and/);
   });
 
   it('covers every key a gate script reads, through the shared functions it calls too', () => {
@@ -106,10 +126,14 @@ describe('the key count in a script file name', () => {
 
   it('covers every key a waiting room script reads', () => {
     const prelude = highestKey(code(QUEUE_LUA, QUEUE_PRELUDE));
-    const over = readdirSync(QUEUE_LUA)
-      .filter((file) => file.endsWith('.lua') && file !== QUEUE_PRELUDE)
-      .filter((file) => Math.max(prelude, highestKey(code(QUEUE_LUA, file))) > (keyCountOf(file) as number));
+    const over = Object.values(QUEUE_FILES).filter(
+      (file) => Math.max(prelude, highestKey(code(QUEUE_LUA, file))) > (keyCountOf(file) as number),
+    );
     expect(over).toEqual([]);
+  });
+
+  it('leaves no key to the prelude every script shares', () => {
+    expect(code(GATE_LUA, PRELUDES.shared)).not.toMatch(/\bKEYS\b/);
   });
 
   it('catches a read past the count, a key in a loop, and a key by expression', () => {

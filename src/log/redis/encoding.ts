@@ -26,6 +26,13 @@ export const ENTRY_FIELD = 'e';
 export const ENTRY_SOLD_OUT_FIELD = 'soldOut' satisfies keyof SoldOutMark;
 /** The type of the entry the waiting room's admission step appends to the event's log (queue/redis/lua). */
 export const QUEUE_ADMITTED_TYPE = 'queue_admitted' satisfies QueueAdmitted['type'];
+/**
+ * The whole reply of a waiting room script whose event has no waiting room set up (queue/redis/lua): the one
+ * way those scripts say so (redis-waiting-room.ts reads it: the event has no queue).
+ */
+export const QUEUE_MISSING_REPLY = 'no_queue';
+/** The whole reply of the waiting room's join before the room opens (join-6.lua). */
+export const QUEUE_NOT_OPEN_REPLY = 'not_open';
 /** Fields of a dead-letter stream entry: the log entry's id and JSON, why it failed, and which member gave up. */
 export const DEAD_LETTER_FIELDS = {
   id: 'id',

@@ -9,6 +9,8 @@ import {
   EVENT_MISSING_REPLY,
   PROJECTOR_GROUP,
   QUEUE_ADMITTED_TYPE,
+  QUEUE_MISSING_REPLY,
+  QUEUE_NOT_OPEN_REPLY,
   RESTOCK_CHANNEL,
   SEAT_CHARS,
 } from './encoding.js';
@@ -38,6 +40,8 @@ describe('the Lua constants header', () => {
       EVENT_MISSING: EVENT_MISSING_REPLY,
       ENTRY_FIELD,
       QUEUE_ADMITTED: QUEUE_ADMITTED_TYPE,
+      QUEUE_MISSING: QUEUE_MISSING_REPLY,
+      QUEUE_NOT_OPEN: QUEUE_NOT_OPEN_REPLY,
       SEAT_FREE: SEAT_CHARS.available,
       SEAT_HELD: SEAT_CHARS.held,
       SEAT_SOLD: SEAT_CHARS.sold,
@@ -73,7 +77,11 @@ describe('the Lua constants header', () => {
     );
     for (const url of files) {
       const file = url.pathname.split('/').slice(-4).join('/');
-      const literals = url.href.startsWith(GATE_LUA.href) ? gateLiterals : [`'${PROJECTOR_GROUP}'`];
+      const literals = url.href.startsWith(GATE_LUA.href)
+        ? gateLiterals
+        : [PROJECTOR_GROUP, QUEUE_MISSING_REPLY, QUEUE_NOT_OPEN_REPLY].map((value) => `'${value}'`);
+      // A whole reply of a bare number ({ -1 }) is a code with no name: the waiting room's are named replies.
+      if (/return \{ *-?\d+ *\}/.test(readFileSync(url, 'utf8'))) found.push(`${file}: a bare reply code`);
       const code = readFileSync(url, 'utf8')
         .split('\n')
         .filter((line) => !line.trimStart().startsWith('--'))

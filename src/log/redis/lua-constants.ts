@@ -1,5 +1,5 @@
-// The constants header of the Redis gate's and waiting room's Lua scripts, generated from encoding.ts and
-// prepended to every script at load time (gate/redis/scripts.ts, queue/redis/queue-scripts.ts), so that
+// The constants header of every Lua script (the Redis gate's, the waiting room's, the rate limiter's),
+// generated from encoding.ts and prepended at load time (gate/redis/scripts.ts sharedPrelude), so that
 // scripts and TypeScript share one definition of each key field, stream field, seat byte, group name,
 // channel, entry type and reply word they write.
 import {
@@ -10,6 +10,8 @@ import {
   EVENT_MISSING_REPLY,
   PROJECTOR_GROUP,
   QUEUE_ADMITTED_TYPE,
+  QUEUE_MISSING_REPLY,
+  QUEUE_NOT_OPEN_REPLY,
   RESTOCK_CHANNEL,
   SEAT_CHARS,
 } from './encoding.js';
@@ -22,6 +24,8 @@ export const LUA_CONSTANTS: Readonly<Record<string, string>> = {
   ENTRY_FIELD,
   ENTRY_SOLD_OUT: ENTRY_SOLD_OUT_FIELD,
   QUEUE_ADMITTED: QUEUE_ADMITTED_TYPE,
+  QUEUE_MISSING: QUEUE_MISSING_REPLY,
+  QUEUE_NOT_OPEN: QUEUE_NOT_OPEN_REPLY,
   DEAD_LETTER_ID_FIELD: DEAD_LETTER_FIELDS.id,
   DEAD_LETTER_ERROR_FIELD: DEAD_LETTER_FIELDS.error,
   DEAD_LETTER_CONSUMER_FIELD: DEAD_LETTER_FIELDS.consumer,

@@ -2,7 +2,7 @@
 // operation one Lua call deciding with Redis's TIME, so any API instance serves any buyer and every
 // instance may run admission steps at once.
 import type { RedisClient } from '../../gate/redis/scripts.js';
-import { eventKeys } from '../../log/redis/encoding.js';
+import { eventKeys, QUEUE_MISSING_REPLY, QUEUE_NOT_OPEN_REPLY } from '../../log/redis/encoding.js';
 import {
   ADMISSION_BURST_SECONDS,
   ADMISSION_STEP_MAX,
@@ -17,6 +17,7 @@ import {
   type WaitingRoom,
 } from '../waiting-room.js';
 import { QUEUED_EVENTS_KEY, queueKeys } from './queue-keys.js';
+import { admitArgs, joinArgs, standingsArgs } from './queue-script-args.js';
 import { defineQueueScripts, type QueueScripts } from './queue-scripts.js';
 
 export interface RedisWaitingRoomOptions {
@@ -84,14 +85,12 @@ export class RedisWaitingRoom implements WaitingRoom {
     draw: number,
     nowMs: number,
   ): Promise<Standing | 'not_open' | undefined> {
-    const row = (await this.#scripts.join(queueKeys(eventId), [
-      buyerId,
-      draw.toString(),
-      this.#now(nowMs),
-      QUEUE_RATE_WINDOW_MS,
-    ])) as Row;
-    if (row[0] === -1) return undefined;
-    if (row[0] === -2) return 'not_open';
+    const row = (await this.#scripts.join(
+      queueKeys(eventId),
+      joinArgs(buyerId, draw, this.#now(nowMs), QUEUE_RATE_WINDOW_MS),
+    )) as Row;
+    if (isQueueMissing(row)) return undefined;
+    if (row.length === 1 && row[0] === QUEUE_NOT_OPEN_REPLY) return 'not_open';
     return standingOf(row);
   }
 
@@ -101,11 +100,10 @@ export class RedisWaitingRoom implements WaitingRoom {
     nowMs: number,
   ): Promise<(Standing | undefined)[]> {
     if (buyerIds.length === 0) return [];
-    const rows = (await this.#scripts.standings(queueKeys(eventId), [
-      this.#now(nowMs),
-      QUEUE_RATE_WINDOW_MS,
-      ...buyerIds,
-    ])) as Row[];
+    const rows = (await this.#scripts.standings(
+      queueKeys(eventId),
+      standingsArgs(buyerIds, this.#now(nowMs), QUEUE_RATE_WINDOW_MS),
+    )) as Row[];
     return rows.map((row) => (row.length === 0 ? undefined : standingOf(row)));
   }
 
@@ -118,20 +116,22 @@ export class RedisWaitingRoom implements WaitingRoom {
     // The event's log stream last: each admission is appended to it in the same script (same hash tag).
     const row = (await this.#scripts.admit(
       [...queueKeys(eventId), eventKeys(eventId).log],
-      [
+      admitArgs(
+        {
+          available: stock.available,
+          held: stock.held,
+          salesOpen: stock.salesOpen,
+          abandonAfterMs,
+          windowMs: QUEUE_RATE_WINDOW_MS,
+          stepMax: ADMISSION_STEP_MAX,
+          passesPerAvailable: PASSES_PER_AVAILABLE_TICKET,
+          burstSeconds: ADMISSION_BURST_SECONDS,
+          eventId,
+        },
         this.#now(nowMs),
-        stock.available,
-        stock.held,
-        stock.salesOpen ? 1 : 0,
-        abandonAfterMs,
-        QUEUE_RATE_WINDOW_MS,
-        ADMISSION_STEP_MAX,
-        PASSES_PER_AVAILABLE_TICKET,
-        ADMISSION_BURST_SECONDS,
-        eventId,
-      ],
+      ),
     )) as Row;
-    if (row[0] === -1) return undefined;
+    if (isQueueMissing(row)) return undefined;
     const admitted: Admitted[] = [];
     for (let i = 6; i + 2 < row.length; i += 3)
       admitted.push({
@@ -153,6 +153,11 @@ export class RedisWaitingRoom implements WaitingRoom {
   #now(nowMs: number): number {
     return this.#useCommandTime ? nowMs : 0;
   }
+}
+
+/** Whether a script found no waiting room set up for the event: {QUEUE_MISSING} and nothing else. */
+function isQueueMissing(row: Row): boolean {
+  return row.length === 1 && row[0] === QUEUE_MISSING_REPLY;
 }
 
 function standingOf(row: Row): Standing {

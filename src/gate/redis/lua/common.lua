@@ -1,5 +1,6 @@
--- Shared by every script of the Redis gate (prepended at load time). A script's file name ends in the number
--- of KEYS it takes (place-11.lua: 11), which the loader passes (scripts.ts). Keys of one event, in this order:
+-- Shared by every script of the Redis gate (prepended at load time, after shared.lua). A script's file name
+-- ends in the number of KEYS it takes (place-11.lua: 11), which the loader passes (scripts.ts).
+-- Keys of one event, in this order:
 -- KEYS[1] spec, KEYS[2] seats, KEYS[3] counts, KEYS[4] holds, KEYS[5] expiry, KEYS[6] users, KEYS[7] log,
 -- KEYS[8] ended (hash: hold id → '<status> <at ms> <hold json>' until a projector has stored the ending).
 -- Seat map bytes: SEAT_FREE, SEAT_HELD, SEAT_SOLD. Counts fields: p:<pool>:held|sold, s:<section>:held|sold,
@@ -7,29 +8,6 @@
 -- (how many times the event's definition was changed), epoch (the generation of the event's gate state; its presence marks that this Redis
 -- holds the event's state since create-event or load-event wrote it: see rebuild.ts), available (the event's
 -- units on sale in all; see event_available).
-
--- Time comes from Redis, so that every instance shares one clock; tests may pass an explicit time.
-local function now_ms(given)
-  local explicit = tonumber(given)
-  if explicit ~= nil and explicit > 0 then return explicit end
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-
-local function int(n)
-  return string.format('%d', n)
-end
-
--- Every script's arguments are fixed, as its header lists them: args must hold exactly `fixed` of them, or,
--- with tail_width, the last fixed one counts the entries of tail_width arguments that follow. A caller
--- out of step with the script fails here instead of being read wrongly (script-args.ts builds them).
-local function check_args(args, fixed, tail_width)
-  local expected = fixed
-  if tail_width then expected = fixed + tail_width * (tonumber(args[fixed]) or 0) end
-  if #args ~= expected then
-    error('expected ' .. expected .. ' arguments, got ' .. #args)
-  end
-end
 
 -- Whether the event has keys in this Redis. A script that needs them and finds none answers
 -- { EVENT_MISSING } and nothing else: the one way to say so (replies.ts, isEventMissing).

@@ -5,12 +5,13 @@
 -- step, as a `queue_admitted` entry without the pass (a bearer secret; the key derives it from the expiry).
 -- ARGV: 1 now (0: Redis TIME), 2 available, 3 held, 4 sales open (1/0), 5 abandon after ms,
 -- 6 rate window ms, 7 most per step, 8 passes per available ticket, 9 burst seconds, 10 event id.
--- Returns {-1} without a queue, else {abandoned, waiting, active, sold out (1/0), admitted in window, now,
--- buyer, joined at, pass expiry, buyer, …} for the buyers admitted by this step.
+-- Returns {QUEUE_MISSING} without a queue, else {abandoned, waiting, active, sold out (1/0), admitted in
+-- window, now, buyer, joined at, pass expiry, buyer, …} for the buyers admitted by this step.
+check_args(ARGV, 10)
 local now = now_ms(ARGV[1])
 local s = redis.call('HMGET', KEYS[1], 'salesStartAt', 'admitPerMinute', 'passMinutes', 'maxActive', 'paused',
   'credit', 'creditAt')
-if not s[1] then return { -1 } end
+if not s[1] then return { QUEUE_MISSING } end
 local start, per_minute, pass_minutes, max_active = tonumber(s[1]), tonumber(s[2]), tonumber(s[3]), tonumber(s[4])
 local step_max, window = tonumber(ARGV[7]), tonumber(ARGV[6])
 local available, held = tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -42,7 +43,8 @@ else
   if room > 0 then
     local popped = redis.call('ZPOPMIN', KEYS[2], room)
     local expiry = now + pass_minutes * 60000
-    -- A log is born with the projectors' group (as create-event.lua makes it), even when admissions start it.
+    -- A log is born with the projectors' group (as create-event-8.lua makes it), even when admissions start
+    -- it.
     if #popped > 0 and redis.call('EXISTS', KEYS[7]) == 0 then
       redis.call('XGROUP', 'CREATE', KEYS[7], PROJECTOR_GROUP, '0', 'MKSTREAM')
     end

@@ -2,18 +2,8 @@
 -- 1 settings (hash), 2 line (zset buyer → order: draws in [0, 1) before the start, 1, 2, … after),
 -- 3 seen (zset waiting buyer → last heard from, ms), 4 members (hash buyer → `w|<joined>` or
 -- `a|<joined>|<pass expiry>`), 5 active (zset buyer → pass expiry), 6 admissions (zset buyer → admitted at);
--- admit-7.lua adds 7, the event's log stream. The constants of log/redis/encoding.ts come before this file.
-
-local function now_ms(given)
-  local explicit = tonumber(given)
-  if explicit ~= nil and explicit > 0 then return explicit end
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-
-local function int(n)
-  return string.format('%d', n)
-end
+-- admit-7.lua adds 7, the event's log stream. The constants header and the shared prelude of every
+-- boxoffice script (gate/redis/lua/shared.lua: now_ms, int, check_args) come before this file.
 
 -- Whether the early joiners' order is drawn: from the first operation at or after the sales start on, kept
 -- in the settings as `drawn`, so that moving the start later afterwards reorders nobody (a newcomer's draw
