@@ -4,8 +4,10 @@ import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventSpec } from '../../src/domain/types.js';
 import { EVENTS_KEY, eventKeys } from '../../src/gate/redis/keys.js';
+import { rebuildEvent } from '../../src/gate/redis/rebuild.js';
 import { RedisGate } from '../../src/gate/redis/redis-gate.js';
 import { withUnavailableErrors } from '../../src/gate/redis/unavailable.js';
+import { errorStatus } from '../../src/http/error-status.js';
 import { COUNT_FIELDS } from '../../src/log/redis/encoding.js';
 import { auditStream } from '../../src/service/audit.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -418,6 +420,17 @@ describe.runIf(postgresHere)('Redis gate rebuild from the store and the log', ()
     } finally {
       await unreachable.close();
     }
+  });
+
+  it('answers gate_unavailable (503), not a 500, while another instance holds the rebuild lock past its time', async () => {
+    const s = spec();
+    await store.createEvent(s, Date.now());
+    // An instance that took the lock and died: the lock outlives it until its expiry.
+    await redis.set(eventKeys(s.id).rebuildLock, 'another-instance', 'PX', 60_000);
+    await expect(
+      rebuildEvent(s.id, { redis, scripts: undefined as never, store, nowMs: Date.now(), lockMs: 200 }),
+    ).rejects.toMatchObject({ name: 'DomainError', code: 'gate_unavailable' });
+    expect(errorStatus.gate_unavailable).toBe(503);
   });
 
   it('asks the store about a made-up event once, not on every request', async () => {

@@ -5,6 +5,7 @@
 // Used when Redis has lost some of an event's keys and by `boxoffice reconcile`; when Redis lost the event
 // whole, it is marked lost instead (see rebuildEvent).
 import { randomBytes } from 'node:crypto';
+import { DomainError } from '../../domain/errors.js';
 import { isHoldEntry } from '../../domain/log-entry.js';
 import { SEAT_BYTE_AVAILABLE, SEAT_BYTE_HELD, SEAT_BYTE_SOLD } from '../../domain/seat-bytes.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
@@ -46,6 +47,19 @@ export interface RebuildOptions {
   readonly force?: boolean;
   /** The bounds of the gate's idempotency records; the folded records are kept within them. */
   readonly idempotencyLimits?: IdempotencyLimits;
+  /** How long a rebuild may hold its lock, and others wait for it (default REBUILD_LOCK_MS; tests shorten it). */
+  readonly lockMs?: number;
+}
+
+/**
+ * Another instance holds the event's rebuild lock and has not finished within it (it may have died holding
+ * it): nothing was decided here, and the request can be retried once the lock runs out.
+ */
+function rebuildUnfinished(): DomainError {
+  return new DomainError(
+    'gate_unavailable',
+    'Another instance is rebuilding this event and has not finished; nothing was changed. Retry shortly.',
+  );
 }
 
 /**
@@ -63,8 +77,7 @@ export async function rebuildEvent(eventId: string, options: RebuildOptions): Pr
   for (let attempt = 1; ; attempt++) {
     const result = await rebuildOnce(eventId, options);
     if (result !== 'retry') return result;
-    if (attempt >= REBUILD_ATTEMPTS_MAX)
-      throw new Error('Another instance is rebuilding this event and has not finished.');
+    if (attempt >= REBUILD_ATTEMPTS_MAX) throw rebuildUnfinished();
   }
 }
 
@@ -74,8 +87,9 @@ async function rebuildOnce(eventId: string, options: RebuildOptions): Promise<Re
   // The common case, at every start: the event is there; no lock needed to see that.
   if (!options.force && (await redis.exists(keys.spec)) === 1) return 'present';
   const token = randomBytes(12).toString('base64url');
-  const locked = await redis.set(keys.rebuildLock, token, 'PX', REBUILD_LOCK_MS, 'NX');
-  if (locked === null) return waitForOtherRebuild(redis, keys);
+  const lockMs = options.lockMs ?? REBUILD_LOCK_MS;
+  const locked = await redis.set(keys.rebuildLock, token, 'PX', lockMs, 'NX');
+  if (locked === null) return waitForOtherRebuild(redis, keys, lockMs);
   try {
     if (options.force) {
       // Without its definition every script of the event answers 'missing', and callers wait for this lock.
@@ -150,14 +164,18 @@ async function load(
 }
 
 /** 'present' once the other instance has loaded the event; 'retry' when it let go without loading it. */
-async function waitForOtherRebuild(redis: RedisClient, keys: EventKeys): Promise<RebuildResult | 'retry'> {
-  const deadline = Date.now() + REBUILD_LOCK_MS;
+async function waitForOtherRebuild(
+  redis: RedisClient,
+  keys: EventKeys,
+  lockMs: number,
+): Promise<RebuildResult | 'retry'> {
+  const deadline = Date.now() + lockMs;
   while (Date.now() < deadline) {
     if ((await redis.exists(keys.spec)) === 1) return 'present';
     if ((await redis.exists(keys.rebuildLock)) === 0) return 'retry';
     await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
   }
-  throw new Error('Another instance is rebuilding this event and has not finished.');
+  throw rebuildUnfinished();
 }
 
 export interface FoldedState {
