@@ -11,6 +11,7 @@ import { LIVE_CONNECTIONS_MAX, LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT } from './li
 import { DURABILITY_MODES, LOG_MAX_BYTES_DEFAULT, LOG_MAX_BYTES_MIN } from './log/file/file-log.js';
 import { PROJECTION_THREAD_DEFAULT, PROJECTION_THREAD_MODES } from './projector/embedded/projection-mode.js';
 import { parseRateLimit } from './ratelimit/limit-spec.js';
+import { STORE_CACHE_MB_DEFAULT } from './store/pglite/pglite-driver.js';
 
 /** Environment variable, CLI flag, default and parser of each setting: the config table of the README. */
 const SETTINGS = {
@@ -50,6 +51,14 @@ const SETTINGS = {
     parse: integerIn(LOG_MAX_BYTES_MIN, 2 ** 40),
     about:
       'embedded shape: bound of the log file on disk; when projection into the store falls this far behind, placements wait (503 `store_unavailable` after 10 s)',
+  },
+  storeCacheMb: {
+    env: 'BOXOFFICE_STORE_CACHE_MB',
+    flag: 'store-cache-mb',
+    fallback: String(STORE_CACHE_MB_DEFAULT),
+    parse: integerIn(1, 16_384),
+    about:
+      "embedded shape: PGlite's page cache (Postgres's shared_buffers) in MB; it stays in the process's memory for good, and pages outside it are read from the data dir's files: 16 keeps ~150 MiB less resident at ~10 % fewer accepted holds per second",
   },
   projectionThread: {
     env: 'BOXOFFICE_PROJECTION_THREAD',

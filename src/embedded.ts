@@ -77,6 +77,8 @@ export interface EmbeddedOptions {
   readonly durability?: Durability;
   /** Bound of the log file on disk (default LOG_MAX_BYTES_DEFAULT). */
   readonly logMaxBytes?: number;
+  /** PGlite's page cache in MB (default STORE_CACHE_MB_DEFAULT). */
+  readonly storeCacheMb?: number;
   /** Wraps the log (tests inject write faults); the log lives in `<dataDir>/log`, in memory without a data dir. */
   readonly wrapLog?: (log: AppendableLog) => AppendableLog;
   /** Signs queue passes; unset: generated once and kept in the data dir (docs/queue.md). */
@@ -121,6 +123,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     (options.projectionThread ?? PROJECTION_THREAD_DEFAULT) === 'worker' && options.driver === undefined
       ? await ProjectionThread.open({
           dataDir: options.dataDir,
+          cacheMb: options.storeCacheMb,
           onError: (message) =>
             options.logger?.warn({ reason: message }, 'the projection thread reports a problem'),
           onCrash: (error) =>
@@ -132,7 +135,11 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
       : undefined;
   const projected =
     thread === undefined
-      ? await openCheckedStore({ dataDir: options.dataDir, driver: options.driver })
+      ? await openCheckedStore({
+          dataDir: options.dataDir,
+          driver: options.driver,
+          cacheMb: options.storeCacheMb,
+        })
       : new SqlStore(thread.driver, { integrityCounters: true });
   const clock = options.clock ?? Date.now;
   const metrics = createMetrics();
@@ -298,6 +305,7 @@ export function embeddedOptionsOf(
     dataDir,
     durability: config.durability,
     logMaxBytes: config.logMaxBytes,
+    storeCacheMb: config.storeCacheMb,
     projectionThread: config.projectionThread,
     adminToken: config.adminToken,
     defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },

@@ -33,6 +33,7 @@ export async function startEmbeddedShape(
       ...['--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir],
       ...['--admin-token', ADMIN_TOKEN, '--log-level', 'warn', '--durability', options.durability],
       ...['--projection-thread', options.projectionThread],
+      ...['--store-cache-mb', String(options.storeCacheMb)],
       ...authServeFlags(options.auth),
     ],
     env,

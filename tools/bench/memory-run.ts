@@ -1,13 +1,14 @@
 // The memory measurement's own process: the embedded server assembled exactly as `serve` assembles it
 // (PGlite data dir, group commit, memory gate, Fastify app built), driven in process through the use cases,
 // which is ~10x faster than over HTTP and leaves the process holding only what the server holds.
-//   node --expose-gc dist/tools/bench/memory-run.js <holds> <timeoutSeconds> <dataDir> <worker|main>
+//   node --expose-gc dist/tools/bench/memory-run.js <holds> <timeoutSeconds> <dataDir> <worker|main> [cacheMb]
 // Prints progress on stderr and one line `MEMORY_RESULT {json}` on stdout.
 
 import { loadConfig } from '../../src/config.js';
 import type { EventDraft } from '../../src/domain/event-spec.js';
 import { assembleEmbedded, type Embedded, embeddedOptionsOf } from '../../src/embedded.js';
 import type { ProjectionThreadMode } from '../../src/projector/embedded/projection-mode.js';
+import { STORE_CACHE_MB_DEFAULT } from '../../src/store/pglite/pglite-driver.js';
 import { LiveHolds, type MemoryPhase, type MemoryResult, phaseOf, VENUE } from './memory-workload.js';
 
 /** Like 256 clients at once: enough to keep group commits full, so the run takes about a minute. */
@@ -39,10 +40,12 @@ async function main(
   timeoutSeconds: number,
   dataDir: string,
   projectionThread: ProjectionThreadMode,
+  storeCacheMb: string,
 ): Promise<MemoryResult> {
   let clockOffsetMs = 0;
   const config = loadConfig({
     BOXOFFICE_PROJECTION_THREAD: projectionThread,
+    BOXOFFICE_STORE_CACHE_MB: storeCacheMb,
     BOXOFFICE_ADMIN_TOKEN: 'bench-admin-token-0123456789',
     BOXOFFICE_HOLD_TTL_SECONDS: String(HOLD_TTL_SECONDS),
   });
@@ -173,12 +176,14 @@ function reportProgress(counters: Counters, startedAt: number): void {
   );
 }
 
-const [holdsArgument, timeoutArgument, dataDirArgument, threadArgument] = process.argv.slice(2);
+const [holdsArgument, timeoutArgument, dataDirArgument, threadArgument, cacheArgument] =
+  process.argv.slice(2);
 main(
   Number(holdsArgument),
   Number(timeoutArgument),
   dataDirArgument as string,
   threadArgument === 'main' ? 'main' : 'worker',
+  cacheArgument ?? String(STORE_CACHE_MB_DEFAULT),
 ).then(
   (result) => {
     process.stdout.write(`MEMORY_RESULT ${JSON.stringify(result)}\n`);

@@ -54,6 +54,7 @@ async function memoryRun(
     String(options.memoryTimeoutSeconds),
     dataDir,
     options.projectionThread,
+    String(options.storeCacheMb),
   ]);
   child.process.stderr?.on('data', (chunk: string) => {
     for (const line of chunk.split('\n')) if (line.startsWith('  ')) log(line);

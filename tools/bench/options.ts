@@ -6,6 +6,7 @@ import {
   PROJECTION_THREAD_MODES,
   type ProjectionThreadMode,
 } from '../../src/projector/embedded/projection-mode.js';
+import { STORE_CACHE_MB_DEFAULT } from '../../src/store/pglite/pglite-driver.js';
 
 /** How boxoffice is deployed for a run: one process with PGlite, or API + Redis + worker + PostgreSQL. */
 export type Shape = 'embedded' | 'distributed';
@@ -50,6 +51,8 @@ export interface BenchOptions {
   readonly durability: 'process' | 'power';
   /** Embedded shape (and the memory run): BOXOFFICE_PROJECTION_THREAD of the server. */
   readonly projectionThread: ProjectionThreadMode;
+  /** Embedded shape (and the memory run): BOXOFFICE_STORE_CACHE_MB of the server. */
+  readonly storeCacheMb: number;
 }
 
 const BOUNDS = {
@@ -58,6 +61,7 @@ const BOUNDS = {
   connections: { fallback: 64, min: 1, max: 10_000 },
   threads: { fallback: 1, min: 1, max: 64 },
   holds: { fallback: 1_000_000, min: 1, max: 10_000_000 },
+  'store-cache-mb': { fallback: STORE_CACHE_MB_DEFAULT, min: 1, max: 16_384 },
   'memory-timeout': { fallback: 900, min: 10, max: 3_600 },
 } as const;
 
@@ -86,6 +90,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
         auth: { type: 'string' },
         durability: { type: 'string' },
         'projection-thread': { type: 'string' },
+        'store-cache-mb': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -111,6 +116,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
     auth: authOf(values.auth as string | undefined),
     durability: durabilityOf(values.durability as string | undefined),
     projectionThread: projectionThreadOf(values['projection-thread'] as string | undefined),
+    storeCacheMb: number('store-cache-mb'),
   };
   if (options.threads > options.connections) {
     throw new UsageError('--threads must not exceed --connections (wrk gives each thread connections).');

@@ -23,6 +23,8 @@ import { WorkerDriver } from './worker-driver.js';
 export interface ProjectionThreadOptions {
   /** PGlite data directory; undefined keeps the store in memory. */
   readonly dataDir: string | undefined;
+  /** PGlite's page cache in MB (BOXOFFICE_STORE_CACHE_MB). */
+  readonly cacheMb?: number;
   /** A batch the store refused (it is retried). */
   readonly onError?: (message: string) => void;
   /** The thread ended without being asked to. */
@@ -44,7 +46,11 @@ export class ProjectionThread implements Projection {
   #failure: Error | undefined;
 
   private constructor(options: ProjectionThreadOptions) {
-    const data: ProjectionThreadData = { dataDir: options.dataDir, retryMs: options.retryMs };
+    const data: ProjectionThreadData = {
+      dataDir: options.dataDir,
+      cacheMb: options.cacheMb,
+      retryMs: options.retryMs,
+    };
     this.thread = new Worker(workerScript(), { workerData: data });
     this.#onError = options.onError ?? (() => {});
     this.#channel = new ThreadChannel(this.thread, (error) => this.#onError(String(error)));

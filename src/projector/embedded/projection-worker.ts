@@ -16,6 +16,8 @@ import { serveDriver } from './worker-driver.js';
 export interface ProjectionThreadData {
   /** PGlite data directory; undefined keeps the store in memory. */
   readonly dataDir: string | undefined;
+  /** PGlite's page cache in MB. */
+  readonly cacheMb?: number;
   /** Not read: a failed batch is retried on the projector's backoff (projector/batch-commit.ts). */
   readonly retryMs?: number;
 }
@@ -23,7 +25,7 @@ export interface ProjectionThreadData {
 const channel = new ThreadChannel(parentPort as Port, (error) =>
   channel.notify('warn', error instanceof Error ? error.message : String(error)),
 );
-const { dataDir } = workerData as ProjectionThreadData;
+const { dataDir, cacheMb } = workerData as ProjectionThreadData;
 let opened: { store: SqlStore; projection: EmbeddedProjection; log: RemoteLog } | undefined;
 const holds = new Map<number, () => void>();
 let nextHold = 1;
@@ -34,7 +36,7 @@ function current(): { store: SqlStore; projection: EmbeddedProjection; log: Remo
 }
 
 channel.handle('open', async () => {
-  const store = await openCheckedStore({ dataDir });
+  const store = await openCheckedStore({ dataDir, cacheMb });
   serveDriver(channel, store.driver);
   const log = new RemoteLog(channel);
   const projection = new EmbeddedProjection(log, store, {

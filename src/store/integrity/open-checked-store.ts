@@ -17,10 +17,12 @@ export interface CheckedStoreOptions {
   readonly dataDir?: string;
   /** An opened driver to use instead of opening dataDir (tests wrap the real one to inject faults). */
   readonly driver?: SqlDriver;
+  /** PGlite's page cache in MB (BOXOFFICE_STORE_CACHE_MB). */
+  readonly cacheMb?: number;
 }
 
 export async function openCheckedStore(options: CheckedStoreOptions): Promise<SqlStore> {
-  const driver = options.driver ?? (await PgliteDriver.open(options.dataDir));
+  const driver = options.driver ?? (await PgliteDriver.open(options.dataDir, { cacheMb: options.cacheMb }));
   const where = options.dataDir ?? 'memory';
   try {
     // A store with counters is checked before a migration may write to it; one made before they existed

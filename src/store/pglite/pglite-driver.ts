@@ -6,18 +6,24 @@ import type { SqlDriver, SqlExecutor } from '../sql-driver.js';
 import { inspectDataDir, writeMarker } from './store-marker.js';
 
 /**
- * PGlite's page cache (shared_buffers) lives in its WebAssembly memory, which never shrinks: at Postgres's
- * default of 128 MB it grows to take ~150 MiB of the process's memory as the holds table grows. The files
- * of a data dir are real files, so pages outside a small cache come from the operating system's page cache
- * instead, which is not the process's memory. Measured on 300,000 projected holds (docs/benchmarks.md):
- * 16 MB keeps ~150 MiB less resident, at no measurable cost in CPU.
+ * PGlite's page cache (Postgres's shared_buffers, BOXOFFICE_STORE_CACHE_MB) lives in its WebAssembly memory,
+ * which never shrinks: at Postgres's default of 128 MB it takes ~150 MiB of the process's memory once the
+ * holds table outgrows it. The files of a data dir are real files, so with a small cache the pages outside
+ * it come from the operating system's page cache, which is not the process's memory, at the price of more
+ * file reads and writes: 16 MB measured ~150 MiB less resident and ~10 % fewer accepted holds per second
+ * (docs/benchmarks.md).
  */
-export const PGLITE_SHARED_BUFFERS = '16MB';
-const START_PARAMS = [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`];
+export const STORE_CACHE_MB_DEFAULT = 128;
+
+function startParams(cacheMb: number): string[] {
+  return [...PGlite.defaultStartParams, '-c', `shared_buffers=${cacheMb}MB`];
+}
 
 export interface OpenOptions {
   /** false: an empty or absent directory is refused instead of getting a new store (`reconcile --check`). */
   readonly create?: boolean;
+  /** Page cache in MB (default STORE_CACHE_MB_DEFAULT). */
+  readonly cacheMb?: number;
 }
 
 export class PgliteDriver implements SqlDriver {
@@ -34,7 +40,7 @@ export class PgliteDriver implements SqlDriver {
    */
   static async open(dataDir: string | undefined, options: OpenOptions = {}): Promise<PgliteDriver> {
     if (dataDir === undefined) {
-      const db = new PGlite({ startParams: START_PARAMS });
+      const db = new PGlite({ startParams: startParams(options.cacheMb ?? STORE_CACHE_MB_DEFAULT) });
       await db.waitReady;
       return new PgliteDriver(db);
     }
@@ -44,7 +50,7 @@ export class PgliteDriver implements SqlDriver {
     }
     let db: PGlite | undefined;
     try {
-      db = new PGlite(dataDir, { startParams: START_PARAMS });
+      db = new PGlite(dataDir, { startParams: startParams(options.cacheMb ?? STORE_CACHE_MB_DEFAULT) });
       await db.waitReady;
     } catch (error) {
       await db?.close().catch(() => {});
