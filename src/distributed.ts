@@ -41,7 +41,7 @@ import { RedisRateCounter } from './ratelimit/redis-counter.js';
 import { auditStream } from './service/audit.js';
 import { Reservations } from './service/reservations.js';
 import { Sweeper } from './service/sweeper.js';
-import { accessOf, limitsOf, queueOf } from './settings-of.js';
+import { servingOf } from './settings-of.js';
 import { migrate } from './store/migrate.js';
 import { PostgresDriver } from './store/postgres/postgres-driver.js';
 import { SqlStore } from './store/sql-store.js';
@@ -316,14 +316,7 @@ export function distributedOptionsOf(
     claimIdleMs: config.claimIdleMs,
     redisPersistence: config.redisPersistence,
     onRedisUnsafe,
-    liveConnectionsPerAddress: config.liveConnectionsPerAddress,
-    logger,
-    serverLimits: config.serverLimits,
-    ...limitsOf(config),
-    access: accessOf(config),
-    ...queueOf(config),
-    webhooksKey: config.webhooksKey || undefined,
-    webhooksAllowPrivate: config.webhooksAllowPrivate,
+    ...servingOf(config, logger),
   };
 }
 

@@ -40,7 +40,7 @@ import type { CallerIdentity, RateLimitSettings } from './ratelimit/rate-limits.
 import { auditEvent } from './service/audit.js';
 import { Reservations } from './service/reservations.js';
 import { Sweeper } from './service/sweeper.js';
-import { accessOf, limitsOf, queueOf } from './settings-of.js';
+import { servingOf } from './settings-of.js';
 import { explainStartFault, openCheckedStore } from './store/integrity/open-checked-store.js';
 import type { SqlDriver } from './store/sql-driver.js';
 import { SqlStore } from './store/sql-store.js';
@@ -310,13 +310,6 @@ export function embeddedOptionsOf(
     adminToken: config.adminToken,
     defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },
     sweepIntervalMs: config.sweepIntervalMs,
-    liveConnectionsPerAddress: config.liveConnectionsPerAddress,
-    logger,
-    serverLimits: config.serverLimits,
-    ...limitsOf(config),
-    access: accessOf(config),
-    ...queueOf(config),
-    webhooksKey: config.webhooksKey || undefined,
-    webhooksAllowPrivate: config.webhooksAllowPrivate,
+    ...servingOf(config, logger),
   };
 }

@@ -1,4 +1,5 @@
 // The parts of the configuration that both shapes' factories take alike (src/embedded.ts, src/distributed.ts).
+import type { FastifyBaseLogger } from 'fastify';
 import type { AccessSettings } from './auth/access.js';
 import type { Config } from './config.js';
 
@@ -36,5 +37,19 @@ export function limitsOf(config: Config) {
       perKey: config.rateLimitPerKey,
     },
     trustProxy: config.trustProxy,
+  };
+}
+
+/** What `serve` takes alike in both shapes: HTTP limits, access, rate limits, the waiting room, webhooks. */
+export function servingOf(config: Config, logger: FastifyBaseLogger | undefined) {
+  return {
+    liveConnectionsPerAddress: config.liveConnectionsPerAddress,
+    logger,
+    serverLimits: config.serverLimits,
+    ...limitsOf(config),
+    access: accessOf(config),
+    ...queueOf(config),
+    webhooksKey: config.webhooksKey || undefined,
+    webhooksAllowPrivate: config.webhooksAllowPrivate,
   };
 }
