@@ -16,9 +16,8 @@ import {
   storeCounts,
   testMetrics,
   until,
-  useSuiteServices,
 } from './fixtures.js';
-import { LOG_ADAPTERS, type LogUnderTest, useLogUnderTest } from './log-adapters.js';
+import { LOG_ADAPTERS, type LogUnderTest, useServicesWithLog } from './log-adapters.js';
 
 const available = await servicesAvailable();
 
@@ -30,16 +29,9 @@ describe.skipIf(!available).each(LOG_ADAPTERS)(
     let db: Database;
     let log: LogUnderTest;
 
-    useSuiteServices((services) => {
-      ({ server, redis, db } = services);
+    useServicesWithLog(adapter, (suite) => {
+      ({ server, redis, db, log } = suite);
     });
-    useLogUnderTest(
-      adapter,
-      () => redis,
-      (opened) => {
-        log = opened;
-      },
-    );
 
     it('leaves its batch pending; another worker claims it and the store holds every entry once', async () => {
       const eventId = uniqueEventId();

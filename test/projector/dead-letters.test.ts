@@ -23,7 +23,7 @@ import {
   testMetrics,
   useSuiteServices,
 } from './fixtures.js';
-import { LOG_ADAPTERS, type LogUnderTest, useLogUnderTest } from './log-adapters.js';
+import { LOG_ADAPTERS, type LogUnderTest, useServicesWithLog } from './log-adapters.js';
 
 const available = await servicesAvailable();
 
@@ -108,20 +108,12 @@ describe.skipIf(!available)('projector: dead letters', () => {
 describe.skipIf(!available).each(LOG_ADAPTERS)(
   'projector: a double booking over the $name log',
   (adapter) => {
-    let redis: Redis;
     let db: Database;
     let log: LogUnderTest;
 
-    useSuiteServices((services) => {
-      ({ redis, db } = services);
+    useServicesWithLog(adapter, (suite) => {
+      ({ db, log } = suite);
     });
-    useLogUnderTest(
-      adapter,
-      () => redis,
-      (opened) => {
-        log = opened;
-      },
-    );
 
     it('isolates the entry the store refuses, dead-letters it at maxDeliveries and lands the rest', async () => {
       const eventId = uniqueEventId();

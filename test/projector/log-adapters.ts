@@ -14,7 +14,7 @@ import { PROJECTION_GROUP } from '../../src/log/log.js';
 import { unacknowledgedCount } from '../../src/log/redis/unacknowledged.js';
 import { Projector, type ProjectorOptions } from '../../src/projector/projector.js';
 import { cleanupAtExit } from '../support/exit-cleanup.js';
-import { appendEntries } from './fixtures.js';
+import { appendEntries, type SuiteServices, useSuiteServices } from './fixtures.js';
 
 /** A projector's settings, less the log (the adapter's). */
 export type WorkerOptions = Omit<ProjectorOptions, 'log'> & {
@@ -125,4 +125,20 @@ export function useLogUnderTest(
   afterAll(async () => {
     await opened?.close();
   });
+}
+
+/** The suite's services (useSuiteServices) and the adapter's log on them, handed to `receive` together. */
+export function useServicesWithLog(
+  adapter: LogAdapter,
+  receive: (suite: SuiteServices & { readonly log: LogUnderTest }) => void,
+): void {
+  let services: SuiteServices | undefined;
+  useSuiteServices((given) => {
+    services = given;
+  });
+  useLogUnderTest(
+    adapter,
+    () => (services as SuiteServices).redis,
+    (log) => receive({ ...(services as SuiteServices), log }),
+  );
 }

@@ -20,25 +20,17 @@ import {
   until,
   useSuiteServices,
 } from './fixtures.js';
-import { LOG_ADAPTERS, type LogUnderTest, useLogUnderTest } from './log-adapters.js';
+import { LOG_ADAPTERS, type LogUnderTest, useServicesWithLog } from './log-adapters.js';
 
 const available = await servicesAvailable();
 
 describe.skipIf(!available).each(LOG_ADAPTERS)('projector: one worker over the $name log', (adapter) => {
-  let redis: Redis;
   let db: Database;
   let log: LogUnderTest;
 
-  useSuiteServices((services) => {
-    ({ redis, db } = services);
+  useServicesWithLog(adapter, (suite) => {
+    ({ db, log } = suite);
   });
-  useLogUnderTest(
-    adapter,
-    () => redis,
-    (opened) => {
-      log = opened;
-    },
-  );
 
   it('projects every entry of every event exactly once, acknowledges and trims them', async () => {
     const events = [uniqueEventId(), uniqueEventId(), uniqueEventId()];

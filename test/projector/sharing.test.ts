@@ -18,10 +18,9 @@ import {
   servicesAvailable,
   storeCounts,
   testMetrics,
-  useSuiteServices,
   wait,
 } from './fixtures.js';
-import { LOG_ADAPTERS, type LogUnderTest, useLogUnderTest } from './log-adapters.js';
+import { LOG_ADAPTERS, type LogUnderTest, useServicesWithLog } from './log-adapters.js';
 
 const available = await servicesAvailable();
 
@@ -90,16 +89,9 @@ describe.skipIf(!available).each(LOG_ADAPTERS)(
     let db: Database;
     let log: LogUnderTest;
 
-    useSuiteServices((services) => {
-      ({ server, redis, db } = services);
+    useServicesWithLog(adapter, (suite) => {
+      ({ server, redis, db, log } = suite);
     });
-    useLogUnderTest(
-      adapter,
-      () => redis,
-      (opened) => {
-        log = opened;
-      },
-    );
 
     it('share the work with no duplicate ticket and no lost confirmation, in any commit order', async () => {
       const events = [uniqueEventId(), uniqueEventId()];

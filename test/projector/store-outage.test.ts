@@ -3,7 +3,6 @@
 // and the projector catches up once the proxy is back. The same when PostgreSQL answers but refuses every
 // write (disk full). Over each log adapter.
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresDriver } from '../../src/store/postgres/postgres-driver.js';
@@ -19,10 +18,9 @@ import {
   storeCounts,
   testMetrics,
   until,
-  useSuiteServices,
   wait,
 } from './fixtures.js';
-import { LOG_ADAPTERS, type LogUnderTest, useLogUnderTest } from './log-adapters.js';
+import { LOG_ADAPTERS, type LogUnderTest, useServicesWithLog } from './log-adapters.js';
 
 const available = await servicesAvailable();
 
@@ -63,22 +61,14 @@ class TcpProxy {
 describe.skipIf(!available).each(LOG_ADAPTERS)(
   'projector: PostgreSQL unreachable, over the $name log',
   (adapter) => {
-    let redis: Redis;
     let db: Database;
     let log: LogUnderTest;
     let proxy: TcpProxy;
     let proxiedStore: SqlStore;
 
-    useSuiteServices((services) => {
-      ({ redis, db } = services);
+    useServicesWithLog(adapter, (suite) => {
+      ({ db, log } = suite);
     });
-    useLogUnderTest(
-      adapter,
-      () => redis,
-      (opened) => {
-        log = opened;
-      },
-    );
     beforeAll(async () => {
       const direct = new URL(db.url);
       proxy = new TcpProxy(await freePort(), { host: direct.hostname, port: Number(direct.port || 5432) });
