@@ -31,7 +31,14 @@ export async function startServer(config: Config): Promise<Running> {
     config.shape === 'distributed' ? await distributed(config, logger) : await embedded(config, logger);
   closeConnectionsOnStop(assembled.app);
   assembled.start();
-  const url = await assembled.app.listen({ port: config.port, host: config.host });
+  let url: string;
+  try {
+    url = await assembled.app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    // Nothing was served: stop what was started (the projection thread, timers), so the process exits.
+    await assembled.close().catch(() => {});
+    throw error;
+  }
   logger.info(
     { url, shape: config.shape, buyerAuth: config.buyerAuth, ...assembled.details },
     'boxoffice listening',

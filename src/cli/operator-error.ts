@@ -21,5 +21,9 @@ export function operatorMessage(error: unknown): string | undefined {
     return `${error.message} (DATABASE_URL): create it first (createdb, or CREATE DATABASE), or correct DATABASE_URL`;
   if (typeof code === 'string' && LOGIN_REFUSED.has(code))
     return `PostgreSQL refused the login of DATABASE_URL: ${error.message}`;
+  if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL') {
+    const { address, port } = error as { address?: string; port?: number };
+    return `cannot listen on ${address ?? 'the address'}:${port ?? '?'} (${code}): another process uses it, or the address is not this machine's; set PORT/--port or HOST/--host`;
+  }
   return undefined;
 }

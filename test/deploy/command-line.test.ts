@@ -1,8 +1,10 @@
 // What an operator sees from the command line: `--version` from package.json, and a database that does not
 // exist reported in one line by `serve` and `worker` (no stack trace), exit code 1.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { POSTGRES_URL, postgresAvailable } from '../support/postgres.js';
@@ -57,4 +59,27 @@ describe.runIf(await postgresAvailable('the missing-database test'))('a database
       expect(lines[0]).toContain('DATABASE_URL');
     });
   }
+});
+
+describe('a port another process holds', () => {
+  it('serve (embedded): one line naming the address, exit code 1, nothing left running', async () => {
+    const holder = createServer();
+    await new Promise<void>((done) => holder.listen(0, '127.0.0.1', done));
+    const port = (holder.address() as AddressInfo).port;
+    const dataDir = mkdtempSync(join(tmpdir(), 'boxoffice-port-taken-'));
+    try {
+      // Before the fix the projection thread kept the process alive: the child ran into CHILD_TIMEOUT_MS.
+      const result = await boxoffice(
+        ['serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', join(dataDir, 'data')],
+        { BOXOFFICE_ADMIN_TOKEN: 'port-taken-test-token-0123456789' },
+      );
+      expect(result.code, result.stderr).toBe(1);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines, result.stderr).toHaveLength(1);
+      expect(lines[0]).toContain(`cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
+    } finally {
+      await new Promise((done) => holder.close(done));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

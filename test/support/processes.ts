@@ -38,13 +38,19 @@ export interface ChildService {
   stop(): Promise<void>;
 }
 
+/** Starts of one child on a fresh port after EADDRINUSE, at most. */
+const PORT_ATTEMPTS_MAX = 3;
+
 /** The children of one suite. */
 export class ProcessGroup {
   readonly #backends: Backends;
   readonly #children: ChildService[] = [];
+  readonly #pickPort: () => Promise<number>;
 
-  constructor(backends: Backends) {
+  /** `pickPort`: where a child's port comes from (freePort; a test hands out a taken one to see the retry). */
+  constructor(backends: Backends, pickPort: () => Promise<number> = freePort) {
     this.#backends = backends;
+    this.#pickPort = pickPort;
   }
 
   /**
@@ -52,35 +58,57 @@ export class ProcessGroup {
    * `extra` sets them: the suites fire thousands of requests from 127.0.0.1.
    */
   async api(name: string, extra: Record<string, string> = {}): Promise<ChildService> {
-    const port = await freePort();
-    const env = {
-      ...extra,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      REDIS_URL: this.#backends.redisUrl,
-      DATABASE_URL: this.#backends.databaseUrl,
-      BOXOFFICE_ADMIN_TOKEN: ADMIN_TOKEN,
-      BOXOFFICE_PROJECTOR: 'off',
-      BOXOFFICE_RATE_LIMIT_PER_IP: 'off',
-      BOXOFFICE_RATE_LIMIT_PER_BUYER: 'off',
-      LOG_LEVEL: 'warn',
-      ...extra,
-    };
-    return this.#start(name, ['serve'], env, `http://127.0.0.1:${port}`, '/readyz');
+    return this.#onFreePort(async (port) => {
+      const env = {
+        ...extra,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        REDIS_URL: this.#backends.redisUrl,
+        DATABASE_URL: this.#backends.databaseUrl,
+        BOXOFFICE_ADMIN_TOKEN: ADMIN_TOKEN,
+        BOXOFFICE_PROJECTOR: 'off',
+        BOXOFFICE_RATE_LIMIT_PER_IP: 'off',
+        BOXOFFICE_RATE_LIMIT_PER_BUYER: 'off',
+        LOG_LEVEL: 'warn',
+        ...extra,
+      };
+      return this.#start(name, ['serve'], env, `http://127.0.0.1:${port}`, '/readyz');
+    });
   }
 
   /** `boxoffice worker`: a projector with its consumer name in the group set to `name`. */
   async worker(name: string, extra: Record<string, string> = {}): Promise<ChildService> {
-    const port = await freePort();
-    const env = {
-      ...extra,
-      REDIS_URL: this.#backends.redisUrl,
-      DATABASE_URL: this.#backends.databaseUrl,
-      BOXOFFICE_METRICS_PORT: String(port),
-      BOXOFFICE_PROJECTOR_CONSUMER: name,
-      LOG_LEVEL: 'warn',
-    };
-    return this.#start(name, ['worker'], env, `http://127.0.0.1:${port}`, '/healthz');
+    return this.#onFreePort(async (port) => {
+      const env = {
+        ...extra,
+        REDIS_URL: this.#backends.redisUrl,
+        DATABASE_URL: this.#backends.databaseUrl,
+        BOXOFFICE_METRICS_PORT: String(port),
+        BOXOFFICE_PROJECTOR_CONSUMER: name,
+        LOG_LEVEL: 'warn',
+      };
+      return this.#start(name, ['worker'], env, `http://127.0.0.1:${port}`, '/healthz');
+    });
+  }
+
+  /**
+   * Starts a child on a port that was free a moment ago. Another process on the machine may bind it in
+   * between (the port is only reserved by binding it); a child that then fails with EADDRINUSE is started
+   * again on another port.
+   */
+  async #onFreePort(start: (port: number) => Promise<ChildService>): Promise<ChildService> {
+    for (let attempt = 1; ; attempt++) {
+      const before = this.#children.length;
+      try {
+        return await start(await this.#pickPort());
+      } catch (error) {
+        const failed = this.#children[before];
+        if (attempt >= PORT_ATTEMPTS_MAX || failed === undefined || !failed.output().includes('EADDRINUSE'))
+          throw error;
+        await failed.kill9();
+        this.#children.splice(before, 1);
+      }
+    }
   }
 
   /** The output of every child, for a failure message. */
