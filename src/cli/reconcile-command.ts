@@ -107,10 +107,20 @@ function print(eventId: string, label: string, report: AuditReport | undefined):
     process.stdout.write(`${eventId} ${label}: gate has no state for this event\n`);
     return;
   }
-  const { gate, store, unprojected, deadLetters, drift, oversold, doubleBooked, phantom, consistent } =
-    report;
+  const {
+    gate,
+    store,
+    unprojected,
+    deadLetters,
+    drift,
+    counterDrift,
+    oversold,
+    doubleBooked,
+    phantom,
+    consistent,
+  } = report;
   const lost = report.gateLost === undefined ? '' : ` | gate lost: ${report.gateLost}`;
   process.stdout.write(
-    `${eventId} ${label}: gate sold ${gate.sold} held ${gate.held} available ${gate.available} | store tickets ${store.tickets} held ${store.held} | unprojected ${unprojected} dead letters ${deadLetters} | drift sold ${drift.sold} held ${drift.held} | oversold ${oversold} double-booked ${doubleBooked} phantom ${phantom}${lost} | ${consistent ? 'consistent' : 'INCONSISTENT'}\n`,
+    `${eventId} ${label}: gate sold ${gate.sold} held ${gate.held} available ${gate.available} | store tickets ${store.tickets} held ${store.held} | unprojected ${unprojected} dead letters ${deadLetters} | drift sold ${drift.sold} held ${drift.held}${counterDrift === 0 ? '' : ` counter ${counterDrift}`} | oversold ${oversold} double-booked ${doubleBooked} phantom ${phantom}${lost} | ${consistent ? 'consistent' : 'INCONSISTENT'}\n`,
   );
 }

@@ -465,6 +465,11 @@ export const auditView = {
     unprojected: count,
     deadLetters: count,
     drift: { type: 'object', properties: { sold: { type: 'integer' }, held: { type: 'integer' } } },
+    counterDrift: {
+      type: 'integer',
+      description:
+        "Distributed shape: the event's units-on-sale counter (the sell-out mark's) minus what its pools and sections have on sale; 0 when they agree, always 0 embedded.",
+    },
     oversold: count,
     doubleBooked: count,
     phantom: count,

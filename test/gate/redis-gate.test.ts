@@ -433,6 +433,25 @@ describe.runIf(postgresHere)('Redis gate rebuild from the store and the log', ()
     expect(errorStatus.gate_unavailable).toBe(503);
   });
 
+  it("audits the event's units-on-sale counter against its pools: a counter that drifted is reported", async () => {
+    const s = spec();
+    await store.createEvent(s, Date.now());
+    const gate = new RedisGate({ redis, store, useCommandTime: true });
+    await gate.createEvent(s);
+    await gate.placeHold({
+      eventId: s.id,
+      request: { userId: 'a', quantity: 2, poolId: 'ga' },
+      confirm: false,
+      nowMs: Date.now(),
+    });
+    const before = await auditStream(s.id, gate, store);
+    expect(before).toMatchObject({ counterDrift: 0, gate: { held: 2 } });
+    // As a script that forgot to count a placement would leave it: the sell-out mark would come one unit late.
+    await redis.hincrby(eventKeys(s.id).counts, COUNT_FIELDS.available, 1);
+    const after = await auditStream(s.id, gate, store);
+    expect(after).toMatchObject({ counterDrift: 1, consistent: false });
+  });
+
   it('asks the store about a made-up event once, not on every request', async () => {
     const queries: string[] = [];
     const counting = new Proxy(store, {

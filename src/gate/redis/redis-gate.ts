@@ -313,14 +313,21 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
   }
 
   /** The event's counts and, from `tailFrom` on, its log entries, read in one step. */
-  async view(eventId: string, tailFrom = ''): Promise<{ state: EventState; tail: LogEntry[] } | undefined> {
+  async view(
+    eventId: string,
+    tailFrom = '',
+  ): Promise<{ state: EventState; tail: LogEntry[]; availableCounter: number | undefined } | undefined> {
     const layout = await this.#layout(eventId);
     if (layout === undefined) return undefined;
     const reply = await this.#run('view', eventId, this.#layouts.keys(eventId), viewArgs(tailFrom));
     if (reply === undefined) return undefined;
     const counts = countsOf(reply[1] as unknown as readonly string[]);
     const current = await this.#layouts.current(eventId, layout, counts.get(COUNT_FIELDS.specVersion) ?? 0);
-    return { state: stateOf(current, counts), tail: decodeRows(reply[2]) };
+    return {
+      state: stateOf(current, counts),
+      tail: decodeRows(reply[2]),
+      availableCounter: counts.get(COUNT_FIELDS.available),
+    };
   }
 
   async tailStart(eventId: string): Promise<string> {
