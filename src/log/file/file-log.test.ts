@@ -179,7 +179,7 @@ describe('FileLog', () => {
     const behind = log.consumer(PROJECTION_GROUP, 'm');
     const all = Array.from({ length: 95 }, (_, n) => testEntry(n));
     for (let n = 0; n < all.length; n += 5) await log.append(all.slice(n, n + 5));
-    expect(log.entriesInMemory()).toBeLessThanOrEqual(20);
+    expect(log.entriesInMemory()).toBeLessThanOrEqual(10);
     // The audit's view of a group far behind: every entry of the event, from disk and from memory alike.
     expect(ids(await log.unacknowledged(PROJECTION_GROUP, 'e1'))).toEqual(
       ids(all.filter((e) => e.eventId === 'e1')),
@@ -194,7 +194,7 @@ describe('FileLog', () => {
     await log.close();
     // And after a restart, which keeps only the newest in memory too: the group goes on from what it acknowledged.
     const reopened = FileLog.open(dir, options);
-    expect(reopened.entriesInMemory()).toBeLessThanOrEqual(20);
+    expect(reopened.entriesInMemory()).toBeLessThanOrEqual(10);
     expect(await readAll(reopened, PROJECTION_GROUP)).toEqual(ids(all.slice(30)));
     await reopened.close();
   });

@@ -335,7 +335,7 @@ export class FileLog implements AppendableLog {
     return total;
   }
 
-  /** Entries kept in memory: those some group has not acknowledged, up to the last trim. */
+  /** Entries kept in memory: the newest some group had not acknowledged at the last trim, at most memoryEntries. */
   entriesInMemory(): number {
     return this.#records.length;
   }
@@ -405,9 +405,10 @@ export class FileLog implements AppendableLog {
   #remember(seq: number, entries: readonly LogEntry[]): void {
     for (const [i, entry] of entries.entries())
       this.#records.push({ seq: seq + i, eventId: entry.eventId, entry });
-    // Far behind the end: read from disk if anyone still needs it.
-    if (this.#records.length > this.#memoryEntries * 2)
-      this.#forget(seq + entries.length - this.#memoryEntries);
+    // Far behind the end: read from disk if anyone still needs it. Half the bound goes at once, so the copy
+    // this makes is paid once per memoryEntries / 2 appended entries, not at every append.
+    if (this.#records.length > this.#memoryEntries)
+      this.#forget(seq + entries.length - Math.floor(this.#memoryEntries / 2));
   }
 
   #deadLettersPath(group: string): string {

@@ -29,7 +29,6 @@ export interface ProjectionThreadOptions {
   readonly onError?: (message: string) => void;
   /** The thread ended without being asked to. */
   readonly onCrash?: (error: Error) => void;
-  readonly retryMs?: number;
 }
 
 export class ProjectionThread implements Projection {
@@ -46,11 +45,7 @@ export class ProjectionThread implements Projection {
   #failure: Error | undefined;
 
   private constructor(options: ProjectionThreadOptions) {
-    const data: ProjectionThreadData = {
-      dataDir: options.dataDir,
-      cacheMb: options.cacheMb,
-      retryMs: options.retryMs,
-    };
+    const data: ProjectionThreadData = { dataDir: options.dataDir, cacheMb: options.cacheMb };
     this.thread = new Worker(workerScript(), { workerData: data });
     this.#onError = options.onError ?? (() => {});
     this.#channel = new ThreadChannel(this.thread, (error) => this.#onError(String(error)));

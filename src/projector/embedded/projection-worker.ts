@@ -18,8 +18,6 @@ export interface ProjectionThreadData {
   readonly dataDir: string | undefined;
   /** PGlite's page cache in MB. */
   readonly cacheMb?: number;
-  /** Not read: a failed batch is retried on the projector's backoff (projector/batch-commit.ts). */
-  readonly retryMs?: number;
 }
 
 const channel = new ThreadChannel(parentPort as Port, (error) =>
