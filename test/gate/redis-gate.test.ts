@@ -149,6 +149,38 @@ describe.runIf(redisHere)('Redis gate', () => {
     }
   });
 
+  it('sweeps in time an offer a release made between sweeps, when offers live shorter than holds', async () => {
+    const sweeper = new RedisGate({ redis, useCommandTime: true });
+    await redis.del(EVENTS_KEY);
+    const s = spec({ holdTtlSeconds: 60, offerTtlSeconds: 5 });
+    await sweeper.createEvent(s);
+    const t0 = 1_900_000_000_000;
+    const hold = await sweeper.placeHold({
+      eventId: s.id,
+      request: { userId: 'a', quantity: 3, poolId: 'ga' },
+      confirm: false,
+      nowMs: t0,
+    });
+    if (!hold.ok || hold.kind !== 'placed') throw new Error('not placed');
+    try {
+      // The sweep plans its next visit; only the 60 s hold is live.
+      expect((await sweeper.sweepExpired(t0 + 1_000)).expired).toBe(0);
+      const joined = await sweeper.joinWaitlist({
+        eventId: s.id,
+        request: { userId: 'b', quantity: 1, poolId: 'ga' },
+        entryId: 'w-b',
+        nowMs: t0 + 1_500,
+      });
+      expect(joined.ok).toBe(true);
+      // The release offers a unit to b for 5 s, until t0 + 7 s.
+      const released = await sweeper.releaseHold(hold.hold.id, t0 + 2_000);
+      expect(released.ok).toBe(true);
+      expect((await sweeper.sweepExpired(t0 + 7_000)).expired).toBe(1);
+    } finally {
+      await redis.sadd(EVENTS_KEY, s.id);
+    }
+  });
+
   it("takes time from Redis's clock unless told to use the command's", async () => {
     const s = spec();
     await gate.createEvent(s);

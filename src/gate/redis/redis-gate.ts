@@ -13,7 +13,7 @@ import { eventIdOf, orderIdOf } from '../../domain/ids.js';
 import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { EventSpec, EventState, Hold, Order, SeatState } from '../../domain/types.js';
-import { checkWaitlistRequest, type WaitlistSpot } from '../../domain/waitlist.js';
+import { checkWaitlistRequest, offerTtlSecondsOf, type WaitlistSpot } from '../../domain/waitlist.js';
 import { COUNT_FIELDS } from '../../log/redis/encoding.js';
 import { decodeRows, tailStart } from '../../log/redis/unacknowledged.js';
 import type { Store } from '../../store/store.js';
@@ -258,8 +258,7 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
         offers.push(...made);
         expired += count;
         if (count === SWEEP_BATCH) continue;
-        const ttlMs = (this.#layouts.cached(eventId)?.spec.holdTtlSeconds ?? 0) * 1000;
-        this.#sweeps.plan(eventId, nextExpiry, redisNow, ttlMs);
+        this.#sweeps.plan(eventId, nextExpiry, redisNow, this.#shortestLifeMs(eventId));
         break;
       }
     }
@@ -417,6 +416,16 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
   #waitlistKeys(eventId: string): readonly string[] {
     const k = eventKeys(eventId);
     return [...this.#layouts.keys(eventId), k.waitlist, k.waitlistLines, k.waitlistSeq];
+  }
+
+  /**
+   * The shortest life a hold made after a sweep can have: a placement's TTL, or a waitlist offer's, which a
+   * release or a late confirm can make between sweeps and which may be the shorter.
+   */
+  #shortestLifeMs(eventId: string): number {
+    const spec = this.#layouts.cached(eventId)?.spec;
+    if (spec === undefined) return 0;
+    return Math.min(spec.holdTtlSeconds, offerTtlSecondsOf(spec)) * 1000;
   }
 
   #time(nowMs: number): number {

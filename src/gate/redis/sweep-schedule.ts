@@ -27,8 +27,9 @@ export class SweepSchedule {
   }
 
   /**
-   * The event next needs a sweep at its earliest live expiry, and no later than one TTL from now, the
-   * earliest a hold placed after this sweep can expire (an event's TTL is fixed). Holds a rebuild on another
+   * The event next needs a sweep at its earliest live expiry, and no later than `ttlMs` from now: the
+   * shortest life a hold made after this sweep can have (the event's hold TTL, or its waitlist offers' TTL
+   * when shorter: a release between sweeps can make an offer). Holds a rebuild on another
    * instance brought back may expire sooner; SWEEP_RECHECK_MS bounds how long they can wait for this one.
    */
   plan(eventId: string, nextExpiry: number, redisNow: number, ttlMs: number): void {
