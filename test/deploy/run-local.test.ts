@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePorts } from '../../tools/harness/processes.js';
 import { POSTGRES_URL, postgresAvailable } from '../support/postgres.js';
-import { freePort } from '../support/redis-server.js';
 
 const TOKEN = 'run-local-test-admin-token-0123456789';
 /** Redis, two API processes and a worker starting together on two shared cores. */
@@ -51,9 +51,10 @@ describe.runIf(toolsAvailable() && (await postgresAvailable('the run-local.sh te
     let stderr = '';
 
     beforeAll(async () => {
-      for (const name of ['HTTP_PORT', 'API_PORT_1', 'API_PORT_2', 'METRICS_PORT', 'REDIS_PORT']) {
-        ports[name] = await freePort();
-      }
+      const names = ['HTTP_PORT', 'API_PORT_1', 'API_PORT_2', 'METRICS_PORT', 'REDIS_PORT'];
+      // Five different ports: picked one by one, two could be the same (nginx then found its port taken).
+      const picked = await freePorts(names.length);
+      for (const [i, name] of names.entries()) ports[name] = picked[i] as number;
       script = spawn('deploy/run-local.sh', {
         env: {
           PATH: process.env.PATH,
