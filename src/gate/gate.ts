@@ -127,6 +127,13 @@ export interface Gate {
   /** false when an event with this id exists already. */
   createEvent(spec: EventSpec): Promise<boolean>;
   placeHold(command: PlaceCommand): Promise<PlaceOutcome>;
+  /**
+   * What this instance knows with no I/O: true when placing `request` (no Idempotency-Key) would be refused
+   * `sold_out`, because the pool or section it names has less left than it asks for. false means "ask
+   * placeHold", never "available". The placement routes answer such requests before anything else runs
+   * (src/http/routes/sold-out-early.ts).
+   */
+  knowsSoldOut(eventId: string, request: HoldRequest): boolean;
   /** hold_not_found when the hold is not live in the gate: the caller then asks the store. */
   confirmHold(holdId: string, nowMs: number): Promise<Confirmed | Rejection>;
   releaseHold(holdId: string, nowMs: number): Promise<Released | Rejection>;

@@ -11,6 +11,7 @@ const spec = { id: 'e1' } as EventSpec;
 const fixedGate: Gate = {
   createEvent: async () => true,
   placeHold: async () => reject('sold_out'),
+  knowsSoldOut: () => false,
   confirmHold: async () => reject('hold_expired'),
   releaseHold: async () => reject('hold_not_found'),
   cancelOrder: async () => reject('order_not_found'),

@@ -106,6 +106,11 @@ export class QueueService {
   }
 
   /** Whether this buyer may place on this event now: undefined when it may (or the event has no queue). */
+  /** Whether the event has a waiting room, as this instance last read it (no I/O). */
+  hasQueue(eventId: string): boolean {
+    return this.#queued.has(eventId);
+  }
+
   checkPass(eventId: string, buyerId: string, pass: string | undefined): PassRefusal | undefined {
     if (!this.#queued.has(eventId)) return undefined;
     return this.#deps.passes.check(eventId, buyerId, pass, this.#deps.clock());

@@ -113,6 +113,16 @@ export class Reservations {
   }
 
   /**
+   * The early answer of the placement routes (src/http/routes/sold-out-early.ts): sold_out, counted as any
+   * refusal, when the gate already knows with no I/O that nothing is left of what `request` asks for;
+   * undefined when only placeHold can say. `request` must be valid and carry no Idempotency-Key.
+   */
+  knownSoldOut(eventId: string, request: HoldRequest, confirm: boolean): Rejection | undefined {
+    if (!this.#gate.knowsSoldOut(eventId, request)) return undefined;
+    return this.#count(confirm ? 'order' : 'hold', reject('sold_out'));
+  }
+
+  /**
    * Confirms a hold, with the platform's payment details if it gives them (docs/integration.md): a live hold
    * (expired or not) is confirmed; one that ended as expired is confirmed late if its seats or stock are
    * still free (else hold_expired, reason stock_taken). Confirming twice answers the existing order as it

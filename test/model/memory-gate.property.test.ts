@@ -115,6 +115,7 @@ class MemoryHarness {
       case 'retry': {
         const placement = run.placementOf(command);
         if (placement === undefined) return;
+        run.checkKnownSoldOut(placement, gate.knowsSoldOut(run.eventId, placement.request), true);
         const check = run.expectPlacement(placement);
         keep(check(gate.place(run.gateCommand(placement))));
       }

@@ -81,6 +81,19 @@ export class ModelRun {
     return { eventId: this.eventId, request, idempotencyKey: key, confirm, nowMs: this.nowMs };
   }
 
+  /**
+   * The gate's early answer (Gate.knowsSoldOut, which the routes ask before a placement without an
+   * Idempotency-Key): never "sold out" where placing answers anything else; with `exact` (the memory gate,
+   * which knows its counts) also "sold out" wherever placing in a pool or section answers sold_out.
+   */
+  checkKnownSoldOut(placement: PlaceModelCommand, known: boolean, exact: boolean): void {
+    if (placement.key !== undefined) return;
+    const soldOut = this.#expectedPlacement(placement).code === 'sold_out';
+    const asked = `knowsSoldOut for ${JSON.stringify(placement.request)}`;
+    if (known) expect(soldOut, asked).toBe(true);
+    if (exact && placement.request.seats === undefined) expect(known, asked).toBe(soldOut);
+  }
+
   expectPlacement(placement: PlaceModelCommand): (outcome: PlaceOutcome) => Durability {
     const expected = this.#expectedPlacement(placement);
     const free = this.model.freeSeats();

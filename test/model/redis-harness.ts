@@ -120,6 +120,8 @@ async function runInOrder(gate: Gate, run: ModelRun, commands: readonly ModelCom
       case 'retry': {
         const placement = run.placementOf(command);
         if (placement === undefined) break;
+        // Without the sold-out cache (it hears restocks late, by design) the Redis gate never knows early.
+        run.checkKnownSoldOut(placement, gate.knowsSoldOut(run.eventId, placement.request), false);
         const check = run.expectPlacement(placement);
         await check(await gate.placeHold(run.gateCommand(placement)));
       }

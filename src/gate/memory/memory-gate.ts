@@ -20,7 +20,15 @@ import {
 } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
 import type { GateSnapshot } from '../../domain/snapshot.js';
-import type { EventSpec, EventState, Hold, HoldItem, Order, SeatState } from '../../domain/types.js';
+import type {
+  EventSpec,
+  EventState,
+  Hold,
+  HoldItem,
+  HoldRequest,
+  Order,
+  SeatState,
+} from '../../domain/types.js';
 import {
   checkWaitlistRequest,
   sameRequest,
@@ -111,6 +119,22 @@ export class MemoryGate implements Gate {
 
   async placeHold(command: PlaceCommand): Promise<PlaceOutcome> {
     return this.place(command);
+  }
+
+  /** What place would answer first for a pool or section with too little left, sales open and no key. */
+  knowsSoldOut(eventId: string, request: HoldRequest): boolean {
+    const book = this.#books.get(eventId);
+    if (book === undefined || !book.salesOpen) return false;
+    const target = targetOf(request, book.spec);
+    if (!('kind' in target)) return false;
+    if (target.kind === 'pool') {
+      const pool = book.pools.get(target.poolId);
+      return pool !== undefined && pool.available < target.quantity;
+    }
+    if (target.kind === 'seats') return false;
+    // A section with enough seats left may still refuse (no adjacent block): that is placeHold's to say.
+    const section = book.sections.get(target.sectionId);
+    return section !== undefined && section.counts.available < target.quantity;
   }
 
   /** The synchronous decision behind placeHold, also used directly by tests and the benchmark. */

@@ -12,7 +12,7 @@ import { targetOf } from '../../domain/hold-request.js';
 import { eventIdOf, orderIdOf } from '../../domain/ids.js';
 import type { LogEntry } from '../../domain/log-entry.js';
 import { orderOf } from '../../domain/order.js';
-import type { EventSpec, EventState, Hold, Order, SeatState } from '../../domain/types.js';
+import type { EventSpec, EventState, Hold, HoldRequest, Order, SeatState } from '../../domain/types.js';
 import { checkWaitlistRequest, offerTtlSecondsOf, type WaitlistSpot } from '../../domain/waitlist.js';
 import { COUNT_FIELDS } from '../../log/redis/encoding.js';
 import { decodeRows, tailStart } from '../../log/redis/unacknowledged.js';
@@ -163,6 +163,14 @@ export class RedisGate implements Gate, RecentEndings, GateLogView, EventRebuild
     const epoch = soldOut === undefined ? undefined : emptyAtEpochOf(reply);
     if (epoch !== undefined) soldOut?.noteEmpty(eventId, target, epoch);
     return placeOutcomeOf(reply, command);
+  }
+
+  /** From the sold-out short-circuit's flags alone; an event whose layout this instance has not read is not known. */
+  knowsSoldOut(eventId: string, request: HoldRequest): boolean {
+    const layout = this.#layouts.cached(eventId);
+    if (this.#soldOut === undefined || layout === undefined) return false;
+    const target = targetOf(request, layout.spec);
+    return 'kind' in target && this.#soldOut.isSoldOut(eventId, target);
   }
 
   async confirmHold(holdId: string, nowMs: number): Promise<Confirmed | Rejection> {

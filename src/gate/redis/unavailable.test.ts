@@ -8,6 +8,7 @@ function failingGate(error: unknown): Gate {
   return {
     createEvent: fail,
     placeHold: fail,
+    knowsSoldOut: () => false,
     confirmHold: fail,
     releaseHold: fail,
     cancelOrder: fail,

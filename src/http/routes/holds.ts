@@ -20,6 +20,7 @@ import {
 } from '../schemas.js';
 import { holdJson, orderJson } from '../views.js';
 import { queuePassCheck } from './queue-pass-check.js';
+import { soldOutEarly } from './sold-out-early.js';
 
 interface ConfirmRoute {
   Params: { holdId: string };
@@ -46,11 +47,14 @@ function placement(
   tag: string,
   view: typeof holdView | typeof orderView,
   onRequest: ReturnType<typeof requireActor>,
-  queue: QueueService | undefined,
+  { reservations, queue }: Pick<RouteDeps, 'reservations' | 'queue'>,
+  confirm: boolean,
 ) {
   return {
     bodyLimit: HOLD_BODY_BYTES_MAX,
     onRequest,
+    // Before the rate limiter's own preValidation hook (installed after every route's, rate-limits.ts).
+    preValidation: soldOutEarly(reservations, queue, confirm),
     preHandler: queue === undefined ? buyerMustMatch : [buyerMustMatch, queuePassCheck(queue)],
     schema: {
       summary,
@@ -79,7 +83,8 @@ export function registerHoldRoutes(app: FastifyInstance, { reservations, access,
       'holds',
       holdView,
       actor,
-      queue,
+      { reservations, queue },
+      false,
     ),
     async (request, reply) => {
       const result = await reservations.placeHold(
@@ -95,7 +100,14 @@ export function registerHoldRoutes(app: FastifyInstance, { reservations, access,
 
   app.post<PlaceRoute>(
     '/v1/events/:eventId/orders',
-    placement('Hold and confirm in one atomic step ("book now").', 'orders', orderView, actor, queue),
+    placement(
+      'Hold and confirm in one atomic step ("book now").',
+      'orders',
+      orderView,
+      actor,
+      { reservations, queue },
+      true,
+    ),
     async (request, reply) => {
       const result = await reservations.placeHold(
         request.params.eventId,
