@@ -104,7 +104,8 @@ function jsonIo(): LoadTestIo & { stdout: { text: string }; stderr: { text: stri
 async function runQueue(args: string[]): Promise<{ code: number; report: LoadTestReport }> {
   const io = jsonIo();
   const code = await runLoadTest('queue', [...args, '--json', '--connections', '16'], io);
-  if (code !== 0) process.stderr.write(io.stderr.text);
+  // A run that failed before its report says why on stderr: the failure shows it.
+  expect(io.stdout.text, `exit ${code}, stderr:\n${io.stderr.text}`).not.toBe('');
   return { code, report: JSON.parse(io.stdout.text) as LoadTestReport };
 }
 

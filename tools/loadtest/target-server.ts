@@ -31,8 +31,23 @@ export async function openTarget(
   }
   // The private server gets none of the operator's settings: with REDIS_URL and DATABASE_URL set it would
   // start in the distributed shape, on shared services.
-  return startPrivateServer(withoutServerSettings(env), port ?? (await freePort()), log);
+  const childEnv = withoutServerSettings(env);
+  if (port !== undefined) return startPrivateServer(childEnv, port, log);
+  // A port found free is only reserved once bound: another process may take it in between.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPrivateServer(childEnv, await freePort(), log);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt >= PORT_ATTEMPTS_MAX) throw error;
+      log('that port was taken meanwhile; trying another…');
+    }
+  }
 }
+
+/** Starts of the private server on a fresh port after EADDRINUSE, at most. */
+const PORT_ATTEMPTS_MAX = 3;
+
+class PortTaken extends SetupError {}
 
 async function startPrivateServer(
   env: NodeJS.ProcessEnv,
@@ -75,10 +90,10 @@ async function startPrivateServer(
   try {
     await waitUntilReady(server, baseUrl);
   } catch (error) {
+    const taken = server.describeOutput().includes('EADDRINUSE');
     await stop();
-    throw new SetupError(
-      `The private server did not start: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    const message = `The private server did not start: ${error instanceof Error ? error.message : String(error)}`;
+    throw taken ? new PortTaken(message) : new SetupError(message);
   }
   return { baseUrl, adminToken: token, private: true, stop };
 }
