@@ -168,6 +168,15 @@ const SETTINGS = {
     parse: integerIn(100, 600_000),
     about: 'projectors take over log entries another worker left unacknowledged this long (it died)',
   },
+  projectorLanes: {
+    env: 'BOXOFFICE_PROJECTOR_LANES',
+    flag: 'projector-lanes',
+    // Two: this process prepares one batch while PostgreSQL writes the other (docs/benchmarks.md, drain).
+    fallback: '2',
+    parse: integerIn(1, 8),
+    about:
+      'distributed projectors: batches each one commits at once (PostgreSQL connections it holds while it does)',
+  },
   headersTimeoutMs: {
     env: 'BOXOFFICE_HEADERS_TIMEOUT_MS',
     flag: 'headers-timeout-ms',

@@ -70,6 +70,8 @@ export interface ProjectionPartsOptions {
   /** This process's name in the consumer groups (the projector's and the webhooks'). */
   readonly consumer: string;
   readonly claimIdleMs?: number;
+  /** Batches committed at once (ProjectorOptions.lanes). */
+  readonly lanes?: number;
   readonly metrics?: ProjectorMetrics;
   readonly logger?: ProjectorLogger;
   /** Where the webhook dispatcher registers its metrics. */
@@ -91,10 +93,10 @@ export interface ProjectionParts {
 }
 
 export function projectionParts(options: ProjectionPartsOptions): ProjectionParts {
-  const { redis, store, consumer, claimIdleMs, metrics, logger } = options;
+  const { redis, store, consumer, claimIdleMs, lanes, metrics, logger } = options;
   const settings = { redis, store, consumer, claimIdleMs, metrics, logger };
   const log = distributedLog(settings);
-  const projector = distributedProjector({ ...settings, log });
+  const projector = distributedProjector({ ...settings, log, lanes });
   metrics?.watchBacklog(() => projector.unprojected());
   const webhooks = distributedWebhooks(
     { driver: store.driver, key: options.webhooksKey, allowPrivate: options.webhooksAllowPrivate },

@@ -58,6 +58,8 @@ export interface DistributedOptions {
   readonly projector: boolean;
   readonly soldOutCache: boolean;
   readonly claimIdleMs?: number;
+  /** Batches the in-process projector commits at once. */
+  readonly projectorLanes?: number;
   /** What Redis must promise about persistence; checked at start and at every reconnect. */
   readonly redisPersistence: RedisPersistenceMode;
   /**
@@ -198,6 +200,7 @@ export async function assembleDistributed(options: DistributedOptions): Promise<
         store,
         consumer: `${hostname()}-${process.pid}-api`,
         claimIdleMs: options.claimIdleMs,
+        lanes: options.projectorLanes,
         metrics: createProjectorMetrics(metrics.registry),
         logger,
         registry: metrics.registry,
@@ -314,6 +317,7 @@ export function distributedOptionsOf(
     projector: config.projector === 'in-process',
     soldOutCache: config.soldOutCache,
     claimIdleMs: config.claimIdleMs,
+    projectorLanes: config.projectorLanes,
     redisPersistence: config.redisPersistence,
     onRedisUnsafe,
     ...servingOf(config, logger),
@@ -342,6 +346,7 @@ export async function assembleWorker(
     store,
     consumer: config.consumer,
     claimIdleMs: config.claimIdleMs,
+    lanes: config.projectorLanes,
     metrics: parts.metrics,
     logger: parts.logger,
     registry: parts.registry,

@@ -12,6 +12,7 @@ export const WORKER_SETTINGS = [
   'metricsHost',
   'consumer',
   'claimIdleMs',
+  'projectorLanes',
   'logLevel',
   'webhooksKey',
   'webhooksAllowPrivate',

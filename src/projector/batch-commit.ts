@@ -38,8 +38,9 @@ export interface BatchCommitOptions {
   readonly projected: ProjectedHook | undefined;
   /** Told how many records left the group (acknowledged or dead-lettered) after each step. */
   readonly finished: ((count: number) => void) | undefined;
-  /** Runs the store's transaction and the acknowledgement (the audit holds the projection still with it). */
-  readonly exclusive: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Runs the store's transaction and the acknowledgement inside the projector's commit window, which the
+   *  audit closes to hold the projection still (commit-window.ts). */
+  readonly inWindow: <T>(work: () => Promise<T>) => Promise<T>;
   /** No claims: a record that failed alone is tried again here instead of waiting for one. */
   readonly retryInPlace: boolean;
 }
@@ -95,7 +96,7 @@ export class BatchCommit {
     const startedMs = performance.now();
     let refused: ReadonlySet<LogEntry> = new Set();
     let failure: { error: unknown } | undefined;
-    await this.#options.exclusive(async () => {
+    await this.#options.inWindow(async () => {
       try {
         const outcome = await this.#options.store.appendEntries(records.map((record) => record.entry));
         refused = new Set(outcome.refused);

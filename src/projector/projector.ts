@@ -12,6 +12,7 @@ import { type Log, type LogConsumer, type LogRecord, PROJECTION_GROUP } from '..
 import type { ProjectorMetrics } from '../metrics/projector-metrics.js';
 import type { Store } from '../store/store.js';
 import { BatchCommit, type ProjectedHook } from './batch-commit.js';
+import { CommitWindow } from './commit-window.js';
 import { OutageLog, type ProjectorLogger } from './outage-log.js';
 import { Backoff, Pause } from './pause.js';
 
@@ -63,6 +64,13 @@ export interface ProjectorOptions {
    * record that fails alone is then tried again in place, with backoff, until maxDeliveries. Default true.
    */
   readonly claims?: boolean;
+  /**
+   * Batches in flight at once (default 1): each lane reads a batch and commits it while the others do the
+   * same, so that this process prepares one batch while the store writes another. Safe because batches
+   * commute (store/projection.ts), as they do between workers. Only with claims: a member fed in order
+   * (claims false) keeps one lane.
+   */
+  readonly lanes?: number;
 }
 
 export class Projector {
@@ -84,7 +92,8 @@ export class Projector {
   readonly #claims: boolean;
   /** wake() was called since the current round began: skip the idle wait after it. */
   #woken = false;
-  #lock: Promise<unknown> = Promise.resolve();
+  readonly #window = new CommitWindow();
+  readonly #lanes: number;
   /** The last claim filled its whole budget: more stale entries may wait, so claim again next round. */
   #claimUnfinished = false;
   #claimedAtMs = Number.NEGATIVE_INFINITY;
@@ -100,6 +109,9 @@ export class Projector {
     this.#idleWaitMs = positive('idleWaitMs', options.idleWaitMs ?? IDLE_WAIT_MS_DEFAULT);
     this.#trimIntervalMs = notNegative('trimIntervalMs', options.trimIntervalMs ?? TRIM_INTERVAL_MS_DEFAULT);
     this.#claims = options.claims ?? true;
+    this.#lanes = positive('lanes', options.lanes ?? 1);
+    if (!this.#claims && this.#lanes > 1)
+      throw new RangeError('A projector that does not claim has one lane.');
     this.#gatherWaitMs = options.gatherWaitMs ?? GATHER_WAIT_MS_DEFAULT;
     this.#clock = options.clock ?? Date.now;
     this.#logger = options.logger;
@@ -116,7 +128,7 @@ export class Projector {
       stopping: () => this.#stopping,
       projected: options.projected,
       finished: options.onProjected,
-      exclusive: (work) => this.exclusive(work),
+      inWindow: (work) => this.#window.shared(work),
       retryInPlace: !this.#claims,
     });
   }
@@ -146,9 +158,7 @@ export class Projector {
 
   /** Runs work while no batch is being committed and acknowledged (the audit's window over log and store). */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#lock.then(work);
-    this.#lock = run.catch(() => {});
-    return run;
+    return this.#window.exclusive(work);
   }
 
   /**
@@ -221,6 +231,10 @@ export class Projector {
   }
 
   async #run(): Promise<void> {
+    await Promise.all(Array.from({ length: this.#lanes }, () => this.#lane()));
+  }
+
+  async #lane(): Promise<void> {
     const outage = new OutageLog(this.#logger, 'A projector round', this.#clock);
     const backoff = new Backoff(ROUND_RETRY_MS_MIN, ROUND_RETRY_MS_MAX);
     let idleMs = 0;

@@ -95,6 +95,8 @@ interface Rows {
   readonly tickets: Map<string, TicketRow>;
   /** Order id → cancelled at ms. */
   readonly cancelled: Map<string, number>;
+  /** Order id → its tickets' ids, to void them when the batch cancels the order. */
+  readonly ticketsOfOrder: Map<string, string[]>;
 }
 
 /** `counted`: the same rows, written with the integrity counters of their events (embedded shape). */
@@ -135,7 +137,13 @@ export async function project(
 
 /** One row per hold (its status after this batch), one per order, one per ticket. */
 function rowsOf(entries: readonly HoldEntry[]): Rows {
-  const rows: Rows = { holds: new Map(), orders: new Map(), tickets: new Map(), cancelled: new Map() };
+  const rows: Rows = {
+    holds: new Map(),
+    orders: new Map(),
+    tickets: new Map(),
+    cancelled: new Map(),
+    ticketsOfOrder: new Map(),
+  };
   for (const entry of entries) {
     const row = holdRowOf(rows.holds, entry);
     row.expires_at_ms = Math.max(row.expires_at_ms, entry.hold.expiresAtMs);
@@ -162,7 +170,8 @@ function rowsOf(entries: readonly HoldEntry[]): Rows {
     const order = rows.orders.get(orderId) as OrderRow;
     order.status = 'cancelled';
     order.cancelled_at_ms = atMs;
-    for (const ticketId of order.ticketIds) (rows.tickets.get(ticketId) as TicketRow).voided = true;
+    for (const ticketId of rows.ticketsOfOrder.get(orderId) ?? [])
+      (rows.tickets.get(ticketId) as TicketRow).voided = true;
   }
   return rows;
 }
@@ -204,8 +213,6 @@ interface OrderRow {
   cancelled_at_ms: number | null;
   payment_reference: string | null;
   late: boolean;
-  /** Not a column: which tickets to void when the batch cancels the order. */
-  ticketIds: string[];
 }
 
 interface TicketRow {
@@ -232,8 +239,11 @@ function addOrder(rows: Rows, order: Order): void {
     late: order.late === true,
     status: 'confirmed',
     cancelled_at_ms: null,
-    ticketIds: order.tickets.map((ticket) => ticket.id),
   } satisfies OrderRow);
+  rows.ticketsOfOrder.set(
+    order.id,
+    order.tickets.map((ticket) => ticket.id),
+  );
   for (const ticket of order.tickets) {
     rows.tickets.set(ticket.id, {
       id: ticket.id,
@@ -248,11 +258,8 @@ function addOrder(rows: Rows, order: Order): void {
   }
 }
 
+/** The rows as one JSON array, sorted by id (no replacer: it would be called for every key of every row). */
 function jsonSortedById(rows: Map<string, object>): string {
   const ids = [...rows.keys()].sort();
-  // ticketIds is for this module only; JSON drops nothing else.
-  return JSON.stringify(
-    ids.map((id) => rows.get(id)),
-    (key, value) => (key === 'ticketIds' ? undefined : value),
-  );
+  return JSON.stringify(ids.map((id) => rows.get(id)));
 }
