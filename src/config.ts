@@ -10,6 +10,7 @@ import { SERVER_LIMITS_DEFAULT, type ServerLimits } from './http/server-limits.j
 import { LIVE_CONNECTIONS_MAX, LIVE_CONNECTIONS_PER_ADDRESS_DEFAULT } from './live/limits.js';
 import { DURABILITY_MODES, LOG_MAX_BYTES_DEFAULT, LOG_MAX_BYTES_MIN } from './log/file/file-log.js';
 import { PROJECTION_THREAD_DEFAULT, PROJECTION_THREAD_MODES } from './projector/embedded/projection-mode.js';
+import { DISTRIBUTED_LANES_DEFAULT } from './projector/projector.js';
 import { parseRateLimit } from './ratelimit/limit-spec.js';
 import { STORE_CACHE_MB_DEFAULT } from './store/pglite/pglite-driver.js';
 
@@ -171,8 +172,7 @@ const SETTINGS = {
   projectorLanes: {
     env: 'BOXOFFICE_PROJECTOR_LANES',
     flag: 'projector-lanes',
-    // Two: this process prepares one batch while PostgreSQL writes the other (docs/benchmarks.md, drain).
-    fallback: '2',
+    fallback: String(DISTRIBUTED_LANES_DEFAULT),
     parse: integerIn(1, 8),
     about:
       'distributed projectors: batches each one commits at once (PostgreSQL connections it holds while it does)',

@@ -172,6 +172,7 @@ export class DistributedShape implements ShapeUnderTest {
         ...['--database-url', (this.#database as ThrowawayDatabase).url],
         ...['--metrics-port', String(port), '--metrics-host', '127.0.0.1'],
         ...['--consumer', `bench-worker-${number}`, '--log-level', 'warn'],
+        ...['--projector-lanes', String(this.#options.projectorLanes)],
       ],
       this.#env,
     );

@@ -6,6 +6,7 @@ import {
   PROJECTION_THREAD_MODES,
   type ProjectionThreadMode,
 } from '../../src/projector/embedded/projection-mode.js';
+import { DISTRIBUTED_LANES_DEFAULT as PROJECTOR_LANES_DEFAULT } from '../../src/projector/projector.js';
 import { STORE_CACHE_MB_DEFAULT } from '../../src/store/pglite/pglite-driver.js';
 
 /** How boxoffice is deployed for a run: one process with PGlite, or API + Redis + worker + PostgreSQL. */
@@ -53,6 +54,8 @@ export interface BenchOptions {
   readonly projectionThread: ProjectionThreadMode;
   /** Embedded shape (and the memory run): BOXOFFICE_STORE_CACHE_MB of the server. */
   readonly storeCacheMb: number;
+  /** Distributed shape: BOXOFFICE_PROJECTOR_LANES of the projector workers. */
+  readonly projectorLanes: number;
 }
 
 const BOUNDS = {
@@ -62,6 +65,7 @@ const BOUNDS = {
   threads: { fallback: 1, min: 1, max: 64 },
   holds: { fallback: 1_000_000, min: 1, max: 10_000_000 },
   'store-cache-mb': { fallback: STORE_CACHE_MB_DEFAULT, min: 1, max: 16_384 },
+  'projector-lanes': { fallback: PROJECTOR_LANES_DEFAULT, min: 1, max: 8 },
   'memory-timeout': { fallback: 900, min: 10, max: 3_600 },
 } as const;
 
@@ -91,6 +95,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
         durability: { type: 'string' },
         'projection-thread': { type: 'string' },
         'store-cache-mb': { type: 'string' },
+        'projector-lanes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -117,6 +122,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
     durability: durabilityOf(values.durability as string | undefined),
     projectionThread: projectionThreadOf(values['projection-thread'] as string | undefined),
     storeCacheMb: number('store-cache-mb'),
+    projectorLanes: number('projector-lanes'),
   };
   if (options.threads > options.connections) {
     throw new UsageError('--threads must not exceed --connections (wrk gives each thread connections).');
