@@ -33,10 +33,10 @@ export const GATHER_WAIT_MS_DEFAULT = 25;
 /** A batch below this share of batchMax counts as small. */
 const SMALL_BATCH_SHARE = 0.25;
 /**
- * Lanes of the distributed projectors (BOXOFFICE_PROJECTOR_LANES): two let the worker prepare a batch while
- * PostgreSQL writes the other; a third measured no better on two cores (docs/benchmarks.md, drain).
+ * Lanes of the distributed projectors (BOXOFFICE_PROJECTOR_LANES): the worker prepares batches while
+ * PostgreSQL writes others. On two cores three drained fastest, four no faster (docs/benchmarks.md, drain).
  */
-export const DISTRIBUTED_LANES_DEFAULT = 2;
+export const DISTRIBUTED_LANES_DEFAULT = 3;
 /** How often streams with newly acknowledged entries are trimmed. */
 export const TRIM_INTERVAL_MS_DEFAULT = 1_000;
 /** First and longest wait after a round failed (the log unreachable). */

@@ -64,7 +64,7 @@ Flags of ceiling:
   --store-cache-mb <n>  embedded server's (and the memory run's) BOXOFFICE_STORE_CACHE_MB: PGlite's page cache
                         in MB (default 128)
   --projector-lanes <n>  distributed shape: the projector workers' BOXOFFICE_PROJECTOR_LANES, batches committed
-                        at once (default 2)
+                        at once (default 3)
   --cpu-prof <dir>      write V8 CPU profiles of the servers (and projector workers) into <dir>
   --memory              instead: RSS of one 100,000-seat event after --holds processed holds
   --holds <n>           holds of the memory run (default 1000000)
