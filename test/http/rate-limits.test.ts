@@ -2,52 +2,22 @@
 // placements, per backend key through the caller seam; X-Forwarded-For only behind a trusted proxy; `off`
 // turns them off. A refused request is answered 429 before the gate is called: the audit shows only the
 // accepted holds.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { RateLimitSettings } from '../../src/ratelimit/rate-limits.js';
-import {
-  admin,
-  eventBody,
-  type StartOptions,
-  startEmbedded,
-  type TestEmbedded,
-  uniqueEventId,
-} from '../support/embedded.js';
-import { type HttpResult, httpClient, listen } from '../support/http.js';
+import type { StartOptions } from '../support/embedded.js';
+import type { HttpResult } from '../support/http.js';
+import { OPERATOR, useListeningShape, WINDOW } from '../support/listening-shape.js';
 
-/** Long enough that no window of a test ends while it runs, so every count is exact. */
-const WINDOW = 3600;
-/** Setup and audit come from an address of their own, so they take nothing from the tested quotas. */
-const OPERATOR = { remoteAddress: '10.250.0.1' };
+const listening = useListeningShape(64);
 
-let shape: TestEmbedded | undefined;
-let client: ReturnType<typeof httpClient> | undefined;
-
-afterEach(async () => {
-  await client?.close();
-  await shape?.dispose();
-  shape = client = undefined;
-});
-
-async function start(rateLimits: StartOptions['rateLimits'], trustProxy: false | number = false) {
-  shape = await startEmbedded({ rateLimits, trustProxy });
-  client = httpClient(await listen(shape.app), 64);
-  const eventId = uniqueEventId('rl');
-  const created = await shape.app.inject({
-    ...OPERATOR,
-    method: 'POST',
-    url: '/v1/events',
-    headers: admin,
-    payload: eventBody(eventId, { pools: [{ id: 'ga', capacity: 1000, price: 100 }], maxPerUser: 50 }),
-  });
-  expect(created.statusCode, created.body).toBe(201);
-  return { eventId, send: client.send };
+function start(rateLimits: StartOptions['rateLimits'], trustProxy: false | number = false) {
+  const event = { pools: [{ id: 'ga', capacity: 1000, price: 100 }], maxPerUser: 50 };
+  return listening.start({ rateLimits, trustProxy }, event, 'rl');
 }
 
 async function gateHeld(eventId: string): Promise<number> {
-  const audit = await shape!.app.inject({ ...OPERATOR, url: `/v1/events/${eventId}/audit`, headers: admin });
-  expect(audit.statusCode, audit.body).toBe(200);
-  return audit.json().gate.held;
+  return (await listening.audit(eventId)).gate.held;
 }
 
 function statuses(results: readonly HttpResult[]): Record<number, number> {
@@ -110,12 +80,7 @@ describe('rate limits (embedded, over HTTP)', () => {
     expect((await send('GET', `/v1/events/${eventId}`, undefined, from(0))).headers['ratelimit-policy']).toBe(
       `"ip";q=1000;w=${WINDOW}`,
     );
-    const audit = await shape!.app.inject({
-      ...OPERATOR,
-      url: `/v1/events/${eventId}/audit`,
-      headers: admin,
-    });
-    expect(audit.json()).toMatchObject({ gate: { sold: 3, held: 1 }, consistent: true });
+    expect(await listening.audit(eventId)).toMatchObject({ gate: { sold: 3, held: 1 }, consistent: true });
   });
 
   it('believes X-Forwarded-For only behind a trusted proxy, and only the entry the proxy wrote', async () => {
@@ -127,8 +92,6 @@ describe('rate limits (embedded, over HTTP)', () => {
     for (let i = 0; i < quota + 2; i++)
       untrusted.push(await send('POST', `/v1/events/${eventId}/holds`, hold(`u-${i}`), spread(i)));
     expect(statuses(untrusted)).toEqual({ 201: quota, 429: 2 });
-    await client?.close();
-    await shape?.dispose();
 
     ({ eventId, send } = await start({ perIp }, 1));
     const trusted = [];
@@ -177,7 +140,7 @@ describe('rate limits (embedded, over HTTP)', () => {
 
   it('documents 429 on limited routes in the OpenAPI document', async () => {
     await start({ perIp: { count: 5, windowSeconds: WINDOW } });
-    const document = (await shape!.app.inject({ ...OPERATOR, url: '/openapi.json' })).json();
+    const document = (await listening.shape.app.inject({ ...OPERATOR, url: '/openapi.json' })).json();
     const refusal = document.paths['/v1/events/{eventId}/holds'].post.responses['429'];
     expect(refusal.description).toMatch(/rate_limited/);
     expect(Object.keys(refusal.headers)).toEqual(['Retry-After', 'RateLimit-Policy', 'RateLimit']);

@@ -3,39 +3,17 @@
 // before the rate limiter, with no RateLimit headers and nothing counted; every request the early answer
 // leaves alone (an Idempotency-Key, an invalid body, named seats, a pool with stock, an event with a
 // waiting room) is counted and answered as before.
-import { afterEach, describe, expect, it } from 'vitest';
-import { admin, eventBody, startEmbedded, type TestEmbedded, uniqueEventId } from '../support/embedded.js';
-import { type HttpResult, httpClient, listen } from '../support/http.js';
+import { describe, expect, it } from 'vitest';
+import { admin, type EventShape } from '../support/embedded.js';
+import type { HttpResult } from '../support/http.js';
+import { OPERATOR, useListeningShape, WINDOW } from '../support/listening-shape.js';
 
-/** Long enough that no window ends while a test runs, so every count is exact. */
-const WINDOW = 3600;
 const QUOTA = 12;
-/** Setup, metrics and audit come from an address of their own, so they take nothing from the tested quota. */
-const OPERATOR = { remoteAddress: '10.250.0.1' };
+const listening = useListeningShape(16);
 
-let shape: TestEmbedded | undefined;
-let client: ReturnType<typeof httpClient> | undefined;
-
-afterEach(async () => {
-  await client?.close();
-  await shape?.dispose();
-  shape = client = undefined;
-});
-
-async function start(event: Record<string, unknown>) {
-  shape = await startEmbedded({ rateLimits: { perIp: { count: QUOTA, windowSeconds: WINDOW } } });
-  client = httpClient(await listen(shape.app), 16);
-  const eventId = uniqueEventId('early');
-  const created = await shape.app.inject({
-    ...OPERATOR,
-    method: 'POST',
-    url: '/v1/events',
-    headers: admin,
-    payload: eventBody(eventId, { maxPerUser: 50, ...event }),
-  });
-  expect(created.statusCode, created.body).toBe(201);
-  const send = client.send;
-  return { eventId, send };
+function start(event: EventShape & { readonly queue?: object }) {
+  const rateLimits = { perIp: { count: QUOTA, windowSeconds: WINDOW } };
+  return listening.start({ rateLimits }, { maxPerUser: 50, ...event }, 'early');
 }
 
 /** What is left of the per-address quota after this answer, from its RateLimit header. */
@@ -51,7 +29,7 @@ function expectEarly(result: HttpResult): void {
 }
 
 async function soldOutCount(operation: string): Promise<number> {
-  const metrics = await shape!.app.inject({ ...OPERATOR, url: '/metrics' });
+  const metrics = await listening.shape.app.inject({ ...OPERATOR, url: '/metrics' });
   const line = metrics.body
     .split('\n')
     .find((row) => row.startsWith(`boxoffice_operations_total{operation="${operation}",outcome="sold_out"}`));
@@ -59,10 +37,9 @@ async function soldOutCount(operation: string): Promise<number> {
 }
 
 async function gateHeld(eventId: string): Promise<number> {
-  const audit = await shape!.app.inject({ ...OPERATOR, url: `/v1/events/${eventId}/audit`, headers: admin });
-  expect(audit.statusCode, audit.body).toBe(200);
-  expect(audit.json().consistent).toBe(true);
-  return audit.json().gate.held;
+  const audit = await listening.audit(eventId);
+  expect(audit.consistent).toBe(true);
+  return audit.gate.held;
 }
 
 describe('the early sold-out answer (embedded, over HTTP)', () => {
@@ -156,7 +133,7 @@ describe('the early sold-out answer (embedded, over HTTP)', () => {
         maxActive: 100,
       },
     });
-    const boxOffice = await shape!.app.inject({
+    const boxOffice = await listening.shape.app.inject({
       ...OPERATOR,
       method: 'POST',
       url: `/v1/events/${eventId}/holds`,
