@@ -164,6 +164,28 @@ describe.each(shapes)('verified mode (%s)', (_name, available, start) => {
     expect([mine.statusCode, mine.json().error.code]).toEqual([403, 'forbidden']);
   });
 
+  it('answers a sold-out pool early, but a buyer naming another buyer still gets buyer_mismatch', async () => {
+    if (!available) return;
+    const tiny = uniqueEventId('tiny');
+    const created = await call({
+      method: 'POST',
+      url: '/v1/events',
+      headers: admin,
+      payload: eventBody(tiny, { pools: [{ id: 'ga', capacity: 1, price: 100 }], maxPerUser: MAX_PER_USER }),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const place = async (headers: Record<string, string>, userId: string) => {
+      const payload = { userId, quantity: 1, poolId: 'ga' };
+      const response = await call({ method: 'POST', url: `/v1/events/${tiny}/holds`, headers, payload });
+      return [response.statusCode, response.json().error?.code];
+    };
+    expect(await place(bob, 'bob')).toEqual([201, undefined]);
+    // The first refusal teaches the distributed gate that the pool is empty; the second is answered early.
+    expect(await place(alice, 'alice')).toEqual([409, 'sold_out']);
+    expect(await place(alice, 'alice')).toEqual([409, 'sold_out']);
+    expect(await place(alice, 'bob')).toEqual([403, 'buyer_mismatch']);
+  });
+
   it.runIf(available)("keeps a buyer's hold, order and tickets to that buyer, sales and admin", async () => {
     const held = await hold(alice, 'alice');
     expect(held.statusCode, held.body).toBe(201);

@@ -11,7 +11,8 @@
 //
 // Left to the full path, which answers them right: a request with an Idempotency-Key (a retry of an
 // accepted placement must be answered as accepted), an event with a waiting room (its pass check answers
-// first), an invalid body (400, as always), named seats, and a section with seats left but no block.
+// first), an invalid body (400, as always), a buyer token naming another buyer (403), named seats, and a
+// section with seats left but no block.
 import type { FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify';
 import type { HoldRequest } from '../../domain/types.js';
 import type { QueueService } from '../../queue/queue-service.js';
@@ -31,6 +32,8 @@ export function soldOutEarly(
     if (request.getValidationFunction('body')?.(request.body) !== true) return done();
     const body = request.body as HoldRequest;
     if (body.seats !== undefined) return done();
+    // A buyer token naming another buyer is answered 403 buyer_mismatch, as always (access-hooks.ts).
+    if (request.caller.kind === 'buyer' && body.userId !== request.caller.buyerId) return done();
     const refusal = reservations.knownSoldOut(eventId, body, confirm);
     if (refusal === undefined) return done();
     sendRejection(reply, refusal);
