@@ -3,7 +3,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HOLD_BODY_BYTES_MAX, PAYMENT_BODY_BYTES_MAX } from '../../domain/limits.js';
 import type { HoldRequest } from '../../domain/types.js';
-import type { QueueService } from '../../queue/queue-service.js';
 import { buyerMustMatch, mayActFor, mustCheckOwner, requireActor, SECURITY } from '../access-hooks.js';
 import { sendError, sendRejection } from '../error-handler.js';
 import type { RouteDeps } from '../route-deps.js';
