@@ -176,6 +176,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
     throw explainStartFault(options.dataDir ?? 'memory', error);
   });
   gate.restore(snapshot);
+  warnOfDeadLetters(file, options.logger);
   journal.onDurable(projection.announce);
   projection.start();
   registerLogMetrics(metrics.registry, {
@@ -312,4 +313,19 @@ export function embeddedOptionsOf(
     sweepIntervalMs: config.sweepIntervalMs,
     ...servingOf(config, logger),
   };
+}
+
+/**
+ * Entries the store refused for good (dead letters) are decisions the gate, rebuilt from the store at this
+ * start, does not know: their seats or stock look free again. The audit of their events says so; this says
+ * it at start, once, so that an operator looks before selling on.
+ */
+function warnOfDeadLetters(file: FileLog | undefined, logger: FastifyBaseLogger | undefined): void {
+  const deadLetters = file?.deadLetterCount(PROJECTION_GROUP) ?? 0;
+  if (deadLetters === 0) return;
+  logger?.warn(
+    { deadLetters },
+    'the log holds entries the store refused (dead letters): the gate, rebuilt from the store, does not know ' +
+      'them, so what they held or sold looks free again; GET /v1/events/:id/audit names the events (deadLetters)',
+  );
 }

@@ -1,30 +1,17 @@
 // A 503 says what kind of thing failed, never what is inside: no addresses, no constraint names, no driver
 // messages. The detail goes to the log. The faults are real: a real PGlite under a driver that fails on
 // demand with the messages real drivers give, and a real private redis-server that is stopped.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { errorMessages } from '../../src/domain/errors.js';
 import type { AppendableLog } from '../../src/log/log.js';
 import type { SqlDriver, SqlExecutor } from '../../src/store/sql-driver.js';
+import { capturedLogger } from '../support/captured-logger.js';
 import { distributedAvailable, startDistributed, type TestDistributed } from '../support/distributed.js';
 import { admin, eventBody, startEmbedded, type TestEmbedded, uniqueEventId } from '../support/embedded.js';
 
 const ADDRESS = 'connect ECONNREFUSED 10.20.30.40:5432';
 const LOG_PATH = '/var/lib/boxoffice/log/00000000000000000000.seg';
 const CONSTRAINT = 'duplicate key value violates unique constraint "tickets_event_seat_key"';
-
-/** A logger whose lines the test can read. */
-function capturedLogger() {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { logger: pino({ level: 'warn' }, sink), text: () => lines.join('') };
-}
 
 /** Queries fail with a refused connection, commits with a constraint violation, while switched on. */
 class DriverFault {

@@ -10,6 +10,7 @@ import type { LogEntry } from '../../src/domain/log-entry.js';
 import { logDirOf } from '../../src/log/file/log-dir.js';
 import { PROJECTION_GROUP } from '../../src/log/log.js';
 import type { SqlDriver, SqlExecutor } from '../../src/store/sql-driver.js';
+import { capturedLogger } from '../support/captured-logger.js';
 import {
   admin,
   eventBody,
@@ -230,5 +231,12 @@ describe('the embedded log and its projection', () => {
       store: { tickets: 2 },
       drift: { sold: 1 },
     });
+    // Started again, the gate is rebuilt from the store, which lacks them: the start says so.
+    started.splice(started.indexOf(bo), 1);
+    await bo.close();
+    const log = capturedLogger();
+    started.push(await startEmbedded({ dataDir: fresh.dataDir, logger: log.logger }));
+    expect(log.text()).toContain('"deadLetters":2');
+    expect(log.text()).toContain('the log holds entries the store refused (dead letters)');
   });
 });
