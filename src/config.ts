@@ -69,6 +69,14 @@ const SETTINGS = {
     about:
       "embedded shape: where PGlite and the projection of the log into it run: `worker` (a thread of their own, so they do not take CPU from requests) or `main` (the requests' thread); see docs/benchmarks.md",
   },
+  projectionNice: {
+    env: 'BOXOFFICE_PROJECTION_NICE',
+    flag: 'projection-nice',
+    fallback: '0',
+    parse: integerIn(0, 19),
+    about:
+      'embedded shape, projection thread `worker`: its scheduling niceness (0–19). 19 gave ~13 % more accepted holds on a 2-core box, but on a saturated box the projection then waits, and reads wait for it (up to 5 s, then 503); see docs/benchmarks.md',
+  },
   adminToken: {
     env: 'BOXOFFICE_ADMIN_TOKEN',
     secret: true,

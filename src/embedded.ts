@@ -79,6 +79,8 @@ export interface EmbeddedOptions {
   readonly logMaxBytes?: number;
   /** PGlite's page cache in MB (default STORE_CACHE_MB_DEFAULT). */
   readonly storeCacheMb?: number;
+  /** The projection thread's niceness (BOXOFFICE_PROJECTION_NICE); 0 by default. */
+  readonly projectionNice?: number;
   /** Wraps the log (tests inject write faults); the log lives in `<dataDir>/log`, in memory without a data dir. */
   readonly wrapLog?: (log: AppendableLog) => AppendableLog;
   /** Signs queue passes; unset: generated once and kept in the data dir (docs/queue.md). */
@@ -124,6 +126,7 @@ export async function assembleEmbedded(options: EmbeddedOptions): Promise<Embedd
       ? await ProjectionThread.open({
           dataDir: options.dataDir,
           cacheMb: options.storeCacheMb,
+          nice: options.projectionNice,
           onError: (message) =>
             options.logger?.warn({ reason: message }, 'the projection thread reports a problem'),
           onCrash: (error) =>
@@ -307,6 +310,7 @@ export function embeddedOptionsOf(
     durability: config.durability,
     logMaxBytes: config.logMaxBytes,
     storeCacheMb: config.storeCacheMb,
+    projectionNice: config.projectionNice,
     projectionThread: config.projectionThread,
     adminToken: config.adminToken,
     defaults: { holdTtlSeconds: config.holdTtlSeconds, maxPerUser: config.maxPerUser },

@@ -34,6 +34,7 @@ export async function startEmbeddedShape(
       ...['--admin-token', ADMIN_TOKEN, '--log-level', 'warn', '--durability', options.durability],
       ...['--projection-thread', options.projectionThread],
       ...['--store-cache-mb', String(options.storeCacheMb)],
+      ...['--projection-nice', String(options.projectionNice)],
       ...authServeFlags(options.auth),
     ],
     env,

@@ -54,6 +54,8 @@ export interface BenchOptions {
   readonly projectionThread: ProjectionThreadMode;
   /** Embedded shape (and the memory run): BOXOFFICE_STORE_CACHE_MB of the server. */
   readonly storeCacheMb: number;
+  /** Embedded shape: BOXOFFICE_PROJECTION_NICE of the server. */
+  readonly projectionNice: number;
   /** Distributed shape: BOXOFFICE_PROJECTOR_LANES of the projector workers. */
   readonly projectorLanes: number;
 }
@@ -66,6 +68,7 @@ const BOUNDS = {
   holds: { fallback: 1_000_000, min: 1, max: 10_000_000 },
   'store-cache-mb': { fallback: STORE_CACHE_MB_DEFAULT, min: 1, max: 16_384 },
   'projector-lanes': { fallback: PROJECTOR_LANES_DEFAULT, min: 1, max: 8 },
+  'projection-nice': { fallback: 0, min: 0, max: 19 },
   'memory-timeout': { fallback: 900, min: 10, max: 3_600 },
 } as const;
 
@@ -96,6 +99,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
         'projection-thread': { type: 'string' },
         'store-cache-mb': { type: 'string' },
         'projector-lanes': { type: 'string' },
+        'projection-nice': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -123,6 +127,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
     projectionThread: projectionThreadOf(values['projection-thread'] as string | undefined),
     storeCacheMb: number('store-cache-mb'),
     projectorLanes: number('projector-lanes'),
+    projectionNice: number('projection-nice'),
   };
   if (options.threads > options.connections) {
     throw new UsageError('--threads must not exceed --connections (wrk gives each thread connections).');

@@ -63,6 +63,7 @@ Flags of ceiling:
                         (default: PGlite and the projection on a thread of their own) or main
   --store-cache-mb <n>  embedded server's (and the memory run's) BOXOFFICE_STORE_CACHE_MB: PGlite's page cache
                         in MB (default 128)
+  --projection-nice <n>  embedded server's BOXOFFICE_PROJECTION_NICE, the projection thread's niceness (default 0)
   --projector-lanes <n>  distributed shape: the projector workers' BOXOFFICE_PROJECTOR_LANES, batches committed
                         at once (default 3)
   --cpu-prof <dir>      write V8 CPU profiles of the servers (and projector workers) into <dir>

@@ -25,6 +25,8 @@ export interface ProjectionThreadOptions {
   readonly dataDir: string | undefined;
   /** PGlite's page cache in MB (BOXOFFICE_STORE_CACHE_MB). */
   readonly cacheMb?: number;
+  /** The thread's niceness, 0–19 (BOXOFFICE_PROJECTION_NICE): above 0 the requests' thread goes first. */
+  readonly nice?: number;
   /** A batch the store refused (it is retried). */
   readonly onError?: (message: string) => void;
   /** The thread ended without being asked to. */
@@ -45,7 +47,11 @@ export class ProjectionThread implements Projection {
   #failure: Error | undefined;
 
   private constructor(options: ProjectionThreadOptions) {
-    const data: ProjectionThreadData = { dataDir: options.dataDir, cacheMb: options.cacheMb };
+    const data: ProjectionThreadData = {
+      dataDir: options.dataDir,
+      cacheMb: options.cacheMb,
+      nice: options.nice,
+    };
     this.thread = new Worker(workerScript(), { workerData: data });
     this.#onError = options.onError ?? (() => {});
     this.#channel = new ThreadChannel(this.thread, (error) => this.#onError(String(error)));

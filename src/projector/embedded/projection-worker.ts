@@ -2,6 +2,8 @@
 // log that the main thread serves it into the store, and carries out the main thread's statements on the
 // store (worker-driver.ts). Started and ended by ProjectionThread (projection-thread.ts); it exits once the
 // main thread has asked it to close PGlite.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LogRecord } from '../../log/log.js';
 import { openCheckedStore } from '../../store/integrity/open-checked-store.js';
@@ -18,12 +20,15 @@ export interface ProjectionThreadData {
   readonly dataDir: string | undefined;
   /** PGlite's page cache in MB. */
   readonly cacheMb?: number;
+  /** This thread's niceness; 0 or absent: left as it is. */
+  readonly nice?: number;
 }
 
 const channel = new ThreadChannel(parentPort as Port, (error) =>
   channel.notify('warn', error instanceof Error ? error.message : String(error)),
 );
-const { dataDir, cacheMb } = workerData as ProjectionThreadData;
+const { dataDir, cacheMb, nice } = workerData as ProjectionThreadData;
+if (nice !== undefined && nice > 0) lowerOwnPriority(nice);
 let opened: { store: SqlStore; projection: EmbeddedProjection; log: RemoteLog } | undefined;
 const holds = new Map<number, () => void>();
 let nextHold = 1;
@@ -90,4 +95,19 @@ function lineOf(fields: unknown, message: string | undefined): string {
   };
   const why = err instanceof Error ? `: ${err.message}` : err === undefined ? '' : `: ${String(err)}`;
   return `${message ?? String(fields)}${why} ${JSON.stringify(rest)}`;
+}
+
+/**
+ * Lowers this thread's scheduling priority (Linux: setpriority on the thread's own id, read from
+ * /proc/thread-self), so that the requests' thread goes first when both want a core. An unprivileged
+ * process can lower a priority but never raise it again: it holds for the thread's life. Where it cannot
+ * be done, the main thread is told and the thread runs at its normal priority.
+ */
+function lowerOwnPriority(nice: number): void {
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    setPriority(threadId, nice);
+  } catch (error) {
+    channel.notify('warn', `could not lower the projection thread's priority: ${(error as Error).message}`);
+  }
 }
