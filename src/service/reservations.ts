@@ -113,12 +113,15 @@ export class Reservations {
   }
 
   /**
-   * The early answer of the placement routes (src/http/routes/sold-out-early.ts): sold_out, counted as any
-   * refusal, when the gate already knows with no I/O that nothing is left of what `request` asks for;
-   * undefined when only placeHold can say. `request` must be valid and carry no Idempotency-Key.
+   * Whether the gate already knows, with no I/O, that placing `request` (without an Idempotency-Key) would
+   * be refused sold_out (Gate.knowsSoldOut). The request need not be valid: it is only read.
    */
-  knownSoldOut(eventId: string, request: HoldRequest, confirm: boolean): Rejection | undefined {
-    if (!this.#gate.knowsSoldOut(eventId, request)) return undefined;
+  knowsSoldOut(eventId: string, request: HoldRequest): boolean {
+    return this.#gate.knowsSoldOut(eventId, request);
+  }
+
+  /** The early answer of the placement routes (src/http/routes/sold-out-early.ts), counted as any refusal. */
+  refuseSoldOut(confirm: boolean): Rejection {
     return this.#count(confirm ? 'order' : 'hold', reject('sold_out'));
   }
 

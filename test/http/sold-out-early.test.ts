@@ -86,9 +86,16 @@ describe('the early sold-out answer (embedded, over HTTP)', () => {
       code: 'invalid_request',
     });
     expect(remaining(invalid)).toBe(QUOTA - 4);
+    // Sold out as far as the gate can tell, yet invalid: still the full path's 400.
+    const unknownField = await send('POST', holds, { userId: 'y', quantity: 1, poolId: 'ga', colour: 'red' });
+    expect({ status: unknownField.status, code: unknownField.body.error?.code }).toEqual({
+      status: 400,
+      code: 'invalid_request',
+    });
+    expect(remaining(unknownField)).toBe(QUOTA - 5);
     // Fewer left than asked is sold_out too, and known as early.
     expectEarly(await send('POST', holds, { userId: 'm', quantity: 5, poolId: 'vip' }));
-    expect(remaining(await send('POST', holds, { userId: 'n', quantity: 4, poolId: 'vip' }))).toBe(QUOTA - 5);
+    expect(remaining(await send('POST', holds, { userId: 'n', quantity: 4, poolId: 'vip' }))).toBe(QUOTA - 6);
     expect(await gateHeld(eventId)).toBe(7);
   });
 

@@ -28,14 +28,17 @@ export function soldOutEarly(
     if (request.headers['idempotency-key'] !== undefined) return done();
     const { eventId } = request.params as { eventId: string };
     if (queue?.hasQueue(eventId) === true) return done();
-    // Validated first, as Fastify would: the body may be any JSON value here.
-    if (request.getValidationFunction('body')?.(request.body) !== true) return done();
-    const body = request.body as HoldRequest;
-    if (body.seats !== undefined) return done();
+    // Not validated yet (any JSON value): the gate only reads it, and a yes is believed once it is valid.
+    const body = request.body;
+    if (typeof body !== 'object' || body === null) return done();
+    const asked = body as HoldRequest;
+    if (asked.seats !== undefined) return done();
     // A buyer token naming another buyer is answered 403 buyer_mismatch, as always (access-hooks.ts).
-    if (request.caller.kind === 'buyer' && body.userId !== request.caller.buyerId) return done();
-    const refusal = reservations.knownSoldOut(eventId, body, confirm);
-    if (refusal === undefined) return done();
-    sendRejection(reply, refusal);
+    if (request.caller.kind === 'buyer' && asked.userId !== request.caller.buyerId) return done();
+    if (!reservations.knowsSoldOut(eventId, asked)) return done();
+    // Validated as Fastify would, so that an invalid body is still answered 400 by the full path. Only
+    // here: a placement that goes on (an accepted hold) is validated once, by Fastify.
+    if (request.getValidationFunction('body')?.(body) !== true) return done();
+    sendRejection(reply, reservations.refuseSoldOut(confirm));
   };
 }
