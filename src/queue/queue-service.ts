@@ -105,12 +105,12 @@ export class QueueService {
     return views;
   }
 
-  /** Whether this buyer may place on this event now: undefined when it may (or the event has no queue). */
   /** Whether the event has a waiting room, as this instance last read it (no I/O). */
   hasQueue(eventId: string): boolean {
     return this.#queued.has(eventId);
   }
 
+  /** Whether this buyer may place on this event now: undefined when it may (or the event has no queue). */
   checkPass(eventId: string, buyerId: string, pass: string | undefined): PassRefusal | undefined {
     if (!this.#queued.has(eventId)) return undefined;
     return this.#deps.passes.check(eventId, buyerId, pass, this.#deps.clock());

@@ -95,8 +95,6 @@ interface Rows {
   readonly tickets: Map<string, TicketRow>;
   /** Order id → cancelled at ms. */
   readonly cancelled: Map<string, number>;
-  /** Order id → its tickets' ids, to void them when the batch cancels the order. */
-  readonly ticketsOfOrder: Map<string, string[]>;
 }
 
 /** `counted`: the same rows, written with the integrity counters of their events (embedded shape). */
@@ -137,13 +135,7 @@ export async function project(
 
 /** One row per hold (its status after this batch), one per order, one per ticket. */
 function rowsOf(entries: readonly HoldEntry[]): Rows {
-  const rows: Rows = {
-    holds: new Map(),
-    orders: new Map(),
-    tickets: new Map(),
-    cancelled: new Map(),
-    ticketsOfOrder: new Map(),
-  };
+  const rows: Rows = { holds: new Map(), orders: new Map(), tickets: new Map(), cancelled: new Map() };
   for (const entry of entries) {
     const row = holdRowOf(rows.holds, entry);
     row.expires_at_ms = Math.max(row.expires_at_ms, entry.hold.expiresAtMs);
@@ -170,9 +162,9 @@ function rowsOf(entries: readonly HoldEntry[]): Rows {
     const order = rows.orders.get(orderId) as OrderRow;
     order.status = 'cancelled';
     order.cancelled_at_ms = atMs;
-    for (const ticketId of rows.ticketsOfOrder.get(orderId) ?? [])
-      (rows.tickets.get(ticketId) as TicketRow).voided = true;
   }
+  if (rows.cancelled.size > 0)
+    for (const ticket of rows.tickets.values()) if (rows.cancelled.has(ticket.order_id)) ticket.voided = true;
   return rows;
 }
 
@@ -240,10 +232,6 @@ function addOrder(rows: Rows, order: Order): void {
     status: 'confirmed',
     cancelled_at_ms: null,
   } satisfies OrderRow);
-  rows.ticketsOfOrder.set(
-    order.id,
-    order.tickets.map((ticket) => ticket.id),
-  );
   for (const ticket of order.tickets) {
     rows.tickets.set(ticket.id, {
       id: ticket.id,
