@@ -8,7 +8,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { unacknowledgedCount as unprojected } from '../../src/log/redis/unacknowledged.js';
 import { builtCli } from '../../tools/harness/built-cli.js';
 import { withoutServerSettings } from '../../tools/harness/child-env.js';
-import { Child, untilAnswers } from '../../tools/harness/processes.js';
+import { Child, onFreePort, untilAnswers } from '../../tools/harness/processes.js';
 import { type HttpResult, httpClient } from './http.js';
 import { type ThrowawayDatabase, throwawayDatabase } from './postgres.js';
 import { freePort, type RedisServer, startRedis } from './redis-server.js';
@@ -37,9 +37,6 @@ export interface ChildService {
   /** SIGTERM, then SIGKILL if it has not ended in time. */
   stop(): Promise<void>;
 }
-
-/** Starts of one child on a fresh port after EADDRINUSE, at most. */
-const PORT_ATTEMPTS_MAX = 3;
 
 /** The children of one suite. */
 export class ProcessGroup {
@@ -96,19 +93,20 @@ export class ProcessGroup {
    * between (the port is only reserved by binding it); a child that then fails with EADDRINUSE is started
    * again on another port.
    */
-  async #onFreePort(start: (port: number) => Promise<ChildService>): Promise<ChildService> {
-    for (let attempt = 1; ; attempt++) {
-      const before = this.#children.length;
-      try {
-        return await start(await this.#pickPort());
-      } catch (error) {
-        const failed = this.#children[before];
-        if (attempt >= PORT_ATTEMPTS_MAX || failed === undefined || !failed.output().includes('EADDRINUSE'))
-          throw error;
-        await failed.kill9();
-        this.#children.splice(before, 1);
-      }
-    }
+  #onFreePort(start: (port: number) => Promise<ChildService>): Promise<ChildService> {
+    let before = 0;
+    const started = (port: number) => {
+      before = this.#children.length;
+      return start(port);
+    };
+    const portTaken = async () => {
+      const failed = this.#children[before];
+      if (failed === undefined || !failed.output().includes('EADDRINUSE')) return false;
+      await failed.kill9();
+      this.#children.splice(before, 1);
+      return true;
+    };
+    return onFreePort(started, portTaken, this.#pickPort);
   }
 
   /** The output of every child, for a failure message. */

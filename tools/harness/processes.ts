@@ -167,6 +167,28 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Starts of one child on a fresh port after its port was taken, at most. */
+export const PORT_ATTEMPTS_MAX = 3;
+
+/**
+ * Starts something on a port that was free a moment ago. A port is only reserved once bound, so another
+ * process on the machine may take it in between: when `portTaken` says a start failed for that (and has
+ * cleared up after it), it is started again on another port, PORT_ATTEMPTS_MAX times at most.
+ */
+export async function onFreePort<T>(
+  start: (port: number) => Promise<T>,
+  portTaken: (error: unknown) => boolean | Promise<boolean>,
+  pickPort: () => Promise<number> = freePort,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await pickPort());
+    } catch (error) {
+      if (attempt >= PORT_ATTEMPTS_MAX || !(await portTaken(error))) throw error;
+    }
+  }
+}
+
 /**
  * `count` ports free on 127.0.0.1 now, all different: each listener stays open until all are picked, since
  * ports picked one after another can repeat (a closed port may be handed out again at once).

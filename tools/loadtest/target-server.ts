@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { builtCli } from '../harness/built-cli.js';
 import { withoutServerSettings } from '../harness/child-env.js';
-import { Child, freePort, removeTemporaryDir, temporaryDir, waitUntilReady } from '../harness/processes.js';
+import { Child, onFreePort, removeTemporaryDir, temporaryDir, waitUntilReady } from '../harness/processes.js';
 import { SetupError } from './setup-error.js';
 
 export interface TargetServer {
@@ -33,19 +33,12 @@ export async function openTarget(
   // start in the distributed shape, on shared services.
   const childEnv = withoutServerSettings(env);
   if (port !== undefined) return startPrivateServer(childEnv, port, log);
-  // A port found free is only reserved once bound: another process may take it in between.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startPrivateServer(childEnv, await freePort(), log);
-    } catch (error) {
-      if (!(error instanceof PortTaken) || attempt >= PORT_ATTEMPTS_MAX) throw error;
-      log('that port was taken meanwhile; trying another…');
-    }
-  }
+  const portTaken = (error: unknown) => {
+    if (error instanceof PortTaken) log('that port was taken meanwhile; trying another…');
+    return error instanceof PortTaken;
+  };
+  return onFreePort((picked) => startPrivateServer(childEnv, picked, log), portTaken);
 }
-
-/** Starts of the private server on a fresh port after EADDRINUSE, at most. */
-const PORT_ATTEMPTS_MAX = 3;
 
 class PortTaken extends SetupError {}
 
