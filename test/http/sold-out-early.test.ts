@@ -99,6 +99,18 @@ describe('the early sold-out answer (embedded, over HTTP)', () => {
     expect(await gateHeld(eventId)).toBe(7);
   });
 
+  it('answers a retry of the placement that sold the pool out as that placement (invariant 6)', async () => {
+    const { eventId, send } = await start({ pools: [{ id: 'ga', capacity: 1, price: 100 }] });
+    const holds = `/v1/events/${eventId}/holds`;
+    const body = { userId: 'last', quantity: 1, poolId: 'ga' };
+    const key = { 'idempotency-key': 'last-ticket' };
+    const placed = await send('POST', holds, body, key);
+    expect(placed.status).toBe(201);
+    expectEarly(await send('POST', holds, { userId: 'other', quantity: 1, poolId: 'ga' }));
+    const retried = await send('POST', holds, body, key);
+    expect({ status: retried.status, id: retried.body.id }).toEqual({ status: 200, id: placed.body.id });
+  });
+
   it('goes back to the full path as soon as stock returns', async () => {
     const { eventId, send } = await start({ pools: [{ id: 'ga', capacity: 1, price: 100 }] });
     const holds = `/v1/events/${eventId}/holds`;
