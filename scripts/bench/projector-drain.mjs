@@ -4,7 +4,7 @@
 // entries/s and the lag, then removes both. Runs against dist/: `npm run build` first.
 //
 //   node scripts/bench/projector-drain.mjs [--entries 200000] [--events 4] [--batch 1000] [--workers 1]
-//                                          [--synchronous-commit on|off] [--timeout-s 300]
+//                                          [--lanes 3] [--synchronous-commit on|off] [--timeout-s 300]
 //
 // PostgreSQL: BOXOFFICE_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres (a database
 // named boxoffice_drain_<pid> is created there and dropped at the end).
@@ -18,6 +18,7 @@ import pg from 'pg';
 import { distributedProjector } from '../../dist/distributed-projector.js';
 import { newHold } from '../../dist/domain/hold.js';
 import { EVENTS_KEY, eventKeys } from '../../dist/gate/redis/keys.js';
+import { DISTRIBUTED_LANES_DEFAULT } from '../../dist/projector/projector.js';
 import { migrate } from '../../dist/store/migrate.js';
 import { PostgresDriver } from '../../dist/store/postgres/postgres-driver.js';
 import { SqlStore } from '../../dist/store/sql-store.js';
@@ -30,6 +31,7 @@ const { values: flags } = parseArgs({
     events: { type: 'string', default: '4' },
     batch: { type: 'string', default: '1000' },
     workers: { type: 'string', default: '1' },
+    lanes: { type: 'string', default: String(DISTRIBUTED_LANES_DEFAULT) },
     'synchronous-commit': { type: 'string', default: 'on' },
     'timeout-s': { type: 'string', default: '300' },
   },
@@ -92,6 +94,7 @@ try {
         consumer: `bench-${i}`,
         metrics,
         batchMax: BATCH,
+        lanes: Number(flags.lanes),
       }),
     );
   }
@@ -116,7 +119,7 @@ try {
   console.log(
     [
       `drained ${total} entries in ${seconds.toFixed(2)} s: ${Math.round(total / seconds)} entries/s`,
-      `  workers ${WORKERS}, batch ≤ ${BATCH}, synchronous_commit ${flags['synchronous-commit']}` +
+      `  workers ${WORKERS}, lanes ${flags.lanes}, batch ≤ ${BATCH}, synchronous_commit ${flags['synchronous-commit']}` +
         `  batches ${batchMs.length}; transaction p50 ${quantile(0.5).toFixed(1)} ms, p99 ${quantile(0.99).toFixed(1)} ms`,
       `  lag at commit (age of the batch's oldest entry): first ${lags[0]?.toFixed(2)} s, max ${Math.max(...lags).toFixed(2)} s`,
       `  projector process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(0)}% of one core)`,

@@ -208,24 +208,28 @@ export class Projector {
   }
 
   /**
-   * Runs rounds until no entry of any event is left unacknowledged, then trims; for tests and tools (not
-   * while start() runs). Rejects when entries are left after timeoutMs.
+   * Runs rounds, in every lane, until no entry of any event is left unacknowledged, then trims; for tests and
+   * tools (not while start() runs). Rejects when entries are left after timeoutMs.
    */
   async drain(timeoutMs: number): Promise<number> {
     const deadlineMs = this.#clock() + timeoutMs;
     let taken = 0;
     for (;;) {
-      const round = await this.runOnce();
-      taken += round;
-      if (round === 0) {
-        const left = await this.unprojected();
-        if (left === 0) break;
-        if (this.#clock() > deadlineMs)
-          throw new Error(`${left} log entries are still unprojected after ${timeoutMs} ms.`);
-        await this.#pause.sleep(this.#idleWaitMs);
-      }
+      const lanes = await Promise.all(Array.from({ length: this.#lanes }, () => this.#roundsUntilEmpty()));
+      taken += lanes.reduce((sum, n) => sum + n, 0);
+      const left = await this.unprojected();
+      if (left === 0) break;
+      if (this.#clock() > deadlineMs)
+        throw new Error(`${left} log entries are still unprojected after ${timeoutMs} ms.`);
+      await this.#pause.sleep(this.#idleWaitMs);
     }
     await this.#trim();
+    return taken;
+  }
+
+  async #roundsUntilEmpty(): Promise<number> {
+    let taken = 0;
+    for (let round = await this.runOnce(); round > 0; round = await this.runOnce()) taken += round;
     return taken;
   }
 

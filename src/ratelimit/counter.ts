@@ -27,4 +27,9 @@ export interface Verdict {
 
 export interface RateCounter {
   take(takes: readonly Take[]): Promise<Verdict>;
+  /**
+   * The same decision without waiting, for a counter that needs no I/O (memory): the limiter then answers in
+   * the same turn, with no promise or microtask per request. Absent on a counter that must wait (Redis).
+   */
+  takeNow?(takes: readonly Take[]): Verdict;
 }

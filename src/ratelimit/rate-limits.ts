@@ -97,15 +97,19 @@ function documentRefusal(route: RouteOptions): void {
   if (response !== undefined) response[429] = RATE_LIMITED_RESPONSE;
 }
 
+/** A preValidation hook in callback style: Fastify then calls no async function per request. */
+type Check = (request: FastifyRequest, reply: FastifyReply, done: () => void) => void;
+
 /** The two checks, made once; each request costs a counter call and two header values. */
 class Limiter {
-  readonly placement: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
-  readonly plain: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+  readonly placement: Check;
+  readonly plain: Check;
 
   constructor(options: RateLimitOptions, quotas: { ip?: Quota; buyer?: Quota; key?: Quota }) {
     const buyerOf = options.buyerOf ?? callerBuyerOf;
     const backendKeyOf = options.backendKeyOf ?? callerBackendKeyOf;
     const { ip, buyer, key } = quotas;
+    const { counter } = options;
     const policies = new Map<Quota, string>();
     for (const quota of [ip, buyer, key]) if (quota !== undefined) policies.set(quota, policyItem(quota));
     const takesOf = (request: FastifyRequest, placement: boolean): Take[] => {
@@ -116,24 +120,38 @@ class Limiter {
       if (buyerId !== undefined) takes.push({ quota: buyer as Quota, who: buyerId });
       return takes;
     };
-    const check = (placement: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
-      const takes = takesOf(request, placement);
-      if (takes.length === 0) return undefined;
-      let verdict: Verdict;
-      try {
-        verdict = await options.counter.take(takes);
-      } catch (error) {
-        // Fail open: a counter that cannot be reached (Redis) must not take reads and sales down with it;
-        // the gate answers for itself.
-        options.onCounterError?.(error);
-        return undefined;
-      }
+    // Fail open: a counter that cannot be reached (Redis) must not take reads and sales down with it; the
+    // gate answers for itself.
+    const failOpen = (error: unknown, done: () => void) => {
+      options.onCounterError?.(error);
+      done();
+    };
+    const answer = (takes: Take[], verdict: Verdict, reply: FastifyReply, done: () => void) => {
       reply.header('RateLimit-Policy', takes.map((take) => policies.get(take.quota)).join(', '));
       reply.header('RateLimit', rateLimitField(takes, verdict));
-      if (verdict.allowed) return undefined;
+      if (verdict.allowed) return done();
       reply.header('Retry-After', String(retryAfterSeconds(verdict)));
-      return sendError(reply, 'rate_limited');
+      sendError(reply, 'rate_limited');
     };
+    const check =
+      (placement: boolean): Check =>
+      (request, reply, done) => {
+        const takes = takesOf(request, placement);
+        if (takes.length === 0) return done();
+        if (counter.takeNow !== undefined) {
+          let verdict: Verdict;
+          try {
+            verdict = counter.takeNow(takes);
+          } catch (error) {
+            return failOpen(error, done);
+          }
+          return answer(takes, verdict, reply, done);
+        }
+        counter.take(takes).then(
+          (verdict) => answer(takes, verdict, reply, done),
+          (error: unknown) => failOpen(error, done),
+        );
+      };
     this.placement = check(true);
     this.plain = check(false);
   }

@@ -61,33 +61,39 @@ describe.skipIf(!available).each(LOG_ADAPTERS)('projector: one worker over the $
     expect(await projector.drain(1_000)).toBe(0);
   });
 
-  it('with several lanes, commits batches side by side and still projects every entry exactly once', async () => {
-    const eventId = uniqueEventId();
-    const sale = saleOf(eventId, 600);
-    await db.store.createEvent(eventSpec(eventId), 0);
-    await log.append(eventId, sale.entries);
-    let inFlight = 0;
-    let mostInFlight = 0;
-    const store = {
-      ping: () => db.store.ping(),
-      async appendEntries(entries: Parameters<typeof db.store.appendEntries>[0]) {
-        mostInFlight = Math.max(mostInFlight, ++inFlight);
-        try {
-          return await db.store.appendEntries(entries);
-        } finally {
-          inFlight--;
-        }
-      },
-    };
-    const projector = log.projector({ store, consumer: 'laned', lanes: 3, batchMax: 50, gatherWaitMs: 0 });
-    const running = projector.start();
-    await until(async () => (await log.unprojected(eventId)) === 0, 20_000, 'the backlog');
-    await projector.stop();
-    await running;
-    expect(mostInFlight).toBeGreaterThan(1);
-    expect(await storeCounts(db.driver, eventId)).toEqual(expectedCounts(sale));
-    expect(await log.deadLetterErrors(eventId)).toEqual([]);
-  });
+  it.each(['start', 'drain'])(
+    'with several lanes (%s), commits batches side by side and still projects every entry exactly once',
+    async (run) => {
+      const eventId = uniqueEventId();
+      const sale = saleOf(eventId, 600);
+      await db.store.createEvent(eventSpec(eventId), 0);
+      await log.append(eventId, sale.entries);
+      let inFlight = 0;
+      let mostInFlight = 0;
+      const store = {
+        ping: () => db.store.ping(),
+        async appendEntries(entries: Parameters<typeof db.store.appendEntries>[0]) {
+          mostInFlight = Math.max(mostInFlight, ++inFlight);
+          try {
+            return await db.store.appendEntries(entries);
+          } finally {
+            inFlight--;
+          }
+        },
+      };
+      const projector = log.projector({ store, consumer: 'laned', lanes: 3, batchMax: 50, gatherWaitMs: 0 });
+      if (run === 'drain') expect(await projector.drain(20_000)).toBe(sale.entries.length);
+      else {
+        const running = projector.start();
+        await until(async () => (await log.unprojected(eventId)) === 0, 20_000, 'the backlog');
+        await projector.stop();
+        await running;
+      }
+      expect(mostInFlight).toBeGreaterThan(1);
+      expect(await storeCounts(db.driver, eventId)).toEqual(expectedCounts(sale));
+      expect(await log.deadLetterErrors(eventId)).toEqual([]);
+    },
+  );
 
   it('runs from start() to stop(), finds events registered later and projects what arrives meanwhile', async () => {
     const first = uniqueEventId();
