@@ -142,6 +142,12 @@ describe('flags', () => {
     expect(() => parseBenchArgs(['--auth', 'none'])).toThrow(UsageError);
   });
 
+  it('rests the memory run 20 s after its holds unless told otherwise, within bounds', () => {
+    expect(parseBenchArgs(['--memory'])).toMatchObject({ memoryRestSeconds: 20 });
+    expect(parseBenchArgs(['--memory', '--memory-rest', '0'])).toMatchObject({ memoryRestSeconds: 0 });
+    expect(() => parseBenchArgs(['--memory', '--memory-rest', '601'])).toThrow(UsageError);
+  });
+
   it('measures buyer tokens only when asked', () => {
     expect(parseBenchArgs([])).toMatchObject({ auth: 'open' });
     expect(parseBenchArgs(['--auth', 'verified'])).toMatchObject({ auth: 'verified' });

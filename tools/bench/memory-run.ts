@@ -2,6 +2,10 @@
 // (PGlite data dir, group commit, memory gate, Fastify app built), driven in process through the use cases,
 // which is ~10x faster than over HTTP and leaves the process holding only what the server holds.
 //   node --expose-gc dist/tools/bench/memory-run.js <holds> <timeoutSeconds> <dataDir> <worker|main> [cacheMb]
+//     [restSeconds]
+// After the holds, the server rests restSeconds (no calls, no forced GC) and its RSS is read again: V8 gives
+// heap pages back by itself once allocation stops (its memory reducer), which a read right after the run
+// does not show.
 // Prints progress on stderr and one line `MEMORY_RESULT {json}` on stdout.
 
 import { loadConfig } from '../../src/config.js';
@@ -41,6 +45,7 @@ async function main(
   dataDir: string,
   projectionThread: ProjectionThreadMode,
   storeCacheMb: string,
+  restSeconds: number,
 ): Promise<MemoryResult> {
   let clockOffsetMs = 0;
   const config = loadConfig({
@@ -84,6 +89,11 @@ async function main(
   }
   const elapsedSeconds = (performance.now() - startedAt) / 1000;
   phases.push(phaseOf(`after ${counters.accepted.toLocaleString('en-US')} holds`));
+  if (restSeconds > 0) {
+    process.stderr.write(`  resting ${restSeconds} s…\n`);
+    await new Promise((resolve) => setTimeout(resolve, restSeconds * 1000));
+    phases.push(phaseOf(`then ${restSeconds} s at rest`));
+  }
   // Past every live hold's expiry: the sweeper ends them, and the expiry heap lets go of its entries.
   clockOffsetMs = (HOLD_TTL_SECONDS + 1) * 1000;
   const expired = await embedded.reservations.sweepExpired();
@@ -176,7 +186,7 @@ function reportProgress(counters: Counters, startedAt: number): void {
   );
 }
 
-const [holdsArgument, timeoutArgument, dataDirArgument, threadArgument, cacheArgument] =
+const [holdsArgument, timeoutArgument, dataDirArgument, threadArgument, cacheArgument, restArgument] =
   process.argv.slice(2);
 main(
   Number(holdsArgument),
@@ -184,6 +194,7 @@ main(
   dataDirArgument as string,
   threadArgument === 'main' ? 'main' : 'worker',
   cacheArgument ?? String(STORE_CACHE_MB_DEFAULT),
+  Number(restArgument ?? 0),
 ).then(
   (result) => {
     process.stdout.write(`MEMORY_RESULT ${JSON.stringify(result)}\n`);

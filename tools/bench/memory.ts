@@ -55,11 +55,15 @@ async function memoryRun(
     dataDir,
     options.projectionThread,
     String(options.storeCacheMb),
+    String(options.memoryRestSeconds),
   ]);
   child.process.stderr?.on('data', (chunk: string) => {
     for (const line of chunk.split('\n')) if (line.startsWith('  ')) log(line);
   });
-  const timer = setTimeout(() => child.kill(), options.memoryTimeoutSeconds * 1000 + CHILD_GRACE_MS);
+  const timer = setTimeout(
+    () => child.kill(),
+    (options.memoryTimeoutSeconds + options.memoryRestSeconds) * 1000 + CHILD_GRACE_MS,
+  );
   try {
     const code = await child.exited;
     const line = child.stdout.split('\n').find((candidate) => candidate.startsWith(RESULT_MARKER));

@@ -35,6 +35,8 @@ export interface BenchOptions {
   readonly memory: boolean;
   readonly memoryHolds: number;
   readonly memoryTimeoutSeconds: number;
+  /** Seconds the memory run's server rests after the holds before its RSS is read again. */
+  readonly memoryRestSeconds: number;
   /** Directory for --cpu-prof profiles of the boxoffice server, the bare one and the projector worker. */
   readonly cpuProfileDir: string | undefined;
   /** The shapes measured, in this order, each against a ceiling measured just before it. */
@@ -70,6 +72,7 @@ const BOUNDS = {
   'projector-lanes': { fallback: PROJECTOR_LANES_DEFAULT, min: 1, max: 8 },
   'projection-nice': { fallback: 0, min: 0, max: 19 },
   'memory-timeout': { fallback: 900, min: 10, max: 3_600 },
+  'memory-rest': { fallback: 20, min: 0, max: 600 },
 } as const;
 
 export class UsageError extends Error {}
@@ -91,6 +94,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
         memory: { type: 'boolean' },
         holds: { type: 'string' },
         'memory-timeout': { type: 'string' },
+        'memory-rest': { type: 'string' },
         shape: { type: 'string' },
         'database-url': { type: 'string' },
         'rate-limits': { type: 'string' },
@@ -118,6 +122,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
     memory: values.memory === true,
     memoryHolds: number('holds'),
     memoryTimeoutSeconds: number('memory-timeout'),
+    memoryRestSeconds: number('memory-rest'),
     cpuProfileDir: values['cpu-prof'] as string | undefined,
     shapes: shapesOf(values.shape as string | undefined),
     databaseUrl: databaseUrlOf(values['database-url'] as string | undefined),

@@ -70,6 +70,8 @@ Flags of ceiling:
   --memory              instead: RSS of one 100,000-seat event after --holds processed holds
   --holds <n>           holds of the memory run (default 1000000)
   --memory-timeout <s>  bound of the memory run (default 900)
+  --memory-rest <s>     after the holds, seconds the server rests (no calls, no forced GC) before its RSS is
+                        read again: what V8 gives back by itself once a burst is over (default 20, 0: none)
 
 Progress goes to stderr; the summary (or --json report) to stdout.
 
