@@ -6,7 +6,7 @@ import {
   PROJECTION_THREAD_MODES,
   type ProjectionThreadMode,
 } from '../../src/projector/embedded/projection-mode.js';
-import { DISTRIBUTED_LANES_DEFAULT as PROJECTOR_LANES_DEFAULT } from '../../src/projector/projector.js';
+import { DISTRIBUTED_LANES_DEFAULT } from '../../src/projector/projector.js';
 import { STORE_CACHE_MB_DEFAULT } from '../../src/store/pglite/pglite-driver.js';
 
 /** How boxoffice is deployed for a run: one process with PGlite, or API + Redis + worker + PostgreSQL. */
@@ -69,7 +69,7 @@ const BOUNDS = {
   threads: { fallback: 1, min: 1, max: 64 },
   holds: { fallback: 1_000_000, min: 1, max: 10_000_000 },
   'store-cache-mb': { fallback: STORE_CACHE_MB_DEFAULT, min: 1, max: 16_384 },
-  'projector-lanes': { fallback: PROJECTOR_LANES_DEFAULT, min: 1, max: 8 },
+  'projector-lanes': { fallback: DISTRIBUTED_LANES_DEFAULT, min: 1, max: 8 },
   'projection-nice': { fallback: 0, min: 0, max: 19 },
   'memory-timeout': { fallback: 900, min: 10, max: 3_600 },
   'memory-rest': { fallback: 20, min: 0, max: 600 },

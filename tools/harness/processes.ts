@@ -168,7 +168,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts of one child on a fresh port after its port was taken, at most. */
-export const PORT_ATTEMPTS_MAX = 3;
+const PORT_ATTEMPTS_MAX = 3;
 
 /**
  * Starts something on a port that was free a moment ago. A port is only reserved once bound, so another
