@@ -39,6 +39,20 @@ async function answers(url: string): Promise<boolean> {
   );
 }
 
+function readinessUrls(ports: Record<string, number>): string[] {
+  return [
+    `http://127.0.0.1:${ports.HTTP_PORT}/readyz`,
+    `http://127.0.0.1:${ports.API_PORT_1}/readyz`,
+    `http://127.0.0.1:${ports.API_PORT_2}/readyz`,
+    `http://127.0.0.1:${ports.METRICS_PORT}/healthz`,
+  ];
+}
+
+async function allAnswer(ports: Record<string, number>): Promise<boolean> {
+  const answered = await Promise.all(readinessUrls(ports).map(answers));
+  return answered.every(Boolean);
+}
+
 describe.runIf(toolsAvailable() && (await postgresAvailable('the run-local.sh test')))(
   'deploy/run-local.sh',
   () => {
@@ -71,8 +85,9 @@ describe.runIf(toolsAvailable() && (await postgresAvailable('the run-local.sh te
       script.stderr?.on('data', (chunk) => {
         stderr += chunk;
       });
+      // Every process, not only nginx: nginx answers /readyz as soon as either API process is ready.
       const deadline = Date.now() + READY_TIMEOUT_MS;
-      while (Date.now() < deadline && !(await answers(`http://127.0.0.1:${ports.HTTP_PORT}/readyz`))) {
+      while (Date.now() < deadline && !(await allAnswer(ports))) {
         if (script.exitCode !== null) throw new Error(`run-local.sh exited ${script.exitCode}:\n${stderr}`);
         await sleep(250);
       }
@@ -99,10 +114,7 @@ describe.runIf(toolsAvailable() && (await postgresAvailable('the run-local.sh te
 
     it('creates the database and serves on the ports it is given', async () => {
       expect(stderr).toContain(`created database ${database}`);
-      expect(await answers(`http://127.0.0.1:${ports.HTTP_PORT}/readyz`), stderr).toBe(true);
-      expect(await answers(`http://127.0.0.1:${ports.API_PORT_1}/readyz`)).toBe(true);
-      expect(await answers(`http://127.0.0.1:${ports.API_PORT_2}/readyz`)).toBe(true);
-      expect(await answers(`http://127.0.0.1:${ports.METRICS_PORT}/healthz`)).toBe(true);
+      for (const url of readinessUrls(ports)) expect(await answers(url), `${url}\n${stderr}`).toBe(true);
       expect(
         execFileSync('redis-cli', ['-p', String(ports.REDIS_PORT), 'ping'], { encoding: 'utf8' }).trim(),
       ).toBe('PONG');
