@@ -25,6 +25,11 @@ describe('bench --memory', () => {
       // At most 40,000 are live at once, so all 3,000 are still held when the clock passes their expiry.
       'after the expiry sweep (3,000 expired)',
     ]);
-    for (const phase of report.result?.phases ?? []) expect(phase.rssBytes).toBeGreaterThan(0);
+    // Each phase reads the process's own figures: live heap within the heap, the heap within the RSS.
+    for (const phase of report.result?.phases ?? []) {
+      expect(phase.heapUsedBytes).toBeGreaterThan(0);
+      expect(phase.heapTotalBytes).toBeGreaterThanOrEqual(phase.heapUsedBytes);
+      expect(phase.rssBytes).toBeGreaterThan(phase.heapTotalBytes);
+    }
   }, 150_000);
 });

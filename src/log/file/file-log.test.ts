@@ -319,22 +319,40 @@ describe('FileLog after a crash (property)', () => {
         await log.append(torn);
         await log.close();
         const written = segments(dir).at(-1) as string;
-        const full = statSync(written).size;
+        const whole = readFileSync(written);
+        const full = whole.length;
         const start = written === segment ? sizeBefore : 0;
         const cut = start + Math.floor(cutAt * (full - start));
         truncateSync(written, cut);
         if (cut < full && garbage.length > 0) writeFileSync(written, garbage, { flag: 'a' });
+        // Garbage may be the very bytes that were cut (a frame ending in `]` cut by one byte, then `]`
+        // appended): the batch is then whole on disk and must be read, as any complete frame.
+        const damaged = readFileSync(written);
+        const complete = damaged.length >= full && damaged.subarray(0, full).equals(whole);
 
         const reopened = FileLog.open(dir, SMALL);
         const seen = await readAll(reopened, PROJECTION_GROUP);
-        const complete = cut === full;
         const expected = ids(complete ? [...acknowledged, ...torn] : acknowledged);
         // Everything not projected is delivered again, in order, and nothing else.
         expect(seen).toEqual(expected.slice(expected.length - seen.length));
         expect(seen.length).toBeGreaterThanOrEqual(expected.length - done.length);
         await reopened.close();
       }),
-      { numRuns: 60 },
+      {
+        numRuns: 60,
+        // Found by a CI run: the one byte cut off the batch's frame, appended back as "garbage".
+        examples: [
+          [
+            {
+              batchSizes: [],
+              tornSize: 1,
+              cutAt: 0.9954954954954955,
+              garbage: Uint8Array.from([93]),
+              projected: 0,
+            },
+          ],
+        ],
+      },
     );
   });
 });
