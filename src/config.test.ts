@@ -18,6 +18,13 @@ describe('config', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('generates admin tokens that can be given back as a flag value (never starting with "-")', () => {
+    // 256 tokens: at one in 64, a base64url token starting with "-" would be all but certain among them.
+    const tokens = Array.from({ length: 256 }, () => loadConfig({}).adminToken);
+    for (const token of tokens) expect(token).toMatch(/^[0-9a-f]{48}$/);
+    expect(new Set(tokens).size).toBe(tokens.length);
+  });
+
   it('reads the environment, and flags win over it', () => {
     const config = loadConfig(
       { PORT: '9000', BOXOFFICE_ADMIN_TOKEN: 'a-token-of-sixteen+', HOST: '0.0.0.0' },

@@ -452,7 +452,9 @@ export function loadConfig(
   const buyerAuthExplicit = parsed.buyerAuth !== '';
   const buyerAuth = parsed.buyerAuth === '' ? 'open' : parsed.buyerAuth;
   const adminTokenGenerated = parsed.adminToken === '';
-  const adminToken = adminTokenGenerated ? randomBytes(24).toString('base64url') : parsed.adminToken;
+  // Hex, not base64url: the token printed at start is given back as `--admin-token <token>`, and one in 64
+  // base64url tokens starts with `-`, which the flag parser takes for a flag.
+  const adminToken = adminTokenGenerated ? randomBytes(24).toString('hex') : parsed.adminToken;
   const shape = redisGiven ? 'distributed' : 'embedded';
   const consumer = parsed.consumer === '' ? `${hostname()}-${process.pid}` : parsed.consumer;
   const soldOutCache = parsed.soldOutCache === 'on';
